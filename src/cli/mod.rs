@@ -1,0 +1,320 @@
+//! The command line: global options shared by every command, the checked [`Context`] they
+//! are turned into before any work, and one module per subcommand.
+
+pub mod cycles;
+pub mod list;
+pub mod map;
+pub mod output;
+pub mod path;
+pub mod show;
+pub mod stakeholders;
+pub mod stats;
+pub mod validate;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use dealgraph::graph::{Filter, MoneyGraph};
+use dealgraph::load::{self, LoadError, LoadOptions, Loaded};
+use dealgraph::model::{DealKind, EntityId, Status, parse_as_of, parse_money};
+
+/// Map who pays whom in AI (investments, cloud, chips, loans) and find where the money goes
+/// round in circles.
+///
+/// Edges point the way cash flows: the payer pays the payee. Investment: investor → investee.
+/// Cloud: customer → provider. Chips: buyer → seller. Loan: lender → borrower.
+///
+/// With no --data, every command reads the bundled dataset extracted from five news articles
+/// (see seeds/README.md).
+#[derive(Debug, Parser)]
+#[command(name = "dealgraph", version, max_term_width = 100)]
+#[command(after_help = "EXAMPLES:
+  dealgraph list deals                      every deal in the bundled data
+  dealgraph cycles --explain                circular-financing loops, in plain words
+  dealgraph stakeholders openai             who has a stake in OpenAI
+  dealgraph show aws                        Amazon (found by alias), its facts and deals
+  dealgraph validate --data my-deals.csv    check your own data file
+  dealgraph map --out map.svg               draw the whole graph")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Validate(validate::Args),
+    List(list::Args),
+    Show(show::Args),
+    Cycles(cycles::Args),
+    Stakeholders(stakeholders::Args),
+    Path(path::Args),
+    Stats(stats::Args),
+    Map(map::Args),
+}
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Read data from this file or folder (.toml, .json, .csv) instead of the bundled seeds.
+    /// Repeat to combine several.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub data: Vec<PathBuf>,
+
+    /// Create entities that deals mention but no file declares (named by their id).
+    #[arg(long, global = true)]
+    pub auto_entities: bool,
+
+    /// Judge every deal by its newest report on or before this date (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; a partial date means the end of that period). Default: today.
+    #[arg(long, value_name = "DATE", global = true)]
+    pub as_of: Option<String>,
+
+    /// Keep only deals whose standing status is one of these (comma-separated). Default: every
+    /// status but cancelled.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', global = true)]
+    pub status: Vec<String>,
+
+    /// Keep only these deal kinds (comma-separated: investment,cloud,chips,loan,revenue,other).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', global = true)]
+    pub kinds: Vec<String>,
+
+    /// Drop deals below this amount, and undisclosed ones (accepts 1e9, 1000000000, $1B, 1.5bn).
+    #[arg(long, value_name = "USD", global = true)]
+    pub min_amount: Option<String>,
+
+    /// Leave out this entity and all its deals (repeatable): "what if SoftBank walked away?"
+    #[arg(long, value_name = "ENTITY", global = true)]
+    pub without: Vec<String>,
+
+    /// Leave out flows that no source states but other figures imply (marked inferred).
+    #[arg(long, global = true)]
+    pub no_inferred: bool,
+
+    /// Output format. Each command lists the ones it supports; default: table.
+    #[arg(long, short = 'f', value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// Colour in terminal output and diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Dot,
+    Svg,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments (exit 2).
+    #[error("{message}")]
+    Usage {
+        message: String,
+        help: Option<String>,
+    },
+    /// Bad data (exit 1); already rendered diagnostics.
+    #[error("{0}")]
+    Data(String),
+    /// Anything else (exit 1).
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError::Usage {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn usage_help(message: impl Into<String>, help: impl Into<String>) -> CliError {
+        CliError::Usage {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Other(e.into())
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+/// Global options, checked, plus the loaded data. Built once before a command runs.
+pub struct Context {
+    pub loaded: Loaded,
+    pub filter: Filter,
+    pub format: Option<Format>,
+    pub color: bool,
+    /// Where the data came from, for titles: "bundled seeds" or the paths.
+    pub data_label: String,
+}
+
+/// Checks every global value first (reporting all bad ones), then loads the data.
+pub fn context(global: &GlobalArgs) -> CliResult<Context> {
+    let color = match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let today = chrono::Local::now().date_naive();
+    let mut problems = Vec::new();
+    let as_of = match &global.as_of {
+        None => today,
+        Some(text) => parse_as_of(text).unwrap_or_else(|e| {
+            problems.push(format!("--as-of {text:?}: {e}"));
+            today
+        }),
+    };
+    let statuses = parse_list::<Status>(&global.status, "--status", &mut problems);
+    let kinds = parse_list::<DealKind>(&global.kinds, "--kinds", &mut problems);
+    let min_amount = global.min_amount.as_ref().and_then(|text| {
+        parse_money(text)
+            .map_err(|e| problems.push(format!("--min-amount {text:?}: {e}; {}", e.help())))
+            .ok()
+    });
+    if !problems.is_empty() {
+        return Err(CliError::usage(problems.join("\n")));
+    }
+    let options = LoadOptions {
+        auto_entities: global.auto_entities,
+        today: today.max(as_of),
+    };
+    let result = if global.data.is_empty() {
+        load::load_bundled(options)
+    } else {
+        load::load_paths(&global.data, options)
+    };
+    let loaded = match result {
+        Ok(loaded) => loaded,
+        Err(LoadError::Usage { message, help }) => return Err(CliError::usage_help(message, help)),
+        Err(LoadError::Invalid(diags)) => {
+            let summary = format!(
+                "{} error(s), {} warning(s): nothing was loaded; fix the errors above and run again",
+                diags.error_count(),
+                diags.warning_count()
+            );
+            return Err(CliError::Data(format!("{}{summary}", diags.render(color))));
+        }
+    };
+    let mut filter = Filter::new(as_of);
+    if !statuses.is_empty() {
+        filter.statuses = statuses;
+    }
+    if !kinds.is_empty() {
+        filter.kinds = kinds;
+    }
+    filter.min_amount = min_amount;
+    filter.include_inferred = !global.no_inferred;
+    for name in &global.without {
+        let id = loaded
+            .dataset
+            .resolve(name)
+            .map_err(|e| CliError::usage(format!("--without: {e}")))?;
+        filter.without.push(id);
+    }
+    let data_label = if global.data.is_empty() {
+        "bundled seeds".to_string()
+    } else {
+        global
+            .data
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Ok(Context {
+        loaded,
+        filter,
+        format: global.format,
+        color,
+        data_label,
+    })
+}
+
+fn parse_list<T: std::str::FromStr<Err = String>>(
+    items: &[String],
+    flag: &str,
+    problems: &mut Vec<String>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        match item.parse() {
+            Ok(v) => out.push(v),
+            Err(e) => problems.push(format!("{flag}: {e}")),
+        }
+    }
+    out
+}
+
+impl Context {
+    pub fn dataset(&self) -> &dealgraph::model::Dataset {
+        &self.loaded.dataset
+    }
+
+    /// The filtered money-flow graph.
+    pub fn graph(&self) -> MoneyGraph<'_> {
+        MoneyGraph::build(&self.loaded.dataset, self.filter.clone())
+    }
+
+    pub fn as_of(&self) -> NaiveDate {
+        self.filter.as_of
+    }
+
+    /// Finds an entity by id, name or alias; a miss is a usage error with a suggestion.
+    pub fn resolve(&self, name: &str) -> CliResult<EntityId> {
+        self.loaded
+            .dataset
+            .resolve(name)
+            .map_err(|e| CliError::usage(e.to_string()))
+    }
+
+    /// The requested format if this command supports it, else a usage error.
+    pub fn format(&self, command: &str, supported: &[Format]) -> CliResult<Format> {
+        let format = self.format.unwrap_or(supported[0]);
+        if supported.contains(&format) {
+            Ok(format)
+        } else {
+            let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
+            Err(CliError::usage_help(
+                format!("`{command}` cannot write {}", format.name()),
+                format!("choose --format {}", names.join(", --format ")),
+            ))
+        }
+    }
+}

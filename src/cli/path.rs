@@ -1,0 +1,11 @@
+//! `dealgraph path`: not built yet.
+
+use super::{CliError, CliResult, Context};
+
+/// (not built yet)
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: &Args, _ctx: &Context) -> CliResult {
+    Err(CliError::usage("`path` is not built yet"))
+}

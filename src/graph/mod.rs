@@ -1,0 +1,175 @@
+//! The money-flow graph: one node per entity, one edge per deal from payer to payee, built
+//! with petgraph after the global [`Filter`]s. Queries read it through this module only.
+
+mod filter;
+mod hops;
+
+use petgraph::Direction;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+
+use crate::model::{Dataset, Deal, DealId, Entity, EntityId, Report};
+
+pub use filter::Filter;
+pub use hops::{Hop, HopGraph, HopId};
+
+/// A deal as it stands under the filter: the deal and its standing report.
+#[derive(Clone, Copy, Debug)]
+pub struct DealView<'d> {
+    pub id: DealId,
+    pub deal: &'d Deal,
+    pub report: &'d Report,
+}
+
+/// The edge payload: which deal, and which of its reports stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub deal: DealId,
+    pub report: u32,
+}
+
+/// The filtered money-flow multigraph over a [`Dataset`].
+#[derive(Debug)]
+pub struct MoneyGraph<'d> {
+    data: &'d Dataset,
+    filter: Filter,
+    graph: StableDiGraph<EntityId, Edge>,
+    /// Node of each entity, by entity index; `None` for entities taken out.
+    node_of: Vec<Option<NodeIndex>>,
+    /// Admitted deals in id order.
+    deals: Vec<Edge>,
+}
+
+impl<'d> MoneyGraph<'d> {
+    /// Builds the graph of every deal that passes `filter`. Linear in entities + deals.
+    pub fn build(data: &'d Dataset, filter: Filter) -> MoneyGraph<'d> {
+        let mut graph = StableDiGraph::with_capacity(data.entities().len(), data.deals().len());
+        let mut node_of = Vec::with_capacity(data.entities().len());
+        for id in data.entity_ids() {
+            node_of.push((!filter.without.contains(&id)).then(|| graph.add_node(id)));
+        }
+        let mut deals = Vec::new();
+        for (i, deal) in data.deals().iter().enumerate() {
+            if let Some((report, _)) = filter.admit(deal) {
+                let edge = Edge {
+                    deal: DealId(i as u32),
+                    report: report as u32,
+                };
+                if let (Some(a), Some(b)) = (node_of[deal.from.index()], node_of[deal.to.index()]) {
+                    graph.add_edge(a, b, edge);
+                    deals.push(edge);
+                }
+            }
+        }
+        MoneyGraph {
+            data,
+            filter,
+            graph,
+            node_of,
+            deals,
+        }
+    }
+
+    pub fn dataset(&self) -> &'d Dataset {
+        self.data
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    pub fn entity(&self, id: EntityId) -> &'d Entity {
+        self.data.entity(id)
+    }
+
+    /// True unless the entity was taken out with `--without`.
+    pub fn contains(&self, id: EntityId) -> bool {
+        self.node_of.get(id.index()).is_some_and(Option::is_some)
+    }
+
+    fn view(&self, edge: Edge) -> DealView<'d> {
+        let deal = self.data.deal(edge.deal);
+        DealView {
+            id: edge.deal,
+            deal,
+            report: &deal.reports[edge.report as usize],
+        }
+    }
+
+    /// Every admitted deal, in deal order.
+    pub fn deals(&self) -> impl ExactSizeIterator<Item = DealView<'d>> + '_ {
+        self.deals.iter().map(|&e| self.view(e))
+    }
+
+    pub fn deal_count(&self) -> usize {
+        self.deals.len()
+    }
+
+    /// Entities that take part in at least one admitted deal, in entity order.
+    pub fn active_entities(&self) -> Vec<EntityId> {
+        self.data
+            .entity_ids()
+            .filter(|&id| {
+                self.node_of[id.index()].is_some_and(|n| {
+                    self.graph
+                        .edges_directed(n, Direction::Outgoing)
+                        .next()
+                        .is_some()
+                        || self
+                            .graph
+                            .edges_directed(n, Direction::Incoming)
+                            .next()
+                            .is_some()
+                })
+            })
+            .collect()
+    }
+
+    /// Deals paid by `id`, in deal order.
+    pub fn outgoing(&self, id: EntityId) -> Vec<DealView<'d>> {
+        self.adjacent(id, Direction::Outgoing)
+    }
+
+    /// Deals paid to `id`, in deal order.
+    pub fn incoming(&self, id: EntityId) -> Vec<DealView<'d>> {
+        self.adjacent(id, Direction::Incoming)
+    }
+
+    fn adjacent(&self, id: EntityId, dir: Direction) -> Vec<DealView<'d>> {
+        let Some(node) = self.node_of.get(id.index()).copied().flatten() else {
+            return Vec::new();
+        };
+        let mut edges: Vec<Edge> = self
+            .graph
+            .edges_directed(node, dir)
+            .map(|e| *e.weight())
+            .collect();
+        edges.sort_unstable_by_key(|e| e.deal);
+        edges.into_iter().map(|e| self.view(e)).collect()
+    }
+
+    /// Deals grouped into hops (one per ordered pair of entities), as a compact adjacency.
+    pub fn hops(&self) -> HopGraph {
+        HopGraph::build(
+            self.data.entities().len(),
+            self.deals.iter().map(|e| {
+                let d = self.data.deal(e.deal);
+                (d.from, d.to, e.deal)
+            }),
+        )
+    }
+
+    /// Strongly connected components (iterative Kosaraju, safe on long chains), each sorted,
+    /// largest first, then by smallest entity id.
+    pub fn strongly_connected_components(&self) -> Vec<Vec<EntityId>> {
+        let mut sccs: Vec<Vec<EntityId>> = petgraph::algo::kosaraju_scc(&self.graph)
+            .into_iter()
+            .map(|c| {
+                let mut ids: Vec<EntityId> = c.into_iter().map(|n| self.graph[n]).collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
+        sccs.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        sccs
+    }
+}

@@ -1,0 +1,503 @@
+//! Reading data: TOML, JSON and CSV files (or the bundled seeds) into a [`Dataset`], with
+//! every problem reported as a [`Diagnostic`] that names its file, line and column.
+
+mod csv;
+pub mod diagnostic;
+mod fields;
+mod json;
+mod raw;
+mod schema;
+mod toml;
+mod tree;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::model::{Dataset, Deal, Entity};
+
+pub use diagnostic::{Diagnostic, Diagnostics, Files, Loc, Severity, SourceFile};
+use raw::RawFile;
+
+/// The seeds dataset extracted from the five source articles, compiled into the binary.
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "seeds/entities.toml",
+        include_str!("../../seeds/entities.toml"),
+    ),
+    ("seeds/deals.toml", include_str!("../../seeds/deals.toml")),
+];
+
+/// How to load.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Create entities that deals name but nobody declared, instead of failing.
+    pub auto_entities: bool,
+    /// Reports dated after this are errors.
+    pub today: NaiveDate,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            auto_entities: false,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// A successful load: the data, and any warnings about it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub warnings: Diagnostics,
+    /// Entities created by `--auto-entities`.
+    pub auto_created: usize,
+    /// The files read, for refusing to overwrite them.
+    pub paths: Vec<PathBuf>,
+}
+
+/// Why nothing was loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The arguments point at nothing loadable (exit code 2).
+    #[error("{message}")]
+    Usage { message: String, help: String },
+    /// The data has errors (exit code 1); warnings are included.
+    #[error("{} error(s) in the data", .0.error_count())]
+    Invalid(Diagnostics),
+}
+
+/// Interns repeated strings (sources, publishers) so each is stored once.
+#[derive(Debug, Default)]
+pub struct Interner {
+    strings: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(existing) = self.strings.get(s) {
+            return existing.clone();
+        }
+        let arc: Arc<str> = Arc::from(s);
+        self.strings.insert(arc.clone());
+        arc
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Toml,
+    Json,
+    Csv,
+}
+
+impl Format {
+    fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Loads the bundled seeds dataset.
+pub fn load_bundled(options: LoadOptions) -> Result<Loaded, LoadError> {
+    let mut loader = Loader::new(options);
+    for (name, text) in BUNDLED {
+        loader.text(name.to_string(), Arc::from(*text), Format::Toml);
+    }
+    loader.finish(Vec::new())
+}
+
+/// Loads files and folders (folders: every .toml, .json and .csv inside, recursively, in
+/// name order).
+pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, LoadError> {
+    let files = expand(paths)?;
+    let mut loader = Loader::new(options);
+    for (path, format) in &files {
+        loader.path(path, *format);
+    }
+    loader.finish(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Loads TOML, JSON or CSV text given in memory (`name` decides the format by extension).
+pub fn load_str(name: &str, text: &str, options: LoadOptions) -> Result<Loaded, LoadError> {
+    let format = Format::of(Path::new(name)).ok_or_else(|| unsupported(Path::new(name)))?;
+    let mut loader = Loader::new(options);
+    if format == Format::Csv {
+        let file = loader
+            .diags
+            .files
+            .add(SourceFile::with_text(name.to_string(), Arc::from(text)));
+        loader.csv(file, name, text.as_bytes());
+    } else {
+        loader.text(name.to_string(), Arc::from(text), format);
+    }
+    loader.finish(Vec::new())
+}
+
+fn unsupported(path: &Path) -> LoadError {
+    LoadError::Usage {
+        message: format!("{}: unsupported file type", path.display()),
+        help: "dealgraph reads .toml, .json and .csv files (or folders of them)".into(),
+    }
+}
+
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, LoadError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| LoadError::Usage {
+            message: format!("cannot read {}: {e}", path.display()),
+            help: "check the --data path; it may be a file or a folder".into(),
+        })?;
+        if meta.is_dir() {
+            let before = out.len();
+            walk(path, &mut out).map_err(|e| LoadError::Usage {
+                message: format!("cannot list {}: {e}", path.display()),
+                help: "check the folder's permissions".into(),
+            })?;
+            if out.len() == before {
+                return Err(LoadError::Usage {
+                    message: format!("{} holds no .toml, .json or .csv files", path.display()),
+                    help: "point --data at a data file or a folder that holds some".into(),
+                });
+            }
+        } else {
+            let format = Format::of(path).ok_or_else(|| unsupported(path))?;
+            out.push((path.clone(), format));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if let Some(format) = Format::of(&path) {
+            out.push((path, format));
+        }
+    }
+    Ok(())
+}
+
+/// Collects raw files, then resolves references across all of them.
+struct Loader {
+    options: LoadOptions,
+    diags: Diagnostics,
+    raw: Vec<RawFile>,
+    interner: Interner,
+}
+
+impl Loader {
+    fn new(options: LoadOptions) -> Loader {
+        Loader {
+            options,
+            diags: Diagnostics::default(),
+            raw: Vec::new(),
+            interner: Interner::default(),
+        }
+    }
+
+    fn path(&mut self, path: &Path, format: Format) {
+        let name = path.display().to_string();
+        if format == Format::Csv {
+            let file = self
+                .diags
+                .files
+                .add(SourceFile::streamed(name.clone(), path.to_path_buf()));
+            match std::fs::File::open(path) {
+                Ok(f) => self.csv(file, &name, std::io::BufReader::with_capacity(1 << 20, f)),
+                Err(e) => self.diags.push(Diagnostic::error(
+                    format!("cannot read {name}: {e}"),
+                    Loc::File(file),
+                )),
+            }
+            return;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => self.text(name, Arc::from(text), format),
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let file = self
+                        .diags
+                        .files
+                        .add(SourceFile::with_text(name, Arc::from(lossy)));
+                    self.diags.push(
+                        Diagnostic::error(
+                            "the file is not valid UTF-8",
+                            Loc::span(file, offset..offset + 1),
+                        )
+                        .with_help("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(e) => {
+                let file = self
+                    .diags
+                    .files
+                    .add(SourceFile::streamed(name.clone(), path.into()));
+                self.diags.push(Diagnostic::error(
+                    format!("cannot read {name}: {e}"),
+                    Loc::File(file),
+                ));
+            }
+        }
+    }
+
+    fn csv(&mut self, file: diagnostic::FileId, name: &str, reader: impl std::io::Read) {
+        let stem = Path::new(name).file_stem().map_or_else(
+            || "row".to_string(),
+            |s| s.to_string_lossy().to_lowercase().replace(' ', "-"),
+        );
+        let raw = csv::parse(
+            reader,
+            file,
+            &stem,
+            self.options.today,
+            &mut self.diags.items,
+            &mut self.interner,
+        );
+        self.raw.push(raw);
+    }
+
+    fn text(&mut self, name: String, text: Arc<str>, format: Format) {
+        let file = self
+            .diags
+            .files
+            .add(SourceFile::with_text(name, text.clone()));
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let offset = text.len() - body.len();
+        if body.trim().is_empty() {
+            self.diags.push(
+                Diagnostic::error("the file is empty", Loc::File(file))
+                    .with_help("add [[entity]] and [[deal]] tables; see docs/data-format.md"),
+            );
+            return;
+        }
+        let mut items = Vec::new();
+        let tree = match format {
+            Format::Toml => toml::parse(body, file, &mut items),
+            Format::Json => json::parse(body, file, &mut items),
+            Format::Csv => unreachable!("CSV is streamed"),
+        };
+        // Spans are relative to the text without its byte-order mark.
+        for d in &mut items {
+            shift(d, offset);
+            if tree.is_none() {
+                add_format_hint(d, body, format);
+            }
+        }
+        self.diags.items.extend(items);
+        let Some(mut tree) = tree else { return };
+        if offset > 0 {
+            shift_node(&mut tree, offset);
+        }
+        let mut walker = schema::Walker {
+            file,
+            today: self.options.today,
+            diags: &mut self.diags.items,
+            interner: &mut self.interner,
+        };
+        let raw = walker.document(&tree);
+        self.raw.push(raw);
+    }
+
+    fn finish(mut self, paths: Vec<PathBuf>) -> Result<Loaded, LoadError> {
+        let mut dataset = Dataset::new();
+        let mut entity_locs: Vec<Loc> = Vec::new();
+        let raw = std::mem::take(&mut self.raw);
+        let mut deals = Vec::new();
+        for file in raw {
+            for e in file.entities {
+                match dataset.add_entity(e.entity) {
+                    Ok(_) => entity_locs.push(e.id_loc),
+                    Err(existing) => {
+                        let id = &dataset.entity(existing).id;
+                        self.diags.push(
+                            Diagnostic::error(format!("entity id {id:?} is declared twice"), e.id_loc)
+                                .with_related(entity_locs[existing.index()], "first declared here")
+                                .with_help("ids must be unique across all --data files; merge the two or rename one"),
+                        );
+                    }
+                }
+            }
+            deals.extend(file.deals);
+        }
+        let mut auto_created = 0;
+        let mut deal_locs: HashMap<String, Loc> = HashMap::new();
+        let mut used = vec![false; dataset.entities().len()];
+        for raw in deals {
+            let (id, id_loc) = raw.id.clone().unwrap_or_default_loc(raw.loc);
+            let mut ends = [None, None];
+            for (slot, (r, role)) in ends.iter_mut().zip([(&raw.from, "from"), (&raw.to, "to")]) {
+                *slot = match dataset.by_id(&r.id) {
+                    Some(e) => Some(e),
+                    None if self.options.auto_entities => {
+                        auto_created += 1;
+                        let e = dataset
+                            .add_entity(Entity::placeholder(&r.id))
+                            .unwrap_or_else(|e| e);
+                        entity_locs.push(r.loc);
+                        used.push(false);
+                        Some(e)
+                    }
+                    None => {
+                        let help = match dataset.closest_key(&r.id) {
+                            Some(best) => format!(
+                                "did you mean {best:?}? Otherwise declare {:?} as an entity, or pass --auto-entities",
+                                r.id
+                            ),
+                            None => format!(
+                                "declare {:?} in an [[entity]] table (or an entities CSV), or pass --auto-entities",
+                                r.id
+                            ),
+                        };
+                        self.diags.push(
+                            Diagnostic::error(
+                                format!("`{role}` names entity {:?}, which is not declared", r.id),
+                                r.loc,
+                            )
+                            .with_help(help),
+                        );
+                        None
+                    }
+                };
+            }
+            let [Some(from), Some(to)] = ends else {
+                continue;
+            };
+            if from == to {
+                self.diags.push(
+                    Diagnostic::error(
+                        format!("deal {id:?} has {:?} paying itself", raw.from.id),
+                        raw.to.loc,
+                    )
+                    .with_help("a deal needs two different parties; check `from` and `to`"),
+                );
+                continue;
+            }
+            if let Some(&first) = deal_locs.get(&id) {
+                self.diags.push(
+                    Diagnostic::error(format!("deal id {id:?} is used twice"), id_loc)
+                        .with_related(first, "first used here")
+                        .with_help("give each deal its own id; several reports of one deal go under one [[deal]] as [[deal.report]]"),
+                );
+                continue;
+            }
+            deal_locs.insert(id.clone(), id_loc);
+            used[from.index()] = true;
+            used[to.index()] = true;
+            dataset.add_deal(Deal {
+                id,
+                kind: raw.kind,
+                label: raw.label,
+                from,
+                to,
+                round: raw.round,
+                term_years: raw.term_years,
+                valuation: raw.valuation,
+                stake_pct: raw.stake_pct,
+                inferred: raw.inferred,
+                notes: raw.notes,
+                reports: raw.reports,
+            });
+        }
+        if !self.diags.has_errors() {
+            for (i, entity) in dataset.entities().iter().enumerate() {
+                if !used[i] {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            format!("entity {:?} is in no deal", entity.id),
+                            entity_locs[i],
+                        )
+                        .with_help("that is fine for context; it will not appear in graphs"),
+                    );
+                }
+            }
+        }
+        if self.diags.has_errors() {
+            return Err(LoadError::Invalid(self.diags));
+        }
+        Ok(Loaded {
+            dataset,
+            warnings: self.diags,
+            auto_created,
+            paths,
+        })
+    }
+}
+
+trait IdOrRow {
+    fn unwrap_or_default_loc(self, loc: Loc) -> (String, Loc);
+}
+
+impl IdOrRow for Option<(String, Loc)> {
+    fn unwrap_or_default_loc(self, loc: Loc) -> (String, Loc) {
+        self.unwrap_or_else(|| (String::new(), loc))
+    }
+}
+
+fn shift(d: &mut Diagnostic, offset: usize) {
+    if offset == 0 {
+        return;
+    }
+    let fix = |loc: &mut Loc| {
+        if let Loc::Span { start, end, .. } = loc {
+            *start += offset as u32;
+            *end += offset as u32;
+        }
+    };
+    if let Some(l) = d.loc.as_mut() {
+        fix(l);
+    }
+    if let Some(related) = d.related.as_mut() {
+        fix(&mut related.0);
+    }
+}
+
+fn shift_node(node: &mut tree::Node, offset: usize) {
+    node.span = node.span.start + offset..node.span.end + offset;
+    match &mut node.value {
+        tree::Value::Array(items) => items.iter_mut().for_each(|n| shift_node(n, offset)),
+        tree::Value::Table(entries) => {
+            for (k, n) in entries {
+                k.span = k.span.start + offset..k.span.end + offset;
+                shift_node(n, offset);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A TOML file that is really JSON (or the reverse) gets a hint saying so.
+fn add_format_hint(d: &mut Diagnostic, body: &str, format: Format) {
+    let start = body.trim_start();
+    let looks_json = start.starts_with('{') || (start.starts_with('[') && !start.starts_with("[["));
+    let looks_toml =
+        start.starts_with("[[") || start.lines().next().is_some_and(|l| l.contains(" = "));
+    match format {
+        Format::Toml if looks_json => {
+            d.help = Some("this file looks like JSON: rename it to .json".into());
+        }
+        Format::Json if looks_toml => {
+            d.help = Some("this file looks like TOML: rename it to .toml".into());
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,173 @@
+//! Deals and their reports. A deal is one flow of money from a payer to a payee; each report is
+//! one source's account of it, and the newest report on or before the as-of date stands.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::{Amount, DealKind, EntityId, PartialDate, Status};
+
+/// Index of a deal in its [`Dataset`](super::Dataset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DealId(pub u32);
+
+impl DealId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deal {
+    pub id: String,
+    pub kind: DealKind,
+    /// What an `other` deal is for ("model access").
+    pub label: Option<String>,
+    /// Who pays.
+    pub from: EntityId,
+    /// Who is paid.
+    pub to: EntityId,
+    pub round: Option<String>,
+    pub term_years: Option<u32>,
+    pub valuation: Option<Amount>,
+    /// Stake bought, in percent, when reported.
+    pub stake_pct: Option<f64>,
+    /// True when no source states the flow and it is implied by other figures.
+    pub inferred: bool,
+    pub notes: Option<String>,
+    /// In the order they were read; never empty.
+    pub reports: Vec<Report>,
+}
+
+/// One source's account of a deal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// Article file name or URL.
+    pub source: Arc<str>,
+    pub publisher: Option<Arc<str>>,
+    pub date: Option<PartialDate>,
+    pub status: Status,
+    pub amount: Amount,
+    pub notes: Option<String>,
+}
+
+impl Deal {
+    /// The report that stands at `as_of`: the newest one dated on or before it. Undated reports
+    /// count as older than any dated one; among equals the one read last wins. `None` when every
+    /// report is dated after `as_of`: the deal does not exist yet at that date.
+    ///
+    /// ```
+    /// # use dealgraph::model::*;
+    /// # use std::sync::Arc;
+    /// let report = |date: &str, amount: &str| Report {
+    ///     source: Arc::from("a.txt"), publisher: None, date: Some(date.parse().unwrap()),
+    ///     status: Status::InTalks, amount: parse_amount(amount).unwrap(), notes: None,
+    /// };
+    /// let deal = Deal {
+    ///     id: "d".into(), kind: DealKind::Investment, label: None, from: EntityId(0),
+    ///     to: EntityId(1), round: None, term_years: None, valuation: None, stake_pct: None,
+    ///     inferred: false, notes: None,
+    ///     reports: vec![report("2025-12", "at least $10B"), report("2026-01", "up to $50B")],
+    /// };
+    /// let jan = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    /// assert_eq!(deal.standing(jan).unwrap().amount.to_string(), "up to $50B");
+    /// let dec = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    /// assert_eq!(deal.standing(dec).unwrap().amount.to_string(), "at least $10B");
+    /// let nov = chrono::NaiveDate::from_ymd_opt(2025, 11, 30).unwrap();
+    /// assert!(deal.standing(nov).is_none());
+    /// ```
+    pub fn standing(&self, as_of: NaiveDate) -> Option<&Report> {
+        self.standing_index(as_of).map(|i| &self.reports[i])
+    }
+
+    /// Index into `reports` of the standing report (see [`Deal::standing`]).
+    pub fn standing_index(&self, as_of: NaiveDate) -> Option<usize> {
+        let mut best: Option<(Option<PartialDate>, usize)> = None;
+        for (i, report) in self.reports.iter().enumerate() {
+            if let Some(date) = report.date
+                && !date.on_or_before(as_of)
+            {
+                continue;
+            }
+            if best.is_none_or(|(best_date, _)| report.date >= best_date) {
+                best = Some((report.date, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// A short description of what the money buys: the kind, or the label of an `other` deal.
+    pub fn kind_label(&self) -> &str {
+        match (&self.label, self.kind) {
+            (Some(label), DealKind::Other) => label,
+            _ => self.kind.as_str(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_amount;
+
+    fn report(date: Option<&str>, amount: &str) -> Report {
+        Report {
+            source: Arc::from("x.txt"),
+            publisher: None,
+            date: date.map(|d| d.parse().unwrap()),
+            status: Status::Announced,
+            amount: parse_amount(amount).unwrap(),
+            notes: None,
+        }
+    }
+
+    fn deal(reports: Vec<Report>) -> Deal {
+        Deal {
+            id: "d".into(),
+            kind: DealKind::Cloud,
+            label: None,
+            from: EntityId(0),
+            to: EntityId(1),
+            round: None,
+            term_years: None,
+            valuation: None,
+            stake_pct: None,
+            inferred: false,
+            notes: None,
+            reports,
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn newest_report_on_or_before_as_of_stands() {
+        let d = deal(vec![
+            report(Some("2026-01"), "$2B"),
+            report(Some("2025-06-15"), "$1B"),
+            report(Some("2027"), "$3B"),
+        ]);
+        assert_eq!(d.standing_index(day("2026-12-31")), Some(0));
+        assert_eq!(d.standing_index(day("2025-12-31")), Some(1));
+        assert_eq!(d.standing_index(day("2027-01-01")), Some(2));
+        assert_eq!(d.standing_index(day("2025-06-14")), None);
+    }
+
+    #[test]
+    fn undated_reports_are_oldest_and_always_exist() {
+        let d = deal(vec![report(None, "$1B"), report(Some("2025"), "$2B")]);
+        assert_eq!(d.standing_index(day("2024-01-01")), Some(0));
+        assert_eq!(d.standing_index(day("2025-01-01")), Some(1));
+    }
+
+    #[test]
+    fn ties_go_to_the_report_read_last() {
+        let d = deal(vec![
+            report(Some("2025-11"), "$1B"),
+            report(Some("2025-11"), "$2B"),
+        ]);
+        assert_eq!(d.standing_index(day("2025-12-01")), Some(1));
+    }
+}

@@ -1,0 +1,16 @@
+//! The data model: entities, deals, reports, exact money and partial dates. Everything above
+//! this layer reads these types; nothing here knows about files, graphs or output.
+
+mod dataset;
+mod date;
+mod deal;
+mod entity;
+mod kinds;
+mod money;
+
+pub use dataset::{Dataset, UnknownEntity};
+pub use date::{DateError, PartialDate, parse_as_of};
+pub use deal::{Deal, DealId, Report};
+pub use entity::{Entity, EntityId, Fact};
+pub use kinds::{DealKind, EntityKind, FactKind, Status};
+pub use money::{Amount, AmountError, Money, MoneySum, Qualifier, parse_amount, parse_money};

@@ -1,0 +1,2 @@
+//! Questions asked of the money-flow graph: loops, stakeholders, paths and statistics. One
+//! query per file; each returns owned, deterministically sorted results.

@@ -1,0 +1,6 @@
+//! Output: terminal tables, JSON, CSV, plain-language text, DOT and SVG maps. Renderers
+//! decide how results look, never what they are; writing them out is the caller's job.
+
+pub mod json;
+pub mod table;
+pub mod text;
