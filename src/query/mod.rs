@@ -1,2 +1,7 @@
 //! Questions asked of the money-flow graph: loops, stakeholders, paths and statistics. One
 //! query per file; each returns owned, deterministically sorted results.
+
+pub mod cycles;
+pub mod paths;
+pub mod stakeholders;
+pub mod stats;

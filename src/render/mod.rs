@@ -4,3 +4,6 @@
 pub mod json;
 pub mod table;
 pub mod text;
+pub mod dot;
+pub mod style;
+pub mod svg;

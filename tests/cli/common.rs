@@ -1,0 +1,44 @@
+//! Helpers shared by the CLI tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The dealgraph binary, with a fixed terminal width and no colour.
+pub fn dealgraph() -> Command {
+    let mut cmd = Command::cargo_bin("dealgraph").expect("binary builds");
+    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
+    cmd
+}
+
+/// What a run printed and how it ended.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs dealgraph with `args` and captures everything.
+pub fn run(args: &[&str]) -> Run {
+    let out = dealgraph().args(args).output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Path of a file under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Writes `content` to a fresh temporary file called `name`; keep the dir alive while used.
+pub fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).expect("write temp file");
+    (dir, path)
+}

@@ -1,0 +1,7 @@
+//! The integration-test binary: CLI behaviour per command, one module each, sharing helpers.
+
+mod common;
+mod cycles;
+mod foundation;
+mod map;
+mod stakeholders;
