@@ -522,7 +522,7 @@ mod tests {
             parse_amount("up to $50B").unwrap().to_string(),
             "up to $50B"
         );
-        assert_eq!(Money::from_cents(150).to_json_number().to_string(), "1.50");
+        assert_eq!(Money::from_cents(150).to_json_number().to_string(), "1.5");
         assert_eq!(dollars(7).to_json_number().to_string(), "7");
     }
 }
