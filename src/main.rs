@@ -11,6 +11,10 @@ use cli::{Cli, CliError, Command};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    // `generate` makes data rather than reading it.
+    if let Command::Generate(a) = &args.command {
+        return exit(cli::generate::run(a));
+    }
     let result = cli::context(&args.global).and_then(|ctx| match &args.command {
         Command::Validate(a) => cli::validate::run(a, &ctx),
         Command::List(a) => cli::list::run(a, &ctx),
@@ -20,7 +24,12 @@ fn main() -> ExitCode {
         Command::Path(a) => cli::path::run(a, &ctx),
         Command::Stats(a) => cli::stats::run(a, &ctx),
         Command::Map(a) => cli::map::run(a, &ctx),
+        Command::Generate(_) => unreachable!("handled above"),
     });
+    exit(result)
+}
+
+fn exit(result: cli::CliResult) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Usage { message, help }) => {

@@ -2,6 +2,7 @@
 //! are turned into before any work, and one module per subcommand.
 
 pub mod cycles;
+pub mod generate;
 pub mod list;
 pub mod map;
 pub mod output;
@@ -54,6 +55,7 @@ pub enum Command {
     Path(path::Args),
     Stats(stats::Args),
     Map(map::Args),
+    Generate(generate::Args),
 }
 
 /// Options accepted before or after any subcommand.

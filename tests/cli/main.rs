@@ -3,5 +3,6 @@
 mod common;
 mod cycles;
 mod foundation;
+mod hardening;
 mod map;
 mod stakeholders;

@@ -1,0 +1,1 @@
+//! Hostile input, escaping and safe-output tests.
