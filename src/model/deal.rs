@@ -53,7 +53,8 @@ pub struct Report {
 
 impl Deal {
     /// The report that stands at `as_of`: the newest one dated on or before it. Undated reports
-    /// count as older than any dated one; among equals the one read last wins. `None` when every
+    /// count as older than any dated one; among reports of the same date one with a figure beats
+    /// one without, then the one read last wins. `None` when every
     /// report is dated after `as_of`: the deal does not exist yet at that date.
     ///
     /// ```
@@ -82,15 +83,16 @@ impl Deal {
 
     /// Index into `reports` of the standing report (see [`Deal::standing`]).
     pub fn standing_index(&self, as_of: NaiveDate) -> Option<usize> {
-        let mut best: Option<(Option<PartialDate>, usize)> = None;
+        let mut best: Option<((Option<PartialDate>, bool), usize)> = None;
         for (i, report) in self.reports.iter().enumerate() {
             if let Some(date) = report.date
                 && !date.on_or_before(as_of)
             {
                 continue;
             }
-            if best.is_none_or(|(best_date, _)| report.date >= best_date) {
-                best = Some((report.date, i));
+            let key = (report.date, report.amount.value.is_some());
+            if best.is_none_or(|(best_key, _)| key >= best_key) {
+                best = Some((key, i));
             }
         }
         best.map(|(_, i)| i)
@@ -160,6 +162,18 @@ mod tests {
         let d = deal(vec![report(None, "$1B"), report(Some("2025"), "$2B")]);
         assert_eq!(d.standing_index(day("2024-01-01")), Some(0));
         assert_eq!(d.standing_index(day("2025-01-01")), Some(1));
+    }
+
+    #[test]
+    fn same_day_ties_prefer_a_figure() {
+        let d = deal(vec![
+            report(Some("2026-01"), "up to $310B"),
+            report(Some("2026-01"), "undisclosed"),
+        ]);
+        assert_eq!(d.standing_index(day("2026-02-01")), Some(0));
+        // A newer report stands even without a figure.
+        let d = deal(vec![report(Some("2025-12"), "$8B"), report(Some("2026-01"), "undisclosed")]);
+        assert_eq!(d.standing_index(day("2026-02-01")), Some(1));
     }
 
     #[test]
