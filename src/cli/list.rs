@@ -124,7 +124,7 @@ fn deals_table(data: &Dataset, views: &[DealView<'_>]) -> String {
                 data.entity(d.from).name,
                 data.entity(d.to).name
             )),
-            kind,
+            table::cell_text(&kind),
             v.report.amount.to_string(),
             text::status_words(v.report.status).to_string(),
             v.report

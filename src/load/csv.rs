@@ -58,6 +58,99 @@ pub fn parse(
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
 ) -> RawFile {
+    let mut quotes = QuoteTracker::new(reader);
+    let out = parse_records(&mut quotes, file, stem, today, diags, interner);
+    // The csv crate ends a quoted field silently at the end of the file, which would swallow
+    // every row after a stray opening quote into one field: report it instead.
+    if let Some((line, byte)) = quotes.unclosed() {
+        diags.push(
+            Diagnostic::error(
+                "malformed CSV: this quoted field is never closed",
+                Loc::Cell {
+                    file,
+                    line,
+                    field: 0,
+                    record_start: byte,
+                },
+            )
+            .with_help(
+                "every row after this quote was read as part of one field; close the quote, or \
+                 double a quote inside a quoted field (\"\")",
+            ),
+        );
+    }
+    out
+}
+
+/// Follows CSV quoting byte by byte (as csv-core reads it) to find a quoted field still open
+/// at the end of the input.
+struct QuoteTracker<R> {
+    inner: R,
+    state: QuoteState,
+    /// Newlines seen so far, and where the open quoted field started (line, byte).
+    newlines: u32,
+    offset: u64,
+    opened: (u32, u64),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl<R: Read> QuoteTracker<R> {
+    fn new(inner: R) -> Self {
+        QuoteTracker {
+            inner,
+            state: QuoteState::FieldStart,
+            newlines: 0,
+            offset: 0,
+            opened: (0, 0),
+        }
+    }
+
+    /// The 1-based line and byte offset of a quote opened and never closed.
+    fn unclosed(&self) -> Option<(u32, u64)> {
+        (self.state == QuoteState::Quoted).then_some(self.opened)
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            use QuoteState::*;
+            self.state = match (self.state, b) {
+                (FieldStart, b'"') => {
+                    self.opened = (self.newlines + 1, self.offset);
+                    Quoted
+                }
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, b',' | b'\n' | b'\r') => FieldStart,
+                _ => Unquoted,
+            };
+            if b == b'\n' {
+                self.newlines += 1;
+            }
+            self.offset += 1;
+        }
+        Ok(n)
+    }
+}
+
+fn parse_records(
+    reader: impl Read,
+    file: FileId,
+    stem: &str,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+    interner: &mut Interner,
+) -> RawFile {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)

@@ -120,10 +120,19 @@ impl Files {
             } => csv_field_range(text, record_start as usize, field as usize)?,
         };
         let start = floor_char_boundary(text, range.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = line_start(text, start);
         let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
         Some((line, column, range))
+    }
+}
+
+/// Where the line holding byte `at` starts, past a UTF-8 byte-order mark (which is no column).
+fn line_start(text: &str, at: usize) -> usize {
+    match text[..at].rfind('\n') {
+        Some(i) => i + 1,
+        None if text.starts_with('\u{feff}') => '\u{feff}'.len_utf8().min(at),
+        None => 0,
     }
 }
 
@@ -327,25 +336,35 @@ fn snippet_parts(files: &Files, loc: Loc, label: String, primary: bool) -> Snipp
     };
     let text = files.get(loc.file()).text().unwrap_or_default();
     let start = floor_char_boundary(text, range.start.min(text.len()));
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = line_start(text, start);
     let line_end = text[start..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| start + i);
     let line_text = &text[line_start..line_end];
     // Cut very long lines to a window around the problem.
-    let chars: Vec<(usize, char)> = line_text.char_indices().collect();
+    // (Without collecting the line's chars: a 10 MB line would cost 160 MB.)
     let col0 = column - 1;
     let from = col0.saturating_sub(WINDOW / 2);
-    let to = (from + WINDOW).min(chars.len());
-    let byte_from = chars.get(from).map_or(line_text.len(), |&(b, _)| b);
-    let byte_to = chars.get(to).map_or(line_text.len(), |&(b, _)| b);
+    let byte_from = line_text
+        .char_indices()
+        .nth(from)
+        .map_or(line_text.len(), |(b, _)| b);
+    let rest = line_text[byte_from..].char_indices().nth(WINDOW);
+    let byte_to = rest.map_or(line_text.len(), |(b, _)| byte_from + b);
     let mut window = String::new();
     if from > 0 {
         window.push('…');
     }
     let prefix = window.len();
-    window.push_str(&line_text[byte_from..byte_to]);
-    if to < chars.len() {
+    // Control characters from the data must not reach the terminal; same-width stand-ins keep
+    // the byte offsets of the annotation valid.
+    window.extend(line_text[byte_from..byte_to].chars().map(|c| match c {
+        '\t' => '\t',
+        c if c.is_control() && c.len_utf8() == 1 => '?',
+        c if c.is_control() => '¿',
+        c => c,
+    }));
+    if rest.is_some() {
         window.push('…');
     }
     let rel_start = prefix + (start - line_start).saturating_sub(byte_from);

@@ -36,10 +36,19 @@ pub fn parse(text: &str, file: FileId, diags: &mut Vec<Diagnostic>) -> Option<No
         Ok(result) => result.value.map(convert),
         Err(err) => {
             let range = err.range();
-            diags.push(Diagnostic::error(
-                format!("JSON syntax error: {}", err.kind()),
-                Loc::span(file, range.start..range.end),
-            ));
+            let message = err.kind().to_string();
+            let help = if message.contains("nesting") {
+                "dealgraph data files need at most three levels of nesting"
+            } else {
+                "see docs/data-format.md for the expected layout"
+            };
+            diags.push(
+                Diagnostic::error(
+                    format!("JSON syntax error: {message}"),
+                    Loc::span(file, range.start..range.end),
+                )
+                .with_help(help),
+            );
             None
         }
     }

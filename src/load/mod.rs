@@ -489,8 +489,12 @@ fn shift_node(node: &mut tree::Node, offset: usize) {
 fn add_format_hint(d: &mut Diagnostic, body: &str, format: Format) {
     let start = body.trim_start();
     let looks_json = start.starts_with('{') || (start.starts_with('[') && !start.starts_with("[["));
-    let looks_toml =
-        start.starts_with("[[") || start.lines().next().is_some_and(|l| l.contains(" = "));
+    // `[[entity]]`, not a JSON array of arrays such as `[[[1]]]` or `[[1, 2]]`.
+    let toml_header = start
+        .strip_prefix("[[")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_ascii_alphabetic());
+    let looks_toml = toml_header || start.lines().next().is_some_and(|l| l.contains(" = "));
     match format {
         Format::Toml if looks_json => {
             d.help = Some("this file looks like JSON: rename it to .json".into());

@@ -172,7 +172,10 @@ mod tests {
         ]);
         assert_eq!(d.standing_index(day("2026-02-01")), Some(0));
         // A newer report stands even without a figure.
-        let d = deal(vec![report(Some("2025-12"), "$8B"), report(Some("2026-01"), "undisclosed")]);
+        let d = deal(vec![
+            report(Some("2025-12"), "$8B"),
+            report(Some("2026-01"), "undisclosed"),
+        ]);
         assert_eq!(d.standing_index(day("2026-02-01")), Some(1));
     }
 

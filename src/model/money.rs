@@ -433,8 +433,12 @@ fn decimal_to_cents(number: &str, scale: i128) -> Option<Result<i128, AmountErro
         digits.parse().ok()?
     };
     // value = mantissa_value * 10^(exponent - frac_len) * scale * 100 cents
-    let mut power = exponent - frac_part.len() as i32;
+    let mut power = exponent.checked_sub(i32::try_from(frac_part.len()).ok()?)?;
     let mut cents = mantissa_value.checked_mul(scale)?.checked_mul(100)?;
+    if cents == 0 {
+        // Zero at any power is zero: without this, "0e-999999999" spins a billion times.
+        return Some(Ok(0));
+    }
     while power > 0 {
         cents = cents.checked_mul(10)?;
         power -= 1;
@@ -458,6 +462,18 @@ mod tests {
 
     fn dollars(d: i64) -> Money {
         Money::from_dollars(d).unwrap()
+    }
+
+    #[test]
+    fn zero_with_a_huge_exponent_is_quick() {
+        // Found by fuzzing (parse_amount): these looped about a billion times.
+        for text in ["0e-959595911", "0e999999999"] {
+            assert_eq!(parse_amount(text), Err(AmountError::NotPositive), "{text}");
+        }
+        // The exponent minus the fraction's length no longer overflows an i32.
+        for text in ["0.000e-2147483647", "0.5e-2147483648"] {
+            assert!(parse_amount(text).is_err(), "{text}");
+        }
     }
 
     #[test]

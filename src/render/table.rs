@@ -22,21 +22,28 @@ where
     table
 }
 
-/// Text safe for a terminal cell: control characters (newline, escape, ...) are escaped so a
-/// name can neither break a row nor send terminal escape sequences.
+/// Text safe for a terminal cell: control characters (newline, escape, ...) and bidirectional
+/// overrides are escaped, so a name can neither break a row, send terminal escape sequences,
+/// nor visually reorder the line around it.
 pub fn cell_text(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return text.to_string();
     }
     text.chars()
         .flat_map(|c| {
-            if c.is_control() {
+            if needs_escape(c) {
                 c.escape_default().collect::<Vec<_>>()
             } else {
                 vec![c]
             }
         })
         .collect()
+}
+
+/// Control characters and the Unicode bidirectional formatting characters.
+pub fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -47,5 +54,6 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(cell_text("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
         assert_eq!(cell_text("Zoë 🚀"), "Zoë 🚀");
+        assert_eq!(cell_text("a\u{202e}b"), "a\\u{202e}b");
     }
 }

@@ -32,7 +32,9 @@ pub fn run(args: &[&str]) -> Run {
 
 /// Path of a file under tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Writes `content` to a fresh temporary file called `name`; keep the dir alive while used.

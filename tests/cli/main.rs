@@ -3,6 +3,7 @@
 mod common;
 mod cycles;
 mod foundation;
+mod generate;
 mod hardening;
 mod map;
 mod stakeholders;

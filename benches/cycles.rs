@@ -1,0 +1,62 @@
+//! Counting loops (`query::cycles::count_cycles`, every elementary cycle, as `cycles --count
+//! --all`) at length bounds 3–6 on data from `dealgraph::generate` (entities = deals / 5,
+//! seed 1). 10k deals at bounds 3–4 run by default; 100k deals and bounds 5–6 (tens of
+//! millions of loops) with `cargo bench --bench cycles -- --ignored`.
+
+use chrono::NaiveDate;
+use dealgraph::generate::{self, Spec};
+use dealgraph::graph::{Filter, MoneyGraph};
+use dealgraph::load::{LoadOptions, Loaded, load_str};
+use dealgraph::model::Status;
+use dealgraph::query::cycles::{CycleOptions, count_cycles};
+use divan::Bencher;
+
+fn main() {
+    divan::main();
+}
+
+fn loaded(deals: u32) -> Loaded {
+    let spec = Spec {
+        entities: deals / 5,
+        deals,
+        seed: 1,
+    };
+    let text = String::from_utf8(generate::deals_csv(&spec)).unwrap();
+    let options = LoadOptions {
+        auto_entities: true,
+        today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+    };
+    load_str("deals.csv", &text, options).expect("generated data loads")
+}
+
+fn count(bencher: Bencher, deals: u32, bound: usize) {
+    let loaded = loaded(deals);
+    // Every status, as the peer comparison does, so the graph is every row of the CSV.
+    let filter = Filter {
+        statuses: Status::ALL.to_vec(),
+        ..Filter::new(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap())
+    };
+    let graph = MoneyGraph::build(&loaded.dataset, filter);
+    let hops = graph.hops();
+    let opts = CycleOptions {
+        max_len: Some(bound),
+        financing_only: false,
+        ..CycleOptions::default()
+    };
+    bencher.bench(|| count_cycles(&graph, &hops, &opts));
+}
+
+#[divan::bench(args = [3, 4], sample_count = 5)]
+fn count_10k_deals(bencher: Bencher, bound: usize) {
+    count(bencher, 10_000, bound);
+}
+
+#[divan::bench(ignore, args = [5, 6], sample_count = 3)]
+fn count_10k_deals_long(bencher: Bencher, bound: usize) {
+    count(bencher, 10_000, bound);
+}
+
+#[divan::bench(ignore, args = [3, 4, 5, 6], sample_count = 3)]
+fn count_100k_deals(bencher: Bencher, bound: usize) {
+    count(bencher, 100_000, bound);
+}

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""Side-by-side: dealgraph vs networkx, igraph and rustworkx on the same generated CSVs.
+
+For each size it runs `dealgraph generate`, then for each task (load; count cycles up to a
+length bound) runs every tool in its own process, in alternation (the order rotates each
+round), with a time limit. It records wall time and peak RSS (from wait4, per process),
+checks that the cycle counts agree, and writes a markdown table between the markers
+`<!-- peers:begin -->` and `<!-- peers:end -->` in docs/PERFORMANCE.md.
+
+The graph every tool sees: one node per entity id, one edge per ordered pair (from, to) that has
+at least one deal in deals.csv (parallel deals collapse, as dealgraph's hops do). dealgraph is
+run with every status (`--status rumored,in-talks,announced,completed,cancelled`) so that no row
+is filtered out, and with `cycles --all` so it counts every elementary cycle, not only
+circular-financing ones.
+
+Usage (from the repository root, after `cargo build --release`):
+    python3 benches/peers/compare.py                    # the documented default run
+    python3 benches/peers/compare.py --sizes 10000:50000 --bounds 3,4 --timeout 60
+
+Needs: pip install networkx igraph rustworkx; /usr/bin/time is not needed (wait4 is used).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ALL_STATUSES = "rumored,in-talks,announced,completed,cancelled"
+PEERS = ["networkx", "igraph", "rustworkx"]
+
+
+# ------------------------------------------------------------------------------------------
+# Worker: runs inside a fresh interpreter, one tool, one task; prints one JSON line.
+
+def read_edges(csv_path: str):
+    import csv
+
+    with open(csv_path, newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        fi, ti = header.index("from"), header.index("to")
+        return [(row[fi], row[ti]) for row in reader if row]
+
+
+def worker(tool: str, csv_path: str, bound: int | None, limit: float) -> dict:
+    t0 = time.perf_counter()
+    if tool == "networkx":
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_edges_from(read_edges(csv_path))  # a DiGraph keeps one edge per pair
+        nodes, edges = g.number_of_nodes(), g.number_of_edges()
+    elif tool == "igraph":
+        import igraph as ig
+
+        g = ig.Graph.TupleList(read_edges(csv_path), directed=True)
+        g.simplify(multiple=True, loops=True)
+        nodes, edges = g.vcount(), g.ecount()
+    elif tool == "rustworkx":
+        import rustworkx as rx
+
+        g = rx.PyDiGraph(multigraph=False)
+        index: dict[str, int] = {}
+        pairs = []
+        for a, b in read_edges(csv_path):
+            ia = index.get(a)
+            if ia is None:
+                ia = index[a] = g.add_node(a)
+            ib = index.get(b)
+            if ib is None:
+                ib = index[b] = g.add_node(b)
+            pairs.append((ia, ib))
+        g.add_edges_from_no_data(pairs)
+        nodes, edges = g.num_nodes(), g.num_edges()
+    else:
+        raise SystemExit(f"unknown tool {tool}")
+    load_s = time.perf_counter() - t0
+    out = {"load_s": load_s, "nodes": nodes, "edges": edges}
+    if bound is None:
+        return out
+    t1 = time.perf_counter()
+    if tool == "networkx":
+        count = sum(1 for _ in nx.simple_cycles(g, length_bound=bound))
+    elif tool == "igraph":
+        count = len(g.simple_cycles(mode=ig.OUT, max=bound))
+    else:
+        # rustworkx cannot bound the length: enumerate everything, keep the short ones, and
+        # give up (reported as unfinished) at the time limit.
+        count = 0
+        deadline = t1 + limit
+        for i, c in enumerate(rx.simple_cycles(g)):
+            if len(c) <= bound:
+                count += 1
+            if i % 4096 == 0 and time.perf_counter() > deadline:
+                out["unfinished"] = True
+                break
+    out["count_s"] = time.perf_counter() - t1
+    out["count"] = count
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Driver.
+
+def run_measured(cmd: list[str], timeout: float) -> dict:
+    """Runs cmd; returns wall time, peak RSS (MB) and stdout, or a timeout marker."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = t0 + timeout
+    # Read output in the background so a chatty child never blocks on a full pipe.
+    import threading
+
+    chunks: dict[str, bytes] = {}
+
+    def drain(name, stream):
+        chunks[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=(n, s), daemon=True)
+               for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for t in threads:
+        t.start()
+    timed_out = False
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pid, status, usage = os.wait4(proc.pid, 0)
+            timed_out = True
+            break
+        time.sleep(0.02)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for t in threads:
+        t.join(5)
+    return {
+        "wall_s": wall,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "timed_out": timed_out,
+        "code": proc.returncode,
+        "stdout": chunks.get("out", b"").decode(errors="replace"),
+        "stderr": chunks.get("err", b"").decode(errors="replace"),
+    }
+
+
+def dealgraph_cmd(binary: str, data: Path, bound: int | None) -> list[str]:
+    base = [binary]
+    if bound is None:
+        return base + ["validate", "--data", str(data), "--status", ALL_STATUSES]
+    return base + ["cycles", "--count", "--all", "--max-len", str(bound),
+                   "--data", str(data), "--status", ALL_STATUSES]
+
+
+def parse_count(stdout: str) -> int | None:
+    m = re.search(r"\d[\d,_]*", stdout)
+    return int(re.sub(r"[,_]", "", m.group())) if m else None
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    versions = []
+    for mod in ["networkx", "igraph", "rustworkx"]:
+        try:
+            versions.append(f"{mod} {__import__(mod).__version__}")
+        except ImportError:
+            versions.append(f"{mod} missing")
+    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; " + ", ".join(versions))
+
+
+def fmt_s(x):
+    return "–" if x is None else (f"{x:.2f}" if x < 100 else f"{x:.0f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--csv", help=argparse.SUPPRESS)
+    ap.add_argument("--bound", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--limit", type=float, default=60, help=argparse.SUPPRESS)
+    ap.add_argument("--sizes", default="10000:50000,100000:500000",
+                    help="entities:deals pairs, comma-separated")
+    ap.add_argument("--bounds", default="3,4", help="cycle length bounds, comma-separated")
+    ap.add_argument("--load-only", default="1000000:5000000",
+                    help="sizes measured for loading only (empty for none)")
+    ap.add_argument("--tools", default="dealgraph,igraph,networkx,rustworkx")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds per run")
+    ap.add_argument("--rounds", type=int, default=1, help="repeats (best time is kept)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dealgraph", default=str(ROOT / "target/release/dealgraph"))
+    ap.add_argument("--workdir", default="/tmp/dealgraph-peers")
+    ap.add_argument("--doc", default=str(ROOT / "docs/PERFORMANCE.md"))
+    args = ap.parse_args()
+
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.csv, args.bound, args.limit)))
+        return
+
+    tools = args.tools.split(",")
+    bounds = [int(b) for b in args.bounds.split(",") if b]
+    sizes = [tuple(map(int, s.split(":"))) for s in args.sizes.split(",") if s]
+    load_only = [tuple(map(int, s.split(":"))) for s in args.load_only.split(",") if s]
+    rows = []
+    problems = []
+    for (n, m) in sizes + [s for s in load_only if s not in sizes]:
+        data = Path(args.workdir) / f"e{n}-d{m}-s{args.seed}"
+        subprocess.run([args.dealgraph, "generate", "--entities", str(n), "--deals", str(m),
+                        "--seed", str(args.seed), "--out", str(data)], check=True)
+        size_mb = (data / "deals.csv").stat().st_size / 1e6
+        tasks = [None] + (bounds if (n, m) in sizes else [])
+        for task in tasks:
+            results: dict[str, list[dict]] = {t: [] for t in tools}
+            for r in range(args.rounds):
+                order = tools[r % len(tools):] + tools[:r % len(tools)]
+                for tool in order:
+                    if tool == "dealgraph":
+                        cmd = dealgraph_cmd(args.dealgraph, data, task)
+                    else:
+                        cmd = [sys.executable, __file__, "--worker", tool,
+                               "--csv", str(data / "deals.csv"),
+                               "--limit", str(args.timeout * 0.8)]
+                        if task is not None:
+                            cmd += ["--bound", str(task)]
+                    print(f"[{n}/{m}] {'load' if task is None else f'cycles<={task}'} "
+                          f"{tool} ...", file=sys.stderr, flush=True)
+                    res = run_measured(cmd, args.timeout)
+                    res["cmd"] = cmd
+                    if not res["timed_out"] and res["code"] == 0:
+                        if tool == "dealgraph":
+                            res["count"] = parse_count(res["stdout"]) if task else None
+                        else:
+                            res.update(json.loads(res["stdout"].strip().splitlines()[-1]))
+                    results[tool].append(res)
+                    print(f"    {res['wall_s']:.2f} s, {res['rss_mb']:.0f} MB"
+                          f"{' TIMEOUT' if res['timed_out'] else ''}"
+                          f"{' exit ' + str(res['code']) if res['code'] and not res['timed_out'] else ''}",
+                          file=sys.stderr, flush=True)
+            counts = {}
+            for tool in tools:
+                best = min(results[tool], key=lambda x: x["wall_s"])
+                ok = not best["timed_out"] and best["code"] == 0 and not best.get("unfinished")
+                if ok and task is not None and best.get("count") is not None:
+                    counts[tool] = best["count"]
+                phase = best.get("count_s") if task is not None else best.get("load_s")
+                note = ""
+                if best["timed_out"] or best.get("unfinished"):
+                    note = f"did not finish in {args.timeout:.0f} s"
+                elif best["code"] != 0:
+                    note = f"failed (exit {best['code']}): " + best["stderr"].strip().splitlines()[0][:80] if best["stderr"].strip() else f"failed (exit {best['code']})"
+                rows.append({
+                    "size": f"{n:,} / {m:,} ({size_mb:.0f} MB)",
+                    "task": "load" if task is None else f"cycles ≤ {task}",
+                    "tool": tool,
+                    "count": best.get("count") if ok else None,
+                    "phase_s": phase if ok else None,
+                    "wall_s": best["wall_s"] if ok else None,
+                    "rss_mb": best["rss_mb"],
+                    "note": note,
+                })
+            if len(set(counts.values())) > 1:
+                problems.append(f"{n}/{m} cycles ≤ {task}: counts disagree: {counts}")
+
+    lines = [
+        f"Machine: {machine()}.",
+        "",
+        "Command: `" + " ".join(shlex.quote(a) for a in [
+            "python3", "benches/peers/compare.py", *sys.argv[1:]]) + "` "
+        f"(dealgraph release build, seed {args.seed}, timeout {args.timeout:.0f} s per run, "
+        f"best of {args.rounds}).",
+        "",
+        "`phase` is the time inside the process for the task alone (peers: the Python load, or "
+        "the cycle count after loading); for dealgraph, whose process does everything, `phase` "
+        "of a cycle count is its wall time minus the wall time of loading alone. `wall` is the "
+        "whole process, start-up and loading included. Peak RSS is per process (wait4).",
+        "",
+        "| entities / deals (deals.csv) | task | tool | result | phase (s) | wall (s) | peak RSS (MB) | note |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    load_wall = {}
+    for row in rows:
+        if row["task"] == "load" and row["tool"] == "dealgraph":
+            load_wall[row["size"]] = row["wall_s"]
+    for row in rows:
+        phase = row["phase_s"]
+        if row["tool"] == "dealgraph" and row["wall_s"] is not None:
+            base = load_wall.get(row["size"]) if row["task"] != "load" else 0
+            phase = None if base is None else max(row["wall_s"] - base, 0)
+        count = "" if row["count"] is None else f"{row['count']:,} cycles"
+        if row["task"] == "load" and row["wall_s"] is not None:
+            count = "loaded"
+        lines.append(
+            f"| {row['size']} | {row['task']} | {row['tool']} | {count} | {fmt_s(phase)} | "
+            f"{fmt_s(row['wall_s'])} | {row['rss_mb']:.0f} | {row['note']} |")
+    lines.append("")
+    if problems:
+        lines += ["**Disagreements:**", ""] + [f"- {p}" for p in problems] + [""]
+    else:
+        lines += ["Every finished cycle count agrees across tools.", ""]
+    table = "\n".join(lines)
+    print(table)
+
+    doc = Path(args.doc)
+    text = doc.read_text() if doc.exists() else "# Performance\n\n<!-- peers:begin -->\n<!-- peers:end -->\n"
+    begin, end = "<!-- peers:begin -->", "<!-- peers:end -->"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{table}\n{end}{tail}"
+    else:
+        text += f"\n{begin}\n{table}\n{end}\n"
+    doc.write_text(text)
+    print(f"wrote {doc}", file=sys.stderr)
+    if problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
