@@ -15,7 +15,6 @@ pub fn stdout(bytes: &[u8]) -> CliResult {
 }
 
 /// Writes `bytes` to `path` atomically: readers see the old file or the whole new one.
-#[allow(dead_code)] // used by map and cycles once they write files
 pub fn file(ctx: &Context, path: &Path, bytes: &[u8]) -> CliResult {
     let target = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     for input in &ctx.loaded.paths {
@@ -40,8 +39,17 @@ pub fn file(ctx: &Context, path: &Path, bytes: &[u8]) -> CliResult {
         .tempfile_in(dir)
         .map_err(|e| CliError::usage(format!("cannot write in {}: {e}", dir.display())))?;
     tmp.write_all(bytes)?;
+    // The temporary file is private (0600); give the result the usual permissions, or keep
+    // those of the file it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(&target)
         .map_err(|e| CliError::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
 }
+

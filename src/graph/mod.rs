@@ -100,6 +100,15 @@ impl<'d> MoneyGraph<'d> {
         self.deals.iter().map(|&e| self.view(e))
     }
 
+    /// The admitted deal `id` as it stands, or `None` when the filter left it out.
+    /// `O(log D)`.
+    pub fn deal_view(&self, id: DealId) -> Option<DealView<'d>> {
+        self.deals
+            .binary_search_by_key(&id, |e| e.deal)
+            .ok()
+            .map(|i| self.view(self.deals[i]))
+    }
+
     pub fn deal_count(&self) -> usize {
         self.deals.len()
     }

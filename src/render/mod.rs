@@ -1,9 +1,11 @@
 //! Output: terminal tables, JSON, CSV, plain-language text, DOT and SVG maps. Renderers
 //! decide how results look, never what they are; writing them out is the caller's job.
 
-pub mod json;
-pub mod table;
-pub mod text;
 pub mod dot;
+pub mod json;
+pub mod layout;
+pub mod map;
 pub mod style;
 pub mod svg;
+pub mod table;
+pub mod text;

@@ -1,0 +1,333 @@
+//! *What* a map shows, apart from *how* it is drawn: a [`MapSpec`] lists the entities and
+//! deals to draw, the loops to highlight and the title. Build one from a [`MoneyGraph`] (the
+//! whole graph, an entity's neighbourhood, or a list of loops), then hand it to
+//! [`dot::to_dot`](super::dot::to_dot) or [`svg::render`](super::svg::render).
+
+use std::collections::{BTreeSet, VecDeque};
+
+use chrono::NaiveDate;
+
+use crate::graph::{DealView, MoneyGraph};
+use crate::model::{Dataset, DealId, EntityId};
+
+/// One deal on a map, with the report that stands for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapDeal {
+    pub id: DealId,
+    /// Index of the standing report in the deal's `reports`.
+    pub report: usize,
+    /// True when the deal lies on one of the spec's loops.
+    pub on_loop: bool,
+}
+
+impl MapDeal {
+    /// The deal as a [`DealView`] of `data`.
+    pub fn view<'d>(&self, data: &'d Dataset) -> DealView<'d> {
+        let deal = data.deal(self.id);
+        DealView {
+            id: self.id,
+            deal,
+            report: &deal.reports[self.report],
+        }
+    }
+}
+
+/// What to draw. Entities are sorted by id and deals by deal id, so the same spec always
+/// renders to the same bytes. Every deal's ends are among the entities.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapSpec {
+    /// "Who pays whom".
+    pub title: String,
+    /// Data label, as-of date and counts: "bundled seeds · as of 2026-01-31 · 7 entities, 18 deals".
+    pub subtitle: String,
+    /// Extra caption lines under the subtitle (the loops, when there are few).
+    pub notes: Vec<String>,
+    pub as_of: NaiveDate,
+    pub entities: Vec<EntityId>,
+    pub deals: Vec<MapDeal>,
+    /// Loops to highlight, each in cycle order (first entity not repeated at the end).
+    pub loops: Vec<Vec<EntityId>>,
+    /// The entity a neighbourhood map is centred on (drawn with a heavier outline).
+    pub focus: Option<EntityId>,
+}
+
+/// At most this many loops are spelled out in the caption.
+const LOOPS_IN_CAPTION: usize = 8;
+
+impl MapSpec {
+    /// Every entity that takes part in an admitted deal, and every admitted deal.
+    ///
+    /// `data_label` names the data in the subtitle ("bundled seeds", a file name).
+    ///
+    /// ```
+    /// use dealgraph::graph::{Filter, MoneyGraph};
+    /// use dealgraph::load::{load_bundled, LoadOptions};
+    /// use dealgraph::render::map::MapSpec;
+    ///
+    /// let loaded = load_bundled(LoadOptions::default()).unwrap();
+    /// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+    /// let spec = MapSpec::whole(&graph, "bundled seeds");
+    /// assert_eq!(spec.deals.len(), graph.deal_count());
+    /// assert!(spec.subtitle.starts_with("bundled seeds · as of "));
+    /// ```
+    pub fn whole(graph: &MoneyGraph<'_>, data_label: &str) -> MapSpec {
+        let deals = graph.deals().map(|v| map_deal(&v)).collect();
+        MapSpec::new(
+            graph,
+            "Who pays whom".to_string(),
+            data_label,
+            graph.active_entities(),
+            deals,
+        )
+    }
+
+    /// `focus` and every entity within `radius` deals of it, whichever way the money flows,
+    /// with every deal among them (the induced subgraph). Radius 0 is the entity alone.
+    ///
+    /// ```
+    /// # use dealgraph::graph::{Filter, MoneyGraph};
+    /// # use dealgraph::load::{load_bundled, LoadOptions};
+    /// # use dealgraph::render::map::MapSpec;
+    /// # let loaded = load_bundled(LoadOptions::default()).unwrap();
+    /// # let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+    /// let softbank = loaded.dataset.resolve("softbank").unwrap();
+    /// let openai = loaded.dataset.resolve("openai").unwrap();
+    /// // SoftBank pays only OpenAI.
+    /// let spec = MapSpec::neighbourhood(&graph, softbank, 1, "bundled seeds");
+    /// assert_eq!(spec.entities, [openai, softbank]);
+    /// ```
+    pub fn neighbourhood(
+        graph: &MoneyGraph<'_>,
+        focus: EntityId,
+        radius: usize,
+        data_label: &str,
+    ) -> MapSpec {
+        let data = graph.dataset();
+        let mut seen = vec![false; data.entities().len()];
+        let mut queue = VecDeque::new();
+        if graph.contains(focus) {
+            seen[focus.index()] = true;
+            queue.push_back((focus, 0usize));
+        }
+        while let Some((v, d)) = queue.pop_front() {
+            if d == radius {
+                continue;
+            }
+            let out = graph.outgoing(v).into_iter().map(|x| x.deal.to);
+            let inc = graph.incoming(v).into_iter().map(|x| x.deal.from);
+            for w in out.chain(inc) {
+                if !seen[w.index()] {
+                    seen[w.index()] = true;
+                    queue.push_back((w, d + 1));
+                }
+            }
+        }
+        let entities: Vec<EntityId> = data.entity_ids().filter(|e| seen[e.index()]).collect();
+        let deals = graph
+            .deals()
+            .filter(|v| seen[v.deal.from.index()] && seen[v.deal.to.index()])
+            .map(|v| map_deal(&v))
+            .collect();
+        let name = &data.entity(focus).name;
+        let title = format!("Who pays whom around {name}");
+        let mut spec = MapSpec::new(graph, title, data_label, entities, deals);
+        let steps = if radius == 1 { "deal" } else { "deals" };
+        spec.notes.push(format!(
+            "{name} and everyone within {radius} {steps} of it, whichever way the money flows"
+        ));
+        spec.focus = Some(focus);
+        spec
+    }
+
+    /// A map of circular-financing loops: only the entities on `loops` and the deals along
+    /// them (every admitted deal from each entity to the next, the last back to the first),
+    /// each loop highlighted and, when there are few, spelled out in the caption. This is
+    /// what `cycles --format dot|svg` draws.
+    ///
+    /// Arguments: the filtered graph, the loops (each a `Vec<EntityId>` in cycle order, the
+    /// first entity not repeated at the end) and the data label for the subtitle. Steps
+    /// between entities with no admitted deal are skipped.
+    ///
+    /// ```
+    /// use dealgraph::graph::{Filter, MoneyGraph};
+    /// use dealgraph::load::{load_bundled, LoadOptions};
+    /// use dealgraph::render::{dot, map::MapSpec};
+    ///
+    /// let loaded = load_bundled(LoadOptions::default()).unwrap();
+    /// let data = &loaded.dataset;
+    /// let graph = MoneyGraph::build(data, Filter::today());
+    /// //  Amazon ──investment──▶ OpenAI
+    /// //     ◀────cloud, chips─────┘
+    /// let (amazon, openai) = (data.resolve("amazon").unwrap(), data.resolve("openai").unwrap());
+    /// let spec = MapSpec::loops(&graph, &[vec![amazon, openai]], "bundled seeds");
+    /// assert_eq!(spec.entities, [amazon, openai]);
+    /// assert!(spec.deals.iter().all(|d| d.on_loop));
+    /// let text = dot::to_dot(&spec, data);
+    /// assert!(text.contains("\"amazon\" -> \"openai\""));
+    /// ```
+    pub fn loops(graph: &MoneyGraph<'_>, loops: &[Vec<EntityId>], data_label: &str) -> MapSpec {
+        let deal_ids = loop_deals(graph, loops);
+        let entities: BTreeSet<EntityId> = loops
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&e| graph.contains(e))
+            .collect();
+        let deals = deal_ids
+            .iter()
+            .filter_map(|&id| graph.deal_view(id))
+            .map(|v| map_deal(&v))
+            .collect();
+        let n = loops.len();
+        let title = match n {
+            1 => "One circular-financing loop".to_string(),
+            n => format!("{n} circular-financing loops"),
+        };
+        let mut spec = MapSpec::new(
+            graph,
+            title,
+            data_label,
+            entities.into_iter().collect(),
+            deals,
+        );
+        spec.highlight_loops(graph, loops);
+        spec
+    }
+
+    /// Marks the deals of this map that lie on `loops` (see [`MapSpec::loops`]); the others
+    /// are drawn faded. Lists the loops in the caption when there are at most eight.
+    pub fn highlight_loops(&mut self, graph: &MoneyGraph<'_>, loops: &[Vec<EntityId>]) {
+        let on_loop = loop_deals(graph, loops);
+        for deal in &mut self.deals {
+            deal.on_loop = on_loop.contains(&deal.id);
+        }
+        self.loops = loops.to_vec();
+        let data = graph.dataset();
+        if loops.len() <= LOOPS_IN_CAPTION {
+            for (i, l) in loops.iter().enumerate() {
+                let names: Vec<&str> = l
+                    .iter()
+                    .chain(l.first())
+                    .map(|&e| data.entity(e).name.as_str())
+                    .collect();
+                self.notes
+                    .push(format!("Loop {}: {}", i + 1, names.join(" → ")));
+            }
+        } else {
+            self.notes.push(format!(
+                "{} loops; `dealgraph cycles` lists them",
+                loops.len()
+            ));
+        }
+    }
+
+    fn new(
+        graph: &MoneyGraph<'_>,
+        title: String,
+        data_label: &str,
+        entities: Vec<EntityId>,
+        deals: Vec<MapDeal>,
+    ) -> MapSpec {
+        let as_of = graph.filter().as_of;
+        let subtitle = format!(
+            "{data_label} · as of {as_of} · {} {}, {} {} · arrows point the way cash flows",
+            entities.len(),
+            if entities.len() == 1 {
+                "entity"
+            } else {
+                "entities"
+            },
+            deals.len(),
+            if deals.len() == 1 { "deal" } else { "deals" },
+        );
+        MapSpec {
+            title,
+            subtitle,
+            notes: Vec::new(),
+            as_of,
+            entities,
+            deals,
+            loops: Vec::new(),
+            focus: None,
+        }
+    }
+}
+
+fn map_deal(view: &DealView<'_>) -> MapDeal {
+    let report = view
+        .deal
+        .reports
+        .iter()
+        .position(|r| std::ptr::eq(r, view.report))
+        .expect("the standing report is one of the deal's reports");
+    MapDeal {
+        id: view.id,
+        report,
+        on_loop: false,
+    }
+}
+
+/// Every admitted deal along `loops`, sorted.
+fn loop_deals(graph: &MoneyGraph<'_>, loops: &[Vec<EntityId>]) -> BTreeSet<DealId> {
+    let hops = graph.hops();
+    let mut deals = BTreeSet::new();
+    for l in loops {
+        for (i, &a) in l.iter().enumerate() {
+            let b = l[(i + 1) % l.len()];
+            if let Some(h) = hops.find(a, b) {
+                deals.extend(hops.hop(h).deals.iter().copied());
+            }
+        }
+    }
+    deals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Filter;
+    use crate::load::{LoadOptions, load_bundled};
+
+    fn seeds() -> crate::load::Loaded {
+        load_bundled(LoadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn neighbourhood_grows_with_radius_and_is_induced() {
+        let loaded = seeds();
+        let data = &loaded.dataset;
+        let graph = MoneyGraph::build(data, Filter::new("2026-01-31".parse().unwrap()));
+        let softbank = data.resolve("softbank").unwrap();
+        assert_eq!(
+            MapSpec::neighbourhood(&graph, softbank, 0, "x").entities,
+            [softbank]
+        );
+        let r1 = MapSpec::neighbourhood(&graph, softbank, 1, "x");
+        let r2 = MapSpec::neighbourhood(&graph, softbank, 2, "x");
+        assert!(r2.entities.len() > r1.entities.len());
+        for spec in [&r1, &r2] {
+            for d in &spec.deals {
+                let deal = data.deal(d.id);
+                assert!(spec.entities.contains(&deal.from) && spec.entities.contains(&deal.to));
+            }
+        }
+        // Induced: every admitted deal among the chosen entities is drawn.
+        let all = graph
+            .deals()
+            .filter(|v| r2.entities.contains(&v.deal.from) && r2.entities.contains(&v.deal.to))
+            .count();
+        assert_eq!(r2.deals.len(), all);
+    }
+
+    #[test]
+    fn loops_keep_only_loop_entities_and_list_them() {
+        let loaded = seeds();
+        let data = &loaded.dataset;
+        let graph = MoneyGraph::build(data, Filter::new("2026-01-31".parse().unwrap()));
+        let id = |s: &str| data.resolve(s).unwrap();
+        let spec = MapSpec::loops(&graph, &[vec![id("amazon"), id("anthropic")]], "x");
+        assert_eq!(spec.entities, [id("amazon"), id("anthropic")]);
+        assert_eq!(spec.notes, ["Loop 1: Amazon → Anthropic → Amazon"]);
+        assert!(!spec.deals.is_empty() && spec.deals.iter().all(|d| d.on_loop));
+    }
+}
