@@ -45,11 +45,11 @@ pub fn file(ctx: &Context, path: &Path, bytes: &[u8]) -> CliResult {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&target).map_or(0o644, |m| m.permissions().mode());
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     tmp.as_file().sync_all()?;
     tmp.persist(&target)
         .map_err(|e| CliError::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
 }
-

@@ -1,11 +1,411 @@
-//! `dealgraph stakeholders`: not built yet.
+//! `dealgraph stakeholders ENTITY`: who has a stake in an entity, and how exposed it is to each
+//! of them.
 
-use super::{CliError, CliResult, Context};
+use std::fmt::Write as _;
 
-/// (not built yet)
+use serde_json::{Map, Value, json};
+
+use dealgraph::graph::DealView;
+use dealgraph::model::{Dataset, EntityId};
+use dealgraph::query::stakeholders::{
+    Role, StakeholderOptions, Stakeholders, VendorFinancing, stakeholders,
+};
+use dealgraph::query::totals::MoneyRange;
+use dealgraph::render::{json as js, table, text};
+
+use super::{CliError, CliResult, Context, Format, output};
+
+/// Who has a stake in ENTITY, and how exposed it is to them.
+///
+/// Every counterparty is grouped by role: investors (invest in it), investees (it invests in
+/// them), customers (pay it for cloud, chips or services), suppliers (it pays them), lenders,
+/// borrowers, and other deals. A counterparty with several kinds of deals appears in each group:
+/// Amazon is both a prospective investor in OpenAI and its cloud supplier.
+///
+/// Totals mix qualifiers exactly, as ranges: "at least $8B" + "up to $5B" is "at least $8B",
+/// "$8B" + "up to $5B" is "$8B – $13B". Shares ("exposure") compare stated figures at face
+/// value and always say what they are a share of, because the data is partial.
+///
+/// The vendor-financing ratio is the part of what ENTITY invests or lends that comes back to it
+/// as revenue (cloud, chips, services) from the counterparties it finances, directly or, with
+/// --depth N, through up to N hops (loops of up to N+1 hops).
+///
+/// Examples:
+///   dealgraph stakeholders openai
+///   dealgraph stakeholders amazon --status announced,completed
+///   dealgraph stakeholders openai --depth 2 --format json
+///   dealgraph stakeholders openai --without softbank     (what if SoftBank walked away?)
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Entity id, name or alias.
+    pub entity: String,
 
-pub fn run(_args: &Args, _ctx: &Context) -> CliResult {
-    Err(CliError::usage("`stakeholders` is not built yet"))
+    /// How far to look: investors of investors up to N investment hops away (with the chain
+    /// and look-through stake of each), and money coming back through up to N hops for the
+    /// vendor-financing ratio. 1 means direct counterparties only.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub depth: u16,
+}
+
+pub fn run(args: &Args, ctx: &Context) -> CliResult {
+    let format = ctx.format("stakeholders", &[Format::Table, Format::Json])?;
+    let id = ctx.resolve(&args.entity)?;
+    let graph = ctx.graph();
+    let data = ctx.dataset();
+    if !graph.contains(id) {
+        return Err(CliError::usage_help(
+            format!("{} is left out by --without", data.entity(id).id),
+            "drop it from --without to see its stakeholders",
+        ));
+    }
+    let options = StakeholderOptions {
+        depth: usize::from(args.depth),
+        ..StakeholderOptions::default()
+    };
+    let result = stakeholders(&graph, id, &options);
+    let bytes = match format {
+        Format::Json => js::to_string(&to_json(data, &result, ctx)),
+        _ => to_table(data, &result, ctx),
+    };
+    output::stdout(bytes.as_bytes())
+}
+
+/// A ratio as a percentage with one decimal, or "–" when unknown.
+pub(super) fn percent(ratio: Option<f64>) -> String {
+    ratio.map_or_else(|| "–".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// A share as a JSON number, or null.
+fn share_json(ratio: Option<f64>) -> Value {
+    ratio.map_or(Value::Null, |r| json!(r))
+}
+
+/// How one deal reads in a table cell: the standing report first, then the deal id and who
+/// reported it, then the other reports' figures so conflicting accounts stay visible.
+pub(super) fn deal_cell(view: &DealView<'_>) -> String {
+    let deal = view.deal;
+    let standing = text::report_summary(view.report);
+    let mut lines = vec![
+        format!(
+            "• {}{}: {standing}",
+            table::cell_text(deal.kind_label()),
+            if deal.inferred { " (inferred)" } else { "" },
+        ),
+        format!(
+            "{} · {}",
+            table::cell_text(&deal.id),
+            table::cell_text(text::reporter(view.report))
+        ),
+    ];
+    let mut others: Vec<String> = Vec::new();
+    for r in &deal.reports {
+        let s = text::report_summary(r);
+        if !std::ptr::eq(r, view.report) && s != standing && !others.contains(&s) {
+            others.push(s);
+        }
+    }
+    if !others.is_empty() {
+        lines.push(format!("also reported: {}", others.join("; ")));
+    }
+    lines.join("\n")
+}
+
+fn name(data: &Dataset, id: EntityId) -> String {
+    table::cell_text(&data.entity(id).name)
+}
+
+fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
+    let entity = data.entity(s.entity);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Stakeholders of {} ({}, id {}), as of {}",
+        table::cell_text(&entity.name),
+        entity.kind,
+        table::cell_text(&entity.id),
+        ctx.as_of()
+    );
+    let _ = writeln!(out, "Recorded inflows:  {}", flow_words(&s.inflows));
+    let _ = writeln!(out, "Recorded outflows: {}", flow_words(&s.outflows));
+
+    for group in &s.groups {
+        if group.members.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} — {}", group.role.title(), group.members.len());
+        let share_header = match group.role {
+            Role::Investor | Role::Customer | Role::Lender => "share of inflows",
+            Role::Investee | Role::Supplier | Role::Borrower => "share of outflows",
+            Role::Other => "share (in / out)",
+        };
+        let mut t = table::new_table(["counterparty", "total", share_header, "deals"]);
+        for m in &group.members {
+            let share = match group.role {
+                Role::Investor | Role::Customer | Role::Lender => {
+                    percent(s.share_of_inflows(&m.inflow))
+                }
+                Role::Investee | Role::Supplier | Role::Borrower => {
+                    percent(s.share_of_outflows(&m.outflow))
+                }
+                Role::Other => format!(
+                    "{} / {}",
+                    percent(s.share_of_inflows(&m.inflow)),
+                    percent(s.share_of_outflows(&m.outflow))
+                ),
+            };
+            let deals: Vec<String> = m.deals.iter().map(deal_cell).collect();
+            t.add_row(vec![
+                name(data, m.id),
+                m.total.to_string(),
+                share,
+                deals.join("\n"),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    if s.groups.iter().all(|g| g.members.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\nNo deals involve {} under the current filters.",
+            table::cell_text(&entity.name)
+        );
+    }
+
+    if !s.exposure.is_empty() {
+        let _ = writeln!(out, "\nExposure: each counterparty over all its deals");
+        let mut t = table::new_table([
+            "counterparty",
+            "pays it",
+            "share of inflows",
+            "is paid by it",
+            "share of outflows",
+        ]);
+        for e in &s.exposure {
+            let cell = |r: &MoneyRange| {
+                if r.count == 0 {
+                    "–".to_string()
+                } else {
+                    r.to_string()
+                }
+            };
+            t.add_row(vec![
+                name(data, e.id),
+                cell(&e.inflow),
+                percent(s.share_of_inflows(&e.inflow)),
+                cell(&e.outflow),
+                percent(s.share_of_outflows(&e.outflow)),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+        let _ = writeln!(
+            out,
+            "Shares compare stated figures at face value (\"up to $50B\" counts $50B): of {} \
+             stated inflows and {} stated outflows; undisclosed amounts are not counted.",
+            s.inflows.stated, s.outflows.stated
+        );
+    }
+
+    vendor_table(&mut out, data, &s.vendor_financing, &entity.name);
+
+    if s.depth < 2 {
+        let _ = writeln!(
+            out,
+            "\nIndirect investors: use --depth 2 (or more) to see investors of investors."
+        );
+    } else if s.indirect.investors.is_empty() {
+        let _ = writeln!(out, "\nIndirect investors (up to {} hops): none.", s.depth);
+    } else {
+        let _ = writeln!(out, "\nIndirect investors (up to {} hops)", s.depth);
+        let mut t = table::new_table(["investor", "chains", "look-through stake"]);
+        for inv in &s.indirect.investors {
+            let chains: Vec<String> = inv
+                .chains
+                .iter()
+                .map(|c| {
+                    let names: Vec<String> = c.entities.iter().map(|&e| name(data, e)).collect();
+                    let stake = c
+                        .stake_pct
+                        .map_or_else(|| "stake unknown".to_string(), stake_words);
+                    format!("{} ({stake})", names.join(" → "))
+                })
+                .collect();
+            let stake = match (inv.lookthrough_stake_pct, inv.lookthrough_partial) {
+                (None, _) => "unknown".to_string(),
+                (Some(p), false) => stake_words(p),
+                (Some(p), true) => format!("at least {}", stake_words(p)),
+            };
+            t.add_row(vec![name(data, inv.id), chains.join("\n"), stake]);
+        }
+        let _ = writeln!(out, "{t}");
+        if s.indirect.truncated {
+            let _ = writeln!(
+                out,
+                "Stopped after 10000 chains: the list is incomplete; lower --depth."
+            );
+        }
+    }
+    out
+}
+
+/// A percentage with up to four decimals, trailing zeros dropped: "5%", "0.0125%".
+fn stake_words(pct: f64) -> String {
+    let text = format!("{pct:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
+/// "$65.5B – $155.5B + 5 undisclosed (12 deals; $155.5B stated)".
+fn flow_words(r: &MoneyRange) -> String {
+    if r.count == 0 {
+        return "none".to_string();
+    }
+    format!(
+        "{r} in {} deal{} ({} stated)",
+        r.count,
+        if r.count == 1 { "" } else { "s" },
+        r.stated
+    )
+}
+
+fn vendor_table(out: &mut String, data: &Dataset, v: &VendorFinancing<'_>, entity_name: &str) {
+    let entity_name = table::cell_text(entity_name);
+    let reach = if v.depth <= 1 {
+        "directly".to_string()
+    } else {
+        format!("directly or through up to {} hops", v.depth)
+    };
+    let _ = writeln!(out, "\nVendor financing");
+    if v.invested.count == 0 {
+        let _ = writeln!(
+            out,
+            "{entity_name} invests in or lends to no one here, so no money comes back to it as \
+             vendor financing."
+        );
+        return;
+    }
+    let financed: Vec<String> = v.financed.iter().map(|&e| name(data, e)).collect();
+    let _ = writeln!(
+        out,
+        "{entity_name} invests in or lends to {}: {}.",
+        financed.join(", "),
+        flow_words(&v.invested)
+    );
+    if v.returning.is_empty() {
+        let _ = writeln!(
+            out,
+            "None of it comes back as revenue ({reach}) under the current filters."
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Paid back to {entity_name} as revenue ({reach}): {}; directly by those it finances: {}.",
+        flow_words(&v.returned),
+        v.returned_direct
+    );
+    let _ = writeln!(
+        out,
+        "Vendor-financing ratio: {} (stated figures: {} back of {} invested).",
+        percent(v.ratio()),
+        v.returned.stated,
+        v.invested.stated
+    );
+    let mut t = table::new_table(["paid back by", "hops from financed", "deals"]);
+    for r in &v.returning {
+        let deals: Vec<String> = r.deals.iter().map(deal_cell).collect();
+        t.add_row(vec![
+            name(data, r.id),
+            r.hops_from_financed.to_string(),
+            deals.join("\n"),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+}
+
+fn to_json(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> Value {
+    let entity = data.entity(s.entity);
+    let id = |e: EntityId| json!(data.entity(e).id);
+    let mut groups = Map::new();
+    for group in &s.groups {
+        let members: Vec<Value> = group
+            .members
+            .iter()
+            .map(|m| {
+                json!({
+                    "id": id(m.id),
+                    "name": data.entity(m.id).name,
+                    "total": m.total.to_json(),
+                    "share_of_inflows": share_json(s.share_of_inflows(&m.inflow)),
+                    "share_of_outflows": share_json(s.share_of_outflows(&m.outflow)),
+                    "deals": m.deals.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        groups.insert(group.role.group_key().to_string(), Value::Array(members));
+    }
+    let exposure: Vec<Value> = s
+        .exposure
+        .iter()
+        .map(|e| {
+            json!({
+                "id": id(e.id),
+                "name": data.entity(e.id).name,
+                "inflow": e.inflow.to_json(),
+                "share_of_inflows": share_json(s.share_of_inflows(&e.inflow)),
+                "outflow": e.outflow.to_json(),
+                "share_of_outflows": share_json(s.share_of_outflows(&e.outflow)),
+            })
+        })
+        .collect();
+    let indirect: Vec<Value> = s
+        .indirect
+        .investors
+        .iter()
+        .map(|inv| {
+            let ids = |c: &[EntityId]| c.iter().map(|&e| id(e)).collect::<Vec<_>>();
+            json!({
+                "id": id(inv.id),
+                "name": data.entity(inv.id).name,
+                "via": ids(&inv.via().entities),
+                "also_direct": inv.also_direct(),
+                "chains": inv.chains.iter().map(|c| json!({
+                    "entities": ids(&c.entities),
+                    "stake_pct": c.stake_pct,
+                })).collect::<Vec<_>>(),
+                "lookthrough_stake_pct": inv.lookthrough_stake_pct,
+                "lookthrough_partial": inv.lookthrough_partial,
+            })
+        })
+        .collect();
+    let v = &s.vendor_financing;
+    let vendor = json!({
+        "invested_usd": Value::Number(v.invested.stated.to_json_number()),
+        "returned_usd": Value::Number(v.returned.stated.to_json_number()),
+        "ratio": share_json(v.ratio()),
+        "depth": v.depth,
+        "invested": v.invested.to_json(),
+        "returned": v.returned.to_json(),
+        "returned_direct": v.returned_direct.to_json(),
+        "financed": v.financed.iter().map(|&e| id(e)).collect::<Vec<_>>(),
+        "returning": v.returning.iter().map(|r| json!({
+            "id": id(r.id),
+            "name": data.entity(r.id).name,
+            "hops_from_financed": r.hops_from_financed,
+            "deals": r.deals.iter().map(|d| json!(d.deal.id)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    json!({
+        "entity": entity.id,
+        "name": entity.name,
+        "as_of": ctx.as_of().to_string(),
+        "depth": s.depth,
+        "inflows": s.inflows.to_json(),
+        "outflows": s.outflows.to_json(),
+        "groups": Value::Object(groups),
+        "exposure": exposure,
+        "indirect_investors": indirect,
+        "indirect_truncated": s.indirect.truncated,
+        "vendor_financing": vendor,
+    })
 }

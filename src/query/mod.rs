@@ -5,3 +5,7 @@ pub mod cycles;
 pub mod paths;
 pub mod stakeholders;
 pub mod stats;
+pub mod totals;
+
+#[cfg(test)]
+mod testgen;

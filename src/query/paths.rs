@@ -1,1 +1,377 @@
-//! (being written)
+//! Money paths: every way money can travel from one entity to another along hops, shortest
+//! first. "How does Nvidia's money reach Amazon?"
+//!
+//! Definitions (also in docs/queries.md):
+//! - A **money path** from `A` to `B` is a sequence of hops `A → X₁ → … → B` that visits no
+//!   entity twice (a simple path); its **length** is its number of hops.
+//! - Paths are listed by length, then by the entity id strings along them, so the first `k`
+//!   paths returned are the `k` shortest in that order.
+
+use std::time::Instant;
+
+use crate::graph::{HopGraph, HopId, MoneyGraph};
+use crate::model::EntityId;
+
+/// One money path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoneyPath {
+    /// From the source to the target, no entity twice.
+    pub entities: Vec<EntityId>,
+    /// `hops[i]` goes from `entities[i]` to `entities[i + 1]`.
+    pub hops: Vec<HopId>,
+}
+
+impl MoneyPath {
+    /// Number of hops.
+    pub fn len(&self) -> usize {
+        self.hops.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hops.is_empty()
+    }
+}
+
+/// Which paths to find.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathOptions {
+    /// Longest path, in hops. Default 4.
+    pub max_len: usize,
+    /// Most paths to return. Default 100.
+    pub limit: usize,
+    /// Give up at this instant and return what was found.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for PathOptions {
+    fn default() -> Self {
+        PathOptions {
+            max_len: 4,
+            limit: 100,
+            deadline: None,
+        }
+    }
+}
+
+/// How a path search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PathEnd {
+    /// Every path within `max_len` was found.
+    Complete,
+    /// `limit` paths were found and at least one more exists.
+    Limited,
+    /// The deadline passed first.
+    TimedOut,
+}
+
+/// The result of [`money_paths`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathList {
+    /// Shortest first, then by the entity id strings along the path.
+    pub paths: Vec<MoneyPath>,
+    pub end: PathEnd,
+}
+
+/// The money paths from `from` to `to`, shortest first.
+///
+/// Runs one depth-first search per length `1..=max_len` (iterative deepening, explicit stacks),
+/// pruned by each entity's hop distance to `to` (a reverse breadth-first search), so branches
+/// that cannot reach `to` within the remaining hops are never entered. Successors are visited
+/// in entity id string order, which makes the order within a length lexicographic by id.
+///
+/// # Arguments
+/// * `graph`: the filtered money-flow graph (for entity ids).
+/// * `hops`: `graph.hops()`; the returned hop ids index it.
+/// * `from`, `to`: the two ends; when they are the same entity there is no path (a path
+///   back to the start is a loop: see [`cycles`](crate::query::cycles)).
+/// * `options`: length bound, result limit and deadline.
+///
+/// # Returns
+/// [`PathList`]: at most `limit` paths, and whether the search was complete, hit the limit,
+/// or timed out.
+///
+/// # Complexity
+/// `O(n + e)` for the distance search over `n` entities and `e` hops. The depth-first searches
+/// only enter entities that can still reach `to` in time, so each step extends a prefix of an
+/// eventual path: `O(L · (p + 1) · b)` for `L = max_len`, `p ≤ limit` paths found and branching
+/// factor `b`, in the worst case exponential in `L` (the number of simple paths is). Memory
+/// `O(n + e + p · L)`.
+///
+/// # Example
+/// ```
+/// use dealgraph::graph::{Filter, MoneyGraph};
+/// use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::paths::{money_paths, PathOptions};
+///
+/// //   chipco ──investment──▶ lab ──cloud──▶ cloud
+/// //      └─────────chips (chipco buys)───────▲
+/// let csv = "from,to,kind,source\nchipco,lab,investment,a\nlab,cloud,cloud,a\nchipco,cloud,chips,a\n";
+/// let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let data = &loaded.dataset;
+/// let graph = MoneyGraph::build(data, Filter::today());
+/// let hops = graph.hops();
+/// let (a, b) = (data.resolve("chipco").unwrap(), data.resolve("cloud").unwrap());
+/// let found = money_paths(&graph, &hops, a, b, &PathOptions::default());
+/// let names: Vec<Vec<&str>> = found.paths.iter()
+///     .map(|p| p.entities.iter().map(|&e| data.entity(e).id.as_str()).collect())
+///     .collect();
+/// assert_eq!(names, [vec!["chipco", "cloud"], vec!["chipco", "lab", "cloud"]]);
+/// ```
+pub fn money_paths(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    from: EntityId,
+    to: EntityId,
+    options: &PathOptions,
+) -> PathList {
+    let data = graph.dataset();
+    let n = hops.entity_count();
+    let mut paths = Vec::new();
+    let done = |paths: Vec<MoneyPath>, end| PathList { paths, end };
+    if from == to || from.index() >= n || to.index() >= n || options.limit == 0 {
+        let end = if options.limit == 0 && from != to {
+            PathEnd::Limited
+        } else {
+            PathEnd::Complete
+        };
+        return done(paths, end);
+    }
+    // Hop distance from every entity to `to` (BFS on the reversed hops).
+    let mut predecessors: Vec<Vec<EntityId>> = vec![Vec::new(); n];
+    for hop in hops.hops() {
+        predecessors[hop.to.index()].push(hop.from);
+    }
+    let mut dist_to = vec![usize::MAX; n];
+    dist_to[to.index()] = 0;
+    let mut queue = std::collections::VecDeque::from([to]);
+    while let Some(v) = queue.pop_front() {
+        for &u in &predecessors[v.index()] {
+            if dist_to[u.index()] == usize::MAX {
+                dist_to[u.index()] = dist_to[v.index()] + 1;
+                queue.push_back(u);
+            }
+        }
+    }
+    // Successors in id-string order.
+    let ordered = |v: EntityId| -> Vec<(EntityId, HopId)> {
+        let mut s = hops.successors(v).to_vec();
+        s.sort_by(|a, b| data.entity(a.0).id.cmp(&data.entity(b.0).id));
+        s
+    };
+    let mut succ_cache: Vec<Option<Vec<(EntityId, HopId)>>> = vec![None; n];
+    let mut on_path = vec![false; n];
+    let mut steps: u64 = 0;
+    let max_len = options.max_len;
+    if dist_to[from.index()] > max_len {
+        return done(paths, PathEnd::Complete);
+    }
+    for len in dist_to[from.index()]..=max_len {
+        // DFS for paths of exactly `len` hops.
+        let mut entities = vec![from];
+        let mut path_hops: Vec<HopId> = Vec::new();
+        let mut next = vec![0usize];
+        on_path[from.index()] = true;
+        while let Some(&v) = entities.last() {
+            steps += 1;
+            if steps.is_multiple_of(1024) && options.deadline.is_some_and(|d| Instant::now() >= d) {
+                return done(paths, PathEnd::TimedOut);
+            }
+            let i = *next.last().expect("stack in step");
+            if succ_cache[v.index()].is_none() {
+                succ_cache[v.index()] = Some(ordered(v));
+            }
+            let succ = succ_cache[v.index()].as_deref().unwrap_or(&[]);
+            if v == to || i >= succ.len() {
+                entities.pop();
+                next.pop();
+                path_hops.pop();
+                on_path[v.index()] = false;
+                continue;
+            }
+            *next.last_mut().expect("stack in step") += 1;
+            let (w, hop) = succ[i];
+            let used = entities.len(); // hops after stepping to w
+            if on_path[w.index()] || dist_to[w.index()] == usize::MAX {
+                continue;
+            }
+            if used + dist_to[w.index()] > len {
+                continue;
+            }
+            if w == to {
+                if used == len {
+                    if paths.len() == options.limit {
+                        return done(paths, PathEnd::Limited);
+                    }
+                    let mut found = entities.clone();
+                    found.push(w);
+                    let mut found_hops = path_hops.clone();
+                    found_hops.push(hop);
+                    paths.push(MoneyPath {
+                        entities: found,
+                        hops: found_hops,
+                    });
+                }
+                continue;
+            }
+            entities.push(w);
+            path_hops.push(hop);
+            next.push(0);
+            on_path[w.index()] = true;
+        }
+    }
+    done(paths, PathEnd::Complete)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::graph::Filter;
+    use crate::model::Dataset;
+    use crate::query::testgen::{build, dataset_parts, dot};
+
+    fn filter() -> Filter {
+        Filter::new(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"))
+    }
+
+    /// Every simple path from `from` to `to` of at most `max_len` hops, by brute force, sorted
+    /// shortest first and then by the entity id strings along it.
+    fn brute(
+        data: &Dataset,
+        hops: &HopGraph,
+        from: EntityId,
+        to: EntityId,
+        max_len: usize,
+    ) -> Vec<Vec<String>> {
+        fn walk(
+            v: EntityId,
+            to: EntityId,
+            left: usize,
+            path: &mut Vec<EntityId>,
+            hops: &HopGraph,
+            out: &mut Vec<Vec<EntityId>>,
+        ) {
+            if v == to {
+                out.push(path.clone());
+                return;
+            }
+            if left == 0 {
+                return;
+            }
+            for &(w, _) in hops.successors(v) {
+                if !path.contains(&w) {
+                    path.push(w);
+                    walk(w, to, left - 1, path, hops, out);
+                    path.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if from != to {
+            walk(from, to, max_len, &mut vec![from], hops, &mut out);
+        }
+        let mut named: Vec<Vec<String>> = out
+            .into_iter()
+            .map(|p| p.iter().map(|&e| data.entity(e).id.clone()).collect())
+            .collect();
+        named.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        named
+    }
+
+    #[test]
+    fn no_path_to_itself_and_limit_zero_is_limited() {
+        let data = build(2, &[]);
+        let graph = MoneyGraph::build(&data, filter());
+        let hops = graph.hops();
+        let a = EntityId(0);
+        assert_eq!(
+            money_paths(&graph, &hops, a, a, &PathOptions::default()).paths,
+            []
+        );
+        let none = PathOptions {
+            limit: 0,
+            ..PathOptions::default()
+        };
+        assert_eq!(
+            money_paths(&graph, &hops, a, EntityId(1), &none).end,
+            PathEnd::Limited
+        );
+    }
+
+    #[test]
+    fn a_passed_deadline_times_out() {
+        // A complete graph on 7 entities has thousands of simple paths.
+        let mut deals = Vec::new();
+        for from in 0..7 {
+            for to in 0..7 {
+                if from != to {
+                    deals.push(crate::query::testgen::GenDeal {
+                        from,
+                        to,
+                        kind: crate::model::DealKind::Cloud,
+                        amount: crate::model::Amount::UNDISCLOSED,
+                        stake_pct: None,
+                    });
+                }
+            }
+        }
+        let data = build(7, &deals);
+        let graph = MoneyGraph::build(&data, filter());
+        let hops = graph.hops();
+        let past = PathOptions {
+            max_len: 6,
+            limit: usize::MAX,
+            deadline: Some(Instant::now()),
+        };
+        let found = money_paths(&graph, &hops, EntityId(0), EntityId(1), &past);
+        assert_eq!(found.end, PathEnd::TimedOut);
+        let all = PathOptions {
+            max_len: 6,
+            limit: usize::MAX,
+            deadline: None,
+        };
+        // 1 + 5 + 5·4 + 5·4·3 + 5·4·3·2 + 5! = 326 simple paths.
+        assert_eq!(
+            money_paths(&graph, &hops, EntityId(0), EntityId(1), &all)
+                .paths
+                .len(),
+            326
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn paths_match_brute_force_shortest_first(
+            (n, deals) in dataset_parts(16), a in 0usize..7, b in 0usize..7,
+            max_len in 1usize..6, limit in 1usize..12,
+        ) {
+            let data = build(n, &deals);
+            let graph = MoneyGraph::build(&data, filter());
+            let hops = graph.hops();
+            let (from, to) = (EntityId((a % n) as u32), EntityId((b % n) as u32));
+            let options = PathOptions { max_len, limit, deadline: None };
+            let found = money_paths(&graph, &hops, from, to, &options);
+            let want = brute(&data, &hops, from, to, max_len);
+            let got: Vec<Vec<String>> = found.paths.iter()
+                .map(|p| p.entities.iter().map(|&e| data.entity(e).id.clone()).collect())
+                .collect();
+            let shown = &want[..want.len().min(limit)];
+            prop_assert_eq!(&got[..], shown, "{} → {}\n{}", data.entity(from).id, data.entity(to).id, dot(&data));
+            let end = if want.len() > limit { PathEnd::Limited } else { PathEnd::Complete };
+            prop_assert_eq!(found.end, end);
+            // Each path is a chain of existing hops between consecutive entities.
+            for p in &found.paths {
+                prop_assert_eq!(p.hops.len() + 1, p.entities.len());
+                for (i, &h) in p.hops.iter().enumerate() {
+                    let hop = hops.hop(h);
+                    prop_assert_eq!((hop.from, hop.to), (p.entities[i], p.entities[i + 1]));
+                    prop_assert!(!hop.deals.is_empty());
+                }
+            }
+        }
+    }
+}

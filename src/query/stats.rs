@@ -1,1 +1,335 @@
-//! (being written)
+//! The shape of the data as it stands: counts by kind and status, money by deal kind as exact
+//! ranges, the biggest receivers, payers and connectors, strongly connected components, and
+//! how many circular-financing loops there are and who sits on most of them.
+//!
+//! Everything is measured on the filtered graph: `--as-of`, `--status`, `--kinds`,
+//! `--min-amount`, `--without` and `--no-inferred` all change the figures. A report counts
+//! when it belongs to an admitted deal and is dated on or before `--as-of` (or undated).
+
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
+
+use crate::graph::MoneyGraph;
+use crate::model::{DealKind, EntityId, EntityKind, Status};
+use crate::query::cycles::{CycleOptions, SearchEnd, cycles};
+use crate::query::totals::MoneyRange;
+
+/// What [`stats`] computes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatsOptions {
+    /// How many entities each "top" list keeps. Default 5.
+    pub top: usize,
+    /// Which loops to count (length bound, financing only, deadline). Default: the
+    /// `dealgraph cycles` defaults, circular-financing loops of 2 to 6 hops.
+    pub loops: CycleOptions,
+}
+
+impl Default for StatsOptions {
+    fn default() -> Self {
+        StatsOptions {
+            top: 5,
+            loops: CycleOptions::default(),
+        }
+    }
+}
+
+/// An entity and a money total, for the top lists.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranked {
+    pub id: EntityId,
+    pub total: MoneyRange,
+    /// Number of deals in `total`.
+    pub deals: usize,
+}
+
+/// Loop counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoopStats {
+    /// Loops found (a lower bound unless `end` is complete).
+    pub count: u64,
+    /// `(length in hops, loops)`, shortest first, lengths with no loop left out.
+    pub by_length: Vec<(usize, u64)>,
+    /// `(entity, loops it sits on)`, most first, then entity id string; at most `top`.
+    pub top_entities: Vec<(EntityId, u64)>,
+    /// Entities on at least one loop.
+    pub entities_on_loops: usize,
+    pub end: SearchEnd,
+}
+
+/// The result of [`stats`]. Every list is in a fixed order: vocabularies in their declared
+/// order (zero counts included), rankings largest first then entity id string.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stats {
+    /// Entities in the data, less those taken out with `--without`.
+    pub entities: usize,
+    /// Of those, entities with at least one admitted deal.
+    pub active_entities: usize,
+    /// `entities` by kind.
+    pub entities_by_kind: Vec<(EntityKind, usize)>,
+    /// Deals in the data, before any filter.
+    pub deals_in_data: usize,
+    /// Deals admitted by the filters.
+    pub deals: usize,
+    /// Admitted deals marked inferred.
+    pub inferred_deals: usize,
+    pub deals_by_kind: Vec<(DealKind, usize)>,
+    /// By the standing report's status.
+    pub deals_by_status: Vec<(Status, usize)>,
+    /// Reports of admitted deals dated on or before as-of (or undated).
+    pub reports: usize,
+    /// Reports in the data, before any filter.
+    pub reports_in_data: usize,
+    /// `reports` by their own status.
+    pub reports_by_status: Vec<(Status, usize)>,
+    /// Distinct sources of `reports`.
+    pub sources: usize,
+    /// Distinct sources in the data (reports and entity facts), before any filter.
+    pub sources_in_data: usize,
+    /// Standing amounts of admitted deals by kind.
+    pub money_by_kind: Vec<(DealKind, MoneyRange)>,
+    /// Standing amounts of all admitted deals.
+    pub money_total: MoneyRange,
+    /// Entities by money received, largest stated total first.
+    pub top_inflow: Vec<Ranked>,
+    /// Entities by money paid, largest stated total first.
+    pub top_outflow: Vec<Ranked>,
+    /// `(entity, distinct counterparties)`, most first.
+    pub top_counterparties: Vec<(EntityId, usize)>,
+    /// Strongly connected components of the active entities, largest first: entities that
+    /// can each reach every other by following the money. Each sorted by entity id string.
+    pub components: Vec<Vec<EntityId>>,
+    pub loops: LoopStats,
+}
+
+impl Stats {
+    /// Components with more than one entity: where money can go round.
+    pub fn nontrivial_components(&self) -> impl Iterator<Item = &Vec<EntityId>> {
+        self.components.iter().filter(|c| c.len() > 1)
+    }
+}
+
+/// Summary statistics of the filtered money-flow graph.
+///
+/// # Arguments
+/// * `graph`: the filtered money-flow graph.
+/// * `options`: the length of the top lists and which loops to count.
+///
+/// # Returns
+/// [`Stats`], deterministic: counts in vocabulary order, rankings by size then id string.
+///
+/// # Complexity
+/// `O(n + d + r)` for the counts over `n` entities, `d` deals and `r` reports, plus
+/// `O(s log s)` to count distinct sources and `O(n log n)` for the rankings; `O(n + e)` for
+/// the components (iterative Kosaraju). Counting loops costs what
+/// [`cycles`] costs, bounded by `options.loops.max_len` and
+/// `options.loops.deadline`, with `O(n)` memory.
+///
+/// # Example
+/// ```
+/// use dealgraph::graph::{Filter, MoneyGraph};
+/// use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::model::DealKind;
+/// use dealgraph::query::stats::{stats, StatsOptions};
+///
+/// //   fund ──investment ≥ $8B──▶ lab ──cloud $5B──▶ cloud
+/// //     ▲                                            │
+/// //     └───────────────revenue $1B──────────────────┘
+/// let csv = "from,to,kind,amount_usd,amount_qualifier,source\n\
+///            fund,lab,investment,8e9,at-least,a\nlab,cloud,cloud,5e9,,b\n\
+///            cloud,fund,revenue,1e9,,b\n";
+/// let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// let s = stats(&graph, &StatsOptions::default());
+/// assert_eq!((s.entities, s.deals, s.reports, s.sources), (3, 3, 3, 2));
+/// assert_eq!(s.money_total.to_string(), "at least $14B");
+/// let investment = s.money_by_kind.iter().find(|(k, _)| *k == DealKind::Investment).unwrap();
+/// assert_eq!(investment.1.to_string(), "at least $8B");
+/// assert_eq!(s.components[0].len(), 3); // one loop joins all three
+/// assert_eq!(s.loops.count, 1);
+/// ```
+pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
+    let data = graph.dataset();
+    let as_of = graph.filter().as_of;
+    let n = data.entities().len();
+    let id_of = |e: EntityId| data.entity(e).id.as_str();
+
+    let present: Vec<EntityId> = data.entity_ids().filter(|&e| graph.contains(e)).collect();
+    let active = graph.active_entities();
+    let mut is_active = vec![false; n];
+    for e in &active {
+        is_active[e.index()] = true;
+    }
+    let entities_by_kind = EntityKind::ALL
+        .iter()
+        .map(|&k| {
+            (
+                k,
+                present
+                    .iter()
+                    .filter(|&&e| data.entity(e).kind == k)
+                    .count(),
+            )
+        })
+        .collect();
+
+    let mut deals_by_kind: Vec<(DealKind, usize)> = DealKind::ALL.iter().map(|&k| (k, 0)).collect();
+    let mut deals_by_status: Vec<(Status, usize)> = Status::ALL.iter().map(|&s| (s, 0)).collect();
+    let mut reports_by_status: Vec<(Status, usize)> = Status::ALL.iter().map(|&s| (s, 0)).collect();
+    let mut money_by_kind: Vec<(DealKind, MoneyRange)> = DealKind::ALL
+        .iter()
+        .map(|&k| (k, MoneyRange::new()))
+        .collect();
+    let mut money_total = MoneyRange::new();
+    let mut inflow = vec![MoneyRange::new(); n];
+    let mut outflow = vec![MoneyRange::new(); n];
+    let mut counterparties: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
+    let mut sources: BTreeSet<&str> = BTreeSet::new();
+    let mut reports = 0;
+    let mut inferred_deals = 0;
+    for view in graph.deals() {
+        let deal = view.deal;
+        let amount = &view.report.amount;
+        bump(&mut deals_by_kind, deal.kind);
+        bump(&mut deals_by_status, view.report.status);
+        if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind) {
+            total.add(amount);
+        }
+        money_total.add(amount);
+        inflow[deal.to.index()].add(amount);
+        outflow[deal.from.index()].add(amount);
+        counterparties[deal.to.index()].insert(deal.from);
+        counterparties[deal.from.index()].insert(deal.to);
+        inferred_deals += usize::from(deal.inferred);
+        for report in &deal.reports {
+            if report.date.is_none_or(|d| d.on_or_before(as_of)) {
+                reports += 1;
+                bump(&mut reports_by_status, report.status);
+                sources.insert(&report.source);
+            }
+        }
+    }
+
+    let ranked = |totals: &[MoneyRange]| -> Vec<Ranked> {
+        let mut list: Vec<Ranked> = totals
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.count > 0)
+            .map(|(i, t)| Ranked {
+                id: EntityId(i as u32),
+                total: *t,
+                deals: t.count,
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            a.total
+                .cmp_desc(&b.total)
+                .then(b.deals.cmp(&a.deals))
+                .then_with(|| id_of(a.id).cmp(id_of(b.id)))
+        });
+        list.truncate(options.top);
+        list
+    };
+    let top_inflow = ranked(&inflow);
+    let top_outflow = ranked(&outflow);
+    let mut top_counterparties: Vec<(EntityId, usize)> = counterparties
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(i, c)| (EntityId(i as u32), c.len()))
+        .collect();
+    top_counterparties.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0))));
+    top_counterparties.truncate(options.top);
+
+    let mut components: Vec<Vec<EntityId>> = graph
+        .strongly_connected_components()
+        .into_iter()
+        .filter(|c| c.iter().any(|e| is_active[e.index()]))
+        .map(|mut c| {
+            c.sort_by(|a, b| id_of(*a).cmp(id_of(*b)));
+            c
+        })
+        .collect();
+    components.sort_by(|a, b| {
+        b.len().cmp(&a.len()).then_with(|| {
+            let ids = |c: &Vec<EntityId>| -> Vec<&str> { c.iter().map(|&e| id_of(e)).collect() };
+            ids(a).cmp(&ids(b))
+        })
+    });
+
+    let loops = count_loops(graph, options);
+
+    Stats {
+        entities: present.len(),
+        active_entities: active.len(),
+        entities_by_kind,
+        deals_in_data: data.deals().len(),
+        deals: graph.deal_count(),
+        inferred_deals,
+        deals_by_kind,
+        deals_by_status,
+        reports,
+        reports_in_data: data.report_count(),
+        reports_by_status,
+        sources: sources.len(),
+        sources_in_data: data.source_count(),
+        money_by_kind,
+        money_total,
+        top_inflow,
+        top_outflow,
+        top_counterparties,
+        components,
+        loops,
+    }
+}
+
+fn bump<K: PartialEq + Copy>(counts: &mut [(K, usize)], key: K) {
+    if let Some((_, n)) = counts.iter_mut().find(|(k, _)| *k == key) {
+        *n += 1;
+    }
+}
+
+/// One pass of the cycles query, counting loops in total, by length and per entity.
+fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
+    let data = graph.dataset();
+    let hops = graph.hops();
+    let mut count = 0u64;
+    let mut by_len: Vec<u64> = Vec::new();
+    let mut per_entity = vec![0u64; data.entities().len()];
+    let end = cycles(graph, &hops, &options.loops, |entities, _| {
+        count += 1;
+        let len = entities.len();
+        if by_len.len() <= len {
+            by_len.resize(len + 1, 0);
+        }
+        by_len[len] += 1;
+        for e in entities {
+            per_entity[e.index()] += 1;
+        }
+        ControlFlow::Continue(())
+    });
+    let by_length = by_len
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .collect();
+    let mut top_entities: Vec<(EntityId, u64)> = per_entity
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .map(|(i, c)| (EntityId(i as u32), c))
+        .collect();
+    let entities_on_loops = top_entities.len();
+    top_entities.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| data.entity(a.0).id.cmp(&data.entity(b.0).id))
+    });
+    top_entities.truncate(options.top);
+    LoopStats {
+        count,
+        by_length,
+        top_entities,
+        entities_on_loops,
+        end,
+    }
+}
