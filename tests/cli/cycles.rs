@@ -1,1 +1,711 @@
-//! CLI tests for this area.
+//! CLI tests for `dealgraph cycles`, plus the differential test of the loop search against
+//! networkx (`tests/networkx/simple_cycles.py`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use dealgraph::graph::{Filter, MoneyGraph};
+use dealgraph::load::{LoadOptions, load_str};
+use dealgraph::query::cycles::{CycleOptions, SearchEnd, cycles};
+
+use crate::common::{run, temp_file};
+
+/// The fixture with every kind of qualifier, judged at a fixed date.
+const SMALL: &[&str] = &[
+    "--data",
+    "tests/fixtures/cycles-small.toml",
+    "--as-of",
+    "2026-06-30",
+];
+
+fn with(base: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec!["cycles"];
+    args.extend_from_slice(base);
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Runs `dealgraph cycles ARGS --format json` and parses stdout.
+fn json(args: &[&str]) -> Value {
+    let mut all = vec!["cycles", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert_eq!(out.code, 0, "stderr:\n{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("valid JSON")
+}
+
+/// The loops of a JSON result as entity-id lists.
+fn loops(result: &Value) -> Vec<Vec<String>> {
+    result["cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn find<'a>(result: &'a Value, entities: &[&str]) -> &'a Value {
+    result["cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_str().unwrap())
+                .eq(entities.iter().copied())
+        })
+        .unwrap_or_else(|| panic!("no loop {entities:?} in {:?}", loops(result)))
+}
+
+fn deal_ids(hop: &Value) -> Vec<&str> {
+    hop["deals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn seeds_default_run_finds_the_loops_the_articles_imply() {
+    let result = json(&["--as-of", "2026-01-31"]);
+    let found = loops(&result);
+    for expected in [
+        ["amazon", "openai"],
+        ["amazon", "anthropic"],
+        ["microsoft", "openai"],
+    ] {
+        assert!(
+            found.iter().any(|l| l == &expected),
+            "{expected:?} missing from {found:?}"
+        );
+    }
+
+    // Amazon → OpenAI → Amazon: the investment talks against the $38B AWS contract.
+    let amazon_openai = find(&result, &["amazon", "openai"]);
+    assert_eq!(amazon_openai["length"], 2);
+    assert_eq!(amazon_openai["round_trip_usd"], 38_000_000_000u64);
+    assert_eq!(amazon_openai["bound"], "upper");
+    assert_eq!(amazon_openai["return_ratio"], 0.76);
+    let hops = amazon_openai["hops"].as_array().unwrap();
+    assert_eq!(
+        (hops[0]["from"].as_str(), hops[0]["to"].as_str()),
+        (Some("amazon"), Some("openai"))
+    );
+    assert!(deal_ids(&hops[0]).contains(&"amazon-openai-investment"));
+    assert!(deal_ids(&hops[1]).contains(&"openai-amazon-cloud"));
+
+    // Microsoft → OpenAI → Microsoft exists only through the inferred Azure flow.
+    let microsoft = find(&result, &["microsoft", "openai"]);
+    let back = &microsoft["hops"][1]["deals"];
+    assert!(
+        back.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["inferred"] == true)
+    );
+
+    let table = run(&["cycles", "--as-of", "2026-01-31"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    for line in [
+        "Amazon → OpenAI → Amazon",
+        "Amazon → Anthropic → Amazon",
+        "Microsoft → OpenAI → Microsoft",
+        "at most $38B",
+        "76% of up to $50B",
+    ] {
+        assert!(
+            table.stdout.contains(line),
+            "{line:?} missing from:\n{}",
+            table.stdout
+        );
+    }
+}
+
+#[test]
+fn no_inferred_drops_the_microsoft_loop() {
+    let found = loops(&json(&["--as-of", "2026-01-31", "--no-inferred"]));
+    assert!(found.iter().any(|l| l == &["amazon", "openai"]));
+    assert!(found.iter().any(|l| l == &["amazon", "anthropic"]));
+    assert!(
+        !found
+            .iter()
+            .any(|l| l.contains(&"microsoft".to_string()) && l.len() == 2),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn explain_names_every_deal_with_amount_status_date_and_source() {
+    let out = run(&[
+        "cycles",
+        "--as-of",
+        "2026-01-31",
+        "--explain",
+        "--through",
+        "aws",
+        "--through",
+        "openai",
+        "--max-len",
+        "2",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let paragraphs: Vec<&str> = out.stdout.split("\n\n").collect();
+    assert_eq!(
+        paragraphs.len(),
+        2,
+        "one loop paragraph and the summary:\n{}",
+        out.stdout
+    );
+    let p = paragraphs[0];
+    for piece in [
+        "1. Amazon → OpenAI → Amazon (2 hops).",
+        "Amazon invests in OpenAI: up to $50B (in talks, 2026-01)",
+        "[deal amazon-openai-investment; source: ",
+        "OpenAI buys cloud compute from Amazon: $38B (announced, 2025-12)",
+        "Round trip: at most $38B",
+        "It is an upper bound: the Amazon → OpenAI investment (up to $50B) is only an \"up to\" figure",
+        "Return ratio: 76%",
+    ] {
+        assert!(p.contains(piece), "{piece:?} missing from:\n{p}");
+    }
+    assert!(!p.contains('\n'), "one paragraph per loop:\n{p}");
+}
+
+#[test]
+fn fixture_table_explain_and_json_snapshots() {
+    let table = run(&with(SMALL, &[]));
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    insta::assert_snapshot!("cycles_small_table", table.stdout);
+    let explain = run(&with(SMALL, &["--explain", "--sort", "name"]));
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    insta::assert_snapshot!("cycles_small_explain", explain.stdout);
+    let result = json(SMALL);
+    insta::assert_snapshot!(
+        "cycles_small_json",
+        serde_json::to_string_pretty(&result).unwrap()
+    );
+}
+
+#[test]
+fn names_are_escaped_in_table_and_prose() {
+    for extra in [&[][..], &["--explain"][..]] {
+        let out = run(&with(SMALL, extra));
+        // The newline inside "Lab\nNewline" and the RTL mark are shown escaped, not raw.
+        assert!(out.stdout.contains("Lab\\nNewline 🚀"), "{}", out.stdout);
+        assert!(out.stdout.contains("\\u{200f}Cloud RTL"), "{}", out.stdout);
+        assert!(!out.stdout.contains('\u{200f}'));
+        assert!(out.stdout.contains("Fund \"Alpha\" & <Co>"));
+    }
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let result = json(SMALL);
+    let keys: Vec<&str> = result
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["count", "cycles", "truncated"]);
+    assert_eq!(result["truncated"], false);
+    let cycles = result["cycles"].as_array().unwrap();
+    assert_eq!(result["count"], cycles.len());
+    let listed = run(&[
+        "list", "deals", "--format", "json", "--data", SMALL[1], "--as-of", SMALL[3],
+    ]);
+    let listed: Vec<Value> = serde_json::from_str(&listed.stdout).unwrap();
+    let by_id: BTreeMap<&str, &Value> = listed
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d))
+        .collect();
+    for c in cycles {
+        let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "bound",
+                "entities",
+                "hops",
+                "length",
+                "return_ratio",
+                "round_trip_usd"
+            ]
+        );
+        let entities: Vec<&str> = c["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap())
+            .collect();
+        let k = entities.len();
+        assert_eq!(c["length"], k);
+        assert!(
+            entities[1..].iter().all(|e| e > &entities[0]),
+            "starts at the smallest id"
+        );
+        let hops = c["hops"].as_array().unwrap();
+        assert_eq!(hops.len(), k);
+        for (i, hop) in hops.iter().enumerate() {
+            assert_eq!(hop["from"], entities[i]);
+            assert_eq!(hop["to"], entities[(i + 1) % k]);
+            for deal in hop["deals"].as_array().unwrap() {
+                assert_eq!(
+                    Some(&deal),
+                    by_id.get(deal["id"].as_str().unwrap()),
+                    "same object as list deals"
+                );
+            }
+        }
+        match c["round_trip_usd"] {
+            Value::Null => assert_eq!(c["bound"], Value::Null),
+            _ => assert!(
+                ["exact", "upper", "lower", "approx"].contains(&c["bound"].as_str().unwrap())
+            ),
+        }
+    }
+    let loop_ = find(&result, &["cloud", "fund", "lab"]);
+    assert_eq!(loop_["round_trip_usd"], 20_000_000_000u64);
+    assert_eq!(loop_["bound"], "upper");
+    assert_eq!(loop_["return_ratio"], 0.4);
+    assert_eq!(find(&result, &["bank", "lab"])["bound"], "lower");
+    assert_eq!(
+        find(&result, &["chipco", "fund", "lab", "cloud"])["bound"],
+        "approx"
+    );
+}
+
+#[test]
+fn options_change_the_loops_found() {
+    let count = |extra: &[&'static str]| -> u64 {
+        let out = run(&with(SMALL, &[&["--count"][..], extra].concat()));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout.trim().parse().expect("a bare number")
+    };
+    assert_eq!(count(&[]), 5);
+    assert_eq!(count(&["--all"]), 6, "the chips/cloud trade loop joins");
+    assert_eq!(count(&["--max-len", "2"]), 1);
+    assert_eq!(count(&["--min-len", "4", "--max-len", "0"]), 2);
+    assert_eq!(count(&["--through", "bank"]), 1);
+    assert_eq!(count(&["--through", "chipco", "--through", "cloud"]), 2);
+    assert_eq!(count(&["--time-ordered"]), 1);
+    assert_eq!(count(&["--time-ordered", "--undated", "ok"]), 3);
+    assert_eq!(
+        count(&["--status", "completed,announced"]),
+        1,
+        "only bank ⇄ lab stays"
+    );
+    assert_eq!(count(&["--min-amount", "$3B"]), 2);
+    assert_eq!(count(&["--without", "lab"]), 0);
+    let time_ordered = loops(&json(&[SMALL, &["--time-ordered"][..]].concat()));
+    assert_eq!(time_ordered, [["cloud", "fund", "lab"]]);
+}
+
+#[test]
+fn sort_orders_and_count_agree_with_json() {
+    let order = |key: &'static str| loops(&json(&[SMALL, &["--sort", key][..]].concat()));
+    let by_amount = order("amount");
+    assert_eq!(by_amount[0], ["cloud", "fund", "lab"]);
+    assert_eq!(by_amount.len(), 5);
+    assert_eq!(order("ratio")[0], ["cloud", "fund", "lab"]);
+    assert_eq!(order("length")[0], ["bank", "lab"]);
+    assert_eq!(order("name")[0], ["bank", "lab"]);
+    let count = run(&with(SMALL, &["--count", "--max-len", "0", "--all"]));
+    let all = json(&[SMALL, &["--max-len", "0", "--all", "--limit", "0"][..]].concat());
+    assert_eq!(count.stdout.trim(), all["count"].to_string());
+}
+
+#[test]
+fn limit_truncates_and_says_so() {
+    let result = json(&[SMALL, &["--limit", "2"][..]].concat());
+    assert_eq!(result["count"], 2);
+    assert_eq!(result["truncated"], true);
+    let exact = json(&[SMALL, &["--limit", "5"][..]].concat());
+    assert_eq!(exact["truncated"], false, "exactly 5 exist: nothing more");
+    let table = run(&with(SMALL, &["--limit", "2"]));
+    assert_eq!(table.code, 0);
+    assert!(
+        table
+            .stderr
+            .contains("showing the first 2 loops found; more exist"),
+        "{}",
+        table.stderr
+    );
+    assert!(table.stdout.contains("2 loop(s)"));
+}
+
+/// A deals CSV of the complete digraph on `n` entities.
+fn complete_digraph(n: usize) -> String {
+    let mut csv = String::from("from,to,kind,amount_usd,source\n");
+    for a in 0..n {
+        for b in 0..n {
+            if a != b {
+                let kind = if (a + b) % 3 == 0 {
+                    "investment"
+                } else {
+                    "cloud"
+                };
+                writeln!(
+                    csv,
+                    "n{a:02},n{b:02},{kind},{},s.txt",
+                    (a * n + b + 1) * 1_000_000
+                )
+                .unwrap();
+            }
+        }
+    }
+    csv
+}
+
+#[test]
+fn complete_digraph_of_12_stops_at_the_limit_quickly() {
+    let (_dir, path) = temp_file("k12.csv", complete_digraph(12).as_bytes());
+    let path = path.to_str().unwrap();
+    let started = Instant::now();
+    let out = run(&[
+        "cycles",
+        "--data",
+        path,
+        "--auto-entities",
+        "--max-len",
+        "0",
+    ]);
+    let elapsed = started.elapsed();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("note: showing the first 1000 loops found; more exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("1000 loop(s) (2 hops or more;"),
+        "{}",
+        out.stdout
+    );
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+    let result = json(&["--data", path, "--auto-entities", "--max-len", "0"]);
+    assert_eq!(result["count"], 1000);
+    assert_eq!(result["truncated"], true);
+}
+
+#[test]
+fn timeout_gives_partial_results_and_a_notice() {
+    let (_dir, path) = temp_file("k12.csv", complete_digraph(12).as_bytes());
+    let path = path.to_str().unwrap();
+    let started = Instant::now();
+    let out = run(&[
+        "cycles",
+        "--data",
+        path,
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--count",
+        "--timeout",
+        "0.3",
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("stopped after the --timeout of 0.3s"),
+        "{}",
+        out.stderr
+    );
+    let partial: u64 = out.stdout.trim().parse().unwrap();
+    assert!(partial > 0);
+
+    // Every deal dated before the one investment: no loop can be time-ordered, so the search
+    // runs on (and finds nothing) until the timeout.
+    let mut csv = String::from("from,to,kind,date,source\n");
+    for a in 0..12 {
+        for b in 0..12 {
+            if a != b {
+                let (kind, date) = if (a, b) == (0, 1) {
+                    ("investment", "2025-06")
+                } else {
+                    ("cloud", "2024-01")
+                };
+                writeln!(csv, "n{a:02},n{b:02},{kind},{date},s.txt").unwrap();
+            }
+        }
+    }
+    let (_dir2, path) = temp_file("k12-dated.csv", csv.as_bytes());
+    let path = path.to_str().unwrap();
+    let args = [
+        "cycles",
+        "--data",
+        path,
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--time-ordered",
+        "--timeout",
+        "0.3",
+    ];
+    let started = Instant::now();
+    let out = run(&[&args[..], &["--format", "json"]].concat());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the 0 loop(s) shown are those found so far"),
+        "{}",
+        out.stderr
+    );
+    let result: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (&result["count"], &result["truncated"]),
+        (&Value::from(0), &Value::from(true))
+    );
+    let out = run(&args);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .starts_with("No loops found before the --timeout"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors_reported_together() {
+    let out = run(&[
+        "cycles",
+        "--max-len",
+        "1",
+        "--min-len",
+        "0",
+        "--through",
+        "opnai",
+        "--timeout",
+        "-1",
+    ]);
+    assert_eq!(out.code, 2);
+    for piece in [
+        "--max-len 1",
+        "--min-len 0",
+        "did you mean \"openai\"",
+        "--timeout -1",
+    ] {
+        assert!(
+            out.stderr.contains(piece),
+            "{piece:?} missing from:\n{}",
+            out.stderr
+        );
+    }
+    let out = run(&["cycles", "--min-len", "4", "--max-len", "3"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--min-len 4 is more than --max-len 3"));
+
+    for format in ["dot", "svg"] {
+        let out = run(&["cycles", "--format", format]);
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr.contains("dealgraph map --loops"),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = run(&["cycles", "--format", "csv"]);
+    assert_eq!(out.code, 2);
+    let out = run(&["cycles", "--explain", "--format", "json"]);
+    assert_eq!(out.code, 2);
+    let out = run(&["cycles", "--undated", "ok"]);
+    assert_eq!(out.code, 2, "--undated needs --time-ordered");
+    let out = run(&["cycles", "--count", "--limit", "3"]);
+    assert_eq!(out.code, 2, "--count counts everything");
+    let help = run(&["cycles", "--help"]);
+    assert!(help.stdout.contains("dealgraph map --loops"));
+}
+
+#[test]
+fn no_loops_says_how_to_widen_the_search() {
+    let out = run(&with(SMALL, &["--kinds", "cloud,chips"]));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with("No loops found"), "{}", out.stdout);
+    assert!(out.stdout.contains("--all"));
+    let out = run(&with(
+        SMALL,
+        &["--kinds", "cloud", "--all", "--max-len", "0"],
+    ));
+    assert!(!out.stdout.contains("Try --all"), "{}", out.stdout);
+}
+
+// ---------------------------------------------------------------------------------------
+// Differential test against networkx.
+
+/// splitmix64: a tiny seeded generator, so the graphs are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Edges (with repeats) and a length bound (`None`: no bound).
+type RandomGraph = (Vec<(String, String)>, Option<usize>);
+
+/// A random multigraph: labels whose string order differs from creation order, parallel
+/// edges, and a length bound (none only where the graph is sparse enough to enumerate).
+fn random_graph(rng: &mut Rng) -> RandomGraph {
+    let n = 3 + rng.below(38);
+    let labels: Vec<String> = (0..n)
+        .map(|i| format!("{}{i}", (b'a' + rng.below(26) as u8) as char))
+        .collect();
+    let dense = n <= 10 && rng.below(4) == 0;
+    let per_node = if dense {
+        30 + rng.below(30)
+    } else {
+        8 + rng.below(14)
+    };
+    let m = n * per_node / 10;
+    let mut edges = Vec::new();
+    for _ in 0..m {
+        let a = rng.below(n);
+        let b = (a + 1 + rng.below(n - 1)) % n;
+        edges.push((labels[a].clone(), labels[b].clone()));
+        if rng.below(8) == 0 {
+            edges.push((labels[a].clone(), labels[b].clone()));
+        }
+    }
+    let bound = if !dense && per_node <= 12 && rng.below(3) == 0 {
+        None
+    } else {
+        Some(2 + rng.below(if dense { 4 } else { 5 }))
+    };
+    (edges, bound)
+}
+
+#[test]
+fn loop_sets_match_networkx_simple_cycles() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let mut rng = Rng(0x5eed_cafe);
+    let graphs: Vec<RandomGraph> = (0..300).map(|_| random_graph(&mut rng)).collect();
+
+    let mut input = String::new();
+    for (i, (edges, bound)) in graphs.iter().enumerate() {
+        let bound = bound.map_or("none".to_string(), |b| b.to_string());
+        writeln!(input, "graph g{i} {bound}").unwrap();
+        for (a, b) in edges {
+            writeln!(input, "{a} {b}").unwrap();
+        }
+        input.push_str("end\n");
+    }
+    let (_dir, path) = temp_file("graphs.txt", input.as_bytes());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/networkx/simple_cycles.py");
+    let output = match Command::new("python3").arg(&script).arg(&path).output() {
+        Ok(o) => o,
+        Err(e) => {
+            assert!(!ci, "CI=true but python3 cannot run: {e}");
+            eprintln!("SKIPPED loop_sets_match_networkx_simple_cycles: python3 not found ({e})");
+            return;
+        }
+    };
+    if output.status.code() == Some(3) {
+        assert!(
+            !ci,
+            "CI=true but networkx is missing: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!(
+            "SKIPPED loop_sets_match_networkx_simple_cycles: networkx is not installed (pip install networkx)"
+        );
+        return;
+    }
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut expected: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut current = None;
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("graph ") {
+            current = Some(name.to_string());
+            expected.insert(name.to_string(), Vec::new());
+        } else if line == "end" {
+            current = None;
+        } else {
+            expected
+                .get_mut(current.as_ref().unwrap())
+                .unwrap()
+                .push(line.to_string());
+        }
+    }
+    assert_eq!(expected.len(), graphs.len());
+
+    let mut total = 0;
+    for (i, (edges, bound)) in graphs.iter().enumerate() {
+        let mut csv = String::from("from,to,kind,source\n");
+        for (a, b) in edges {
+            writeln!(csv, "{a},{b},cloud,s").unwrap();
+        }
+        let options = LoadOptions {
+            auto_entities: true,
+            ..LoadOptions::default()
+        };
+        let loaded = load_str("g.csv", &csv, options).unwrap();
+        let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+        let hops = graph.hops();
+        let opts = CycleOptions {
+            max_len: *bound,
+            financing_only: false,
+            ..CycleOptions::default()
+        };
+        let mut ours = Vec::new();
+        let end = cycles(&graph, &hops, &opts, |entities, _| {
+            ours.push(
+                entities
+                    .iter()
+                    .map(|&e| graph.entity(e).id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            ControlFlow::Continue(())
+        });
+        assert_eq!(end, SearchEnd::Complete);
+        let found = ours.len();
+        ours.sort();
+        ours.dedup();
+        assert_eq!(found, ours.len(), "graph g{i}: a loop was reported twice");
+        let theirs = &expected[&format!("g{i}")];
+        assert_eq!(
+            &ours, theirs,
+            "graph g{i} (bound {bound:?}) differs from networkx:\n{csv}"
+        );
+        total += ours.len();
+    }
+    assert!(
+        total > 1000,
+        "the graphs should hold plenty of loops, found {total}"
+    );
+}
