@@ -12,6 +12,7 @@ use dealgraph::query::cycles::{
     Bound, Cycle, CycleList, CycleOptions, RoundTrip, SearchEnd, SortKey, Undated, collect_cycles,
     count_cycles,
 };
+use dealgraph::render::map::MapSpec;
 use dealgraph::render::{json as js, table, text};
 
 use super::{CliError, CliResult, Context, Format, output};
@@ -28,8 +29,8 @@ use super::{CliError, CliResult, Context, Format, output};
 /// numbers: "at most $38B" means an "up to" figure on the loop may turn out smaller.
 ///
 /// The global filters (--as-of, --status, --kinds, --min-amount, --without, --no-inferred)
-/// decide which deals take part. --format json writes the documented JSON; dot/svg maps of
-/// loops come with `dealgraph map --loops`.
+/// decide which deals take part. --format json writes the documented JSON; --format dot|svg
+/// (or --out loops.svg) draws the loops found on a map, each loop highlighted.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "EXAMPLES:
   dealgraph cycles                               loops of up to 6 hops, largest round trip first
@@ -37,7 +38,8 @@ use super::{CliError, CliResult, Context, Format, output};
   dealgraph cycles --through openai --max-len 3  only loops through OpenAI, at most 3 hops
   dealgraph cycles --time-ordered                money went out before it came back
   dealgraph cycles --no-inferred                 only flows that a source states
-  dealgraph cycles --status announced,completed --count")]
+  dealgraph cycles --status announced,completed --count
+  dealgraph cycles --through anthropic --out loops.svg   draw the loops on a map")]
 pub struct Args {
     /// Longest loop, in hops; 0 means no bound (the search may then take long on dense data:
     /// see --limit and --timeout).
@@ -90,6 +92,9 @@ pub struct Args {
     /// a notice on stderr says the results are partial.
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub timeout: Option<f64>,
+
+    #[command(flatten)]
+    pub draw: super::map::DrawArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -148,6 +153,17 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             list.cycles.len()
         );
     }
+    if matches!(plan.format, Format::Dot | Format::Svg) {
+        if list.end == SearchEnd::Stopped {
+            eprintln!(
+                "note: drawing the first {} loops found; more exist (raise --limit or narrow the search)",
+                list.cycles.len()
+            );
+        }
+        let loops: Vec<_> = list.cycles.iter().map(|c| c.entities.clone()).collect();
+        let spec = MapSpec::loops(&graph, &loops, &ctx.data_label);
+        return super::map::draw(&spec, &args.draw, ctx);
+    }
     let bytes = match plan.format {
         Format::Json => js::to_string(&cycles_json(&graph, &hops, &list)),
         _ => {
@@ -173,16 +189,29 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
 
 /// Turns the arguments into options, reporting every bad value at once.
 fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
-    if let Some(f @ (Format::Dot | Format::Svg)) = ctx.format {
-        return Err(CliError::usage_help(
-            format!(
-                "`cycles` does not draw maps, so it cannot write {}",
-                f.name()
-            ),
-            "draw the loops on a map with `dealgraph map --loops`; cycles writes --format table or json",
-        ));
-    }
-    let format = ctx.format("cycles", &[Format::Table, Format::Json])?;
+    let draws = matches!(ctx.format, Some(Format::Dot | Format::Svg))
+        || (ctx.format.is_none() && args.draw.out.is_some());
+    let format = if draws {
+        if args.count || args.explain {
+            return Err(CliError::usage(
+                "--count and --explain write text; they cannot be combined with a map (dot/svg)",
+            ));
+        }
+        super::map::map_format(ctx, &args.draw)?
+    } else {
+        let format = ctx.format(
+            "cycles",
+            &[Format::Table, Format::Json, Format::Dot, Format::Svg],
+        )?;
+        let d = &args.draw;
+        if d.out.is_some() || d.engine.is_some() || d.layout.is_some() || d.verbose {
+            return Err(CliError::usage_help(
+                "--out, --engine, --layout and --verbose are for maps",
+                "add --format svg or --format dot to draw the loops on a map",
+            ));
+        }
+        format
+    };
     let mut problems = Vec::new();
     if args.max_len == 1 {
         problems.push(

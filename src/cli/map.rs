@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use dealgraph::graph::{HopId, MoneyGraph};
 use dealgraph::model::EntityId;
+use dealgraph::query::cycles::{CycleOptions, SearchEnd, SortKey, collect_cycles};
 use dealgraph::render::map::MapSpec;
 use dealgraph::render::{dot, svg};
 
@@ -118,17 +118,20 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
     };
     let spec = if args.loops {
-        // TODO(lead): switch to query::cycles
-        let mut found = loops(&graph, MAX_LOOP_LEN, MAX_LOOPS);
-        if found.len() >= MAX_LOOPS {
+        let hops = graph.hops();
+        let opts = CycleOptions {
+            max_len: Some(MAX_LOOP_LEN),
+            through: focus.into_iter().collect(),
+            ..CycleOptions::default()
+        };
+        let list = collect_cycles(&graph, &hops, &opts, Some(MAX_LOOPS), SortKey::Amount);
+        if list.end == SearchEnd::Stopped {
             eprintln!(
                 "warning: more than {MAX_LOOPS} loops; drawing the first {MAX_LOOPS} (narrow \
                  them down with --focus, --min-amount or --kinds)"
             );
         }
-        if let Some(f) = focus {
-            found.retain(|l| l.contains(&f));
-        }
+        let found: Vec<Vec<EntityId>> = list.cycles.into_iter().map(|c| c.entities).collect();
         let mut spec = MapSpec::loops(&graph, &found, &ctx.data_label);
         if let Some(f) = focus {
             spec.focus = Some(f);
@@ -265,56 +268,4 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
             "name the file .svg or .dot, or say --format svg|dot",
         )),
     }
-}
-
-/// Circular-financing loops: elementary cycles of at most `max_len` hops with at least one
-/// investment or loan hop, each starting at its smallest entity id, sorted by length then
-/// ids; at most `limit`. A bounded depth-first search from each entity through larger ids.
-fn loops(graph: &MoneyGraph<'_>, max_len: usize, limit: usize) -> Vec<Vec<EntityId>> {
-    let hops = graph.hops();
-    let data = graph.dataset();
-    let financing = |h: HopId| {
-        hops.hop(h)
-            .deals
-            .iter()
-            .any(|&d| data.deal(d).kind.is_financing())
-    };
-    let mut found: Vec<Vec<EntityId>> = Vec::new();
-    let mut on_path = vec![false; hops.entity_count()];
-    'starts: for start in graph.active_entities() {
-        // Stack of (entity, next successor index); `fin` counts financing hops on the path.
-        let mut path: Vec<EntityId> = vec![start];
-        let mut hop_fin: Vec<bool> = Vec::new();
-        let mut next: Vec<usize> = vec![0];
-        on_path[start.index()] = true;
-        while let Some(&v) = path.last() {
-            let i = *next.last().expect("same depth as path");
-            let succ = hops.successors(v);
-            if i >= succ.len() {
-                on_path[v.index()] = false;
-                path.pop();
-                next.pop();
-                hop_fin.pop();
-                continue;
-            }
-            *next.last_mut().expect("same depth") += 1;
-            let (w, h) = succ[i];
-            if w == start && path.len() >= 2 {
-                if financing(h) || hop_fin.iter().any(|&f| f) {
-                    found.push(path.clone());
-                    if found.len() >= limit {
-                        break 'starts;
-                    }
-                }
-            } else if w > start && !on_path[w.index()] && path.len() < max_len {
-                on_path[w.index()] = true;
-                path.push(w);
-                next.push(0);
-                hop_fin.push(financing(h));
-            }
-        }
-        on_path.iter_mut().for_each(|x| *x = false);
-    }
-    found.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    found
 }

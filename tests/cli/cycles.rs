@@ -516,15 +516,21 @@ fn bad_arguments_are_usage_errors_reported_together() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--min-len 4 is more than --max-len 3"));
 
-    for format in ["dot", "svg"] {
-        let out = run(&["cycles", "--format", format]);
-        assert_eq!(out.code, 2);
-        assert!(
-            out.stderr.contains("dealgraph map --loops"),
-            "{}",
-            out.stderr
-        );
-    }
+    let out = run(&["cycles", "--format", "dot", "--count"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot be combined with a map"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["cycles", "--engine", "builtin"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("--engine, --layout and --verbose are for maps"),
+        "{}",
+        out.stderr
+    );
     let out = run(&["cycles", "--format", "csv"]);
     assert_eq!(out.code, 2);
     let out = run(&["cycles", "--explain", "--format", "json"]);
@@ -534,7 +540,7 @@ fn bad_arguments_are_usage_errors_reported_together() {
     let out = run(&["cycles", "--count", "--limit", "3"]);
     assert_eq!(out.code, 2, "--count counts everything");
     let help = run(&["cycles", "--help"]);
-    assert!(help.stdout.contains("dealgraph map --loops"));
+    assert!(help.stdout.contains("draws the loops found on a map"));
 }
 
 #[test]
@@ -708,4 +714,53 @@ fn loop_sets_match_networkx_simple_cycles() {
         total > 1000,
         "the graphs should hold plenty of loops, found {total}"
     );
+}
+
+#[test]
+fn cycles_draw_the_loops_they_find_on_a_map() {
+    let dot = run(&[
+        "cycles",
+        "--as-of",
+        "2026-01-31",
+        "--through",
+        "anthropic",
+        "--format",
+        "dot",
+    ]);
+    assert_eq!(dot.code, 0, "{}", dot.stderr);
+    assert!(dot.stdout.starts_with("digraph"), "{}", dot.stdout);
+    // The loops through Anthropic are drawn and listed; OpenAI–Microsoft alone is not one of them.
+    assert!(
+        dot.stdout.contains("Loop 1: Amazon → Anthropic → Amazon"),
+        "{}",
+        dot.stdout
+    );
+    assert!(
+        !dot.stdout
+            .contains("Loop 1: Microsoft → OpenAI → Microsoft")
+    );
+    assert!(dot.stdout.contains("\"deal-anthropic-amazon-cloud\""));
+    let svg = run(&[
+        "cycles",
+        "--as-of",
+        "2026-01-31",
+        "--format",
+        "svg",
+        "--engine",
+        "builtin",
+    ]);
+    assert_eq!(svg.code, 0, "{}", svg.stderr);
+    assert!(svg.stdout.contains("<svg"), "{}", svg.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loops.svg");
+    let out = run(&[
+        "cycles",
+        "--engine",
+        "builtin",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(std::fs::read_to_string(&path).unwrap().contains("<svg"));
 }
