@@ -443,6 +443,9 @@ fn loops_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope:
     out
 }
 
+/// Width of the `--explain` paragraphs, in columns.
+const EXPLAIN_WIDTH: usize = 100;
+
 /// One paragraph per loop: each deal with amount, status, date and source; the round trip
 /// and its caveat; the return ratio.
 fn explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &str) -> String {
@@ -486,7 +489,12 @@ fn explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &st
                 deal_short(data, v.id, graph)
             ));
         }
-        out.push_str(&table::cell_text(&p));
+        // Wrapped for reading in a terminal or a report; ids and file names are never split.
+        let options = textwrap::Options::new(EXPLAIN_WIDTH)
+            .subsequent_indent("   ")
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        out.push_str(&textwrap::fill(&table::cell_text(&p), options));
         out.push_str("\n\n");
     }
     out.push_str(&format!("{} loop(s) ({scope})\n", list.cycles.len()));

@@ -173,7 +173,8 @@ fn explain_names_every_deal_with_amount_status_date_and_source() {
         "one loop paragraph and the summary:\n{}",
         out.stdout
     );
-    let p = paragraphs[0];
+    // Paragraphs are wrapped with a hanging indent; read them as one line.
+    let p = paragraphs[0].replace("\n   ", " ");
     for piece in [
         "1. Amazon → OpenAI → Amazon (2 hops).",
         "Amazon invests in OpenAI: up to $50B (in talks, 2026-01)",
@@ -186,6 +187,10 @@ fn explain_names_every_deal_with_amount_status_date_and_source() {
         assert!(p.contains(piece), "{piece:?} missing from:\n{p}");
     }
     assert!(!p.contains('\n'), "one paragraph per loop:\n{p}");
+    assert!(
+        paragraphs[0].lines().all(|l| l.chars().count() <= 100),
+        "wrapped at 100 columns"
+    );
 }
 
 #[test]
