@@ -611,6 +611,11 @@ fn docs_legend_matches_the_style_table() {
         docs.contains(&legend),
         "docs/maps.md's legend is stale; paste in style::legend_markdown():\n{legend}"
     );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&legend),
+        "README.md's legend is stale; paste in style::legend_markdown():\n{legend}"
+    );
 }
 
 #[test]
