@@ -66,7 +66,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         );
     }
     if let Some(notes) = &entity.notes {
-        let _ = writeln!(out, "{}", table::cell_text(notes));
+        let _ = writeln!(out, "{}", wrapped(notes, ""));
     }
     if !entity.facts.is_empty() {
         let _ = writeln!(out, "\nFacts");
@@ -112,7 +112,7 @@ fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>]
         let _ = writeln!(out, "  {}", table::cell_text(&text::deal_sentence(data, v)));
         let _ = writeln!(out, "  deal {}", table::cell_text(&v.deal.id));
         if let Some(notes) = &v.deal.notes {
-            let _ = writeln!(out, "  {}", table::cell_text(notes));
+            let _ = writeln!(out, "{}", wrapped(notes, "  "));
         }
         let mut t = table::new_table(["", "date", "status", "amount", "source"]);
         for r in &v.deal.reports {
@@ -127,4 +127,13 @@ fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>]
         }
         let _ = writeln!(out, "{t}");
     }
+}
+
+/// Notes as a paragraph wrapped at 100 columns with `indent` on every line.
+fn wrapped(text: &str, indent: &str) -> String {
+    let options = textwrap::Options::new(100)
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(&table::cell_text(text), options)
 }

@@ -661,3 +661,26 @@ fn broken_pipe_exits_quietly() {
     );
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
+
+/// Snapshots of each foundation command on the bundled seeds, at a fixed date.
+#[test]
+fn snapshots_of_list_show_and_validate_on_the_seeds() {
+    let as_of = ["--as-of", "2026-01-31"];
+    let cases: [(&str, Vec<&str>); 6] = [
+        ("list_deals", vec!["list", "deals"]),
+        ("list_entities", vec!["list", "entities"]),
+        ("list_deals_csv", vec!["list", "deals", "--format", "csv"]),
+        ("show_amazon", vec!["show", "amazon"]),
+        (
+            "show_openai_json",
+            vec!["show", "openai", "--format", "json"],
+        ),
+        ("validate", vec!["validate"]),
+    ];
+    for (name, args) in cases {
+        let args: Vec<&str> = args.into_iter().chain(as_of).collect();
+        let out = run(&args);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        insta::assert_snapshot!(name, out.stdout);
+    }
+}
