@@ -10,9 +10,11 @@ use dealgraph::render::{dot, svg};
 
 use super::{CliError, CliResult, Context, Format, output};
 
-/// Draw a map of who pays whom: boxes are entities, arrows are deals pointing the way cash
-/// flows (payer → payee), coloured by kind (investment, cloud, chips, loan, revenue), dashed
-/// while in talks, dotted when rumoured, thicker for larger amounts.
+/// Draw a map of who pays whom, as Graphviz DOT or SVG.
+///
+/// Boxes are entities, arrows are deals pointing the way cash flows (payer → payee),
+/// coloured by kind (investment, cloud, chips, loan, revenue), dashed while in talks, dotted
+/// when rumoured, thicker for larger amounts.
 ///
 /// Writes Graphviz DOT to stdout by default. With --out FILE the format follows the file's
 /// extension (.svg, .dot or .gv) unless --format says otherwise; files are written

@@ -13,8 +13,9 @@ use dealgraph::render::{json as js, table};
 use super::stakeholders::deal_cell;
 use super::{CliError, CliResult, Context, Format, output};
 
-/// Money paths from FROM to TO: every chain of payments FROM → … → TO that visits no entity
-/// twice, shortest first, each hop with its deals. "How does Nvidia's money reach Amazon?"
+/// Money paths from FROM to TO, shortest first: "how does Nvidia's money reach Amazon?"
+///
+/// Every chain of payments FROM → … → TO that visits no entity twice, each hop with its deals.
 ///
 /// Edges point the way cash flows (investor → investee, customer → provider, buyer → seller,
 /// lender → borrower), so a path is a route the money can take, whatever each hop pays for.

@@ -11,8 +11,10 @@ use dealgraph::render::{json as js, table, text};
 
 use super::{CliResult, Context, Format, output};
 
-/// Show one entity: its facts (valuations, revenue, commitments), and every deal it pays or
-/// is paid, with every report of each deal. The standing report (newest on or before
+/// Show one entity, its facts, and every deal it pays or is paid, with all their reports.
+///
+/// Facts are valuations, revenue, commitments and the like. Every report of each deal is
+/// listed, so conflicting accounts sit side by side; the standing report (newest on or before
 /// --as-of) is marked ★.
 ///
 /// ENTITY may be an id, a name or an alias, in any case: `show aws` finds Amazon.
