@@ -16,6 +16,13 @@ circular-financing ones.
 Usage (from the repository root, after `cargo build --release`):
     python3 benches/peers/compare.py                    # the documented default run
     python3 benches/peers/compare.py --sizes 10000:50000 --bounds 3,4 --timeout 60
+    python3 benches/peers/compare.py --sizes '10000:50000=3,4,5;100000:500000=3,4' \
+        --timeout 90 --cycle-timeouts networkx=30,rustworkx=30
+
+`--sizes` takes `N:M` pairs (comma- or semicolon-separated) that use `--bounds`, or
+`N:M=b1,b2,...` entries (semicolon-separated) with their own bounds. `--cycle-timeouts` gives
+some tools a shorter limit for the cycle counts (peers that are known not to finish), so a whole
+run stays within minutes.
 
 Needs: pip install networkx igraph rustworkx; /usr/bin/time is not needed (wait4 is used).
 """
@@ -164,8 +171,23 @@ def dealgraph_cmd(binary: str, data: Path, bound: int | None) -> list[str]:
 
 
 def parse_count(stdout: str) -> int | None:
-    m = re.search(r"\d[\d,_]*", stdout)
-    return int(re.sub(r"[,_]", "", m.group())) if m else None
+    """`dealgraph cycles --count` prints the number alone on one line; anything else is a
+    parse failure (None), never a number picked out of surrounding text."""
+    m = re.fullmatch(r"\s*(\d[\d,_]*)\s*", stdout)
+    return int(re.sub(r"[,_]", "", m.group(1))) if m else None
+
+
+def parse_sizes(text: str, default_bounds: list[int]) -> list[tuple[int, int, list[int]]]:
+    """`N:M,N:M` (bounds from --bounds) or `N:M=3,4,5;N:M=3,4` (bounds per size)."""
+    entries = text.split(";") if (";" in text or "=" in text) else text.split(",")
+    out = []
+    for entry in (e.strip() for e in entries):
+        if not entry:
+            continue
+        pair, _, bounds = entry.partition("=")
+        n, m = map(int, pair.split(":"))
+        out.append((n, m, [int(b) for b in bounds.split(",") if b] if bounds else default_bounds))
+    return out
 
 
 def machine() -> str:
@@ -203,13 +225,16 @@ def main() -> None:
     ap.add_argument("--csv", help=argparse.SUPPRESS)
     ap.add_argument("--bound", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--limit", type=float, default=60, help=argparse.SUPPRESS)
-    ap.add_argument("--sizes", default="10000:50000,100000:500000",
-                    help="entities:deals pairs, comma-separated")
-    ap.add_argument("--bounds", default="3,4", help="cycle length bounds, comma-separated")
+    ap.add_argument("--sizes", default="10000:50000=3,4,5;100000:500000=3,4",
+                    help="entities:deals pairs, each optionally =bounds; see the module doc")
+    ap.add_argument("--bounds", default="3,4",
+                    help="cycle length bounds for --sizes entries without their own")
     ap.add_argument("--load-only", default="1000000:5000000",
                     help="sizes measured for loading only (empty for none)")
     ap.add_argument("--tools", default="dealgraph,igraph,networkx,rustworkx")
     ap.add_argument("--timeout", type=float, default=120, help="seconds per run")
+    ap.add_argument("--cycle-timeouts", default="",
+                    help="tool=seconds,...: a shorter limit for some tools' cycle counts")
     ap.add_argument("--rounds", type=int, default=1, help="repeats (best time is kept)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--dealgraph", default=str(ROOT / "target/release/dealgraph"))
@@ -223,36 +248,45 @@ def main() -> None:
 
     tools = args.tools.split(",")
     bounds = [int(b) for b in args.bounds.split(",") if b]
-    sizes = [tuple(map(int, s.split(":"))) for s in args.sizes.split(",") if s]
+    plan = parse_sizes(args.sizes, bounds)
+    cycle_timeouts = {t: float(v) for t, _, v in
+                      (x.partition("=") for x in args.cycle_timeouts.split(",") if x)}
     load_only = [tuple(map(int, s.split(":"))) for s in args.load_only.split(",") if s]
+    size_bounds = {(n, m): b for n, m, b in plan}
     rows = []
     problems = []
-    for (n, m) in sizes + [s for s in load_only if s not in sizes]:
+    for (n, m) in list(size_bounds) + [s for s in load_only if s not in size_bounds]:
         data = Path(args.workdir) / f"e{n}-d{m}-s{args.seed}"
         subprocess.run([args.dealgraph, "generate", "--entities", str(n), "--deals", str(m),
                         "--seed", str(args.seed), "--out", str(data)], check=True)
         size_mb = (data / "deals.csv").stat().st_size / 1e6
-        tasks = [None] + (bounds if (n, m) in sizes else [])
+        tasks = [None] + size_bounds.get((n, m), [])
         for task in tasks:
             results: dict[str, list[dict]] = {t: [] for t in tools}
             for r in range(args.rounds):
                 order = tools[r % len(tools):] + tools[:r % len(tools)]
                 for tool in order:
+                    timeout = args.timeout
+                    if task is not None:
+                        timeout = cycle_timeouts.get(tool, args.timeout)
                     if tool == "dealgraph":
                         cmd = dealgraph_cmd(args.dealgraph, data, task)
                     else:
                         cmd = [sys.executable, __file__, "--worker", tool,
                                "--csv", str(data / "deals.csv"),
-                               "--limit", str(args.timeout * 0.8)]
+                               "--limit", str(timeout * 0.8)]
                         if task is not None:
                             cmd += ["--bound", str(task)]
                     print(f"[{n}/{m}] {'load' if task is None else f'cycles<={task}'} "
                           f"{tool} ...", file=sys.stderr, flush=True)
-                    res = run_measured(cmd, args.timeout)
+                    res = run_measured(cmd, timeout)
                     res["cmd"] = cmd
+                    res["timeout"] = timeout
                     if not res["timed_out"] and res["code"] == 0:
                         if tool == "dealgraph":
                             res["count"] = parse_count(res["stdout"]) if task else None
+                            if task and res["count"] is None:
+                                res["unparsed"] = res["stdout"].strip()[:60]
                         else:
                             res.update(json.loads(res["stdout"].strip().splitlines()[-1]))
                     results[tool].append(res)
@@ -263,13 +297,16 @@ def main() -> None:
             counts = {}
             for tool in tools:
                 best = min(results[tool], key=lambda x: x["wall_s"])
-                ok = not best["timed_out"] and best["code"] == 0 and not best.get("unfinished")
+                ok = (not best["timed_out"] and best["code"] == 0 and not best.get("unfinished")
+                      and "unparsed" not in best)
                 if ok and task is not None and best.get("count") is not None:
                     counts[tool] = best["count"]
                 phase = best.get("count_s") if task is not None else best.get("load_s")
                 note = ""
                 if best["timed_out"] or best.get("unfinished"):
-                    note = f"did not finish in {args.timeout:.0f} s"
+                    note = f"did not finish in {best['timeout']:.0f} s"
+                elif "unparsed" in best:
+                    note = f"output is not a count: `{best['unparsed']}`"
                 elif best["code"] != 0:
                     note = f"failed (exit {best['code']}): " + best["stderr"].strip().splitlines()[0][:80] if best["stderr"].strip() else f"failed (exit {best['code']})"
                 rows.append({
@@ -290,8 +327,9 @@ def main() -> None:
         "",
         "Command: `" + " ".join(shlex.quote(a) for a in [
             "python3", "benches/peers/compare.py", *sys.argv[1:]]) + "` "
-        f"(dealgraph release build, seed {args.seed}, timeout {args.timeout:.0f} s per run, "
-        f"best of {args.rounds}).",
+        f"(dealgraph release build, seed {args.seed}, timeout {args.timeout:.0f} s per run"
+        + "".join(f", {t} cycle counts {v:.0f} s" for t, v in cycle_timeouts.items())
+        + f", best of {args.rounds}).",
         "",
         "`phase` is the time inside the process for the task alone (peers: the Python load, or "
         "the cycle count after loading); for dealgraph, whose process does everything, `phase` "

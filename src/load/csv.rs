@@ -4,52 +4,107 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::model::{DealKind, Entity, EntityKind, Report, Status};
+use crate::model::{Amount, Deal, DealKind, Entity, EntityId, EntityKind, Report, Status};
 
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
 use super::fields;
-use super::raw::{RawDeal, RawEntity, RawFile, RawRef};
+use super::raw::{CsvCells, Origin, Part, Pending, RawEntity};
 
-const DEAL_COLUMNS: &[&str] = &[
-    "id",
-    "from",
-    "to",
-    "kind",
-    "label",
-    "amount_usd",
-    "amount",
-    "amount_qualifier",
-    "qualifier",
-    "date",
-    "status",
-    "source",
-    "publisher",
-    "notes",
-    "round",
-    "term_years",
-    "valuation_usd",
-    "stake_pct",
-    "inferred",
-];
-
-/// Column positions of a deals CSV.
+/// Column positions of a deals CSV (the first column of each known name), found once from
+/// the header so that rows are read by index.
+#[derive(Clone, Copy, Debug, Default)]
 struct DealColumns {
-    index: HashMap<&'static str, usize>,
+    id: Option<usize>,
+    from: Option<usize>,
+    to: Option<usize>,
+    kind: Option<usize>,
+    label: Option<usize>,
+    amount_usd: Option<usize>,
+    amount: Option<usize>,
+    amount_qualifier: Option<usize>,
+    qualifier: Option<usize>,
+    date: Option<usize>,
+    status: Option<usize>,
+    source: Option<usize>,
+    publisher: Option<usize>,
+    notes: Option<usize>,
+    round: Option<usize>,
+    term_years: Option<usize>,
+    valuation_usd: Option<usize>,
+    stake_pct: Option<usize>,
+    inferred: Option<usize>,
 }
 
 impl DealColumns {
-    fn get<'r>(&self, record: &'r csv::StringRecord, name: &str) -> Option<(&'r str, usize)> {
-        let &i = self.index.get(name)?;
-        let value = record.get(i)?.trim();
+    fn new(header: &[String]) -> DealColumns {
+        let mut c = DealColumns::default();
+        for (i, h) in header.iter().enumerate() {
+            let slot = match h.as_str() {
+                "id" => &mut c.id,
+                "from" => &mut c.from,
+                "to" => &mut c.to,
+                "kind" => &mut c.kind,
+                "label" => &mut c.label,
+                "amount_usd" => &mut c.amount_usd,
+                "amount" => &mut c.amount,
+                "amount_qualifier" => &mut c.amount_qualifier,
+                "qualifier" => &mut c.qualifier,
+                "date" => &mut c.date,
+                "status" => &mut c.status,
+                "source" => &mut c.source,
+                "publisher" => &mut c.publisher,
+                "notes" => &mut c.notes,
+                "round" => &mut c.round,
+                "term_years" => &mut c.term_years,
+                "valuation_usd" => &mut c.valuation_usd,
+                "stake_pct" => &mut c.stake_pct,
+                "inferred" => &mut c.inferred,
+                _ => continue,
+            };
+            slot.get_or_insert(i);
+        }
+        c
+    }
+}
+
+/// One record whose fields are known to be UTF-8.
+#[derive(Clone, Copy)]
+struct Row<'r>(&'r csv::ByteRecord);
+
+impl<'r> Row<'r> {
+    /// Checks every field; the index of the first that is not UTF-8.
+    fn check(record: &'r csv::ByteRecord) -> Result<Row<'r>, usize> {
+        if !record.as_slice().is_ascii()
+            && let Some(bad) = record.iter().position(|f| std::str::from_utf8(f).is_err())
+        {
+            return Err(bad);
+        }
+        Ok(Row(record))
+    }
+
+    fn raw(self, i: usize) -> Option<&'r str> {
+        // Checked in `Row::check`, so this never falls back.
+        self.0
+            .get(i)
+            .map(|f| std::str::from_utf8(f).unwrap_or_default())
+    }
+
+    /// The trimmed value of column `i`, if the column exists and the cell is not blank.
+    fn get(self, i: Option<usize>) -> Option<(&'r str, usize)> {
+        let i = i?;
+        let value = self.raw(i)?.trim();
         (!value.is_empty()).then_some((value, i))
     }
 }
 
-/// Reads one CSV file from `reader`. Problems go to `diags`; rows with problems are skipped.
+/// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
+/// `to` as symbols), its entities are returned. Problems go to `diags`; rows with problems
+/// are skipped.
 pub fn parse(
     reader: impl Read,
     file: FileId,
@@ -57,9 +112,10 @@ pub fn parse(
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
-) -> RawFile {
+    pending: &mut Pending,
+) -> Vec<RawEntity> {
     let mut quotes = QuoteTracker::new(reader);
-    let out = parse_records(&mut quotes, file, stem, today, diags, interner);
+    let out = parse_records(&mut quotes, file, stem, today, diags, interner, pending);
     // The csv crate ends a quoted field silently at the end of the file, which would swallow
     // every row after a stray opening quote into one field: report it instead.
     if let Some((line, byte)) = quotes.unclosed() {
@@ -121,7 +177,23 @@ impl<R: Read> QuoteTracker<R> {
 impl<R: Read> Read for QuoteTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
+        let chunk = &buf[..n];
+        if let Some(&last) = chunk.last()
+            && memchr::memchr(b'"', chunk).is_none()
+        {
+            // No quote: only newlines count, and unless a quoted field is open the state is
+            // decided by the last byte alone (what the loop below would compute).
+            self.newlines += memchr::memchr_iter(b'\n', chunk).count() as u32;
+            self.offset += n as u64;
+            if self.state != QuoteState::Quoted {
+                self.state = match last {
+                    b',' | b'\n' | b'\r' => QuoteState::FieldStart,
+                    _ => QuoteState::Unquoted,
+                };
+            }
+            return Ok(n);
+        }
+        for &b in chunk {
             use QuoteState::*;
             self.state = match (self.state, b) {
                 (FieldStart, b'"') => {
@@ -150,28 +222,30 @@ fn parse_records(
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
-) -> RawFile {
+    pending: &mut Pending,
+) -> Vec<RawEntity> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
         .from_reader(reader);
-    let mut out = RawFile::default();
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        None => {
+    let mut entities = Vec::new();
+    // One record, reused for every row: no allocation per row.
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(false) => {
             diags.push(
                 Diagnostic::error("the CSV file is empty", Loc::File(file))
                     .with_help("a deals CSV starts with a header such as from,to,kind,amount_usd,date,status,source"),
             );
-            return out;
+            return entities;
         }
-        Some(Err(e)) => {
+        Err(e) => {
             diags.push(csv_error(e, file));
-            return out;
+            return entities;
         }
-        Some(Ok(h)) => h,
-    };
-    let header: Vec<String> = header
+        Ok(true) => {}
+    }
+    let header: Vec<String> = record
         .iter()
         .enumerate()
         .map(|(i, h)| {
@@ -208,7 +282,7 @@ fn parse_records(
                  source,...); entities need id,name (plus kind,aliases)",
             ),
         );
-        return out;
+        return entities;
     }
     if is_deals {
         for required in ["from", "to", "kind"] {
@@ -226,7 +300,7 @@ fn parse_records(
             .iter()
             .any(|d| d.is_error() && d.loc.map(Loc::file) == Some(file))
         {
-            return out;
+            return entities;
         }
         if !has("source") {
             diags.push(
@@ -236,19 +310,27 @@ fn parse_records(
             );
         }
     }
-    let mut index = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        if let Some(&known) = DEAL_COLUMNS.iter().find(|&&c| c == h) {
-            index.entry(known).or_insert(i);
-        }
+    let columns = DealColumns::new(&header);
+    if is_deals {
+        let narrow = |i: Option<usize>| i.unwrap_or(0).min(u16::MAX as usize) as u16;
+        pending.csv_cells.push((
+            file,
+            CsvCells {
+                id: columns.id.map(|i| narrow(Some(i))),
+                from: narrow(columns.from),
+                to: narrow(columns.to),
+            },
+        ));
     }
-    let columns = DealColumns { index };
+    // Rows sharing an id: the index in `pending.deals` of the first.
     let mut deal_by_id: HashMap<String, usize> = HashMap::new();
     let mut missing_sources = 0usize;
     let mut first_missing_source = None;
-    for result in records {
-        let byte_record = match result {
-            Ok(r) => r,
+    let mut made_up = false;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 diags.push(csv_error(e, file));
                 // A broken quote or unreadable bytes make the rest of the file unreliable.
@@ -257,25 +339,20 @@ fn parse_records(
                 }
                 continue;
             }
-        };
-        let (line, byte) = byte_record
-            .position()
-            .map_or((0, 0), |p| (p.line(), p.byte()));
-        if byte_record
-            .iter()
-            .all(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
+        }
+        let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // blank line
         }
-        if byte_record.len() != header.len() {
+        if record.len() != header.len() {
             diags.push(
                 Diagnostic::error(
                     format!(
                         "this row has {} fields but the header has {}",
-                        byte_record.len(),
+                        record.len(),
                         header.len()
                     ),
-                    cell(line, byte_record.len().min(header.len()), byte),
+                    cell(line, record.len().min(header.len()), byte),
                 )
                 .with_help(
                     "every row needs one value per header column; quote values that contain commas",
@@ -283,10 +360,9 @@ fn parse_records(
             );
             continue;
         }
-        let record = match csv::StringRecord::from_byte_record(byte_record) {
+        let row = match Row::check(&record) {
             Ok(r) => r,
-            Err(e) => {
-                let field = e.utf8_error().field();
+            Err(field) => {
                 diags.push(
                     Diagnostic::error("this field is not valid UTF-8", cell(line, field, byte))
                         .with_help("save the file as UTF-8"),
@@ -295,33 +371,58 @@ fn parse_records(
             }
         };
         if is_entities {
-            if let Some(e) = entity_row(&record, &header, |f| cell(line, f, byte), diags) {
-                out.entities.push(e);
+            if let Some(e) = entity_row(row, &header, |f| cell(line, f, byte), diags) {
+                entities.push(e);
             }
             continue;
         }
         let at = |f: usize| cell(line, f, byte);
-        let Some(deal) = deal_row(&record, &columns, at, today, diags, interner) else {
+        let Some(mut deal) = deal_row(row, &columns, at, today, diags, interner) else {
             continue;
         };
-        if columns.get(&record, "source").is_none() {
+        if row.get(columns.source).is_none() {
             missing_sources += 1;
             first_missing_source.get_or_insert(at(0));
         }
-        match deal.id.as_ref().map(|(id, _)| id.clone()) {
+        let own_id = deal.id.is_some();
+        let id = match deal.id.take() {
             Some(id) => match deal_by_id.get(&id) {
-                Some(&existing) => merge_row(&mut out.deals[existing], deal, diags),
+                Some(&existing) => {
+                    merge_row(pending, existing, deal, at(0), diags);
+                    continue;
+                }
                 None => {
-                    deal_by_id.insert(id, out.deals.len());
-                    out.deals.push(deal);
+                    deal_by_id.insert(id.clone(), pending.deals.len());
+                    id
                 }
             },
             None => {
-                let mut deal = deal;
-                deal.id = Some((format!("{stem}-{line}"), at(0)));
-                out.deals.push(deal);
+                if !made_up {
+                    made_up = true;
+                    pending.made_up_stems.push(stem.to_string());
+                }
+                made_up_id(stem, line)
             }
-        }
+        };
+        let from = EntityId(pending.symbols.intern(deal.from));
+        let to = EntityId(pending.symbols.intern(deal.to));
+        pending
+            .origins
+            .push(Origin::csv(file, line as u32, byte, own_id));
+        pending.deals.push(Deal {
+            id,
+            kind: deal.kind,
+            label: deal.label,
+            from,
+            to,
+            round: deal.round,
+            term_years: deal.term_years,
+            valuation: deal.valuation,
+            stake_pct: deal.stake_pct,
+            inferred: deal.inferred,
+            notes: None,
+            reports: vec![deal.report],
+        });
     }
     if missing_sources > 0 && has("source") {
         diags.push(
@@ -332,7 +433,27 @@ fn parse_records(
             .with_help("fill the source column so readers can check each deal"),
         );
     }
-    out
+    entities
+}
+
+/// `{stem}-{line}` (what `format!` gives), without the formatting machinery: one per row.
+fn made_up_id(stem: &str, line: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut n = line;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(stem.len() + 1 + digits.len() - i);
+    id.push_str(stem);
+    id.push('-');
+    id.extend(digits[i..].iter().map(|&d| char::from(d)));
+    id
 }
 
 fn csv_error(error: csv::Error, file: FileId) -> Diagnostic {
@@ -353,7 +474,7 @@ fn csv_error(error: csv::Error, file: FileId) -> Diagnostic {
 }
 
 fn entity_row(
-    record: &csv::StringRecord,
+    record: Row<'_>,
     header: &[String],
     at: impl Fn(usize) -> Loc,
     diags: &mut Vec<Diagnostic>,
@@ -361,7 +482,7 @@ fn entity_row(
     let col = |name: &str| header.iter().position(|h| h == name);
     let value = |name: &str| {
         col(name)
-            .and_then(|i| record.get(i))
+            .and_then(|i| record.raw(i))
             .map(str::trim)
             .filter(|v| !v.is_empty())
     };
@@ -384,12 +505,9 @@ fn entity_row(
         return None;
     };
     let kind = match (value("kind"), col("kind")) {
-        (Some(k), Some(i)) => {
-            let valid: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
-            fields::vocabulary::<EntityKind>(k, &valid, at(i))
-                .map_err(|d| diags.push(d))
-                .ok()?
-        }
+        (Some(k), Some(i)) => word(k, EntityKind::ALL, EntityKind::as_str, at(i))
+            .map_err(|d| diags.push(d))
+            .ok()?,
         _ => EntityKind::Company,
     };
     let aliases = value("aliases")
@@ -414,19 +532,50 @@ fn entity_row(
     })
 }
 
-fn deal_row(
-    record: &csv::StringRecord,
+/// A word of a closed vocabulary: the exact spelling is looked up directly (no allocation);
+/// anything else goes through the forgiving parse and its diagnostics.
+fn word<T: FromStr<Err = String> + Copy>(
+    text: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    loc: Loc,
+) -> Result<T, Diagnostic> {
+    if let Some(&v) = all.iter().find(|&&v| name(v) == text) {
+        return Ok(v);
+    }
+    let valid: Vec<&str> = all.iter().map(|&v| name(v)).collect();
+    fields::vocabulary::<T>(text, &valid, loc)
+}
+
+/// A deals CSV row, checked and converted; `from` and `to` still borrow the record.
+struct DealRow<'r> {
+    id: Option<String>,
+    kind: DealKind,
+    label: Option<String>,
+    from: &'r str,
+    to: &'r str,
+    round: Option<String>,
+    term_years: Option<u32>,
+    valuation: Option<Amount>,
+    stake_pct: Option<f64>,
+    inferred: bool,
+    report: Report,
+}
+
+fn deal_row<'r>(
+    record: Row<'r>,
     columns: &DealColumns,
     at: impl Fn(usize) -> Loc,
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
-) -> Option<RawDeal> {
+) -> Option<DealRow<'r>> {
     let mut errs: Vec<Diagnostic> = Vec::new();
-    let require = |name: &str, errs: &mut Vec<Diagnostic>| match columns.get(record, name) {
+    let require = |name: &str, col: Option<usize>, errs: &mut Vec<Diagnostic>| match record.get(col)
+    {
         Some(v) => Some(v),
         None => {
-            let i = columns.index[name];
+            let i = col.expect("the header check makes from, to and kind present");
             errs.push(
                 Diagnostic::error(format!("this row has no `{name}`"), at(i))
                     .with_help("from, to and kind are required in every row"),
@@ -434,60 +583,55 @@ fn deal_row(
             None
         }
     };
-    let from = require("from", &mut errs);
-    let to = require("to", &mut errs);
-    let kind_cell = require("kind", &mut errs);
+    let from = require("from", columns.from, &mut errs);
+    let to = require("to", columns.to, &mut errs);
+    let kind_cell = require("kind", columns.kind, &mut errs);
     let kind = kind_cell.and_then(|(k, i)| {
-        let valid: Vec<&str> = DealKind::ALL.iter().map(|k| k.as_str()).collect();
-        fields::vocabulary::<DealKind>(k, &valid, at(i))
+        word(k, DealKind::ALL, DealKind::as_str, at(i))
             .map_err(|d| errs.push(d))
             .ok()
     });
-    let status = match columns.get(record, "status") {
-        Some((s, i)) => {
-            let valid: Vec<&str> = Status::ALL.iter().map(|k| k.as_str()).collect();
-            fields::vocabulary::<Status>(s, &valid, at(i))
-                .map_err(|d| errs.push(d))
-                .ok()
-        }
+    let status = match record.get(columns.status) {
+        Some((s, i)) => word(s, Status::ALL, Status::as_str, at(i))
+            .map_err(|d| errs.push(d))
+            .ok(),
         None => Some(Status::Announced),
     };
-    let qualifier = columns
-        .get(record, "amount_qualifier")
-        .or_else(|| columns.get(record, "qualifier"))
+    let qualifier = record
+        .get(columns.amount_qualifier)
+        .or_else(|| record.get(columns.qualifier))
         .map(|(q, i)| (q, at(i)));
-    let amount_cell = columns
-        .get(record, "amount_usd")
-        .or_else(|| columns.get(record, "amount"));
+    let amount_cell = record
+        .get(columns.amount_usd)
+        .or_else(|| record.get(columns.amount));
     let amount = match amount_cell {
         Some((a, i)) => fields::amount(a, qualifier, at(i))
             .map_err(|d| errs.push(d))
             .ok(),
         None => match qualifier {
-            None => Some(crate::model::Amount::UNDISCLOSED),
-            Some((q, loc)) => q
-                .parse()
+            None => Some(Amount::UNDISCLOSED),
+            Some((q, loc)) => fields::qualifier(q)
                 .map_err(|e: String| Diagnostic::error(e, loc))
-                .and_then(|q| fields::combine(crate::model::Amount::UNDISCLOSED, q, loc))
+                .and_then(|q| fields::combine(Amount::UNDISCLOSED, q, loc))
                 .map_err(|d| errs.push(d))
                 .ok(),
         },
     };
-    let date = match columns.get(record, "date") {
+    let date = match record.get(columns.date) {
         Some((d, i)) => fields::date(d, today, at(i))
             .map_err(|d| errs.push(d))
             .ok()
             .map(Some),
         None => Some(None),
     };
-    let id = match columns.get(record, "id") {
+    let id = match record.get(columns.id) {
         Some((id, i)) => fields::slug(id, "deal", at(i))
             .map_err(|d| errs.push(d))
             .ok()
-            .map(|s| Some((s, at(i)))),
+            .map(Some),
         None => Some(None),
     };
-    let term_years = match columns.get(record, "term_years") {
+    let term_years = match record.get(columns.term_years) {
         Some((t, i)) => match t.parse::<u32>().ok().filter(|y| (1..=100).contains(y)) {
             Some(y) => Some(y),
             None => {
@@ -500,17 +644,17 @@ fn deal_row(
         },
         None => None,
     };
-    let valuation = match columns.get(record, "valuation_usd") {
+    let valuation = match record.get(columns.valuation_usd) {
         Some((v, i)) => fields::amount(v, None, at(i))
             .map_err(|d| errs.push(d))
             .ok(),
         None => None,
     };
-    let stake_pct = match columns.get(record, "stake_pct") {
+    let stake_pct = match record.get(columns.stake_pct) {
         Some((v, i)) => fields::stake_pct(v, at(i)).map_err(|d| errs.push(d)).ok(),
         None => None,
     };
-    let inferred = match columns.get(record, "inferred") {
+    let inferred = match record.get(columns.inferred) {
         Some((v, i)) => match v.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => true,
             "false" | "no" | "0" => false,
@@ -524,7 +668,7 @@ fn deal_row(
         },
         None => false,
     };
-    let label = columns.get(record, "label").map(|(l, _)| l.to_string());
+    let label = record.get(columns.label).map(|(l, _)| l.to_string());
     if kind == Some(DealKind::Other) && label.is_none() {
         errs.push(
             Diagnostic::error("a deal of kind other needs a label", at(kind_cell?.1))
@@ -536,59 +680,56 @@ fn deal_row(
         return None;
     }
     let report = Report {
-        source: interner.intern(columns.get(record, "source").map_or("", |(s, _)| s)),
-        publisher: columns
-            .get(record, "publisher")
+        source: interner.intern(record.get(columns.source).map_or("", |(s, _)| s)),
+        publisher: record
+            .get(columns.publisher)
             .map(|(p, _)| interner.intern(p)),
         date: date?,
         status: status?,
         amount: amount?,
-        notes: columns.get(record, "notes").map(|(n, _)| n.to_string()),
+        notes: record.get(columns.notes).map(|(n, _)| n.to_string()),
     };
-    let (from, from_i) = from?;
-    let (to, to_i) = to?;
-    Some(RawDeal {
+    Some(DealRow {
         id: id?,
         kind: kind?,
         label,
-        from: RawRef {
-            id: from.to_string(),
-            loc: at(from_i),
-        },
-        to: RawRef {
-            id: to.to_string(),
-            loc: at(to_i),
-        },
-        round: columns.get(record, "round").map(|(r, _)| r.to_string()),
+        from: from?.0,
+        to: to?.0,
+        round: record.get(columns.round).map(|(r, _)| r.to_string()),
         term_years,
         valuation,
         stake_pct,
         inferred,
-        notes: None,
-        reports: vec![report],
-        loc: at(0),
+        report,
     })
 }
 
-/// A later row with an id already seen adds a report to that deal; its parties must agree.
-fn merge_row(existing: &mut RawDeal, row: RawDeal, diags: &mut Vec<Diagnostic>) {
-    let same =
-        existing.from.id == row.from.id && existing.to.id == row.to.id && existing.kind == row.kind;
+/// A later row with an id already seen adds a report to that deal (`existing` in
+/// `pending.deals`); its parties must agree.
+fn merge_row(
+    pending: &mut Pending,
+    existing: usize,
+    row: DealRow<'_>,
+    row_loc: Loc,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let first = &pending.deals[existing];
+    let same = pending.symbols.name(first.from.0) == row.from
+        && pending.symbols.name(first.to.0) == row.to
+        && first.kind == row.kind;
     if !same {
         diags.push(
             Diagnostic::error(
-                format!(
-                    "rows with id {:?} disagree on from, to or kind",
-                    existing.id.as_ref().map_or("", |(id, _)| id.as_str())
-                ),
-                row.loc,
+                format!("rows with id {:?} disagree on from, to or kind", first.id),
+                row_loc,
             )
-            .with_related(existing.loc, "first row of this deal")
+            .with_related(pending.loc(existing, Part::Deal), "first row of this deal")
             .with_help("rows sharing an id are reports of one deal: give them the same from, to and kind, or different ids"),
         );
         return;
     }
-    existing.reports.extend(row.reports);
+    let existing = &mut pending.deals[existing];
+    existing.reports.push(row.report);
     existing.term_years = existing.term_years.or(row.term_years);
     existing.valuation = existing.valuation.or(row.valuation);
     existing.stake_pct = existing.stake_pct.or(row.stake_pct);

@@ -5,21 +5,49 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::model::{Amount, PartialDate, Qualifier, parse_amount};
+use crate::model::{Amount, DateError, Money, PartialDate, Qualifier, parse_amount};
 
 use super::diagnostic::{Diagnostic, Loc};
 
 /// Reads an amount written as text ("up to $50B") or a number of dollars, with an optional
 /// separate qualifier (`qualifier` / `amount_qualifier`).
 pub fn amount(text: &str, qualifier: Option<(&str, Loc)>, loc: Loc) -> Result<Amount, Diagnostic> {
-    let mut amount = parse_amount(text).map_err(|e| {
-        Diagnostic::error(format!("invalid amount {text:?}: {e}"), loc).with_help(e.help())
-    })?;
+    let mut amount = match whole_dollars(text) {
+        Some(amount) => amount,
+        None => parse_amount(text).map_err(|e| {
+            Diagnostic::error(format!("invalid amount {text:?}: {e}"), loc).with_help(e.help())
+        })?,
+    };
     if let Some((q, q_loc)) = qualifier {
-        let q: Qualifier = q.parse().map_err(|e: String| Diagnostic::error(e, q_loc))?;
+        let q = self::qualifier(q).map_err(|e| Diagnostic::error(e, q_loc))?;
         amount = combine(amount, q, q_loc)?;
     }
     Ok(amount)
+}
+
+/// The common case of an amount, a plain positive number of dollars (`13800000000`), read
+/// without allocating; `None` sends anything else to [`parse_amount`], which gives the same
+/// value for these.
+fn whole_dollars(text: &str) -> Option<Amount> {
+    let digits = text.as_bytes();
+    if digits.is_empty() || digits.len() > 16 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let dollars = digits
+        .iter()
+        .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    if dollars == 0 {
+        return None; // parse_amount says why zero is refused
+    }
+    Some(Amount::new(Qualifier::Exact, Money::from_dollars(dollars)?))
+}
+
+/// Reads a qualifier word; the canonical spellings without allocating.
+pub fn qualifier(text: &str) -> Result<Qualifier, String> {
+    match Qualifier::ALL.iter().find(|q| q.as_str() == text) {
+        Some(&q) => Ok(q),
+        None => text.parse(),
+    }
 }
 
 /// Applies a separately given qualifier to an amount read without one.
@@ -52,7 +80,11 @@ pub fn combine(amount: Amount, q: Qualifier, q_loc: Loc) -> Result<Amount, Diagn
 
 /// Reads a report date and refuses dates after `today`.
 pub fn date(text: &str, today: NaiveDate, loc: Loc) -> Result<PartialDate, Diagnostic> {
-    let date: PartialDate = text.trim().parse().map_err(|e| {
+    let parsed = match digits_date(text.trim()) {
+        Some(parsed) => parsed,
+        None => text.trim().parse(),
+    };
+    let date: PartialDate = parsed.map_err(|e| {
         Diagnostic::error(format!("invalid date {text:?}: {e}"), loc)
             .with_help("write dates as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2025-11\"")
     })?;
@@ -64,6 +96,28 @@ pub fn date(text: &str, today: NaiveDate, loc: Loc) -> Result<PartialDate, Diagn
         .with_help("reports describe what was said on a past date; check the year"));
     }
     Ok(date)
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in digits, read without allocating (the same checks as
+/// `PartialDate`'s `FromStr`); `None` for any other shape, which that parse then reports.
+fn digits_date(text: &str) -> Option<Result<PartialDate, DateError>> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = num(0..4.min(b.len()))? as i32;
+    match b.len() {
+        4 => Some(PartialDate::from_ymd(year, None, None)),
+        7 if b[4] == b'-' => Some(PartialDate::from_ymd(year, Some(num(5..7)?), None)),
+        10 if b[4] == b'-' && b[7] == b'-' => Some(PartialDate::from_ymd(
+            year,
+            Some(num(5..7)?),
+            Some(num(8..10)?),
+        )),
+        _ => None,
+    }
 }
 
 /// Reads one word of a closed vocabulary, listing the valid ones and the closest on failure.

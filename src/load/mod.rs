@@ -10,16 +10,16 @@ mod schema;
 mod toml;
 mod tree;
 
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::model::{Dataset, Deal, Entity};
+use crate::model::{Dataset, Entity, EntityId};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Files, Loc, Severity, SourceFile};
-use raw::RawFile;
+use raw::{Part, Pending, RawEntity};
 
 /// The seeds dataset extracted from the five source articles, compiled into the binary.
 pub const BUNDLED: &[(&str, &str)] = &[
@@ -73,16 +73,27 @@ pub enum LoadError {
 /// Interns repeated strings (sources, publishers) so each is stored once.
 #[derive(Debug, Default)]
 pub struct Interner {
-    strings: HashSet<Arc<str>>,
+    strings: hashbrown::HashSet<Arc<str>>,
+    /// The string returned last: rows of one file mostly repeat it.
+    last: Option<Arc<str>>,
 }
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(existing) = self.strings.get(s) {
-            return existing.clone();
+        if let Some(last) = &self.last
+            && **last == *s
+        {
+            return last.clone();
         }
-        let arc: Arc<str> = Arc::from(s);
-        self.strings.insert(arc.clone());
+        let arc = match self.strings.get(s) {
+            Some(existing) => existing.clone(),
+            None => {
+                let arc: Arc<str> = Arc::from(s);
+                self.strings.insert(arc.clone());
+                arc
+            }
+        };
+        self.last = Some(arc.clone());
         arc
     }
 }
@@ -194,11 +205,14 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Collects raw files, then resolves references across all of them.
+/// Collects entities and deals from every file, then resolves references across all of them.
 struct Loader {
     options: LoadOptions,
     diags: Diagnostics,
-    raw: Vec<RawFile>,
+    /// Entities of each file, in reading order.
+    entities: Vec<Vec<RawEntity>>,
+    /// Deals of every file, in reading order.
+    pending: Pending,
     interner: Interner,
 }
 
@@ -207,7 +221,8 @@ impl Loader {
         Loader {
             options,
             diags: Diagnostics::default(),
-            raw: Vec::new(),
+            entities: Vec::new(),
+            pending: Pending::default(),
             interner: Interner::default(),
         }
     }
@@ -265,15 +280,16 @@ impl Loader {
             || "row".to_string(),
             |s| s.to_string_lossy().to_lowercase().replace(' ', "-"),
         );
-        let raw = csv::parse(
+        let entities = csv::parse(
             reader,
             file,
             &stem,
             self.options.today,
             &mut self.diags.items,
             &mut self.interner,
+            &mut self.pending,
         );
-        self.raw.push(raw);
+        self.entities.push(entities);
     }
 
     fn text(&mut self, name: String, text: Arc<str>, format: Format) {
@@ -315,16 +331,19 @@ impl Loader {
             interner: &mut self.interner,
         };
         let raw = walker.document(&tree);
-        self.raw.push(raw);
+        self.entities.push(raw.entities);
+        for deal in raw.deals {
+            self.pending.push_tree(deal);
+        }
     }
 
     fn finish(mut self, paths: Vec<PathBuf>) -> Result<Loaded, LoadError> {
         let mut dataset = Dataset::new();
-        let mut entity_locs: Vec<Loc> = Vec::new();
-        let raw = std::mem::take(&mut self.raw);
-        let mut deals = Vec::new();
-        for file in raw {
-            for e in file.entities {
+        let declared: usize = self.entities.iter().map(Vec::len).sum();
+        dataset.reserve_entities(declared);
+        let mut entity_locs: Vec<Loc> = Vec::with_capacity(declared);
+        for file in std::mem::take(&mut self.entities) {
+            for e in file {
                 match dataset.add_entity(e.entity) {
                     Ok(_) => entity_locs.push(e.id_loc),
                     Err(existing) => {
@@ -337,41 +356,69 @@ impl Loader {
                     }
                 }
             }
-            deals.extend(file.deals);
         }
+        let mut pending = std::mem::take(&mut self.pending);
         let mut auto_created = 0;
-        let mut deal_locs: HashMap<String, Loc> = HashMap::new();
         let mut used = vec![false; dataset.entities().len()];
-        for raw in deals {
-            let (id, id_loc) = raw.id.clone().unwrap_or_default_loc(raw.loc);
+        // Each symbol is looked up once: the entity it names, MISSING, or UNSEEN (not yet).
+        const UNSEEN: u32 = u32::MAX;
+        const MISSING: u32 = u32::MAX - 1;
+        let mut resolved = vec![UNSEEN; pending.symbols.len()];
+        // Deals accepted so far, by id (indices into `pending.deals`, hashed by their id).
+        // Made-up ids are left out when they are unique by construction.
+        let check_made_up = pending.made_up_ids_may_collide();
+        let checked = (0..pending.deals.len())
+            .filter(|&i| check_made_up || !pending.made_up_id(i))
+            .count();
+        let hasher = hashbrown::DefaultHashBuilder::default();
+        let mut seen_ids: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(checked);
+        for i in 0..pending.deals.len() {
             let mut ends = [None, None];
-            for (slot, (r, role)) in ends.iter_mut().zip([(&raw.from, "from"), (&raw.to, "to")]) {
-                *slot = match dataset.by_id(&r.id) {
+            for (slot, (part, role)) in ends
+                .iter_mut()
+                .zip([(Part::From, "from"), (Part::To, "to")])
+            {
+                let deal = &pending.deals[i];
+                let symbol = if part == Part::From {
+                    deal.from.0
+                } else {
+                    deal.to.0
+                };
+                let name = pending.symbols.name(symbol);
+                let known = match resolved[symbol as usize] {
+                    UNSEEN => {
+                        let found = dataset.by_id(name);
+                        resolved[symbol as usize] = found.map_or(MISSING, |e| e.0);
+                        found
+                    }
+                    MISSING => None,
+                    e => Some(EntityId(e)),
+                };
+                *slot = match known {
                     Some(e) => Some(e),
                     None if self.options.auto_entities => {
                         auto_created += 1;
                         let e = dataset
-                            .add_entity(Entity::placeholder(&r.id))
+                            .add_entity(Entity::placeholder(name))
                             .unwrap_or_else(|e| e);
-                        entity_locs.push(r.loc);
+                        resolved[symbol as usize] = e.0;
+                        entity_locs.push(pending.loc(i, part));
                         used.push(false);
                         Some(e)
                     }
                     None => {
-                        let help = match dataset.closest_key(&r.id) {
+                        let help = match dataset.closest_key(name) {
                             Some(best) => format!(
-                                "did you mean {best:?}? Otherwise declare {:?} as an entity, or pass --auto-entities",
-                                r.id
+                                "did you mean {best:?}? Otherwise declare {name:?} as an entity, or pass --auto-entities",
                             ),
                             None => format!(
-                                "declare {:?} in an [[entity]] table (or an entities CSV), or pass --auto-entities",
-                                r.id
+                                "declare {name:?} in an [[entity]] table (or an entities CSV), or pass --auto-entities",
                             ),
                         };
                         self.diags.push(
                             Diagnostic::error(
-                                format!("`{role}` names entity {:?}, which is not declared", r.id),
-                                r.loc,
+                                format!("`{role}` names entity {name:?}, which is not declared"),
+                                pending.loc(i, part),
                             )
                             .with_help(help),
                         );
@@ -382,42 +429,52 @@ impl Loader {
             let [Some(from), Some(to)] = ends else {
                 continue;
             };
+            let deal = &pending.deals[i];
             if from == to {
                 self.diags.push(
                     Diagnostic::error(
-                        format!("deal {id:?} has {:?} paying itself", raw.from.id),
-                        raw.to.loc,
+                        format!(
+                            "deal {:?} has {:?} paying itself",
+                            deal.id,
+                            pending.symbols.name(deal.from.0)
+                        ),
+                        pending.loc(i, Part::To),
                     )
                     .with_help("a deal needs two different parties; check `from` and `to`"),
                 );
                 continue;
             }
-            if let Some(&first) = deal_locs.get(&id) {
+            if !check_made_up && pending.made_up_id(i) {
+                used[from.index()] = true;
+                used[to.index()] = true;
+                let deal = &mut pending.deals[i];
+                deal.from = from;
+                deal.to = to;
+                continue;
+            }
+            let deals = &pending.deals;
+            let hash = hasher.hash_one(deal.id.as_str());
+            if let Some(&first) = seen_ids.find(hash, |&j| deals[j as usize].id == deal.id) {
                 self.diags.push(
-                    Diagnostic::error(format!("deal id {id:?} is used twice"), id_loc)
-                        .with_related(first, "first used here")
-                        .with_help("give each deal its own id; several reports of one deal go under one [[deal]] as [[deal.report]]"),
+                    Diagnostic::error(
+                        format!("deal id {:?} is used twice", deal.id),
+                        pending.loc(i, Part::Id),
+                    )
+                    .with_related(pending.loc(first as usize, Part::Id), "first used here")
+                    .with_help("give each deal its own id; several reports of one deal go under one [[deal]] as [[deal.report]]"),
                 );
                 continue;
             }
-            deal_locs.insert(id.clone(), id_loc);
+            seen_ids.insert_unique(hash, i as u32, |&j| {
+                hasher.hash_one(deals[j as usize].id.as_str())
+            });
             used[from.index()] = true;
             used[to.index()] = true;
-            dataset.add_deal(Deal {
-                id,
-                kind: raw.kind,
-                label: raw.label,
-                from,
-                to,
-                round: raw.round,
-                term_years: raw.term_years,
-                valuation: raw.valuation,
-                stake_pct: raw.stake_pct,
-                inferred: raw.inferred,
-                notes: raw.notes,
-                reports: raw.reports,
-            });
+            let deal = &mut pending.deals[i];
+            deal.from = from;
+            deal.to = to;
         }
+        drop(seen_ids);
         if !self.diags.has_errors() {
             for (i, entity) in dataset.entities().iter().enumerate() {
                 if !used[i] {
@@ -434,22 +491,14 @@ impl Loader {
         if self.diags.has_errors() {
             return Err(LoadError::Invalid(self.diags));
         }
+        // Without errors every deal passed the checks above and now names its entities.
+        dataset.add_deals(pending.deals);
         Ok(Loaded {
             dataset,
             warnings: self.diags,
             auto_created,
             paths,
         })
-    }
-}
-
-trait IdOrRow {
-    fn unwrap_or_default_loc(self, loc: Loc) -> (String, Loc);
-}
-
-impl IdOrRow for Option<(String, Loc)> {
-    fn unwrap_or_default_loc(self, loc: Loc) -> (String, Loc) {
-        self.unwrap_or_else(|| (String::new(), loc))
     }
 }
 

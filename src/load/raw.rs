@@ -1,9 +1,13 @@
 //! Entities and deals as read from one file, before entity references are resolved across
 //! all files. Each keeps the locations its later checks point at.
 
-use crate::model::{Amount, DealKind, Entity, Report};
+use std::hash::BuildHasher;
 
-use super::diagnostic::Loc;
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use crate::model::{Amount, Deal, DealKind, Entity, EntityId, Report};
+
+use super::diagnostic::{FileId, Loc};
 
 #[derive(Debug)]
 pub struct RawEntity {
@@ -37,9 +41,229 @@ pub struct RawDeal {
     pub loc: Loc,
 }
 
-/// What one file contributed.
+/// What one TOML or JSON file contributed (a CSV file's deals go straight to [`Pending`]).
 #[derive(Debug, Default)]
 pub struct RawFile {
     pub entities: Vec<RawEntity>,
     pub deals: Vec<RawDeal>,
+}
+
+/// Deals read so far from every file, in reading order, already in their final form except
+/// for `from` and `to`, which hold [`Symbols`] (as `EntityId(symbol)`) until
+/// `Loader::finish` resolves them to entities. Storing the final [`Deal`] while streaming
+/// means a big CSV is never held twice (raw rows and converted deals).
+#[derive(Debug, Default)]
+pub struct Pending {
+    pub deals: Vec<Deal>,
+    /// Where each deal was read, parallel to `deals`.
+    pub origins: Vec<Origin>,
+    /// Locations of the deals read from TOML or JSON (see [`Origin::tree`]).
+    pub tree_locs: Vec<TreeLocs>,
+    /// The columns of each deals CSV that diagnostics point at, by file.
+    pub csv_cells: Vec<(FileId, CsvCells)>,
+    /// The stems of the CSV files whose rows without an id got one made up (`{stem}-{line}`).
+    pub made_up_stems: Vec<String>,
+    pub symbols: Symbols,
+}
+
+/// Where a deal was read, in 16 bytes: a CSV record (file, line, byte offset, and whether the
+/// row had its own id), or an index into [`Pending::tree_locs`].
+#[derive(Clone, Copy, Debug)]
+pub struct Origin {
+    file: FileId,
+    line: u32,
+    /// The record's byte offset; the top bit says the row had its own id.
+    start: u64,
+}
+
+const TREE: FileId = FileId::MAX;
+const OWN_ID: u64 = 1 << 63;
+
+impl Origin {
+    pub fn csv(file: FileId, line: u32, record_start: u64, own_id: bool) -> Origin {
+        Origin {
+            file,
+            line,
+            start: record_start | if own_id { OWN_ID } else { 0 },
+        }
+    }
+
+    pub fn tree(index: usize) -> Origin {
+        Origin {
+            file: TREE,
+            line: index as u32,
+            start: 0,
+        }
+    }
+
+    /// The CSV cell `field` of this deal's record.
+    fn cell(self, field: u16) -> Loc {
+        Loc::Cell {
+            file: self.file,
+            line: self.line,
+            field,
+            record_start: self.start & !OWN_ID,
+        }
+    }
+}
+
+/// The locations a TOML or JSON deal keeps for later checks.
+#[derive(Clone, Copy, Debug)]
+pub struct TreeLocs {
+    pub id: Loc,
+    pub from: Loc,
+    pub to: Loc,
+    pub deal: Loc,
+}
+
+/// Column positions (0-based) of the cells a deals CSV's diagnostics point at.
+#[derive(Clone, Copy, Debug)]
+pub struct CsvCells {
+    pub id: Option<u16>,
+    pub from: u16,
+    pub to: u16,
+}
+
+/// Which location of a deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The deal's id (or, for a CSV row without one, its first cell).
+    Id,
+    From,
+    To,
+    /// Where the deal starts (its table, or its first CSV row).
+    Deal,
+}
+
+impl Pending {
+    /// Where part `part` of deal `index` was written.
+    pub fn loc(&self, index: usize, part: Part) -> Loc {
+        let origin = self.origins[index];
+        if origin.file == TREE {
+            let t = &self.tree_locs[origin.line as usize];
+            return match part {
+                Part::Id => t.id,
+                Part::From => t.from,
+                Part::To => t.to,
+                Part::Deal => t.deal,
+            };
+        }
+        let cells = self
+            .csv_cells
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == origin.file)
+            .map(|(_, c)| *c)
+            .expect("every CSV deal's file has its columns recorded");
+        match part {
+            Part::Id if origin.start & OWN_ID != 0 => origin.cell(cells.id.unwrap_or(0)),
+            Part::Id | Part::Deal => origin.cell(0),
+            Part::From => origin.cell(cells.from),
+            Part::To => origin.cell(cells.to),
+        }
+    }
+
+    /// True when deal `index` is a CSV row whose id was made up from its file and line.
+    pub fn made_up_id(&self, index: usize) -> bool {
+        let origin = self.origins[index];
+        origin.file != TREE && origin.start & OWN_ID == 0
+    }
+
+    /// Whether made-up ids can collide with another id: only when two CSV files share a stem
+    /// or a written id has the `{stem}-{number}` form. When not, they are unique by
+    /// construction and need no duplicate check.
+    pub fn made_up_ids_may_collide(&self) -> bool {
+        let mut stems: Vec<&str> = self.made_up_stems.iter().map(String::as_str).collect();
+        stems.sort_unstable();
+        if stems.windows(2).any(|w| w[0] == w[1]) {
+            return true;
+        }
+        let looks_made_up = |id: &str| {
+            stems.iter().any(|stem| {
+                id.strip_prefix(stem)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
+        !stems.is_empty()
+            && (0..self.deals.len())
+                .any(|i| !self.made_up_id(i) && looks_made_up(&self.deals[i].id))
+    }
+
+    /// Adds a deal read from TOML or JSON.
+    pub fn push_tree(&mut self, raw: RawDeal) {
+        let (id, id_loc) = raw.id.unwrap_or_else(|| (String::new(), raw.loc));
+        self.tree_locs.push(TreeLocs {
+            id: id_loc,
+            from: raw.from.loc,
+            to: raw.to.loc,
+            deal: raw.loc,
+        });
+        self.origins.push(Origin::tree(self.tree_locs.len() - 1));
+        let from = EntityId(self.symbols.intern(&raw.from.id));
+        let to = EntityId(self.symbols.intern(&raw.to.id));
+        self.deals.push(Deal {
+            id,
+            kind: raw.kind,
+            label: raw.label,
+            from,
+            to,
+            round: raw.round,
+            term_years: raw.term_years,
+            valuation: raw.valuation,
+            stake_pct: raw.stake_pct,
+            inferred: raw.inferred,
+            notes: raw.notes,
+            reports: raw.reports,
+        });
+    }
+}
+
+/// Entity ids named by deals, each stored once in one string (4 bytes of table per id, no
+/// heap string per reference), numbered in order of first mention.
+#[derive(Debug, Default)]
+pub struct Symbols {
+    text: String,
+    /// (start, end) of each symbol in `text`.
+    spans: Vec<(u32, u32)>,
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Symbols {
+    /// The symbol of `name`, adding it if new.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        let hash = self.hasher.hash_one(name);
+        let Symbols {
+            text,
+            spans,
+            table,
+            hasher,
+        } = self;
+        if let Some(&i) = table.find(hash, |&i| {
+            let (a, b) = spans[i as usize];
+            &text[a as usize..b as usize] == name
+        }) {
+            return i;
+        }
+        let i = spans.len() as u32;
+        let start = text.len() as u32;
+        text.push_str(name);
+        spans.push((start, text.len() as u32));
+        let (text, spans) = (&*text, &*spans);
+        table.insert_unique(hash, i, |&j| {
+            let (a, b) = spans[j as usize];
+            hasher.hash_one(&text[a as usize..b as usize])
+        });
+        i
+    }
+
+    pub fn name(&self, symbol: u32) -> &str {
+        let (a, b) = self.spans[symbol as usize];
+        &self.text[a as usize..b as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
 }

@@ -4,14 +4,18 @@ use std::collections::HashMap;
 
 use super::{Deal, DealId, Entity, EntityId};
 
+/// A fast non-cryptographic hasher (foldhash) for the id and name indexes: loading a million
+/// entities hashes every id and name a few times. Lookups never decide output order.
+type FastHash = hashbrown::DefaultHashBuilder;
+
 /// Entities and deals, indexed. Built by the loaders; read by everything above them.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     entities: Vec<Entity>,
     deals: Vec<Deal>,
-    by_id: HashMap<String, EntityId>,
+    by_id: HashMap<String, EntityId, FastHash>,
     /// Lowercased id, name and aliases.
-    by_key: HashMap<String, EntityId>,
+    by_key: HashMap<String, EntityId, FastHash>,
 }
 
 /// Why an entity argument matched nothing.
@@ -57,6 +61,24 @@ impl Dataset {
         let id = DealId(self.deals.len() as u32);
         self.deals.push(deal);
         id
+    }
+
+    /// Makes room for `additional` more entities (each with an id and a name) in one step,
+    /// instead of growing the indexes as they come.
+    pub(crate) fn reserve_entities(&mut self, additional: usize) {
+        self.entities.reserve(additional);
+        self.by_id.reserve(additional);
+        self.by_key.reserve(additional.saturating_mul(2));
+    }
+
+    /// Appends many deals at once; the loader hands over its whole vector (no copy when the
+    /// dataset has none yet).
+    pub(crate) fn add_deals(&mut self, deals: Vec<Deal>) {
+        if self.deals.is_empty() {
+            self.deals = deals;
+        } else {
+            self.deals.extend(deals);
+        }
     }
 
     pub fn entities(&self) -> &[Entity] {
@@ -126,10 +148,14 @@ impl Dataset {
 
     /// Distinct sources cited by reports and facts.
     pub fn source_count(&self) -> usize {
+        // Loaded sources are interned, so neighbouring reports mostly share one allocation:
+        // skipping repeats of the previous pointer first keeps the sort small.
+        let mut last: *const u8 = std::ptr::null();
         let mut sources: Vec<&str> = self
             .deals
             .iter()
             .flat_map(|d| d.reports.iter().map(|r| &*r.source))
+            .filter(|s| !std::ptr::eq(std::mem::replace(&mut last, s.as_ptr()), s.as_ptr()))
             .chain(
                 self.entities
                     .iter()
