@@ -7,6 +7,7 @@ pub mod list;
 pub mod map;
 pub mod output;
 pub mod path;
+pub mod progress;
 pub mod show;
 pub mod stakeholders;
 pub mod stats;
@@ -213,15 +214,18 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
     if !problems.is_empty() {
         return Err(CliError::usage(problems.join("\n")));
     }
+    let (counter, progress) = progress::LoadProgress::start(&global.data);
     let options = LoadOptions {
         auto_entities: global.auto_entities,
         today: today.max(as_of),
+        progress: counter,
     };
     let result = if global.data.is_empty() {
         load::load_bundled(options)
     } else {
         load::load_paths(&global.data, options)
     };
+    progress.finish();
     let loaded = match result {
         Ok(loaded) => loaded,
         Err(LoadError::Usage { message, help }) => return Err(CliError::usage_help(message, help)),

@@ -13,6 +13,7 @@ mod tree;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 
@@ -37,6 +38,8 @@ pub struct LoadOptions {
     pub auto_entities: bool,
     /// Reports dated after this are errors.
     pub today: NaiveDate,
+    /// Bytes read so far are added here, so a caller can show how far a long load has got.
+    pub progress: Option<&'static AtomicU64>,
 }
 
 impl Default for LoadOptions {
@@ -44,6 +47,7 @@ impl Default for LoadOptions {
         LoadOptions {
             auto_entities: false,
             today: chrono::Local::now().date_naive(),
+            progress: None,
         }
     }
 }
@@ -123,6 +127,27 @@ pub fn load_bundled(options: LoadOptions) -> Result<Loaded, LoadError> {
         loader.text(name.to_string(), Arc::from(*text), Format::Toml);
     }
     loader.finish(Vec::new())
+}
+
+/// The data files that [`load_paths`] would read, in the order it reads them.
+pub fn data_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    Ok(expand(paths)?.into_iter().map(|(p, _)| p).collect())
+}
+
+/// A reader that adds the bytes it reads to a progress counter.
+struct Counting<R> {
+    inner: R,
+    counter: Option<&'static AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(counter) = self.counter {
+            counter.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
 }
 
 /// Loads files and folders (folders: every .toml, .json and .csv inside, recursively, in
@@ -235,7 +260,17 @@ impl Loader {
                 .files
                 .add(SourceFile::streamed(name.clone(), path.to_path_buf()));
             match std::fs::File::open(path) {
-                Ok(f) => self.csv(file, &name, std::io::BufReader::with_capacity(1 << 20, f)),
+                Ok(f) => {
+                    let counted = Counting {
+                        inner: f,
+                        counter: self.options.progress,
+                    };
+                    self.csv(
+                        file,
+                        &name,
+                        std::io::BufReader::with_capacity(1 << 20, counted),
+                    )
+                }
                 Err(e) => self.diags.push(Diagnostic::error(
                     format!("cannot read {name}: {e}"),
                     Loc::File(file),
@@ -243,7 +278,11 @@ impl Loader {
             }
             return;
         }
-        match std::fs::read(path) {
+        let read = std::fs::read(path);
+        if let (Ok(bytes), Some(counter)) = (&read, self.options.progress) {
+            counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        }
+        match read {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => self.text(name, Arc::from(text), format),
                 Err(e) => {
