@@ -25,6 +25,7 @@ fn loaded(deals: u32) -> Loaded {
     let options = LoadOptions {
         auto_entities: true,
         today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        progress: None,
     };
     load_str("deals.csv", &text, options).expect("generated data loads")
 }

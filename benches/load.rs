@@ -30,6 +30,7 @@ fn options() -> LoadOptions {
     LoadOptions {
         auto_entities: false,
         today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        progress: None,
     }
 }
 
