@@ -217,7 +217,7 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
     let (counter, progress) = progress::LoadProgress::start(&global.data);
     let options = LoadOptions {
         auto_entities: global.auto_entities,
-        today: today.max(as_of),
+        today,
         progress: counter,
     };
     let result = if global.data.is_empty() {
