@@ -6,8 +6,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let options = LoadOptions {
-        auto_entities: text.len() % 2 == 0,
+        auto_entities: text.len().is_multiple_of(2),
         today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        progress: None,
     };
     match load_str("fuzz.json", text, options) {
         Ok(loaded) => {

@@ -532,3 +532,242 @@ fn hostile_labels_cannot_break_the_deals_table() {
     let out = ok_run(&["list", "deals", "--data", path.to_str().unwrap()]);
     assert_eq!(raw_controls(&out), vec![], "printed:\n{out}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Unbounded searches on a complete digraph: they stop at --limit or --timeout and say so
+// (peak memory and times measured by hand in docs/hardening.md; no timing assertions here).
+
+/// A deals CSV (for `--auto-entities`) of the complete digraph on `n` entities `e0`..,
+/// every third deal an investment; `extra` rows are appended as they are.
+fn complete_digraph_csv(n: usize, extra: &str) -> String {
+    let mut csv = String::from("from,to,kind,amount_usd,source\n");
+    for a in 0..n {
+        for b in (0..n).filter(|&b| b != a) {
+            let kind = if (a + b) % 3 == 0 {
+                "investment"
+            } else {
+                "cloud"
+            };
+            writeln!(
+                csv,
+                "e{a},e{b},{kind},{},s.txt",
+                (a * n + b + 1) * 1_000_000
+            )
+            .unwrap();
+        }
+    }
+    csv.push_str(extra);
+    csv
+}
+
+#[test]
+fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
+    let (_dir, path) = temp_file("k15.csv", complete_digraph_csv(15, "").as_bytes());
+    let data = path.to_str().unwrap();
+    let base = [
+        "cycles",
+        "--data",
+        data,
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--all",
+    ];
+    let out = run(&base);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("note: showing the first 1000 loops found; more exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("1000 loop(s)"), "{}", out.stdout);
+    let json = run(&[&base[..], &["--format", "json"]].concat());
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let json: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["count"], 1000);
+    assert_eq!(json["truncated"], true);
+    assert_eq!(json["cycles"].as_array().map(Vec::len), Some(1000));
+}
+
+#[test]
+fn complete_digraph_of_15_count_with_a_timeout_is_partial_and_exits_0() {
+    // K15 has about 2.6e11 simple cycles: no machine counts them in half a second.
+    let (_dir, path) = temp_file("k15.csv", complete_digraph_csv(15, "").as_bytes());
+    let out = run(&[
+        "cycles",
+        "--data",
+        path.to_str().unwrap(),
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--all",
+        "--count",
+        "--timeout",
+        "0.5",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let counted: u64 = out.stdout.trim().parse().unwrap_or_else(|_| {
+        panic!("stdout is only the count: {:?}", out.stdout);
+    });
+    assert!(counted > 0);
+    assert!(
+        out.stderr.contains(&format!(
+            "note: stopped after the --timeout of 0.5s; at least {counted} loop(s) match"
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn path_on_complete_digraph_of_15_times_out_with_what_it_found() {
+    // The only way from e0 to t is the direct deal; every longer candidate wanders round the
+    // K15 and comes back to e0, which a path cannot revisit, so the search for 2..14 hops
+    // runs (about 13^12 steps) until the timeout while the output stays one path long.
+    let (_dir, path) = temp_file(
+        "k15t.csv",
+        complete_digraph_csv(15, "e0,t,investment,1000000,s.txt\n").as_bytes(),
+    );
+    let data = path.to_str().unwrap();
+    let base = [
+        "path",
+        "e0",
+        "t",
+        "--data",
+        data,
+        "--auto-entities",
+        "--max-len",
+        "14",
+        "--timeout",
+        "0.5",
+    ];
+    let out = run(&base);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("1 path(s); --timeout ran out, so longer paths may be missing."),
+        "{}",
+        out.stdout
+    );
+    let json = run(&[&base[..], &["--format", "json"]].concat());
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let json: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["end"], "timed-out");
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["paths"].as_array().map(Vec::len), Some(1));
+
+    // No unbounded length and no zero timeout: both are usage errors.
+    for bad in [&["--max-len", "0"][..], &["--timeout", "0"][..]] {
+        let out = run(&[
+            &["path", "e0", "t", "--data", data, "--auto-entities"][..],
+            bad,
+        ]
+        .concat());
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{bad:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `--out FILE` is atomic: a failing run leaves an existing FILE as it was, and no temporary
+// `.dealgraph-*` file is left in the folder.
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs `map --out DIR/map.svg` with `args` over an existing map.svg and checks that it fails
+/// with `code` and leaves the folder exactly as it was.
+fn failing_out_leaves_the_file(args: &[&str], path_env: Option<&std::ffi::OsStr>, code: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("map.svg");
+    std::fs::write(&out_path, "the old map\n").unwrap();
+    let mut cmd = dealgraph();
+    cmd.args(["map", "--out", out_path.to_str().unwrap()])
+        .args(args);
+    if let Some(p) = path_env {
+        cmd.env("PATH", p);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}");
+    assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "the old map\n");
+    assert_eq!(
+        names_in(dir.path()),
+        ["map.svg"],
+        "{args:?}: a temporary file was left"
+    );
+}
+
+#[test]
+fn out_file_is_untouched_when_the_focus_is_unknown() {
+    failing_out_leaves_the_file(&["--focus", "nobody-at-all"], None, 2);
+}
+
+#[test]
+fn out_file_is_untouched_when_graphviz_is_missing() {
+    let empty = tempfile::tempdir().unwrap();
+    failing_out_leaves_the_file(&["--engine", "graphviz"], Some(empty.path().as_os_str()), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn out_file_is_untouched_when_graphviz_fails_halfway() {
+    use std::os::unix::fs::PermissionsExt;
+    // A `dot` that reads the graph, prints half an SVG and dies.
+    let bin = tempfile::tempdir().unwrap();
+    let dot = bin.path().join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\n/bin/cat >/dev/null\nprintf '<svg half'\necho 'dot: out of memory' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    failing_out_leaves_the_file(&["--engine", "graphviz"], Some(bin.path().as_os_str()), 1);
+}
+
+#[test]
+fn out_to_a_folder_fails_without_leaving_a_temporary_file() {
+    // The map is drawn and written to a temporary file; only the rename fails.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("map.svg")).unwrap();
+    let target = dir.path().join("map.svg");
+    let out = run(&[
+        "map",
+        "--engine",
+        "builtin",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
+    assert_eq!(names_in(dir.path()), ["map.svg"]);
+    assert!(target.is_dir());
+}
+
+#[test]
+fn out_replaces_the_file_whole_and_leaves_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("map.svg");
+    std::fs::write(&target, "x".repeat(1_000_000)).unwrap();
+    let out = run(&[
+        "map",
+        "--engine",
+        "builtin",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.starts_with("<?xml") && written.trim_end().ends_with("</svg>"));
+    assert!(roxmltree::Document::parse(&written).is_ok());
+    assert_eq!(names_in(dir.path()), ["map.svg"]);
+}
