@@ -15,6 +15,8 @@ use dealgraph::query::cycles::{
 use dealgraph::render::map::MapSpec;
 use dealgraph::render::{json as js, table, text};
 
+use std::io::Write as _;
+
 use super::{CliError, CliResult, Context, Format, output};
 
 /// Find circular-financing loops: money paid out that comes back round to the payer.
@@ -75,7 +77,9 @@ pub struct Args {
     pub sort: SortArg,
 
     /// Stop the search after this many loops and say that more exist; the loops shown are the
-    /// first found (by smallest entity id), then sorted. 0 means no limit.
+    /// first found (by smallest entity id), then sorted. Tables and maps show at most 10000.
+    /// 0 means no limit: with --format json every loop is streamed as found (unsorted, in
+    /// bounded memory).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: usize,
 
@@ -116,9 +120,15 @@ struct Plan {
     opts: CycleOptions,
     sort: SortKey,
     limit: Option<usize>,
+    /// The limit was lowered to [`MAX_SHOWN`] because tables and maps cannot hold more.
+    capped: bool,
     timeout: Option<Duration>,
     format: Format,
 }
+
+/// The most loops a table, an explanation or a map holds: each is rendered in memory whole.
+/// JSON has no such cap (with `--limit 0` it streams).
+const MAX_SHOWN: usize = 10_000;
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let plan = check(args, ctx)?;
@@ -145,6 +155,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }
+    if plan.limit.is_none() && plan.format == Format::Json {
+        return stream_json(&graph, &hops, &opts, args.timeout);
+    }
     let list = collect_cycles(&graph, &hops, &opts, plan.limit, plan.sort);
     if list.end == SearchEnd::TimedOut {
         eprintln!(
@@ -156,8 +169,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     if matches!(plan.format, Format::Dot | Format::Svg) {
         if list.end == SearchEnd::Stopped {
             eprintln!(
-                "note: drawing the first {} loops found; more exist (raise --limit or narrow the search)",
-                list.cycles.len()
+                "note: drawing the first {} loops found; more exist ({})",
+                list.cycles.len(),
+                if plan.capped {
+                    "a map shows at most 10000; narrow the search with --through or --max-len"
+                } else {
+                    "raise --limit or narrow the search"
+                }
             );
         }
         let loops: Vec<_> = list.cycles.iter().map(|c| c.entities.clone()).collect();
@@ -165,14 +183,28 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         return super::map::draw(&spec, &args.draw, ctx);
     }
     let bytes = match plan.format {
-        Format::Json => js::to_string(&cycles_json(&graph, &hops, &list)),
+        Format::Json => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write_cycles_json(&mut out, &graph, &hops, &list)?;
+            std::io::Write::flush(&mut out)?;
+            return Ok(());
+        }
         _ => {
             if list.end == SearchEnd::Stopped {
-                eprintln!(
-                    "note: showing the first {} loops found; more exist. Raise --limit (0 = no \
-                     limit), narrow the search (--through, --max-len), or count them all with --count",
-                    list.cycles.len()
-                );
+                if plan.capped {
+                    eprintln!(
+                        "note: showing the first {} loops found, the most a table shows; more \
+                         exist. --format json --limit 0 streams them all, --count counts them",
+                        list.cycles.len()
+                    );
+                } else {
+                    eprintln!(
+                        "note: showing the first {} loops found; more exist. Raise --limit (0 = \
+                         no limit), narrow the search (--through, --max-len), or count them all \
+                         with --count",
+                        list.cycles.len()
+                    );
+                }
             }
             let scope = scope_words(&opts, ctx);
             if list.cycles.is_empty() {
@@ -256,6 +288,12 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     if !problems.is_empty() {
         return Err(CliError::usage(problems.join("\n")));
     }
+    let wanted = (args.limit > 0).then_some(args.limit);
+    let (limit, capped) = match wanted {
+        _ if format == Format::Json => (wanted, false),
+        Some(n) if n <= MAX_SHOWN => (wanted, false),
+        _ => (Some(MAX_SHOWN), true),
+    };
     Ok(Plan {
         opts: CycleOptions {
             max_len: (args.max_len > 0).then_some(args.max_len),
@@ -275,7 +313,8 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
             SortArg::Length => SortKey::Length,
             SortArg::Name => SortKey::Name,
         },
-        limit: (args.limit > 0).then_some(args.limit),
+        limit,
+        capped,
         timeout,
         format,
     })
@@ -594,43 +633,116 @@ fn deal_short(data: &Dataset, id: DealId, graph: &MoneyGraph<'_>) -> String {
 }
 
 /// The JSON contract documented in docs/queries.md.
-fn cycles_json(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList) -> Value {
+/// One loop as the documented JSON object.
+fn cycle_json(graph: &MoneyGraph<'_>, hops: &HopGraph, c: &Cycle) -> Value {
     let data = graph.dataset();
-    let cycles: Vec<Value> = list
-        .cycles
+    let hop_values: Vec<Value> = c
+        .hops
         .iter()
-        .map(|c| {
-            let hop_values: Vec<Value> = c
-                .hops
+        .map(|&h| {
+            let hop = hops.hop(h);
+            let deals: Vec<Value> = hop
+                .deals
                 .iter()
-                .map(|&h| {
-                    let hop = hops.hop(h);
-                    let deals: Vec<Value> = hop
-                        .deals
-                        .iter()
-                        .filter_map(|&d| graph.deal_view(d))
-                        .map(|v| js::deal_json(data, &v))
-                        .collect();
-                    json!({
-                        "from": data.entity(hop.from).id,
-                        "to": data.entity(hop.to).id,
-                        "deals": deals,
-                    })
-                })
+                .filter_map(|&d| graph.deal_view(d))
+                .map(|v| js::deal_json(data, &v))
                 .collect();
             json!({
-                "entities": c.entities.iter().map(|&e| &data.entity(e).id).collect::<Vec<_>>(),
-                "length": c.length(),
-                "round_trip_usd": c.round_trip.amount.map_or(Value::Null, |m| Value::Number(m.to_json_number())),
-                "return_ratio": c.ratio.and_then(|r| serde_json::Number::from_f64(r.value)).map_or(Value::Null, Value::Number),
-                "bound": c.round_trip.bound.map(Bound::as_str),
-                "hops": hop_values,
+                "from": data.entity(hop.from).id,
+                "to": data.entity(hop.to).id,
+                "deals": deals,
             })
         })
         .collect();
     json!({
-        "count": list.cycles.len(),
-        "truncated": list.truncated,
-        "cycles": cycles,
+        "entities": c.entities.iter().map(|&e| &data.entity(e).id).collect::<Vec<_>>(),
+        "length": c.length(),
+        "round_trip_usd": c.round_trip.amount.map_or(Value::Null, |m| Value::Number(m.to_json_number())),
+        "return_ratio": c.ratio.and_then(|r| serde_json::Number::from_f64(r.value)).map_or(Value::Null, Value::Number),
+        "bound": c.round_trip.bound.map(Bound::as_str),
+        "hops": hop_values,
     })
+}
+
+/// Writes one loop of the `cycles` array, pretty-printed and indented to sit inside it.
+fn write_cycle(out: &mut impl std::io::Write, value: &Value, first: bool) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(b"    ")?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The `{"count", "cycles", "truncated"}` document, one loop rendered at a time, so memory
+/// holds the sorted loops but never the whole JSON text.
+fn write_cycles_json(
+    out: &mut impl std::io::Write,
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    list: &CycleList,
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "{{\n  \"count\": {},\n  \"cycles\": [",
+        list.cycles.len()
+    )?;
+    for (i, c) in list.cycles.iter().enumerate() {
+        write_cycle(out, &cycle_json(graph, hops, c), i == 0)?;
+    }
+    if !list.cycles.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    writeln!(out, "],\n  \"truncated\": {}\n}}", list.truncated)
+}
+
+/// `--limit 0 --format json`: every loop written as it is found, in search order (sorting
+/// them all would mean holding them all), so memory stays bounded however many there are.
+/// The count follows the loops.
+fn stream_json(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    timeout: Option<f64>,
+) -> CliResult {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    out.write_all(b"{\n  \"cycles\": [")?;
+    let mut count = 0u64;
+    let mut failure: Option<std::io::Error> = None;
+    let end = dealgraph::query::cycles::cycles(graph, hops, opts, |entities, loop_hops| {
+        let cycle = Cycle::new(graph, hops, entities, loop_hops);
+        match write_cycle(&mut out, &cycle_json(graph, hops, &cycle), count == 0) {
+            Ok(()) => {
+                count += 1;
+                std::ops::ControlFlow::Continue(())
+            }
+            Err(e) => {
+                failure = Some(e);
+                std::ops::ControlFlow::Break(())
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    if count > 0 {
+        out.write_all(b"\n  ")?;
+    }
+    let timed_out = end == SearchEnd::TimedOut;
+    writeln!(
+        out,
+        "],\n  \"count\": {count},\n  \"truncated\": {timed_out}\n}}"
+    )?;
+    out.flush()?;
+    if timed_out {
+        eprintln!(
+            "note: stopped after the --timeout of {}s; the {count} loop(s) written are those found so far",
+            timeout.unwrap_or_default()
+        );
+    }
+    Ok(())
 }

@@ -38,9 +38,10 @@ pub struct Args {
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub max_len: u16,
 
-    /// Most paths to list; the search stops once this many are found and says so.
+    /// Most paths to list (at most 10000: each is rendered in memory whole); the search stops
+    /// once this many are found and says so.
     #[arg(long, value_name = "N", default_value_t = 100,
-          value_parser = clap::value_parser!(u32).range(1..))]
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub limit: u32,
 
     /// Stop searching after this many seconds and print what was found (e.g. 2.5).

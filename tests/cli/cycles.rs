@@ -769,3 +769,47 @@ fn cycles_draw_the_loops_they_find_on_a_map() {
     assert!(out.stdout.is_empty());
     assert!(std::fs::read_to_string(&path).unwrap().contains("<svg"));
 }
+
+/// Regression: `--limit 0` once built every loop's table or JSON in memory at once, and a
+/// timed-out search of K15 (a million 15-hop loops) ran the machine out of memory.
+#[test]
+fn unlimited_output_streams_json_and_caps_tables() {
+    let (_dir, path) = temp_file("k15.csv", complete_digraph(15).as_bytes());
+    let data = path.to_str().unwrap();
+    let base = ["cycles", "--data", data, "--auto-entities", "--all"];
+    let json = run(&[
+        &base[..],
+        &[
+            "--max-len",
+            "0",
+            "--limit",
+            "0",
+            "--timeout",
+            "0.3",
+            "--format",
+            "json",
+        ],
+    ]
+    .concat());
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("complete JSON");
+    let cycles = v["cycles"].as_array().unwrap();
+    assert_eq!(v["count"].as_u64(), Some(cycles.len() as u64));
+    assert_eq!(
+        v["truncated"], true,
+        "a timed-out stream says it is partial"
+    );
+    assert!(json.stderr.contains("--timeout"), "{}", json.stderr);
+    let table = run(&[&base[..], &["--limit", "0", "--max-len", "5"]].concat());
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(
+        table.stderr.contains("the most a table shows"),
+        "{}",
+        table.stderr
+    );
+    assert!(
+        table.stdout.contains("10000 loop(s)"),
+        "{}",
+        table.stdout.lines().last().unwrap_or("")
+    );
+}
