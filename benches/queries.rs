@@ -1,0 +1,89 @@
+//! Queries on a graph that is already loaded and built: `stakeholders` and the deal lists of
+//! `show` for the busiest entity (the generator's first hub, `e0`), and `path` between two
+//! hubs. 100k deals by default; 5M deals (the "under 50 ms after load" case) with
+//! `cargo bench --bench queries -- --ignored`.
+
+use chrono::NaiveDate;
+use dealgraph::generate::{self, Spec};
+use dealgraph::graph::{Filter, MoneyGraph};
+use dealgraph::load::{LoadOptions, Loaded, load_str};
+use dealgraph::query::paths::{PathOptions, money_paths};
+use dealgraph::query::stakeholders::{StakeholderOptions, stakeholders};
+use divan::Bencher;
+
+fn main() {
+    divan::main();
+}
+
+fn loaded(deals: u32) -> Loaded {
+    let spec = Spec {
+        entities: deals / 5,
+        deals,
+        seed: 1,
+    };
+    let text = String::from_utf8(generate::deals_csv(&spec)).unwrap();
+    let options = LoadOptions {
+        auto_entities: true,
+        today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        progress: None,
+    };
+    load_str("deals.csv", &text, options).expect("generated data loads")
+}
+
+fn queries(deals: u32) -> (Loaded, Filter) {
+    (
+        loaded(deals),
+        Filter::new(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()),
+    )
+}
+
+fn bench_stakeholders(bencher: Bencher, deals: u32) {
+    let (loaded, filter) = queries(deals);
+    let graph = MoneyGraph::build(&loaded.dataset, filter);
+    let hub = loaded.dataset.by_id("e0").expect("e0 exists");
+    bencher.bench(|| stakeholders(&graph, hub, &StakeholderOptions::default()));
+}
+
+fn bench_show(bencher: Bencher, deals: u32) {
+    let (loaded, filter) = queries(deals);
+    let graph = MoneyGraph::build(&loaded.dataset, filter);
+    let hub = loaded.dataset.by_id("e0").expect("e0 exists");
+    bencher.bench(|| (graph.outgoing(hub).len(), graph.incoming(hub).len()));
+}
+
+fn bench_path(bencher: Bencher, deals: u32) {
+    let (loaded, filter) = queries(deals);
+    let graph = MoneyGraph::build(&loaded.dataset, filter);
+    let hops = graph.hops();
+    let (from, to) = (
+        loaded.dataset.by_id("e1").unwrap(),
+        loaded.dataset.by_id("e0").unwrap(),
+    );
+    let options = PathOptions::default();
+    bencher.bench(|| money_paths(&graph, &hops, from, to, &options));
+}
+
+#[divan::bench(sample_count = 10)]
+fn stakeholders_100k_deals(bencher: Bencher) {
+    bench_stakeholders(bencher, 100_000);
+}
+
+#[divan::bench(sample_count = 10)]
+fn show_100k_deals(bencher: Bencher) {
+    bench_show(bencher, 100_000);
+}
+
+#[divan::bench(sample_count = 10)]
+fn path_100k_deals(bencher: Bencher) {
+    bench_path(bencher, 100_000);
+}
+
+#[divan::bench(ignore, sample_count = 3)]
+fn stakeholders_5m_deals(bencher: Bencher) {
+    bench_stakeholders(bencher, 5_000_000);
+}
+
+#[divan::bench(ignore, sample_count = 3)]
+fn show_5m_deals(bencher: Bencher) {
+    bench_show(bencher, 5_000_000);
+}
