@@ -44,7 +44,7 @@ fn count(bencher: Bencher, deals: u32, bound: usize) {
         financing_only: false,
         ..CycleOptions::default()
     };
-    bencher.bench(|| count_cycles(&graph, &hops, &opts));
+    bencher.bench(|| count_cycles(&graph, hops, &opts));
 }
 
 #[divan::bench(args = [3, 4], sample_count = 5)]

@@ -60,7 +60,7 @@ fn bench_path(bencher: Bencher, deals: u32) {
         loaded.dataset.by_id("e0").unwrap(),
     );
     let options = PathOptions::default();
-    bencher.bench(|| money_paths(&graph, &hops, from, to, &options));
+    bencher.bench(|| money_paths(&graph, hops, from, to, &options));
 }
 
 #[divan::bench(sample_count = 10)]

@@ -146,7 +146,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let mut opts = plan.opts.clone();
     opts.deadline = plan.timeout.map(|t| Instant::now() + t);
     if args.count {
-        let (count, end) = count_cycles(&graph, &hops, &opts);
+        let (count, end) = count_cycles(&graph, hops, &opts);
         if end == SearchEnd::TimedOut {
             eprintln!(
                 "note: stopped after the --timeout of {}s; at least {count} loop(s) match",
@@ -156,9 +156,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         return output::stdout(format!("{count}\n").as_bytes());
     }
     if plan.limit.is_none() && plan.format == Format::Json {
-        return stream_json(&graph, &hops, &opts, args.timeout);
+        return stream_json(&graph, hops, &opts, args.timeout);
     }
-    let list = collect_cycles(&graph, &hops, &opts, plan.limit, plan.sort);
+    let list = collect_cycles(&graph, hops, &opts, plan.limit, plan.sort);
     if list.end == SearchEnd::TimedOut {
         eprintln!(
             "note: stopped after the --timeout of {}s; the {} loop(s) shown are those found so far",
@@ -185,7 +185,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let bytes = match plan.format {
         Format::Json => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write_cycles_json(&mut out, &graph, &hops, &list)?;
+            write_cycles_json(&mut out, &graph, hops, &list)?;
             std::io::Write::flush(&mut out)?;
             return Ok(());
         }
@@ -210,9 +210,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             if list.cycles.is_empty() {
                 no_loops(&opts, &scope, list.end)
             } else if args.explain {
-                explain(&graph, &hops, &list, &scope)
+                explain(&graph, hops, &list, &scope)
             } else {
-                loops_table(&graph, &hops, &list, &scope)
+                loops_table(&graph, hops, &list, &scope)
             }
         }
     };

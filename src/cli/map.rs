@@ -126,7 +126,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             through: focus.into_iter().collect(),
             ..CycleOptions::default()
         };
-        let list = collect_cycles(&graph, &hops, &opts, Some(MAX_LOOPS), SortKey::Amount);
+        let list = collect_cycles(&graph, hops, &opts, Some(MAX_LOOPS), SortKey::Amount);
         if list.end == SearchEnd::Stopped {
             eprintln!(
                 "warning: more than {MAX_LOOPS} loops; drawing the first {MAX_LOOPS} (narrow \

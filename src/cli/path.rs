@@ -87,10 +87,10 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         limit: args.limit as usize,
         deadline: args.timeout.map(|t| Instant::now() + t),
     };
-    let found = money_paths(&graph, &hops, from, to, &options);
+    let found = money_paths(&graph, hops, from, to, &options);
     let bytes = match format {
-        Format::Json => js::to_string(&to_json(&graph, &hops, &found, (from, to), args, ctx)),
-        _ => to_table(&graph, &hops, &found, (from, to), args, ctx),
+        Format::Json => js::to_string(&to_json(&graph, hops, &found, (from, to), args, ctx)),
+        _ => to_table(&graph, hops, &found, (from, to), args, ctx),
     };
     output::stdout(bytes.as_bytes())
 }

@@ -37,6 +37,8 @@ pub struct MoneyGraph<'d> {
     node_of: Vec<Option<NodeIndex>>,
     /// Admitted deals in id order.
     deals: Vec<Edge>,
+    /// The hop index, built on first use.
+    hops: std::sync::OnceLock<HopGraph>,
 }
 
 impl<'d> MoneyGraph<'d> {
@@ -66,6 +68,7 @@ impl<'d> MoneyGraph<'d> {
             graph,
             node_of,
             deals,
+            hops: std::sync::OnceLock::new(),
         }
     }
 
@@ -157,14 +160,17 @@ impl<'d> MoneyGraph<'d> {
     }
 
     /// Deals grouped into hops (one per ordered pair of entities), as a compact adjacency.
-    pub fn hops(&self) -> HopGraph {
-        HopGraph::build(
-            self.data.entities().len(),
-            self.deals.iter().map(|e| {
-                let d = self.data.deal(e.deal);
-                (d.from, d.to, e.deal)
-            }),
-        )
+    /// Built on first use (`O(E log E)`) and kept, so every query after it gets it for free.
+    pub fn hops(&self) -> &HopGraph {
+        self.hops.get_or_init(|| {
+            HopGraph::build(
+                self.data.entities().len(),
+                self.deals.iter().map(|e| {
+                    let d = self.data.deal(e.deal);
+                    (d.from, d.to, e.deal)
+                }),
+            )
+        })
     }
 
     /// Strongly connected components (iterative Kosaraju, safe on long chains), each sorted,

@@ -1963,21 +1963,21 @@ mod tests {
             let data = load(&csv);
             let graph = MoneyGraph::build(&data, Filter::today());
             let hops = graph.hops();
-            let all = all_simple_cycles(&graph, &hops);
+            let all = all_simple_cycles(&graph, hops);
             let through: Vec<EntityId> = through
                 .iter()
                 .filter_map(|&i| data.by_id(NAMES[i]))
                 .collect();
             for opts in option_sets(&through) {
-                let found = search(&graph, &hops, &opts);
+                let found = search(&graph, hops, &opts);
                 let set: BTreeSet<Vec<EntityId>> = found.iter().cloned().collect();
                 prop_assert_eq!(set.len(), found.len(), "a loop was reported twice");
-                let expected = brute(&graph, &hops, &all, &opts);
+                let expected = brute(&graph, hops, &all, &opts);
                 prop_assert_eq!(
                     &set, &expected,
                     "options {:?}\ngraph:\n{}", opts, dot_of(&deals)
                 );
-                let (count, _) = count_cycles(&graph, &hops, &opts);
+                let (count, _) = count_cycles(&graph, hops, &opts);
                 prop_assert_eq!(count as usize, expected.len());
             }
         }
@@ -1988,11 +1988,11 @@ mod tests {
             let data = load(&csv_of(&deals));
             let graph = MoneyGraph::build(&data, Filter::today());
             let hops = graph.hops();
-            for (_, loop_hops) in all_simple_cycles(&graph, &hops) {
+            for (_, loop_hops) in all_simple_cycles(&graph, hops) {
                 for undated in [Undated::Break, Undated::Ok] {
                     prop_assert_eq!(
-                        is_time_ordered(&graph, &hops, &loop_hops, undated),
-                        brute_time_ordered(&graph, &hops, &loop_hops, undated),
+                        is_time_ordered(&graph, hops, &loop_hops, undated),
+                        brute_time_ordered(&graph, hops, &loop_hops, undated),
                         "{}", dot_of(&deals)
                     );
                 }
@@ -2023,7 +2023,7 @@ mod tests {
         );
         let graph = MoneyGraph::build(&data, Filter::today());
         assert_eq!(
-            names(&graph, &graph.hops(), &CycleOptions::default()),
+            names(&graph, graph.hops(), &CycleOptions::default()),
             ["abe>zed>mid"]
         );
     }
@@ -2037,7 +2037,7 @@ mod tests {
         let hops = graph.hops();
         let list = collect_cycles(
             &graph,
-            &hops,
+            hops,
             &CycleOptions::default(),
             None,
             SortKey::Amount,
@@ -2061,7 +2061,7 @@ mod tests {
             let hops = graph.hops();
             let list = collect_cycles(
                 &graph,
-                &hops,
+                hops,
                 &CycleOptions::default(),
                 None,
                 SortKey::Amount,
@@ -2098,12 +2098,12 @@ mod tests {
             max_len: None,
             ..CycleOptions::default()
         };
-        let (total, _) = count_cycles(&graph, &hops, &opts);
+        let (total, _) = count_cycles(&graph, hops, &opts);
         // Complete digraph on 6 nodes: sum over k of C(6,k)(k-1)! = 409 elementary cycles.
         assert_eq!(total, 409);
-        let list = collect_cycles(&graph, &hops, &opts, Some(409), SortKey::Amount);
+        let list = collect_cycles(&graph, hops, &opts, Some(409), SortKey::Amount);
         assert!(!list.truncated);
-        let list = collect_cycles(&graph, &hops, &opts, Some(408), SortKey::Amount);
+        let list = collect_cycles(&graph, hops, &opts, Some(408), SortKey::Amount);
         assert!(list.truncated);
         assert_eq!(list.cycles.len(), 408);
         assert_eq!(list.end, SearchEnd::Stopped);
@@ -2125,7 +2125,7 @@ mod tests {
             max_len: Some(5),
             ..CycleOptions::default()
         };
-        assert_eq!(names(&graph, &graph.hops(), &opts), ["a>c>b>w", "b>c"]);
+        assert_eq!(names(&graph, graph.hops(), &opts), ["a>c>b>w", "b>c"]);
     }
 
     #[test]
@@ -2137,7 +2137,7 @@ mod tests {
             ..CycleOptions::default()
         };
         assert_eq!(
-            count_cycles(&graph, &graph.hops(), &opts).1,
+            count_cycles(&graph, graph.hops(), &opts).1,
             SearchEnd::TimedOut
         );
     }
@@ -2191,15 +2191,15 @@ mod tests {
             max_len: None,
             ..CycleOptions::default()
         };
-        assert_eq!(count_cycles(&graph, &hops, &unbounded).0, 0);
+        assert_eq!(count_cycles(&graph, hops, &unbounded).0, 0);
 
         let closed = ring(n, true);
         let graph = MoneyGraph::build(&closed, Filter::today());
         let hops = graph.hops();
-        assert_eq!(count_cycles(&graph, &hops, &unbounded).0, 1);
-        assert_eq!(count_cycles(&graph, &hops, &CycleOptions::default()).0, 0);
+        assert_eq!(count_cycles(&graph, hops, &unbounded).0, 1);
+        assert_eq!(count_cycles(&graph, hops, &CycleOptions::default()).0, 0);
         let mut length = 0;
-        cycles(&graph, &hops, &unbounded, |e, _| {
+        cycles(&graph, hops, &unbounded, |e, _| {
             length = e.len();
             ControlFlow::Continue(())
         });
@@ -2218,7 +2218,7 @@ mod tests {
             ..CycleOptions::default()
         };
         assert_eq!(
-            count_cycles(&graph, &graph.hops(), &opts),
+            count_cycles(&graph, graph.hops(), &opts),
             (0, SearchEnd::Complete)
         );
     }
@@ -2234,7 +2234,7 @@ mod tests {
         let graph = MoneyGraph::build(&data, Filter::today());
         let hops = graph.hops();
         let ids = |key| {
-            collect_cycles(&graph, &hops, &CycleOptions::default(), None, key)
+            collect_cycles(&graph, hops, &CycleOptions::default(), None, key)
                 .cycles
                 .iter()
                 .map(|c| {

@@ -287,7 +287,7 @@ mod tests {
         let hops = graph.hops();
         let a = EntityId(0);
         assert_eq!(
-            money_paths(&graph, &hops, a, a, &PathOptions::default()).paths,
+            money_paths(&graph, hops, a, a, &PathOptions::default()).paths,
             []
         );
         let none = PathOptions {
@@ -295,7 +295,7 @@ mod tests {
             ..PathOptions::default()
         };
         assert_eq!(
-            money_paths(&graph, &hops, a, EntityId(1), &none).end,
+            money_paths(&graph, hops, a, EntityId(1), &none).end,
             PathEnd::Limited
         );
     }
@@ -325,7 +325,7 @@ mod tests {
             limit: usize::MAX,
             deadline: Some(Instant::now()),
         };
-        let found = money_paths(&graph, &hops, EntityId(0), EntityId(1), &past);
+        let found = money_paths(&graph, hops, EntityId(0), EntityId(1), &past);
         assert_eq!(found.end, PathEnd::TimedOut);
         let all = PathOptions {
             max_len: 6,
@@ -334,7 +334,7 @@ mod tests {
         };
         // 1 + 5 + 5·4 + 5·4·3 + 5·4·3·2 + 5! = 326 simple paths.
         assert_eq!(
-            money_paths(&graph, &hops, EntityId(0), EntityId(1), &all)
+            money_paths(&graph, hops, EntityId(0), EntityId(1), &all)
                 .paths
                 .len(),
             326
@@ -354,8 +354,8 @@ mod tests {
             let hops = graph.hops();
             let (from, to) = (EntityId((a % n) as u32), EntityId((b % n) as u32));
             let options = PathOptions { max_len, limit, deadline: None };
-            let found = money_paths(&graph, &hops, from, to, &options);
-            let want = brute(&data, &hops, from, to, max_len);
+            let found = money_paths(&graph, hops, from, to, &options);
+            let want = brute(&data, hops, from, to, max_len);
             let got: Vec<Vec<String>> = found.paths.iter()
                 .map(|p| p.entities.iter().map(|&e| data.entity(e).id.clone()).collect())
                 .collect();

@@ -21,14 +21,14 @@
 //!   through the entity, i.e. closing a circular-financing loop of at most `N + 1` hops that
 //!   starts with the entity's own financing ([`vendor_financing`]).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crate::graph::{DealView, HopGraph, MoneyGraph};
 use crate::model::{DealKind, EntityId};
 use crate::query::totals::MoneyRange;
 
-/// Groups deals by role, then counterparty (id string first, for the output order).
-type MemberKey = (Role, (String, EntityId));
+/// One counterparty in one role, with its deals (and whether each is paid to the entity).
+type MemberDeals<'d> = ((Role, EntityId), Vec<(bool, DealView<'d>)>);
 
 /// A counterparty's role towards the entity, by deal kind and direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -347,10 +347,10 @@ pub fn stakeholders<'d>(
     options: &StakeholderOptions,
 ) -> Stakeholders<'d> {
     let data = graph.dataset();
-    let key = |id: EntityId| (data.entity(id).id.clone(), id);
-    // (role, (counterparty id string, id)) → (paid to the entity?, deal)
-    let mut members: BTreeMap<MemberKey, Vec<(bool, DealView<'d>)>> = BTreeMap::new();
-    let mut exposure: BTreeMap<(String, EntityId), (MoneyRange, MoneyRange)> = BTreeMap::new();
+    // Keyed by entity index while collecting (no string copies per deal); sorted by id string
+    // once at the end, for deterministic output.
+    let mut members: HashMap<(Role, EntityId), Vec<(bool, DealView<'d>)>> = HashMap::new();
+    let mut exposure: HashMap<EntityId, (MoneyRange, MoneyRange)> = HashMap::new();
     let mut inflows = MoneyRange::new();
     let mut outflows = MoneyRange::new();
     let sides = [
@@ -366,11 +366,11 @@ pub fn stakeholders<'d>(
             };
             let role = Role::of(view.deal.kind, incoming);
             members
-                .entry((role, key(other)))
+                .entry((role, other))
                 .or_default()
                 .push((incoming, view));
             let (inflow, outflow) = exposure
-                .entry(key(other))
+                .entry(other)
                 .or_insert_with(|| (MoneyRange::new(), MoneyRange::new()));
             if incoming {
                 inflow.add(&view.report.amount);
@@ -381,6 +381,15 @@ pub fn stakeholders<'d>(
             }
         }
     }
+    let id_of = |e: EntityId| data.entity(e).id.as_str();
+    let mut members: Vec<MemberDeals<'d>> = members.into_iter().collect();
+    members.sort_unstable_by(|((ra, a), _), ((rb, b), _)| {
+        ra.cmp(rb)
+            .then_with(|| id_of(*a).cmp(id_of(*b)))
+            .then(a.cmp(b))
+    });
+    let mut exposure: Vec<(EntityId, (MoneyRange, MoneyRange))> = exposure.into_iter().collect();
+    exposure.sort_unstable_by(|(a, _), (b, _)| id_of(*a).cmp(id_of(*b)).then(a.cmp(b)));
     let mut groups: Vec<Group<'d>> = Role::ALL
         .iter()
         .map(|&role| Group {
@@ -388,7 +397,7 @@ pub fn stakeholders<'d>(
             members: Vec::new(),
         })
         .collect();
-    for ((role, (_, id)), mut deals) in members {
+    for ((role, id), mut deals) in members {
         deals.sort_by(|a, b| a.1.deal.id.cmp(&b.1.deal.id).then(a.1.id.cmp(&b.1.id)));
         let mut member = Counterparty {
             id,
@@ -412,7 +421,7 @@ pub fn stakeholders<'d>(
     }
     let exposure = exposure
         .into_iter()
-        .map(|((_, id), (inflow, outflow))| Exposure {
+        .map(|(id, (inflow, outflow))| Exposure {
             id,
             inflow,
             outflow,
@@ -427,7 +436,7 @@ pub fn stakeholders<'d>(
         outflows,
         exposure,
         indirect: indirect_investors(graph, entity, options.depth, options.max_chains),
-        vendor_financing: vendor_financing(graph, &hops, entity, options.depth),
+        vendor_financing: vendor_financing(graph, hops, entity, options.depth),
     }
 }
 
@@ -1087,7 +1096,7 @@ mod tests {
             let graph = MoneyGraph::build(&data, filter());
             let hops = graph.hops();
             let entity = EntityId((pick % n) as u32);
-            let v = vendor_financing(&graph, &hops, entity, depth);
+            let v = vendor_financing(&graph, hops, entity, depth);
             // Brute force: X returns money if some simple path C → … → X avoiding `entity`
             // of at most depth − 1 hops starts at an entity C that `entity` finances.
             let financed: BTreeSet<EntityId> = data.deals().iter()

@@ -296,7 +296,7 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let mut count = 0u64;
     let mut by_len: Vec<u64> = Vec::new();
     let mut per_entity = vec![0u64; data.entities().len()];
-    let end = cycles(graph, &hops, &options.loops, |entities, _| {
+    let end = cycles(graph, hops, &options.loops, |entities, _| {
         count += 1;
         let len = entities.len();
         if by_len.len() <= len {

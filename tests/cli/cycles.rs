@@ -693,7 +693,7 @@ fn loop_sets_match_networkx_simple_cycles() {
             ..CycleOptions::default()
         };
         let mut ours = Vec::new();
-        let end = cycles(&graph, &hops, &opts, |entities, _| {
+        let end = cycles(&graph, hops, &opts, |entities, _| {
             ours.push(
                 entities
                     .iter()
