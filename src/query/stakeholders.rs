@@ -746,7 +746,8 @@ pub fn vendor_financing<'d>(
     }
     let mut returned = MoneyRange::new();
     let mut returned_direct = MoneyRange::new();
-    let mut returning = Vec::new();
+    let mut returning: Vec<Returning<'d>> = Vec::new();
+    let mut slot_of: HashMap<EntityId, usize> = HashMap::new();
     for view in graph.incoming(entity) {
         if view.deal.kind.is_financing() {
             continue;
@@ -758,16 +759,16 @@ pub fn vendor_financing<'d>(
         if d == 0 {
             returned_direct.add(&view.report.amount);
         }
-        match returning
-            .iter_mut()
-            .find(|r: &&mut Returning<'d>| r.id == view.deal.from)
-        {
-            Some(r) => r.deals.push(view),
-            None => returning.push(Returning {
-                id: view.deal.from,
-                hops_from_financed: d,
-                deals: vec![view],
-            }),
+        match slot_of.get(&view.deal.from) {
+            Some(&slot) => returning[slot].deals.push(view),
+            None => {
+                slot_of.insert(view.deal.from, returning.len());
+                returning.push(Returning {
+                    id: view.deal.from,
+                    hops_from_financed: d,
+                    deals: vec![view],
+                });
+            }
         }
     }
     for r in &mut returning {
