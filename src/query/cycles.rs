@@ -187,7 +187,8 @@ where
 /// bound).
 ///
 /// # Complexity
-/// As [`cycles`]; `O(n + e)` memory.
+/// As [`cycles`], spread over every core when the length is bounded; `O(n + e)` memory per
+/// core.
 ///
 /// # Example
 /// ```
@@ -211,11 +212,47 @@ pub fn count_cycles(
     hops: &HopGraph,
     opts: &CycleOptions,
 ) -> (u64, SearchEnd) {
-    let mut count = 0u64;
-    let end = cycles(graph, hops, opts, |_, _| {
-        count += 1;
-        ControlFlow::Continue(())
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    if opts.max_len.is_none() || parts < 2 {
+        let mut count = 0u64;
+        let end = cycles(graph, hops, opts, |_, _| {
+            count += 1;
+            ControlFlow::Continue(())
+        });
+        return (count, end);
+    }
+    // Bounded search: the loops out of a start through different first hops are found
+    // independently, so each thread takes every `parts`-th first hop of every start (a few
+    // hub entities hold most loops, so splitting by start alone would leave threads idle).
+    // The sum does not depend on who took which.
+    let net = Net::build(graph, hops, opts);
+    let results: Vec<(u64, SearchEnd)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..parts)
+            .map(|part| {
+                let net = &net;
+                scope.spawn(move || {
+                    let mut search = Search::new(net, opts);
+                    search.first_arcs = (part, parts);
+                    let mut count = 0u64;
+                    let end = search.run(&mut |_: &[EntityId], _: &[HopId]| {
+                        count += 1;
+                        ControlFlow::Continue(())
+                    });
+                    (count, end)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
+    let count = results.iter().map(|r| r.0).sum();
+    let end = results
+        .iter()
+        .map(|r| r.1)
+        .find(|e| *e != SearchEnd::Complete)
+        .unwrap_or(SearchEnd::Complete);
     (count, end)
 }
 
@@ -1086,6 +1123,10 @@ struct Search<'n> {
     queue: std::collections::VecDeque<(u32, bool)>,
     relax: Vec<(u32, u32)>,
     ticks: u32,
+    /// `(part, parts)`: explore only the first hops out of each start whose position among
+    /// the start's arcs is `part` modulo `parts`, so that threads can share one start's
+    /// loops. `(0, 1)`: all of them.
+    first_arcs: (u32, u32),
 }
 
 impl<'n> Search<'n> {
@@ -1124,6 +1165,7 @@ impl<'n> Search<'n> {
             queue: std::collections::VecDeque::new(),
             relax: Vec::new(),
             ticks: 0,
+            first_arcs: (0, 1),
         }
     }
 
@@ -1560,6 +1602,10 @@ impl<'n> Search<'n> {
             let frame = self.frames[top];
             if frame.next < frame.end {
                 self.frames[top].next += 1;
+                let (part, parts) = self.first_arcs;
+                if top == 0 && (frame.next - self.net.out_start[s as usize]) % parts != part {
+                    continue;
+                }
                 let arc = self.net.out[frame.next as usize];
                 let w = arc.to;
                 if self.region[w as usize] != self.stamp {
