@@ -3,31 +3,17 @@
 //! seed 1). 10k deals at bounds 3–4 run by default; 100k deals and bounds 5–6 (tens of
 //! millions of loops) with `cargo bench --bench cycles -- --ignored`.
 
-use chrono::NaiveDate;
-use dealgraph::generate::{self, Spec};
 use dealgraph::graph::{Filter, MoneyGraph};
-use dealgraph::load::{LoadOptions, Loaded, load_str};
 use dealgraph::model::Status;
 use dealgraph::query::cycles::{CycleOptions, count_cycles};
 use divan::Bencher;
 
+mod common;
+
+use common::loaded;
+
 fn main() {
     divan::main();
-}
-
-fn loaded(deals: u32) -> Loaded {
-    let spec = Spec {
-        entities: deals / 5,
-        deals,
-        seed: 1,
-    };
-    let text = String::from_utf8(generate::deals_csv(&spec)).unwrap();
-    let options = LoadOptions {
-        auto_entities: true,
-        today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-        progress: None,
-    };
-    load_str("deals.csv", &text, options).expect("generated data loads")
 }
 
 fn count(bencher: Bencher, deals: u32, bound: usize) {
@@ -35,7 +21,7 @@ fn count(bencher: Bencher, deals: u32, bound: usize) {
     // Every status, as the peer comparison does, so the graph is every row of the CSV.
     let filter = Filter {
         statuses: Status::ALL.to_vec(),
-        ..Filter::new(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap())
+        ..Filter::new(common::as_of())
     };
     let graph = MoneyGraph::build(&loaded.dataset, filter);
     let hops = graph.hops();

@@ -3,38 +3,22 @@
 //! hubs. 100k deals by default; 5M deals (the "under 50 ms after load" case) with
 //! `cargo bench --bench queries -- --ignored`.
 
-use chrono::NaiveDate;
-use dealgraph::generate::{self, Spec};
 use dealgraph::graph::{Filter, MoneyGraph};
-use dealgraph::load::{LoadOptions, Loaded, load_str};
+use dealgraph::load::Loaded;
 use dealgraph::query::paths::{PathOptions, money_paths};
 use dealgraph::query::stakeholders::{StakeholderOptions, stakeholders};
 use divan::Bencher;
+
+mod common;
+
+use common::loaded;
 
 fn main() {
     divan::main();
 }
 
-fn loaded(deals: u32) -> Loaded {
-    let spec = Spec {
-        entities: deals / 5,
-        deals,
-        seed: 1,
-    };
-    let text = String::from_utf8(generate::deals_csv(&spec)).unwrap();
-    let options = LoadOptions {
-        auto_entities: true,
-        today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-        progress: None,
-    };
-    load_str("deals.csv", &text, options).expect("generated data loads")
-}
-
 fn queries(deals: u32) -> (Loaded, Filter) {
-    (
-        loaded(deals),
-        Filter::new(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()),
-    )
+    (loaded(deals), Filter::new(common::as_of()))
 }
 
 fn bench_stakeholders(bencher: Bencher, deals: u32) {

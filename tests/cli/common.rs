@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -43,4 +44,27 @@ pub fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join(name);
     std::fs::write(&path, content).expect("write temp file");
     (dir, path)
+}
+
+/// A deals CSV (for `--auto-entities`) of the complete digraph on `n` entities `e0`..,
+/// every third deal an investment; `extra` rows are appended as they are.
+pub fn complete_digraph(n: usize, extra: &str) -> String {
+    let mut csv = String::from("from,to,kind,amount_usd,source\n");
+    for a in 0..n {
+        for b in (0..n).filter(|&b| b != a) {
+            let kind = if (a + b) % 3 == 0 {
+                "investment"
+            } else {
+                "cloud"
+            };
+            writeln!(
+                csv,
+                "e{a},e{b},{kind},{},s.txt",
+                (a * n + b + 1) * 1_000_000
+            )
+            .unwrap();
+        }
+    }
+    csv.push_str(extra);
+    csv
 }

@@ -14,7 +14,7 @@ use dealgraph::graph::{Filter, MoneyGraph};
 use dealgraph::load::{LoadOptions, load_str};
 use dealgraph::query::cycles::{CycleOptions, SearchEnd, cycles};
 
-use crate::common::{run, temp_file};
+use crate::common::{complete_digraph, run, temp_file};
 
 /// The fixture with every kind of qualifier, judged at a fixed date.
 const SMALL: &[&str] = &[
@@ -357,32 +357,9 @@ fn limit_truncates_and_says_so() {
     assert!(table.stdout.contains("2 loop(s)"));
 }
 
-/// A deals CSV of the complete digraph on `n` entities.
-fn complete_digraph(n: usize) -> String {
-    let mut csv = String::from("from,to,kind,amount_usd,source\n");
-    for a in 0..n {
-        for b in 0..n {
-            if a != b {
-                let kind = if (a + b) % 3 == 0 {
-                    "investment"
-                } else {
-                    "cloud"
-                };
-                writeln!(
-                    csv,
-                    "n{a:02},n{b:02},{kind},{},s.txt",
-                    (a * n + b + 1) * 1_000_000
-                )
-                .unwrap();
-            }
-        }
-    }
-    csv
-}
-
 #[test]
 fn complete_digraph_of_12_stops_at_the_limit_quickly() {
-    let (_dir, path) = temp_file("k12.csv", complete_digraph(12).as_bytes());
+    let (_dir, path) = temp_file("k12.csv", complete_digraph(12, "").as_bytes());
     let path = path.to_str().unwrap();
     let started = Instant::now();
     let out = run(&[
@@ -414,7 +391,7 @@ fn complete_digraph_of_12_stops_at_the_limit_quickly() {
 
 #[test]
 fn timeout_gives_partial_results_and_a_notice() {
-    let (_dir, path) = temp_file("k12.csv", complete_digraph(12).as_bytes());
+    let (_dir, path) = temp_file("k12.csv", complete_digraph(12, "").as_bytes());
     let path = path.to_str().unwrap();
     let started = Instant::now();
     let out = run(&[
@@ -774,7 +751,7 @@ fn cycles_draw_the_loops_they_find_on_a_map() {
 /// timed-out search of K15 (a million 15-hop loops) ran the machine out of memory.
 #[test]
 fn unlimited_output_streams_json_and_caps_tables() {
-    let (_dir, path) = temp_file("k15.csv", complete_digraph(15).as_bytes());
+    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
     let data = path.to_str().unwrap();
     let base = ["cycles", "--data", data, "--auto-entities", "--all"];
     let json = run(&[

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{dealgraph, run, temp_file};
+use crate::common::{complete_digraph, dealgraph, run, temp_file};
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input")
@@ -537,32 +537,9 @@ fn hostile_labels_cannot_break_the_deals_table() {
 // Unbounded searches on a complete digraph: they stop at --limit or --timeout and say so
 // (peak memory and times measured by hand in docs/hardening.md; no timing assertions here).
 
-/// A deals CSV (for `--auto-entities`) of the complete digraph on `n` entities `e0`..,
-/// every third deal an investment; `extra` rows are appended as they are.
-fn complete_digraph_csv(n: usize, extra: &str) -> String {
-    let mut csv = String::from("from,to,kind,amount_usd,source\n");
-    for a in 0..n {
-        for b in (0..n).filter(|&b| b != a) {
-            let kind = if (a + b) % 3 == 0 {
-                "investment"
-            } else {
-                "cloud"
-            };
-            writeln!(
-                csv,
-                "e{a},e{b},{kind},{},s.txt",
-                (a * n + b + 1) * 1_000_000
-            )
-            .unwrap();
-        }
-    }
-    csv.push_str(extra);
-    csv
-}
-
 #[test]
 fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
-    let (_dir, path) = temp_file("k15.csv", complete_digraph_csv(15, "").as_bytes());
+    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
     let data = path.to_str().unwrap();
     let base = [
         "cycles",
@@ -593,7 +570,7 @@ fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
 #[test]
 fn complete_digraph_of_15_count_with_a_timeout_is_partial_and_exits_0() {
     // K15 has about 2.6e11 simple cycles: no machine counts them in half a second.
-    let (_dir, path) = temp_file("k15.csv", complete_digraph_csv(15, "").as_bytes());
+    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
     let out = run(&[
         "cycles",
         "--data",
@@ -627,7 +604,7 @@ fn path_on_complete_digraph_of_15_times_out_with_what_it_found() {
     // runs (about 13^12 steps) until the timeout while the output stays one path long.
     let (_dir, path) = temp_file(
         "k15t.csv",
-        complete_digraph_csv(15, "e0,t,investment,1000000,s.txt\n").as_bytes(),
+        complete_digraph(15, "e0,t,investment,1000000,s.txt\n").as_bytes(),
     );
     let data = path.to_str().unwrap();
     let base = [
