@@ -24,13 +24,12 @@ fn count(bencher: Bencher, deals: u32, bound: usize) {
         ..Filter::new(common::as_of())
     };
     let graph = MoneyGraph::build(&loaded.dataset, filter);
-    let hops = graph.hops();
     let opts = CycleOptions {
         max_len: Some(bound),
         financing_only: false,
         ..CycleOptions::default()
     };
-    bencher.bench(|| count_cycles(&graph, hops, &opts));
+    bencher.bench(|| count_cycles(&graph, &opts));
 }
 
 #[divan::bench(args = [3, 4], sample_count = 5)]

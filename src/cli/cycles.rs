@@ -133,7 +133,6 @@ const MAX_SHOWN: usize = 10_000;
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let plan = check(args, ctx)?;
     let graph = ctx.graph();
-    let hops = graph.hops();
     let data = ctx.dataset();
     for &t in &plan.opts.through {
         if !graph.contains(t) {
@@ -146,7 +145,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let mut opts = plan.opts.clone();
     opts.deadline = plan.timeout.map(|t| Instant::now() + t);
     if args.count {
-        let (count, end) = count_cycles(&graph, hops, &opts);
+        let (count, end) = count_cycles(&graph, &opts);
         if end == SearchEnd::TimedOut {
             eprintln!(
                 "note: stopped after the --timeout of {}s; at least {count} loop(s) match",
@@ -155,6 +154,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }
+    let hops = graph.hops();
     if plan.limit.is_none() && plan.format == Format::Json {
         return stream_json(&graph, hops, &opts, args.timeout);
     }

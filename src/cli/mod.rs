@@ -104,6 +104,11 @@ pub struct GlobalArgs {
     /// Colour in terminal output and diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+
+    /// After the command, print on stderr how long loading the data took and how long the
+    /// command took after that (building the graph included), in seconds.
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,6 +188,8 @@ pub struct Context {
     pub color: bool,
     /// Where the data came from, for titles: "bundled seeds" or the paths.
     pub data_label: String,
+    /// With `--timings`: how long loading took, and when it ended.
+    pub timings: Option<(std::time::Duration, std::time::Instant)>,
 }
 
 /// Checks every global value first (reporting all bad ones), then loads the data.
@@ -214,6 +221,7 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
     if !problems.is_empty() {
         return Err(CliError::usage(problems.join("\n")));
     }
+    let load_started = std::time::Instant::now();
     let (counter, progress) = progress::LoadProgress::start(&global.data);
     let options = LoadOptions {
         auto_entities: global.auto_entities,
@@ -226,6 +234,9 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
         load::load_paths(&global.data, options)
     };
     progress.finish();
+    let timings = global
+        .timings
+        .then(|| (load_started.elapsed(), std::time::Instant::now()));
     let loaded = match result {
         Ok(loaded) => loaded,
         Err(LoadError::Usage { message, help }) => return Err(CliError::usage_help(message, help)),
@@ -270,6 +281,7 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
         format: global.format,
         color,
         data_label,
+        timings,
     })
 }
 
@@ -294,6 +306,18 @@ impl Context {
     }
 
     /// The filtered money-flow graph.
+    /// With `--timings`: prints the load and command times on stderr (the command's time runs
+    /// from the end of loading to now).
+    pub fn report_timings(&self) {
+        if let Some((load, loaded_at)) = self.timings {
+            eprintln!(
+                "timings: load {:.3} s, command {:.3} s",
+                load.as_secs_f64(),
+                loaded_at.elapsed().as_secs_f64()
+            );
+        }
+    }
+
     pub fn graph(&self) -> MoneyGraph<'_> {
         MoneyGraph::build(&self.loaded.dataset, self.filter.clone())
     }

@@ -28,6 +28,7 @@ use std::time::Instant;
 
 use crate::graph::{Hop, HopGraph, HopId, MoneyGraph};
 use crate::model::{Dataset, DealId, EntityId, Money, PartialDate, Qualifier};
+use crate::query::cycle_count::{CountOptions, count_cycles_by_length};
 
 /// What an undated deal does to a time-ordered loop.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -179,16 +180,23 @@ where
 
 /// Counts the loops of `graph` that match `opts` without storing them.
 ///
+/// With a length bound and no `through` or time-order requirement (the common case, and what
+/// `cycles --count` runs), the loops are counted without being listed, by
+/// [`count_cycles_by_length`] on the bare digraph of hops: financing loops are all loops less
+/// the loops of non-financing hops alone. Otherwise the search of [`cycles`] runs and each
+/// loop it finds is counted.
+///
 /// # Arguments
-/// * `graph`, `hops`, `opts`: as for [`cycles`].
+/// * `graph`, `opts`: as for [`cycles`] (the hops are built only when the search needs them).
 ///
 /// # Returns
 /// The number of loops, and how the search ended (a [`SearchEnd::TimedOut`] count is a lower
 /// bound).
 ///
 /// # Complexity
-/// As [`cycles`], spread over every core when the length is bounded; `O(n + e)` memory per
-/// core.
+/// See [`count_cycles_by_length`] for the counting kernel (on every core); otherwise as
+/// [`cycles`], spread over every core when the length is bounded. `O(n + e)` memory per core
+/// either way.
 ///
 /// # Example
 /// ```
@@ -202,17 +210,37 @@ where
 /// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
 /// # let loaded = load_str("deals.csv", csv, options).unwrap();
 /// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
-/// let hops = graph.hops();
-/// assert_eq!(count_cycles(&graph, &hops, &CycleOptions::default()), (2, SearchEnd::Complete));
+/// assert_eq!(count_cycles(&graph, &CycleOptions::default()), (2, SearchEnd::Complete));
 /// let short = CycleOptions { max_len: Some(2), ..CycleOptions::default() };
-/// assert_eq!(count_cycles(&graph, &hops, &short).0, 1);
+/// assert_eq!(count_cycles(&graph, &short).0, 1);
 /// ```
-pub fn count_cycles(
-    graph: &MoneyGraph<'_>,
-    hops: &HopGraph,
-    opts: &CycleOptions,
-) -> (u64, SearchEnd) {
-    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+pub fn count_cycles(graph: &MoneyGraph<'_>, opts: &CycleOptions) -> (u64, SearchEnd) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(max_len) = opts.max_len
+        && opts.through.is_empty()
+        && !opts.time_ordered
+    {
+        // Counting needs no order and no hop ids: the kernel counts on the bare digraph of
+        // deals (it merges parallel deals into one arc, financing if any of them is).
+        let arcs = graph
+            .deals()
+            .map(|d| (d.deal.from.0, d.deal.to.0, d.deal.kind.is_financing()));
+        let kernel = CountOptions {
+            max_len,
+            only_marked: opts.financing_only,
+            deadline: opts.deadline,
+            threads,
+        };
+        let counts = count_cycles_by_length(graph.dataset().entities().len(), arcs, &kernel);
+        let end = if counts.complete {
+            SearchEnd::Complete
+        } else {
+            SearchEnd::TimedOut
+        };
+        return (counts.at_least(opts.min_len), end);
+    }
+    let hops = graph.hops();
+    let parts = threads as u32;
     if opts.max_len.is_none() || parts < 2 {
         let mut count = 0u64;
         let end = cycles(graph, hops, opts, |_, _| {
@@ -2026,7 +2054,7 @@ mod tests {
                     &set, &expected,
                     "options {:?}\ngraph:\n{}", opts, dot_of(&deals)
                 );
-                let (count, _) = count_cycles(&graph, hops, &opts);
+                let (count, _) = count_cycles(&graph, &opts);
                 prop_assert_eq!(count as usize, expected.len());
             }
         }
@@ -2147,7 +2175,7 @@ mod tests {
             max_len: None,
             ..CycleOptions::default()
         };
-        let (total, _) = count_cycles(&graph, hops, &opts);
+        let (total, _) = count_cycles(&graph, &opts);
         // Complete digraph on 6 nodes: sum over k of C(6,k)(k-1)! = 409 elementary cycles.
         assert_eq!(total, 409);
         let list = collect_cycles(&graph, hops, &opts, Some(409), SortKey::Amount);
@@ -2185,10 +2213,7 @@ mod tests {
             deadline: Some(Instant::now()),
             ..CycleOptions::default()
         };
-        assert_eq!(
-            count_cycles(&graph, graph.hops(), &opts).1,
-            SearchEnd::TimedOut
-        );
+        assert_eq!(count_cycles(&graph, &opts).1, SearchEnd::TimedOut);
     }
 
     /// A ring of `n` entities (one investment, the rest cloud deals), built directly.
@@ -2235,18 +2260,17 @@ mod tests {
         let n = 100_000;
         let chain = ring(n, false);
         let graph = MoneyGraph::build(&chain, Filter::today());
-        let hops = graph.hops();
         let unbounded = CycleOptions {
             max_len: None,
             ..CycleOptions::default()
         };
-        assert_eq!(count_cycles(&graph, hops, &unbounded).0, 0);
+        assert_eq!(count_cycles(&graph, &unbounded).0, 0);
 
         let closed = ring(n, true);
         let graph = MoneyGraph::build(&closed, Filter::today());
         let hops = graph.hops();
-        assert_eq!(count_cycles(&graph, hops, &unbounded).0, 1);
-        assert_eq!(count_cycles(&graph, hops, &CycleOptions::default()).0, 0);
+        assert_eq!(count_cycles(&graph, &unbounded).0, 1);
+        assert_eq!(count_cycles(&graph, &CycleOptions::default()).0, 0);
         let mut length = 0;
         cycles(&graph, hops, &unbounded, |e, _| {
             length = e.len();
@@ -2266,10 +2290,7 @@ mod tests {
             through: vec![c],
             ..CycleOptions::default()
         };
-        assert_eq!(
-            count_cycles(&graph, graph.hops(), &opts),
-            (0, SearchEnd::Complete)
-        );
+        assert_eq!(count_cycles(&graph, &opts), (0, SearchEnd::Complete));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Questions asked of the money-flow graph: loops, stakeholders, paths and statistics. One
 //! query per file; each returns owned, deterministically sorted results.
 
+pub mod components;
+pub mod cycle_count;
 pub mod cycles;
 pub mod paths;
 pub mod stakeholders;

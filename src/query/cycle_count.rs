@@ -1,0 +1,726 @@
+//! Counting elementary cycles of bounded length without listing them: the kernel behind
+//! `dealgraph cycles --count`. It works on a bare simple digraph (vertex numbers and arcs)
+//! and returns how many cycles there are of each length; [`cycles`](super::cycles) maps the
+//! money graph and the loop options onto it.
+//!
+//! Listing must report every loop in a fixed order, from its entity with the smallest id;
+//! counting may pick any order. So the vertices are ranked by degree, biggest first, and each
+//! cycle is counted once, from its best-ranked vertex `s`, by a depth-first search over
+//! vertices ranked after `s` that is pruned by the distance back to `s`. The last two hops are
+//! not walked: a per-start table of two-hop paths back to `s` counts them in one step.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use super::components::strongly_connected;
+
+const UNSEEN: u32 = u32::MAX;
+
+/// How many elementary cycles a digraph has, by length.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LengthCounts {
+    /// `by_length[k]`: cycles of exactly `k` arcs (`by_length[0]` and `by_length[1]` are 0).
+    pub by_length: Vec<u64>,
+    /// False when the deadline passed first: the counts are then lower bounds.
+    pub complete: bool,
+}
+
+impl LengthCounts {
+    /// Cycles of `min_len` arcs or more.
+    pub fn at_least(&self, min_len: usize) -> u64 {
+        self.by_length.iter().skip(min_len).sum()
+    }
+}
+
+/// What to count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountOptions {
+    /// The longest cycle counted, in arcs.
+    pub max_len: usize,
+    /// Count only cycles with at least one marked arc.
+    pub only_marked: bool,
+    /// Give up at this instant: the counts found so far come back, marked incomplete.
+    pub deadline: Option<Instant>,
+    /// How many threads share the work (at least one is used); the counts do not depend on
+    /// it.
+    pub threads: usize,
+}
+
+/// Counts the elementary cycles of at most `max_len` arcs of a simple digraph, by length,
+/// without storing any of them.
+///
+/// # Arguments
+/// * `vertex_count`: vertices are `0..vertex_count`.
+/// * `arcs`: `(from, to, marked)`. Self-loops are ignored, and repeats of an arc are one arc
+///   (marked if any repeat is): a cycle is a sequence of vertices here, as a loop is a
+///   sequence of hops.
+/// * `opts`: the length bound, whether a cycle needs a marked arc, the deadline and threads.
+///
+/// # Returns
+/// The counts by length ([`LengthCounts::by_length`] has `max_len + 1` entries).
+///
+/// # Complexity
+/// With `n` vertices, `e` arcs and the bound `L`: `O(n + e)` to split the graph into strongly
+/// connected components (Kosaraju, iterative) and rank the vertices. Then per start `s`: a
+/// breadth-first search back from `s` over at most `L − 1` arcs, and a table of two-arc
+/// paths into `s`; then a depth-first search over paths of at most `L − 2` arcs out of `s`
+/// that can still get back within the bound, each path scanning the arcs out of its last
+/// vertex once. A path is only extended towards a vertex with a walk back to `s` short enough,
+/// so on graphs like the generator's nearly every path walked leads to a cycle; the worst
+/// case (paths whose only way back crosses themselves) is exponential in `L` whatever the
+/// number of cycles. Memory: `O(n + e)` per thread, whatever the number of cycles.
+///
+/// # Example
+/// ```
+/// use dealgraph::query::cycle_count::{count_cycles_by_length, CountOptions};
+/// //   0 ⇄ 1      the arc 2 → 0 is marked (*)
+/// //   ▲   │
+/// //   *── 2 ◀── 3 (no way back to 3)
+/// let arcs = [(0, 1, false), (1, 0, false), (1, 2, false), (2, 0, true), (3, 2, false)];
+/// let opts = CountOptions { max_len: 3, only_marked: false, deadline: None, threads: 2 };
+/// let counts = count_cycles_by_length(4, arcs, &opts);
+/// assert_eq!(counts.by_length, [0, 0, 1, 1]);
+/// assert_eq!(counts.at_least(3), 1);
+/// assert!(counts.complete);
+/// let marked = CountOptions { only_marked: true, ..opts };
+/// assert_eq!(count_cycles_by_length(4, arcs, &marked).by_length, [0, 0, 0, 1]);
+/// ```
+pub fn count_cycles_by_length(
+    vertex_count: usize,
+    arcs: impl IntoIterator<Item = (u32, u32, bool)>,
+    opts: &CountOptions,
+) -> LengthCounts {
+    let max_len = opts.max_len;
+    let mut by_length = vec![0u64; max_len + 1];
+    if max_len < 2 {
+        return LengthCounts {
+            by_length,
+            complete: true,
+        };
+    }
+    let net = RankedNet::build(vertex_count, arcs, opts.only_marked);
+    let next_start = AtomicUsize::new(0);
+    let timed_out = AtomicBool::new(false);
+    let deadline = opts.deadline;
+    let workers = opts.threads.clamp(1, net.len().max(1));
+    let results: Vec<Vec<u64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (net, next_start, timed_out) = (&net, &next_start, &timed_out);
+                scope.spawn(move || {
+                    let mut counter = Counter::new(net, max_len as u32, deadline, timed_out);
+                    loop {
+                        let s = next_start.fetch_add(1, Ordering::Relaxed);
+                        if s >= net.len() || timed_out.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        counter.count_from(s as u32);
+                    }
+                    counter.counts
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for counts in results {
+        for (total, c) in by_length.iter_mut().zip(counts) {
+            *total += c;
+        }
+    }
+    LengthCounts {
+        by_length,
+        complete: !timed_out.load(Ordering::Relaxed),
+    }
+}
+
+/// The part of the graph that can hold a cycle (arcs inside strongly connected components of
+/// two or more vertices), renumbered by rank (degree, biggest first).
+struct RankedNet {
+    all: Adjacency,
+    /// With `only_marked`: the unmarked arcs alone, on the same ranks.
+    unmarked: Option<Adjacency>,
+}
+
+/// Forward and reverse compressed adjacency, each vertex's list sorted by rank.
+struct Adjacency {
+    out_start: Vec<u32>,
+    out: Vec<u32>,
+    in_start: Vec<u32>,
+    inc: Vec<u32>,
+}
+
+impl RankedNet {
+    fn build(
+        vertex_count: usize,
+        arcs: impl IntoIterator<Item = (u32, u32, bool)>,
+        only_marked: bool,
+    ) -> RankedNet {
+        let n_all = vertex_count as u32;
+        let arcs: Vec<(u32, u32, bool)> = arcs
+            .into_iter()
+            .filter(|&(a, b, _)| a != b && a < n_all && b < n_all)
+            .collect();
+        let plain = Grouped::of(vertex_count, &arcs);
+        drop(arcs);
+        let mut component = strongly_connected(&plain.start, &plain.head);
+        // Only components of two or more vertices hold cycles.
+        let mut size = vec![0u32; vertex_count];
+        for &c in &component {
+            size[c as usize] += 1;
+        }
+        for c in &mut component {
+            if size[*c as usize] < 2 {
+                *c = UNSEEN;
+            }
+        }
+        let inside = |a: u32, b: u32| {
+            let c = component[a as usize];
+            c != UNSEEN && c == component[b as usize]
+        };
+        let mut degree = vec![0u32; vertex_count];
+        for (a, b, _) in plain.arcs() {
+            if inside(a, b) {
+                degree[a as usize] += 1;
+                degree[b as usize] += 1;
+            }
+        }
+        let mut order: Vec<u32> = (0..n_all).filter(|&v| degree[v as usize] > 0).collect();
+        order.sort_unstable_by_key(|&v| (std::cmp::Reverse(degree[v as usize]), v));
+        let mut rank = vec![UNSEEN; vertex_count];
+        for (r, &v) in order.iter().enumerate() {
+            rank[v as usize] = r as u32;
+        }
+        let n = order.len();
+        let ranked: Vec<(u32, u32, bool)> = plain
+            .arcs()
+            .filter(|&(a, b, _)| inside(a, b))
+            .map(|(a, b, marked)| (rank[a as usize], rank[b as usize], marked))
+            .collect();
+        drop(plain);
+        let all = Adjacency::of(Grouped::of(n, &ranked));
+        let unmarked = only_marked.then(|| {
+            let unmarked: Vec<(u32, u32, bool)> = ranked.iter().copied().filter(|a| !a.2).collect();
+            Adjacency::of(Grouped::of(n, &unmarked))
+        });
+        RankedNet { all, unmarked }
+    }
+
+    fn len(&self) -> usize {
+        self.all.out_start.len() - 1
+    }
+}
+
+impl Adjacency {
+    /// Successors of `v` ranked after `s`.
+    fn out_after(&self, v: u32, s: u32) -> &[u32] {
+        after(&self.out[span(&self.out_start, v)], s)
+    }
+
+    /// Predecessors of `v` ranked after `s`.
+    fn in_after(&self, v: u32, s: u32) -> &[u32] {
+        after(&self.inc[span(&self.in_start, v)], s)
+    }
+
+    fn has_arc(&self, a: u32, b: u32) -> bool {
+        self.out[span(&self.out_start, a)].binary_search(&b).is_ok()
+    }
+
+    /// A stack frame for `v` that scans its successors ranked after `s`.
+    fn frame(&self, v: u32, s: u32) -> Frame {
+        let all = span(&self.out_start, v);
+        let skip = self.out[all.clone()].partition_point(|&w| w <= s);
+        Frame {
+            v,
+            next: (all.start + skip) as u32,
+            end: all.end as u32,
+        }
+    }
+
+    /// Forward lists from `grouped`, and reverse lists (sorted too) derived from them.
+    fn of(grouped: Grouped) -> Adjacency {
+        let n = grouped.start.len() - 1;
+        let mut in_start = vec![0u32; n + 1];
+        for &b in &grouped.head {
+            in_start[b as usize + 1] += 1;
+        }
+        for i in 0..n {
+            in_start[i + 1] += in_start[i];
+        }
+        // Tails in increasing order land in increasing order in each head's list.
+        let mut fill = in_start.clone();
+        let mut inc = vec![0u32; grouped.head.len()];
+        for (a, b, _) in grouped.arcs() {
+            let slot = &mut fill[b as usize];
+            inc[*slot as usize] = a;
+            *slot += 1;
+        }
+        Adjacency {
+            out_start: grouped.start,
+            out: grouped.head,
+            in_start,
+            inc,
+        }
+    }
+}
+
+/// Arcs grouped by tail, each group sorted by head with repeats merged (marked if any repeat
+/// is): built by two counting passes, in `O(n + e)` without a comparison sort.
+struct Grouped {
+    start: Vec<u32>,
+    head: Vec<u32>,
+    marked: Vec<bool>,
+}
+
+impl Grouped {
+    fn of(n: usize, arcs: &[(u32, u32, bool)]) -> Grouped {
+        // By head first, then stably by tail: each tail's heads come out in order.
+        let by_head = bucket(n, arcs.iter().map(|&(a, b, m)| (b, (a, m))), arcs.len());
+        let mut start = vec![0u32; n + 1];
+        for &(a, _) in &by_head.1 {
+            start[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut head = vec![0u32; arcs.len()];
+        let mut marked = vec![false; arcs.len()];
+        for b in 0..n {
+            for &(a, m) in &by_head.1[span(&by_head.0, b as u32)] {
+                let slot = &mut fill[a as usize];
+                head[*slot as usize] = b as u32;
+                marked[*slot as usize] = m;
+                *slot += 1;
+            }
+        }
+        // Merge repeats, which are now next to each other.
+        let mut kept = 0usize;
+        let mut group_start = 0usize;
+        for a in 0..n {
+            let end = start[a + 1] as usize;
+            start[a] = kept as u32;
+            for i in group_start..end {
+                if kept > start[a] as usize && head[kept - 1] == head[i] {
+                    marked[kept - 1] |= marked[i];
+                } else {
+                    head[kept] = head[i];
+                    marked[kept] = marked[i];
+                    kept += 1;
+                }
+            }
+            group_start = end;
+        }
+        start[n] = kept as u32;
+        head.truncate(kept);
+        marked.truncate(kept);
+        Grouped {
+            start,
+            head,
+            marked,
+        }
+    }
+
+    /// `(tail, head, marked)` in tail order, then head order.
+    fn arcs(&self) -> impl Iterator<Item = (u32, u32, bool)> + '_ {
+        (0..self.start.len() as u32 - 1)
+            .flat_map(move |a| span(&self.start, a).map(move |i| (a, self.head[i], self.marked[i])))
+    }
+}
+
+/// A counting sort of `(key, value)` pairs by key (`key < n`): offsets and the values, in
+/// input order within each key.
+fn bucket<T: Copy + Default>(
+    n: usize,
+    pairs: impl Iterator<Item = (u32, T)> + Clone,
+    len: usize,
+) -> (Vec<u32>, Vec<T>) {
+    let mut start = vec![0u32; n + 1];
+    for (k, _) in pairs.clone() {
+        start[k as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut values = vec![T::default(); len];
+    for (k, v) in pairs {
+        let slot = &mut fill[k as usize];
+        values[*slot as usize] = v;
+        *slot += 1;
+    }
+    (start, values)
+}
+
+fn span(start: &[u32], v: u32) -> std::ops::Range<usize> {
+    start[v as usize] as usize..start[v as usize + 1] as usize
+}
+
+/// The tail of a sorted list after `s`.
+fn after(sorted: &[u32], s: u32) -> &[u32] {
+    &sorted[sorted.partition_point(|&w| w <= s)..]
+}
+
+/// One level of the depth-first stack: a path vertex and where its scan of successors is.
+#[derive(Clone, Copy)]
+struct Frame {
+    v: u32,
+    next: u32,
+    end: u32,
+}
+
+/// One thread's search state; per-vertex arrays are reset through `touched` after each start.
+struct Counter<'n> {
+    net: &'n RankedNet,
+    max_len: u32,
+    deadline: Option<Instant>,
+    timed_out: &'n AtomicBool,
+    /// The totals of this thread.
+    counts: Vec<u64>,
+    /// The cycles of the current start, by length.
+    found: Vec<u64>,
+    /// Arcs back to the current start (`UNSEEN`: none within `max_len − 1`).
+    dist: Vec<u32>,
+    /// Bit 0: an arc to the start; bits 1..: two-arc paths to the start.
+    tail: Vec<u32>,
+    on_path: Vec<bool>,
+    touched: Vec<u32>,
+    queue: Vec<u32>,
+    frames: Vec<Frame>,
+    /// Path vertices (not the start) with an arc to the start.
+    closers: Vec<u32>,
+    ticks: u32,
+}
+
+impl<'n> Counter<'n> {
+    fn new(
+        net: &'n RankedNet,
+        max_len: u32,
+        deadline: Option<Instant>,
+        timed_out: &'n AtomicBool,
+    ) -> Counter<'n> {
+        let n = net.len();
+        Counter {
+            net,
+            max_len,
+            deadline,
+            timed_out,
+            counts: vec![0; max_len as usize + 1],
+            found: vec![0; max_len as usize + 1],
+            dist: vec![UNSEEN; n],
+            tail: vec![0; n],
+            on_path: vec![false; n],
+            touched: Vec::new(),
+            queue: Vec::new(),
+            frames: Vec::new(),
+            closers: Vec::new(),
+            ticks: 0,
+        }
+    }
+
+    fn check_deadline(&mut self) -> bool {
+        if self.timed_out.load(Ordering::Relaxed) {
+            return true;
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.timed_out.store(true, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// Adds the cycles whose best-ranked vertex is `s` to the totals. With `only_marked`,
+    /// those are the cycles of all arcs less those of the unmarked arcs alone, and a start
+    /// the deadline cut short adds nothing (a difference of partial counts bounds nothing).
+    fn count_from(&mut self, s: u32) {
+        if self.check_deadline() {
+            return;
+        }
+        let net = self.net;
+        self.found.fill(0);
+        self.count_in(&net.all, s);
+        match &net.unmarked {
+            None => {
+                for (total, c) in self.counts.iter_mut().zip(&self.found) {
+                    *total += c;
+                }
+            }
+            Some(unmarked) => {
+                let all = std::mem::replace(&mut self.found, vec![0; self.max_len as usize + 1]);
+                self.count_in(unmarked, s);
+                if !self.timed_out.load(Ordering::Relaxed) {
+                    for ((total, a), b) in self.counts.iter_mut().zip(&all).zip(&self.found) {
+                        *total += a - b;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the cycles of `adj` whose best-ranked vertex is `s` to `found`.
+    fn count_in(&mut self, adj: &Adjacency, s: u32) {
+        if adj.out_after(s, s).is_empty() || adj.in_after(s, s).is_empty() {
+            return;
+        }
+        self.distances_to(adj, s);
+        self.search(adj, s);
+        for &v in &self.touched {
+            self.dist[v as usize] = UNSEEN;
+            self.tail[v as usize] = 0;
+        }
+        self.touched.clear();
+    }
+
+    /// Breadth-first distances back to `s` over vertices ranked after it, up to
+    /// `max_len − 1` arcs, and the `tail` table (from the same scans of the first two levels).
+    fn distances_to(&mut self, adj: &Adjacency, s: u32) {
+        let limit = self.max_len - 1;
+        self.queue.clear();
+        self.queue.push(s);
+        self.dist[s as usize] = 0;
+        self.touched.push(s);
+        let mut head = 0;
+        while head < self.queue.len() {
+            let v = self.queue[head];
+            head += 1;
+            let d = self.dist[v as usize];
+            for &u in adj.in_after(v, s) {
+                let ui = u as usize;
+                match d {
+                    0 => self.tail[ui] |= 1,
+                    1 => self.tail[ui] += 2,
+                    _ => {}
+                }
+                if self.dist[ui] == UNSEEN {
+                    self.dist[ui] = d + 1;
+                    self.touched.push(u);
+                    if d + 1 < limit {
+                        self.queue.push(u);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Walks the paths out of `s` of at most `max_len − 2` arcs and counts, at each, the
+    /// cycles it closes with one or two more arcs.
+    fn search(&mut self, adj: &Adjacency, s: u32) {
+        let l = self.max_len;
+        self.on_path[s as usize] = true;
+        self.closers.clear();
+        self.frames.clear();
+        self.frames.push(adj.frame(s, s));
+        while let Some(&top) = self.frames.last() {
+            // `m` vertices on the path, ending at `u`.
+            let m = self.frames.len() as u32;
+            if m + 2 >= l {
+                // The last hop or two: count them from the tail table.
+                let u = top.v;
+                self.frames.pop();
+                self.count_tail(adj, u, s, m);
+                self.pop_vertex(u);
+                continue;
+            }
+            if top.next == top.end {
+                let u = top.v;
+                self.frames.pop();
+                self.pop_vertex(u);
+                continue;
+            }
+            let v = adj.out[top.next as usize];
+            self.frames.last_mut().expect("non-empty").next += 1;
+            let vi = v as usize;
+            if self.on_path[vi] || self.dist[vi] > l - m {
+                continue;
+            }
+            let closes = self.tail[vi] & 1 == 1;
+            if closes {
+                self.found[m as usize + 1] += 1;
+            }
+            self.ticks = self.ticks.wrapping_add(1);
+            if self.ticks.is_multiple_of(1 << 16) && self.check_deadline() {
+                break;
+            }
+            self.on_path[vi] = true;
+            if closes {
+                self.closers.push(v);
+            }
+            self.frames.push(adj.frame(v, s));
+        }
+        for f in &self.frames {
+            self.on_path[f.v as usize] = false;
+        }
+        self.frames.clear();
+        self.on_path[s as usize] = false;
+    }
+
+    fn pop_vertex(&mut self, u: u32) {
+        self.on_path[u as usize] = false;
+        if self.closers.last() == Some(&u) {
+            self.closers.pop();
+        }
+    }
+
+    /// The path of `m` vertices ends at `u` and `m + 2 >= max_len`: counts the cycles that
+    /// take one more vertex `v` (length `m + 1`) and, if the bound allows, one more after it
+    /// (length `m + 2`, from `v`'s two-arc paths back to `s` that avoid the path).
+    fn count_tail(&mut self, adj: &Adjacency, u: u32, s: u32, m: u32) {
+        let two = m + 2 <= self.max_len;
+        let mut one_more = 0u64;
+        let mut two_more = 0u64;
+        for &v in adj.out_after(u, s) {
+            let t = self.tail[v as usize];
+            if t == 0 || self.on_path[v as usize] {
+                continue;
+            }
+            one_more += u64::from(t & 1);
+            if two {
+                let mut paths = t >> 1;
+                for &p in &self.closers {
+                    if adj.has_arc(v, p) {
+                        paths -= 1;
+                    }
+                }
+                two_more += u64::from(paths);
+            }
+        }
+        self.found[m as usize + 1] += one_more;
+        if two {
+            self.found[m as usize + 2] += two_more;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Every elementary cycle, counted by length, by extending every path from its smallest
+    /// vertex with no pruning at all.
+    fn brute(n: usize, arcs: &[(u32, u32)], max_len: usize) -> Vec<u64> {
+        let mut adj = vec![vec![false; n]; n];
+        for &(a, b) in arcs {
+            if a != b {
+                adj[a as usize][b as usize] = true;
+            }
+        }
+        let mut counts = vec![0u64; max_len + 1];
+        fn extend(adj: &[Vec<bool>], path: &mut Vec<usize>, max_len: usize, counts: &mut [u64]) {
+            let (s, u) = (path[0], *path.last().unwrap());
+            if path.len() >= 2 && adj[u][s] {
+                counts[path.len()] += 1;
+            }
+            if path.len() == max_len {
+                return;
+            }
+            for v in s + 1..adj.len() {
+                if adj[u][v] && !path.contains(&v) {
+                    path.push(v);
+                    extend(adj, path, max_len, counts);
+                    path.pop();
+                }
+            }
+        }
+        for s in 0..n {
+            extend(&adj, &mut vec![s], max_len, &mut counts);
+        }
+        counts
+    }
+
+    fn gen_graph() -> impl Strategy<Value = (usize, Vec<(u32, u32, bool)>)> {
+        (2usize..=9).prop_flat_map(|n| {
+            let arc = (0..n as u32, 0..n as u32, prop::bool::weighted(0.2));
+            (Just(n), prop::collection::vec(arc, 0..=n * n))
+        })
+    }
+
+    fn options(max_len: usize, only_marked: bool, threads: usize) -> CountOptions {
+        CountOptions {
+            max_len,
+            only_marked,
+            deadline: None,
+            threads,
+        }
+    }
+
+    fn pairs(arcs: &[(u32, u32, bool)]) -> Vec<(u32, u32)> {
+        arcs.iter().map(|&(a, b, _)| (a, b)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Every bound, with and without the marked-arc requirement (the cycles with a marked
+        /// arc are all cycles less those of the unmarked arcs alone, a brute-force count of
+        /// its own), on one to three threads.
+        #[test]
+        fn counts_match_brute_force((n, arcs) in gen_graph(), threads in 1usize..=3) {
+            let unmarked: Vec<(u32, u32)> = arcs
+                .iter()
+                .filter(|&&(a, b, _)| !arcs.iter().any(|&(x, y, m)| (x, y) == (a, b) && m))
+                .map(|&(a, b, _)| (a, b))
+                .collect();
+            for max_len in 0..=n + 1 {
+                let bound = max_len.max(1);
+                let mut all = brute(n, &pairs(&arcs), bound);
+                let mut marked: Vec<u64> = all
+                    .iter()
+                    .zip(brute(n, &unmarked, bound))
+                    .map(|(a, b)| a - b)
+                    .collect();
+                for expected in [&mut all, &mut marked] {
+                    expected.truncate(max_len + 1);
+                    if max_len < 2 {
+                        expected.iter_mut().for_each(|c| *c = 0);
+                    }
+                }
+                let counts = count_cycles_by_length(n, arcs.iter().copied(), &options(max_len, false, threads));
+                prop_assert!(counts.complete);
+                prop_assert_eq!(&counts.by_length, &all, "max_len {} arcs {:?}", max_len, arcs);
+                let counts = count_cycles_by_length(n, arcs.iter().copied(), &options(max_len, true, threads));
+                prop_assert!(counts.complete);
+                prop_assert_eq!(&counts.by_length, &marked, "marked, max_len {} arcs {:?}", max_len, arcs);
+            }
+        }
+    }
+
+    #[test]
+    fn complete_digraph_counts_are_exact() {
+        // K6: C(6, k) · (k − 1)! cycles of length k.
+        let arcs: Vec<(u32, u32, bool)> = (0..6)
+            .flat_map(|a| (0..6).map(move |b| (a, b, false)))
+            .collect();
+        let counts = count_cycles_by_length(6, arcs, &options(6, false, 2));
+        assert_eq!(counts.by_length, [0, 0, 15, 40, 90, 144, 120]);
+    }
+
+    #[test]
+    fn a_passed_deadline_gives_an_incomplete_count() {
+        let arcs: Vec<(u32, u32, bool)> = (0..8)
+            .flat_map(|a| (0..8).map(move |b| (a, b, a == 0)))
+            .collect();
+        let past = Instant::now() - std::time::Duration::from_secs(1);
+        for only_marked in [false, true] {
+            let opts = CountOptions {
+                deadline: Some(past),
+                ..options(8, only_marked, 2)
+            };
+            let counts = count_cycles_by_length(8, arcs.iter().copied(), &opts);
+            assert!(!counts.complete);
+            assert_eq!(counts.at_least(2), 0);
+        }
+    }
+
+    #[test]
+    fn long_chain_closed_into_a_ring_does_not_overflow_the_stack() {
+        let n = 200_000u32;
+        let arcs = (0..n).map(|i| (i, (i + 1) % n, i == 7));
+        let counts = count_cycles_by_length(n as usize, arcs, &options(n as usize, true, 2));
+        assert_eq!(counts.at_least(2), 1);
+        assert_eq!(counts.by_length[n as usize], 1);
+    }
+}
