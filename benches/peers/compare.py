@@ -163,11 +163,36 @@ def run_measured(cmd: list[str], timeout: float) -> dict:
 
 
 def dealgraph_cmd(binary: str, data: Path, bound: int | None) -> list[str]:
-    base = [binary]
+    base = [binary, "--timings"]
     if bound is None:
         return base + ["validate", "--data", str(data), "--status", ALL_STATUSES]
     return base + ["cycles", "--count", "--all", "--max-len", str(bound),
                    "--data", str(data), "--status", ALL_STATUSES]
+
+
+def ratio_table(rows: list[dict]) -> list[str]:
+    """igraph against dealgraph, per size and task: how many times faster (phase and wall)
+    and how much less memory dealgraph took."""
+    by = {(r["size"], r["task"], r["tool"]): r for r in rows}
+    out = ["igraph ÷ dealgraph, same run (above 1: dealgraph is faster / smaller):", "",
+           "| entities / deals | task | phase time | wall time | peak RSS |",
+           "|---|---|---:|---:|---:|"]
+    def ratio(a, b):
+        return f"{a / b:.1f}×" if a is not None and b else "–"
+    for (size, task, tool), dg in by.items():
+        ig = by.get((size, task, "igraph"))
+        if tool != "dealgraph" or ig is None:
+            continue
+        out.append(f"| {size} | {task} | {ratio(ig['phase_s'], dg['phase_s'])} | "
+                   f"{ratio(ig['wall_s'], dg['wall_s'])} | {ratio(ig['rss_mb'], dg['rss_mb'])} |")
+    return out + [""]
+
+
+def parse_timings(stderr: str) -> dict:
+    """`--timings` ends stderr with `timings: load X s, command Y s`: dealgraph's own phase
+    times (loading; everything after loading, graph building included)."""
+    m = re.search(r"^timings: load ([0-9.]+) s, command ([0-9.]+) s$", stderr, re.M)
+    return {"load_s": float(m.group(1)), "count_s": float(m.group(2))} if m else {}
 
 
 def parse_count(stdout: str) -> int | None:
@@ -216,7 +241,9 @@ def machine() -> str:
 
 
 def fmt_s(x):
-    return "–" if x is None else (f"{x:.2f}" if x < 100 else f"{x:.0f}")
+    if x is None:
+        return "–"
+    return f"{x:.3f}" if x < 1 else (f"{x:.2f}" if x < 100 else f"{x:.0f}")
 
 
 def main() -> None:
@@ -284,6 +311,7 @@ def main() -> None:
                     res["timeout"] = timeout
                     if not res["timed_out"] and res["code"] == 0:
                         if tool == "dealgraph":
+                            res.update(parse_timings(res["stderr"]))
                             res["count"] = parse_count(res["stdout"]) if task else None
                             if task and res["count"] is None:
                                 res["unparsed"] = res["stdout"].strip()[:60]
@@ -331,23 +359,16 @@ def main() -> None:
         + "".join(f", {t} cycle counts {v:.0f} s" for t, v in cycle_timeouts.items())
         + f", best of {args.rounds}).",
         "",
-        "`phase` is the time inside the process for the task alone (peers: the Python load, or "
-        "the cycle count after loading); for dealgraph, whose process does everything, `phase` "
-        "of a cycle count is its wall time minus the wall time of loading alone. `wall` is the "
+        "`phase` is the time inside the process for the task alone: for peers the Python load, "
+        "or the cycle count after loading; for dealgraph what `--timings` prints, the load, or "
+        "everything after it (building the graph included) for a cycle count. `wall` is the "
         "whole process, start-up and loading included. Peak RSS is per process (wait4).",
         "",
         "| entities / deals (deals.csv) | task | tool | result | phase (s) | wall (s) | peak RSS (MB) | note |",
         "|---|---|---|---:|---:|---:|---:|---|",
     ]
-    load_wall = {}
-    for row in rows:
-        if row["task"] == "load" and row["tool"] == "dealgraph":
-            load_wall[row["size"]] = row["wall_s"]
     for row in rows:
         phase = row["phase_s"]
-        if row["tool"] == "dealgraph" and row["wall_s"] is not None:
-            base = load_wall.get(row["size"]) if row["task"] != "load" else 0
-            phase = None if base is None else max(row["wall_s"] - base, 0)
         count = "" if row["count"] is None else f"{row['count']:,} cycles"
         if row["task"] == "load" and row["wall_s"] is not None:
             count = "loaded"
@@ -355,6 +376,7 @@ def main() -> None:
             f"| {row['size']} | {row['task']} | {row['tool']} | {count} | {fmt_s(phase)} | "
             f"{fmt_s(row['wall_s'])} | {row['rss_mb']:.0f} | {row['note']} |")
     lines.append("")
+    lines += ratio_table(rows)
     if problems:
         lines += ["**Disagreements:**", ""] + [f"- {p}" for p in problems] + [""]
     else:
