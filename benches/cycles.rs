@@ -1,7 +1,7 @@
 //! Counting loops (`query::cycles::count_cycles`, every elementary cycle, as `cycles --count
 //! --all`) at length bounds 3–6 on data from `dealgraph::generate` (entities = deals / 5,
-//! seed 1). 10k deals at bounds 3–4 run by default; 100k deals and bounds 5–6 (tens of
-//! millions of loops) with `cargo bench --bench cycles -- --ignored`.
+//! seed 1). 10k deals at bounds 3–4 run by default; 100k and 1M deals and bounds 5–6 (up to
+//! billions of loops) with `cargo bench --bench cycles -- --ignored`.
 
 use dealgraph::graph::{Filter, MoneyGraph};
 use dealgraph::model::Status;
@@ -45,4 +45,9 @@ fn count_10k_deals_long(bencher: Bencher, bound: usize) {
 #[divan::bench(ignore, args = [3, 4, 5, 6], sample_count = 3)]
 fn count_100k_deals(bencher: Bencher, bound: usize) {
     count(bencher, 100_000, bound);
+}
+
+#[divan::bench(ignore, args = [3, 4, 5], sample_count = 3)]
+fn count_1m_deals(bencher: Bencher, bound: usize) {
+    count(bencher, 1_000_000, bound);
 }
