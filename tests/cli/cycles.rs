@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use dealgraph::graph::{Filter, MoneyGraph};
 use dealgraph::load::{LoadOptions, load_str};
-use dealgraph::query::cycles::{CycleOptions, SearchEnd, cycles};
+use dealgraph::query::cycles::{CycleOptions, SearchEnd, count_cycles, cycles};
 
 use crate::common::{complete_digraph, run, temp_file};
 
@@ -690,6 +690,11 @@ fn loop_sets_match_networkx_simple_cycles() {
             &ours, theirs,
             "graph g{i} (bound {bound:?}) differs from networkx:\n{csv}"
         );
+        assert_eq!(
+            count_cycles(&graph, &opts),
+            (theirs.len() as u64, SearchEnd::Complete),
+            "graph g{i} (bound {bound:?}): the count differs from networkx:\n{csv}"
+        );
         total += ours.len();
     }
     assert!(
@@ -788,5 +793,66 @@ fn unlimited_output_streams_json_and_caps_tables() {
         table.stdout.contains("10000 loop(s)"),
         "{}",
         table.stdout.lines().last().unwrap_or("")
+    );
+}
+
+/// The counting kernel behind `--count` and the listing search are separate algorithms: on
+/// generated scale-free data they must agree for every bound, with and without `--all`, and
+/// with `--min-len`.
+#[test]
+fn count_agrees_with_the_listed_loops_on_generated_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("gen");
+    let data = data.to_str().unwrap();
+    let made = run(&[
+        "generate",
+        "--entities",
+        "300",
+        "--deals",
+        "1500",
+        "--seed",
+        "7",
+        "--out",
+        data,
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let status = "rumored,in-talks,announced,completed,cancelled";
+    let mut listed_total = 0;
+    for max_len in ["3", "4", "5"] {
+        for extra in [&[][..], &["--all"][..], &["--all", "--min-len", "3"][..]] {
+            let base = [
+                &["--data", data, "--status", status, "--max-len", max_len][..],
+                extra,
+            ]
+            .concat();
+            let count = run(&[&["cycles"][..], &base[..], &["--count"][..]].concat());
+            assert_eq!(count.code, 0, "{}", count.stderr);
+            let listed = json(&[&base[..], &["--limit", "0"][..]].concat());
+            assert_eq!(
+                count.stdout.trim(),
+                listed["count"].to_string(),
+                "max-len {max_len} {extra:?}"
+            );
+            listed_total += listed["count"].as_u64().unwrap();
+        }
+    }
+    assert!(
+        listed_total > 1000,
+        "too few loops to compare: {listed_total}"
+    );
+}
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_output_alone() {
+    let plain = run(&with(SMALL, &["--count"]));
+    let timed = run(&with(SMALL, &["--count", "--timings"]));
+    assert_eq!(timed.code, 0);
+    assert_eq!(timed.stdout, plain.stdout);
+    let line = timed.stderr.lines().last().unwrap_or_default();
+    let parts: Vec<&str> = line.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    assert!(
+        matches!(parts[..], ["timings:", "load", l, "s", "command", c, "s"]
+            if l.parse::<f64>().is_ok() && c.parse::<f64>().is_ok()),
+        "{line:?}"
     );
 }
