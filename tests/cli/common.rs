@@ -68,3 +68,29 @@ pub fn complete_digraph(n: usize, extra: &str) -> String {
     csv.push_str(extra);
     csv
 }
+
+/// Runs `dealgraph generate` into a fresh folder (entities.csv and deals.csv); keep the dir
+/// alive while the data is used. Returns the run (it must have succeeded) and the folder.
+pub fn generated_folder(entities: u32, deals: u32, seed: u64) -> (tempfile::TempDir, String, Run) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir
+        .path()
+        .join("data")
+        .to_str()
+        .expect("UTF-8 temp path")
+        .to_string();
+    let (entities, deals, seed) = (entities.to_string(), deals.to_string(), seed.to_string());
+    let made = run(&[
+        "generate",
+        "--entities",
+        &entities,
+        "--deals",
+        &deals,
+        "--seed",
+        &seed,
+        "--out",
+        &out,
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    (dir, out, made)
+}

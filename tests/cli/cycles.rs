@@ -14,7 +14,7 @@ use dealgraph::graph::{Filter, MoneyGraph};
 use dealgraph::load::{LoadOptions, load_str};
 use dealgraph::query::cycles::{CycleOptions, SearchEnd, count_cycles, cycles};
 
-use crate::common::{complete_digraph, run, temp_file};
+use crate::common::{complete_digraph, generated_folder, run, temp_file};
 
 /// The fixture with every kind of qualifier, judged at a fixed date.
 const SMALL: &[&str] = &[
@@ -801,21 +801,8 @@ fn unlimited_output_streams_json_and_caps_tables() {
 /// with `--min-len`.
 #[test]
 fn count_agrees_with_the_listed_loops_on_generated_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("gen");
-    let data = data.to_str().unwrap();
-    let made = run(&[
-        "generate",
-        "--entities",
-        "300",
-        "--deals",
-        "1500",
-        "--seed",
-        "7",
-        "--out",
-        data,
-    ]);
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    let (_dir, data, _) = generated_folder(300, 1500, 7);
+    let data = data.as_str();
     let status = "rumored,in-talks,announced,completed,cancelled";
     let mut listed_total = 0;
     for max_len in ["3", "4", "5"] {

@@ -1,24 +1,11 @@
 //! `dealgraph generate`: deterministic output that loads back.
 
-use crate::common::{dealgraph, run};
+use crate::common::{dealgraph, generated_folder, run};
 
 #[test]
 fn generated_folder_validates_without_warnings() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("data");
-    let out = out.to_str().unwrap();
-    let r = run(&[
-        "generate",
-        "--entities",
-        "300",
-        "--deals",
-        "1500",
-        "--seed",
-        "4",
-        "--out",
-        out,
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_dir, out, r) = generated_folder(300, 1500, 4);
+    let out = out.as_str();
     assert!(r.stdout.is_empty());
     let v = run(&["validate", "--data", out]);
     assert_eq!(v.code, 0, "{}", v.stderr);
