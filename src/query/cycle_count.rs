@@ -384,6 +384,9 @@ struct Counter<'n> {
     counts: Vec<u64>,
     /// The cycles of the current start, by length.
     found: Vec<u64>,
+    /// With `only_marked`: the current start's cycles of all arcs, while `found` takes
+    /// those of the unmarked arcs.
+    found_all: Vec<u64>,
     /// Arcs back to the current start, as far as the breadth-first search looked.
     dist: Vec<u32>,
     /// Bit 0: an arc to the start; bits 1..: two-arc paths to the start.
@@ -414,6 +417,7 @@ impl<'n> Counter<'n> {
             timed_out,
             counts: vec![0; max_len as usize + 1],
             found: vec![0; max_len as usize + 1],
+            found_all: vec![0; max_len as usize + 1],
             dist: vec![UNSEEN; n],
             tail: vec![0; n],
             on_path: vec![false; n],
@@ -454,10 +458,12 @@ impl<'n> Counter<'n> {
                 }
             }
             Some(unmarked) => {
-                let all = std::mem::replace(&mut self.found, vec![0; self.max_len as usize + 1]);
+                std::mem::swap(&mut self.found, &mut self.found_all);
+                self.found.fill(0);
                 self.count_in(unmarked, s);
                 if !self.timed_out.load(Ordering::Relaxed) {
-                    for ((total, a), b) in self.counts.iter_mut().zip(&all).zip(&self.found) {
+                    let (all, unmarked) = (&self.found_all, &self.found);
+                    for ((total, a), b) in self.counts.iter_mut().zip(all).zip(unmarked) {
                         *total += a - b;
                     }
                 }
