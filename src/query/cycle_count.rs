@@ -449,40 +449,46 @@ impl<'n> Counter<'n> {
             return;
         }
         let net = self.net;
-        self.found.fill(0);
-        self.count_in(&net.all, s);
+        // Only `found[..reach]` can be non-zero: resetting all of it for every start would
+        // cost `O(n · L)` on a long ring.
+        let reach = self.count_in(&net.all, s);
         match &net.unmarked {
             None => {
-                for (total, c) in self.counts.iter_mut().zip(&self.found) {
-                    *total += c;
+                for (total, c) in self.counts.iter_mut().zip(&mut self.found[..reach]) {
+                    *total += std::mem::take(c);
                 }
             }
             Some(unmarked) => {
                 std::mem::swap(&mut self.found, &mut self.found_all);
-                self.found.fill(0);
-                self.count_in(unmarked, s);
-                if !self.timed_out.load(Ordering::Relaxed) {
-                    let (all, unmarked) = (&self.found_all, &self.found);
-                    for ((total, a), b) in self.counts.iter_mut().zip(all).zip(unmarked) {
-                        *total += a - b;
+                // A cycle of unmarked arcs is one of all arcs, so it lies within `reach` too,
+                // unless the deadline cut the first count short.
+                let reach = reach.max(self.count_in(unmarked, s));
+                let complete = !self.timed_out.load(Ordering::Relaxed);
+                let (all, unmarked) = (&mut self.found_all[..reach], &mut self.found[..reach]);
+                for ((total, a), b) in self.counts.iter_mut().zip(all).zip(unmarked) {
+                    if complete {
+                        *total += *a - *b;
                     }
+                    (*a, *b) = (0, 0);
                 }
             }
         }
     }
 
-    /// Adds the cycles of `adj` whose best-ranked vertex is `s` to `found`.
-    fn count_in(&mut self, adj: &Adjacency, s: u32) {
+    /// Adds the cycles of `adj` whose best-ranked vertex is `s` to `found`, and returns how
+    /// many leading entries of `found` it may have changed.
+    fn count_in(&mut self, adj: &Adjacency, s: u32) -> usize {
         if adj.out_after(s, s).is_empty() || adj.in_after(s, s).is_empty() {
-            return;
+            return 0;
         }
         self.distances_to(adj, s);
-        self.search(adj, s);
+        let deepest = self.search(adj, s);
         for &v in &self.touched {
             self.dist[v as usize] = UNSEEN;
             self.tail[v as usize] = 0;
         }
         self.touched.clear();
+        (deepest + 3).min(self.found.len())
     }
 
     /// Breadth-first distances back to `s` over vertices ranked after it, and the `tail` table
@@ -531,8 +537,9 @@ impl<'n> Counter<'n> {
     }
 
     /// Walks the paths out of `s` of at most `max_len − 2` arcs and counts, at each, the
-    /// cycles it closes with one or two more arcs.
-    fn search(&mut self, adj: &Adjacency, s: u32) {
+    /// cycles it closes with one or two more arcs. Returns the most vertices a path had.
+    fn search(&mut self, adj: &Adjacency, s: u32) -> usize {
+        let mut deepest = 0;
         let l = self.max_len;
         self.on_path[s as usize] = true;
         self.closers.clear();
@@ -541,6 +548,7 @@ impl<'n> Counter<'n> {
         while let Some(&top) = self.frames.last() {
             // `m` vertices on the path, ending at `u`.
             let m = self.frames.len() as u32;
+            deepest = deepest.max(m as usize);
             if m + 2 >= l {
                 // The last hop or two: count them from the tail table.
                 let u = top.v;
@@ -582,6 +590,7 @@ impl<'n> Counter<'n> {
         }
         self.frames.clear();
         self.on_path[s as usize] = false;
+        deepest
     }
 
     fn pop_vertex(&mut self, u: u32) {
