@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::graph::{DealView, HopGraph, MoneyGraph};
-use crate::model::{DealKind, EntityId};
+use crate::model::{Amount, DealKind, EntityId};
 use crate::query::totals::MoneyRange;
 
 /// A counterparty's role towards the entity, by deal kind and direction.
@@ -351,16 +351,22 @@ pub fn stakeholders<'d>(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let role = Role::of(d.view.deal.kind, d.incoming);
+            let role = Role::of(d.kind, d.incoming);
             (role as u8, d.counterparty, near.deal_rank[i])
         })
         .collect();
     order.sort_unstable();
+    // Runs of one (role, counterparty) are the members.
+    let same_member = |a: &(u8, u32, u32), b: &(u8, u32, u32)| (a.0, a.1) == (b.0, b.1);
+    let mut sizes = [0usize; Role::ALL.len()];
+    for run in order.chunk_by(same_member) {
+        sizes[usize::from(run[0].0)] += 1;
+    }
     let mut groups: Vec<Group<'d>> = Role::ALL
         .iter()
         .map(|&role| Group {
             role,
-            members: Vec::new(),
+            members: Vec::with_capacity(sizes[role as usize]),
         })
         .collect();
     let mut exposure: Vec<Exposure> = near
@@ -374,35 +380,32 @@ pub fn stakeholders<'d>(
         .collect();
     let mut inflows = MoneyRange::new();
     let mut outflows = MoneyRange::new();
-    for (role, rank, deal_rank) in order {
-        let role = Role::ALL[usize::from(role)];
-        let d = &near.deals[near.by_rank[deal_rank as usize] as usize];
-        let id = near.counterparties[rank as usize];
-        let members = &mut groups[role as usize].members;
-        if members.last().is_none_or(|m| m.id != id) {
-            members.push(Counterparty {
-                id,
-                role,
-                deals: Vec::new(),
-                total: MoneyRange::new(),
-                inflow: MoneyRange::new(),
-                outflow: MoneyRange::new(),
-            });
-        }
-        let member = members.last_mut().expect("pushed above");
-        let amount = &d.view.report.amount;
-        member.total.add(amount);
+    for run in order.chunk_by(same_member) {
+        let (role, rank) = (Role::ALL[usize::from(run[0].0)], run[0].1);
+        let mut member = Counterparty {
+            id: near.counterparties[rank as usize],
+            role,
+            deals: Vec::with_capacity(run.len()),
+            total: MoneyRange::new(),
+            inflow: MoneyRange::new(),
+            outflow: MoneyRange::new(),
+        };
         let e = &mut exposure[rank as usize];
-        if d.incoming {
-            member.inflow.add(amount);
-            e.inflow.add(amount);
-            inflows.add(amount);
-        } else {
-            member.outflow.add(amount);
-            e.outflow.add(amount);
-            outflows.add(amount);
+        for &(_, _, deal_rank) in run {
+            let d = &near.deals[near.by_rank[deal_rank as usize] as usize];
+            member.total.add(&d.amount);
+            if d.incoming {
+                member.inflow.add(&d.amount);
+                e.inflow.add(&d.amount);
+                inflows.add(&d.amount);
+            } else {
+                member.outflow.add(&d.amount);
+                e.outflow.add(&d.amount);
+                outflows.add(&d.amount);
+            }
+            member.deals.push(d.view);
         }
-        member.deals.push(d.view);
+        groups[role as usize].members.push(member);
     }
     // Hops are only needed to look further than the direct counterparties.
     let vendor = if options.depth >= 2 {
@@ -455,10 +458,15 @@ fn ranks_by_id<'s, T: Ord + Copy>(
     (rank, by_rank)
 }
 
-/// One deal of the entity, seen from one side.
+/// One deal of the entity, seen from one side, with what the query reads of it copied in:
+/// gathered in deal order (the order the deals and their reports sit in memory) rather than
+/// in output order, where each read would be a cache miss of its own.
 #[derive(Clone, Copy, Debug)]
 struct Side<'d> {
     view: DealView<'d>,
+    kind: DealKind,
+    /// The standing amount.
+    amount: Amount,
     /// Paid to the entity (else by it).
     incoming: bool,
     /// Rank of the counterparty in [`Neighbourhood::counterparties`].
@@ -486,36 +494,37 @@ impl<'d> Neighbourhood<'d> {
         let data = graph.dataset();
         let incoming = graph.incoming(entity);
         let outgoing = graph.outgoing(entity);
-        let other = |incoming: bool, v: &DealView<'_>| {
-            if incoming { v.deal.from } else { v.deal.to }
-        };
-        let mut ids: Vec<EntityId> = incoming
-            .iter()
-            .map(|v| other(true, v))
-            .chain(outgoing.iter().map(|v| other(false, v)))
-            .collect();
+        // One tight pass in deal order reads everything later steps need from each deal,
+        // its report and its id string: the loads are independent, so their misses overlap.
+        let mut deals: Vec<Side<'d>> = Vec::with_capacity(incoming.len() + outgoing.len());
+        let mut deal_ids: Vec<&'d str> = Vec::with_capacity(deals.capacity());
+        let sides = incoming.into_iter().map(|v| (true, v));
+        for (incoming, view) in sides.chain(outgoing.into_iter().map(|v| (false, v))) {
+            let deal = view.deal;
+            deals.push(Side {
+                view,
+                kind: deal.kind,
+                amount: view.report.amount,
+                incoming,
+                counterparty: if incoming { deal.from.0 } else { deal.to.0 },
+            });
+            deal_ids.push(deal.id.as_str());
+        }
+        let mut ids: Vec<EntityId> = deals.iter().map(|d| EntityId(d.counterparty)).collect();
         ids.sort_unstable();
         ids.dedup();
         let (id_rank, by_id) = ranks_by_id(ids.iter().map(|&e| (data.entity(e).id.as_str(), e)));
         let counterparties: Vec<EntityId> = by_id.iter().map(|&i| ids[i as usize]).collect();
-        let rank_of = |e: EntityId| {
-            let i = ids.binary_search(&e).expect("every counterparty is listed");
-            id_rank[i]
-        };
-        let deals: Vec<Side<'d>> = incoming
-            .into_iter()
-            .map(|v| (true, v))
-            .chain(outgoing.into_iter().map(|v| (false, v)))
-            .map(|(incoming, view)| Side {
-                view,
-                incoming,
-                counterparty: rank_of(other(incoming, &view)),
-            })
-            .collect();
+        // From entity index to rank.
+        for d in &mut deals {
+            let i = ids.binary_search(&EntityId(d.counterparty));
+            d.counterparty = id_rank[i.expect("every counterparty is listed")];
+        }
         let (deal_rank, by_rank) = ranks_by_id(
-            deals
+            deal_ids
                 .iter()
-                .map(|d| (d.view.deal.id.as_str(), (d.view.id, !d.incoming))),
+                .zip(&deals)
+                .map(|(&id, d)| (id, (d.view.id, !d.incoming))),
         );
         Neighbourhood {
             entity,
@@ -532,8 +541,8 @@ impl<'d> Neighbourhood<'d> {
         let mut invested = MoneyRange::new();
         let mut is_financed = vec![false; self.counterparties.len()];
         for d in self.deals.iter().filter(|d| !d.incoming) {
-            if d.view.deal.kind.is_financing() {
-                invested.add(&d.view.report.amount);
+            if d.kind.is_financing() {
+                invested.add(&d.amount);
                 is_financed[d.counterparty as usize] = true;
             }
         }
@@ -564,15 +573,15 @@ impl<'d> Neighbourhood<'d> {
         let mut returning: Vec<(usize, u32, Returning<'d>)> = Vec::new();
         for &i in &self.by_rank {
             let d = &self.deals[i as usize];
-            if !d.incoming || d.view.deal.kind.is_financing() {
+            if !d.incoming || d.kind.is_financing() {
                 continue;
             }
             let Some(hops_from) = dist[d.counterparty as usize] else {
                 continue;
             };
-            returned.add(&d.view.report.amount);
+            returned.add(&d.amount);
             if hops_from == 0 {
-                returned_direct.add(&d.view.report.amount);
+                returned_direct.add(&d.amount);
             }
             let slot = &mut slot_of[d.counterparty as usize];
             match *slot {
