@@ -440,18 +440,24 @@ fn prefix_key(s: &str) -> u128 {
 fn ranks_by_id<'s, T: Ord + Copy>(
     items: impl Iterator<Item = (&'s str, T)>,
 ) -> (Vec<u32>, Vec<u32>) {
-    let mut keyed: Vec<(u128, &'s str, T, u32)> = items
+    let items: Vec<(&'s str, T)> = items.collect();
+    // Sort small integer pairs; only ids sharing their first 16 bytes need the strings.
+    let mut keyed: Vec<(u128, u32)> = items
+        .iter()
         .enumerate()
-        .map(|(i, (s, tie))| (prefix_key(s), s, tie, i as u32))
+        .map(|(i, (s, _))| (prefix_key(s), i as u32))
         .collect();
-    keyed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| a.1.cmp(b.1))
-            .then(a.2.cmp(&b.2))
-            .then(a.3.cmp(&b.3))
-    });
-    let mut rank = vec![0u32; keyed.len()];
-    let by_rank: Vec<u32> = keyed.iter().map(|k| k.3).collect();
+    keyed.sort_unstable();
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| {
+                let (x, y) = (&items[a.1 as usize], &items[b.1 as usize]);
+                x.0.cmp(y.0).then(x.1.cmp(&y.1)).then(a.1.cmp(&b.1))
+            });
+        }
+    }
+    let by_rank: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+    let mut rank = vec![0u32; by_rank.len()];
     for (r, &i) in by_rank.iter().enumerate() {
         rank[i as usize] = r as u32;
     }
