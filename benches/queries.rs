@@ -92,12 +92,12 @@ fn path_100k_deals(bencher: Bencher) {
     bench_path(bencher, 100_000);
 }
 
-#[divan::bench(ignore, sample_count = 3)]
+#[divan::bench(ignore, sample_count = 15)]
 fn stakeholders_5m_deals(bencher: Bencher) {
     bench_stakeholders(bencher, 5_000_000);
 }
 
-#[divan::bench(ignore, sample_count = 3)]
+#[divan::bench(ignore, sample_count = 15)]
 fn show_lists_5m_deals(bencher: Bencher) {
     bench_show(bencher, 5_000_000, Show::Lists);
 }
