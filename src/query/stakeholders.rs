@@ -306,8 +306,9 @@ impl Stakeholders<'_> {
 /// deals by deal id string; totals as exact ranges.
 ///
 /// # Complexity
-/// `O(d log d)` for the `d` deals of `entity`; `O(n + e)` for the hop graph and the
-/// vendor-financing search over `n` entities and `e` hops; indirect investors are
+/// `O(d log d)` for the `d` deals of `entity` (at depth 1 that is all: nothing is sized by
+/// the whole graph). From depth 2, `O(n + e)` for the hop graph (built once per graph) and
+/// the vendor-financing search over `n` entities and `e` hops, and indirect investors,
 /// `O(c · depth)` for the `c ≤ max_chains` investment chains followed.
 ///
 /// # Example
@@ -882,8 +883,8 @@ pub fn indirect_investors(
 /// loops it closes.
 ///
 /// # Complexity
-/// `O(n + e + d)`: one multi-source breadth-first search over `n` entities and `e` hops,
-/// avoiding `entity`, plus the `d` deals of `entity`.
+/// `O(d log d)` for the `d` deals of `entity`; from depth 2, plus one multi-source
+/// breadth-first search over the `n` entities and `e` hops it reaches, avoiding `entity`.
 ///
 /// # Example
 /// ```
