@@ -21,14 +21,11 @@
 //!   through the entity, i.e. closing a circular-financing loop of at most `N + 1` hops that
 //!   starts with the entity's own financing ([`vendor_financing`]).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::graph::{DealView, HopGraph, MoneyGraph};
-use crate::model::{DealKind, EntityId};
+use crate::model::{Amount, DealKind, EntityId};
 use crate::query::totals::MoneyRange;
-
-/// One counterparty in one role, with its deals (and whether each is paid to the entity).
-type MemberDeals<'d> = ((Role, EntityId), Vec<(bool, DealView<'d>)>);
 
 /// A counterparty's role towards the entity, by deal kind and direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -309,8 +306,9 @@ impl Stakeholders<'_> {
 /// deals by deal id string; totals as exact ranges.
 ///
 /// # Complexity
-/// `O(d log d)` for the `d` deals of `entity`; `O(n + e)` for the hop graph and the
-/// vendor-financing search over `n` entities and `e` hops; indirect investors are
+/// `O(d log d)` for the `d` deals of `entity` (at depth 1 that is all: nothing is sized by
+/// the whole graph). From depth 2, `O(n + e)` for the hop graph (built once per graph) and
+/// the vendor-financing search over `n` entities and `e` hops, and indirect investors,
 /// `O(c · depth)` for the `c ≤ max_chains` investment chains followed.
 ///
 /// # Example
@@ -346,88 +344,76 @@ pub fn stakeholders<'d>(
     entity: EntityId,
     options: &StakeholderOptions,
 ) -> Stakeholders<'d> {
-    let data = graph.dataset();
-    // Keyed by entity index while collecting (no string copies per deal); sorted by id string
-    // once at the end, for deterministic output.
-    let mut members: HashMap<(Role, EntityId), Vec<(bool, DealView<'d>)>> = HashMap::new();
-    let mut exposure: HashMap<EntityId, (MoneyRange, MoneyRange)> = HashMap::new();
-    let mut inflows = MoneyRange::new();
-    let mut outflows = MoneyRange::new();
-    let sides = [
-        (true, graph.incoming(entity)),
-        (false, graph.outgoing(entity)),
-    ];
-    for (incoming, views) in sides {
-        for view in views {
-            let other = if incoming {
-                view.deal.from
-            } else {
-                view.deal.to
-            };
-            let role = Role::of(view.deal.kind, incoming);
-            members
-                .entry((role, other))
-                .or_default()
-                .push((incoming, view));
-            let (inflow, outflow) = exposure
-                .entry(other)
-                .or_insert_with(|| (MoneyRange::new(), MoneyRange::new()));
-            if incoming {
-                inflow.add(&view.report.amount);
-                inflows.add(&view.report.amount);
-            } else {
-                outflow.add(&view.report.amount);
-                outflows.add(&view.report.amount);
-            }
-        }
+    let near = Neighbourhood::of(graph, entity);
+    // Every deal once per side, keyed by (role, counterparty rank, deal rank): one integer
+    // sort puts them in output order, members grouped, deals sorted by id string.
+    let mut order: Vec<(u8, u32, u32)> = near
+        .deals
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let role = Role::of(d.kind, d.incoming);
+            (role as u8, d.counterparty, near.deal_rank[i])
+        })
+        .collect();
+    order.sort_unstable();
+    // Runs of one (role, counterparty) are the members.
+    let same_member = |a: &(u8, u32, u32), b: &(u8, u32, u32)| (a.0, a.1) == (b.0, b.1);
+    let mut sizes = [0usize; Role::ALL.len()];
+    for run in order.chunk_by(same_member) {
+        sizes[usize::from(run[0].0)] += 1;
     }
-    let id_of = |e: EntityId| data.entity(e).id.as_str();
-    let mut members: Vec<MemberDeals<'d>> = members.into_iter().collect();
-    members.sort_unstable_by(|((ra, a), _), ((rb, b), _)| {
-        ra.cmp(rb)
-            .then_with(|| id_of(*a).cmp(id_of(*b)))
-            .then(a.cmp(b))
-    });
-    let mut exposure: Vec<(EntityId, (MoneyRange, MoneyRange))> = exposure.into_iter().collect();
-    exposure.sort_unstable_by(|(a, _), (b, _)| id_of(*a).cmp(id_of(*b)).then(a.cmp(b)));
     let mut groups: Vec<Group<'d>> = Role::ALL
         .iter()
         .map(|&role| Group {
             role,
-            members: Vec::new(),
+            members: Vec::with_capacity(sizes[role as usize]),
         })
         .collect();
-    for ((role, id), mut deals) in members {
-        deals.sort_by(|a, b| a.1.deal.id.cmp(&b.1.deal.id).then(a.1.id.cmp(&b.1.id)));
-        let mut member = Counterparty {
+    let mut exposure: Vec<Exposure> = near
+        .counterparties
+        .iter()
+        .map(|&id| Exposure {
             id,
+            inflow: MoneyRange::new(),
+            outflow: MoneyRange::new(),
+        })
+        .collect();
+    let mut inflows = MoneyRange::new();
+    let mut outflows = MoneyRange::new();
+    for run in order.chunk_by(same_member) {
+        let (role, rank) = (Role::ALL[usize::from(run[0].0)], run[0].1);
+        let mut member = Counterparty {
+            id: near.counterparties[rank as usize],
             role,
-            deals: Vec::with_capacity(deals.len()),
+            deals: Vec::with_capacity(run.len()),
             total: MoneyRange::new(),
             inflow: MoneyRange::new(),
             outflow: MoneyRange::new(),
         };
-        for (incoming, view) in deals {
-            member.total.add(&view.report.amount);
-            if incoming {
-                member.inflow.add(&view.report.amount);
+        let e = &mut exposure[rank as usize];
+        for &(_, _, deal_rank) in run {
+            let d = &near.deals[near.by_rank[deal_rank as usize] as usize];
+            member.total.add(&d.amount);
+            if d.incoming {
+                member.inflow.add(&d.amount);
+                e.inflow.add(&d.amount);
+                inflows.add(&d.amount);
             } else {
-                member.outflow.add(&view.report.amount);
+                member.outflow.add(&d.amount);
+                e.outflow.add(&d.amount);
+                outflows.add(&d.amount);
             }
-            member.deals.push(view);
+            member.deals.push(d.view);
         }
-        let slot = Role::ALL.iter().position(|&r| r == role).unwrap_or(0);
-        groups[slot].members.push(member);
+        groups[role as usize].members.push(member);
     }
-    let exposure = exposure
-        .into_iter()
-        .map(|(id, (inflow, outflow))| Exposure {
-            id,
-            inflow,
-            outflow,
-        })
-        .collect();
-    let hops = graph.hops();
+    // Hops are only needed to look further than the direct counterparties.
+    let vendor = if options.depth >= 2 {
+        near.vendor_financing(Some(graph.hops()), options.depth)
+    } else {
+        near.vendor_financing(None, options.depth)
+    };
     Stakeholders {
         entity,
         depth: options.depth,
@@ -436,7 +422,225 @@ pub fn stakeholders<'d>(
         outflows,
         exposure,
         indirect: indirect_investors(graph, entity, options.depth, options.max_chains),
-        vendor_financing: vendor_financing(graph, hops, entity, options.depth),
+        vendor_financing: vendor,
+    }
+}
+
+/// The start of `s` as a number that orders like `s` itself: the first 16 bytes, big-endian,
+/// zero-padded. Equal keys need the full comparison; sorting by key first touches each
+/// string once instead of at every comparison.
+fn prefix_key(s: &str) -> u128 {
+    let mut buf = [0u8; 16];
+    let n = s.len().min(16);
+    buf[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(buf)
+}
+
+/// Ranks of `items` when sorted by their id string (then `tie`): `rank[i]` is the place of
+/// `items[i]`, and the second vector lists the items' indices in that order.
+fn ranks_by_id<'s, T: Ord + Copy>(
+    items: impl Iterator<Item = (&'s str, T)>,
+) -> (Vec<u32>, Vec<u32>) {
+    let items: Vec<(&'s str, T)> = items.collect();
+    // Sort small integer pairs; only ids sharing their first 16 bytes need the strings.
+    let mut keyed: Vec<(u128, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (prefix_key(s), i as u32))
+        .collect();
+    keyed.sort_unstable();
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| {
+                let (x, y) = (&items[a.1 as usize], &items[b.1 as usize]);
+                x.0.cmp(y.0).then(x.1.cmp(&y.1)).then(a.1.cmp(&b.1))
+            });
+        }
+    }
+    let by_rank: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+    let mut rank = vec![0u32; by_rank.len()];
+    for (r, &i) in by_rank.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    (rank, by_rank)
+}
+
+/// One deal of the entity, seen from one side, with what the query reads of it copied in:
+/// gathered in deal order (the order the deals and their reports sit in memory) rather than
+/// in output order, where each read would be a cache miss of its own.
+#[derive(Clone, Copy, Debug)]
+struct Side<'d> {
+    view: DealView<'d>,
+    kind: DealKind,
+    /// The standing amount.
+    amount: Amount,
+    /// Paid to the entity (else by it).
+    incoming: bool,
+    /// Rank of the counterparty in [`Neighbourhood::counterparties`].
+    counterparty: u32,
+}
+
+/// The entity's deals with everything output order needs, worked out once per query in
+/// `O(d log d)` for its `d` deals: counterparties and deals ranked by id string, so that
+/// every later sort compares integers.
+struct Neighbourhood<'d> {
+    entity: EntityId,
+    data: &'d crate::model::Dataset,
+    /// Incoming deals in deal order, then outgoing ones (a self-deal is on both sides).
+    deals: Vec<Side<'d>>,
+    /// Rank of each of `deals` by (deal id string, deal index, incoming first).
+    deal_rank: Vec<u32>,
+    /// Indices into `deals` in rank order.
+    by_rank: Vec<u32>,
+    /// Distinct counterparties sorted by entity id string.
+    counterparties: Vec<EntityId>,
+}
+
+impl<'d> Neighbourhood<'d> {
+    fn of(graph: &MoneyGraph<'d>, entity: EntityId) -> Neighbourhood<'d> {
+        let data = graph.dataset();
+        let incoming = graph.incoming(entity);
+        let outgoing = graph.outgoing(entity);
+        // One tight pass in deal order reads everything later steps need from each deal,
+        // its report and its id string: the loads are independent, so their misses overlap.
+        let mut deals: Vec<Side<'d>> = Vec::with_capacity(incoming.len() + outgoing.len());
+        let mut deal_ids: Vec<&'d str> = Vec::with_capacity(deals.capacity());
+        let sides = incoming.into_iter().map(|v| (true, v));
+        for (incoming, view) in sides.chain(outgoing.into_iter().map(|v| (false, v))) {
+            let deal = view.deal;
+            deals.push(Side {
+                view,
+                kind: deal.kind,
+                amount: view.report.amount,
+                incoming,
+                counterparty: if incoming { deal.from.0 } else { deal.to.0 },
+            });
+            deal_ids.push(deal.id.as_str());
+        }
+        let mut ids: Vec<EntityId> = deals.iter().map(|d| EntityId(d.counterparty)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let (id_rank, by_id) = ranks_by_id(ids.iter().map(|&e| (data.entity(e).id.as_str(), e)));
+        let counterparties: Vec<EntityId> = by_id.iter().map(|&i| ids[i as usize]).collect();
+        // From entity index to rank.
+        for d in &mut deals {
+            let i = ids.binary_search(&EntityId(d.counterparty));
+            d.counterparty = id_rank[i.expect("every counterparty is listed")];
+        }
+        let (deal_rank, by_rank) = ranks_by_id(
+            deal_ids
+                .iter()
+                .zip(&deals)
+                .map(|(&id, d)| (id, (d.view.id, !d.incoming))),
+        );
+        Neighbourhood {
+            entity,
+            data,
+            deals,
+            deal_rank,
+            by_rank,
+            counterparties,
+        }
+    }
+
+    /// See [`vendor_financing`]; `hops` is needed only when `depth >= 2`.
+    fn vendor_financing(&self, hops: Option<&HopGraph>, depth: usize) -> VendorFinancing<'d> {
+        let mut invested = MoneyRange::new();
+        let mut is_financed = vec![false; self.counterparties.len()];
+        for d in self.deals.iter().filter(|d| !d.incoming) {
+            if d.kind.is_financing() {
+                invested.add(&d.amount);
+                is_financed[d.counterparty as usize] = true;
+            }
+        }
+        let financed: Vec<EntityId> = self
+            .counterparties
+            .iter()
+            .zip(&is_financed)
+            .filter_map(|(&e, &f)| f.then_some(e))
+            .collect();
+        // Hops from the nearest financed counterparty, by counterparty rank (`None`: not
+        // reached). Within one hop only the financed ones count; further out, a
+        // multi-source breadth-first search that never enters the entity.
+        let dist: Vec<Option<usize>> = match hops {
+            _ if depth == 0 => vec![None; self.counterparties.len()],
+            Some(hops) if depth >= 2 => {
+                let reached = self.reach(hops, &financed, depth);
+                self.counterparties
+                    .iter()
+                    .map(|e| reached[e.index()].checked_sub(1).map(|d| d as usize))
+                    .collect()
+            }
+            _ => is_financed.iter().map(|&f| f.then_some(0)).collect(),
+        };
+        let mut returned = MoneyRange::new();
+        let mut returned_direct = MoneyRange::new();
+        // One slot per returning counterparty, by rank; deals visited in rank order.
+        let mut slot_of: Vec<Option<u32>> = vec![None; self.counterparties.len()];
+        let mut returning: Vec<(usize, u32, Returning<'d>)> = Vec::new();
+        for &i in &self.by_rank {
+            let d = &self.deals[i as usize];
+            if !d.incoming || d.kind.is_financing() {
+                continue;
+            }
+            let Some(hops_from) = dist[d.counterparty as usize] else {
+                continue;
+            };
+            returned.add(&d.amount);
+            if hops_from == 0 {
+                returned_direct.add(&d.amount);
+            }
+            let slot = &mut slot_of[d.counterparty as usize];
+            match *slot {
+                Some(s) => returning[s as usize].2.deals.push(d.view),
+                None => {
+                    *slot = Some(returning.len() as u32);
+                    returning.push((
+                        hops_from,
+                        d.counterparty,
+                        Returning {
+                            id: self.counterparties[d.counterparty as usize],
+                            hops_from_financed: hops_from,
+                            deals: vec![d.view],
+                        },
+                    ));
+                }
+            }
+        }
+        returning.sort_unstable_by_key(|r| (r.0, r.1));
+        VendorFinancing {
+            depth,
+            invested,
+            financed,
+            returned,
+            returned_direct,
+            returning: returning.into_iter().map(|r| r.2).collect(),
+        }
+    }
+
+    /// Multi-source BFS from `financed` over `hops`, never entering the entity, out to
+    /// `depth - 1` hops: `1 + hops` for each entity reached, 0 elsewhere. The array is zeroed
+    /// by the allocator, so only the pages the search touches cost anything.
+    fn reach(&self, hops: &HopGraph, financed: &[EntityId], depth: usize) -> Vec<u32> {
+        let mut dist = vec![0u32; hops.entity_count().max(self.data.entities().len())];
+        let mut queue = VecDeque::new();
+        for &c in financed {
+            dist[c.index()] = 1;
+            queue.push_back(c);
+        }
+        while let Some(v) = queue.pop_front() {
+            let d = dist[v.index()] as usize - 1;
+            if d + 1 >= depth {
+                continue;
+            }
+            for &(w, _) in hops.successors(v) {
+                if w != self.entity && dist[w.index()] == 0 {
+                    dist[w.index()] = d as u32 + 2;
+                    queue.push_back(w);
+                }
+            }
+        }
+        dist
     }
 }
 
@@ -679,8 +883,8 @@ pub fn indirect_investors(
 /// loops it closes.
 ///
 /// # Complexity
-/// `O(n + e + d)`: one multi-source breadth-first search over `n` entities and `e` hops,
-/// avoiding `entity`, plus the `d` deals of `entity`.
+/// `O(d log d)` for the `d` deals of `entity`; from depth 2, plus one multi-source
+/// breadth-first search over the `n` entities and `e` hops it reaches, avoiding `entity`.
 ///
 /// # Example
 /// ```
@@ -711,83 +915,7 @@ pub fn vendor_financing<'d>(
     entity: EntityId,
     depth: usize,
 ) -> VendorFinancing<'d> {
-    let data = graph.dataset();
-    let n = hops.entity_count();
-    let mut invested = MoneyRange::new();
-    let mut financed: Vec<EntityId> = Vec::new();
-    for view in graph.outgoing(entity) {
-        if view.deal.kind.is_financing() {
-            invested.add(&view.report.amount);
-            financed.push(view.deal.to);
-        }
-    }
-    financed.sort_by(|a, b| data.entity(*a).id.cmp(&data.entity(*b).id));
-    financed.dedup();
-    // Multi-source BFS from the financed counterparties, never entering `entity`.
-    let mut dist: Vec<Option<usize>> = vec![None; n];
-    let mut queue = VecDeque::new();
-    if depth >= 1 {
-        for &c in &financed {
-            dist[c.index()] = Some(0);
-            queue.push_back(c);
-        }
-    }
-    while let Some(v) = queue.pop_front() {
-        let d = dist[v.index()].unwrap_or(0);
-        if d + 1 >= depth {
-            continue;
-        }
-        for &(w, _) in hops.successors(v) {
-            if w != entity && dist[w.index()].is_none() {
-                dist[w.index()] = Some(d + 1);
-                queue.push_back(w);
-            }
-        }
-    }
-    let mut returned = MoneyRange::new();
-    let mut returned_direct = MoneyRange::new();
-    let mut returning: Vec<Returning<'d>> = Vec::new();
-    let mut slot_of: HashMap<EntityId, usize> = HashMap::new();
-    for view in graph.incoming(entity) {
-        if view.deal.kind.is_financing() {
-            continue;
-        }
-        let Some(d) = dist[view.deal.from.index()] else {
-            continue;
-        };
-        returned.add(&view.report.amount);
-        if d == 0 {
-            returned_direct.add(&view.report.amount);
-        }
-        match slot_of.get(&view.deal.from) {
-            Some(&slot) => returning[slot].deals.push(view),
-            None => {
-                slot_of.insert(view.deal.from, returning.len());
-                returning.push(Returning {
-                    id: view.deal.from,
-                    hops_from_financed: d,
-                    deals: vec![view],
-                });
-            }
-        }
-    }
-    for r in &mut returning {
-        r.deals
-            .sort_by(|a, b| a.deal.id.cmp(&b.deal.id).then(a.id.cmp(&b.id)));
-    }
-    returning.sort_by(|a, b| {
-        a.hops_from_financed
-            .cmp(&b.hops_from_financed)
-            .then_with(|| data.entity(a.id).id.cmp(&data.entity(b.id).id))
-    });
-    VendorFinancing {
-        depth,
-        invested,
-        financed,
-        returned,
-        returned_direct,
-        returning,
-    }
+    Neighbourhood::of(graph, entity).vendor_financing(Some(hops), depth)
 }
 
 #[cfg(test)]
@@ -996,6 +1124,21 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn ranks_by_id_sort_like_the_strings(
+            ids in proptest::collection::vec("(a-long-shared-prefix-){0,2}[ab\u{0}é]{0,3}", 0..12),
+        ) {
+            // Long shared prefixes, NUL bytes and multi-byte characters around the 16-byte key.
+            let (rank, by_rank) = ranks_by_id(ids.iter().enumerate().map(|(i, s)| (s.as_str(), i)));
+            let mut want: Vec<usize> = (0..ids.len()).collect();
+            want.sort_by(|&a, &b| ids[a].cmp(&ids[b]).then(a.cmp(&b)));
+            let got: Vec<usize> = by_rank.iter().map(|&i| i as usize).collect();
+            prop_assert_eq!(&got, &want);
+            for (r, &i) in want.iter().enumerate() {
+                prop_assert_eq!(rank[i] as usize, r);
+            }
+        }
 
         #[test]
         fn groups_are_the_direct_neighbours_by_role((n, deals) in dataset_parts(14), pick in 0usize..7) {

@@ -5,6 +5,7 @@ pub mod dot;
 pub mod json;
 pub mod layout;
 pub mod map;
+pub mod show;
 pub mod style;
 pub mod svg;
 pub mod table;
