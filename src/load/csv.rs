@@ -8,7 +8,9 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::model::{Amount, Deal, DealKind, Entity, EntityId, EntityKind, Report, Status};
+use crate::model::{
+    Amount, Deal, DealIdText, DealKind, Entity, EntityId, EntityKind, Report, Reports, Status,
+};
 
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
@@ -392,8 +394,9 @@ fn parse_records(
                     continue;
                 }
                 None => {
-                    deal_by_id.insert(id.clone(), pending.deals.len());
-                    id
+                    let text = DealIdText::from(id.as_str());
+                    deal_by_id.insert(id, pending.deals.len());
+                    text
                 }
             },
             None => {
@@ -421,7 +424,7 @@ fn parse_records(
             stake_pct: deal.stake_pct,
             inferred: deal.inferred,
             notes: None,
-            reports: vec![deal.report],
+            reports: Reports::from_buf([deal.report]),
         });
     }
     if missing_sources > 0 && has("source") {
@@ -436,8 +439,9 @@ fn parse_records(
     entities
 }
 
-/// `{stem}-{line}` (what `format!` gives), without the formatting machinery: one per row.
-fn made_up_id(stem: &str, line: u64) -> String {
+/// `{stem}-{line}` (what `format!` gives), without the formatting machinery: one per row
+/// (inline, no allocation, when it fits in 24 bytes).
+fn made_up_id(stem: &str, line: u64) -> DealIdText {
     let mut digits = [0u8; 20];
     let mut n = line;
     let mut i = digits.len();
@@ -449,10 +453,11 @@ fn made_up_id(stem: &str, line: u64) -> String {
             break;
         }
     }
-    let mut id = String::with_capacity(stem.len() + 1 + digits.len() - i);
+    let mut id = DealIdText::with_capacity(stem.len() + 1 + digits.len() - i);
     id.push_str(stem);
     id.push('-');
-    id.extend(digits[i..].iter().map(|&d| char::from(d)));
+    // ASCII digits.
+    id.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
     id
 }
 

@@ -203,7 +203,7 @@ impl Pending {
         let from = EntityId(self.symbols.intern(&raw.from.id));
         let to = EntityId(self.symbols.intern(&raw.to.id));
         self.deals.push(Deal {
-            id,
+            id: id.into(),
             kind: raw.kind,
             label: raw.label,
             from,
@@ -214,7 +214,7 @@ impl Pending {
             stake_pct: raw.stake_pct,
             inferred: raw.inferred,
             notes: raw.notes,
-            reports: raw.reports,
+            reports: raw.reports.into(),
         });
     }
 }

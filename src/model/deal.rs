@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
+use smallvec::SmallVec;
 
 use super::{Amount, DealKind, EntityId, PartialDate, Status};
 
@@ -17,9 +19,19 @@ impl DealId {
     }
 }
 
+/// A deal's id: a string that keeps up to 24 bytes inline (every made-up `{stem}-{line}` id
+/// and most written ones), so a big load does not allocate one string per deal. It derefs to
+/// `str`; build one with `.into()` from a `&str` or `String`.
+pub type DealIdText = CompactString;
+
+/// A deal's reports: the first one is stored inline (most deals have one), more spill to the
+/// heap. Derefs to `[Report]`; build one with `.into()` from a `Vec<Report>` or with
+/// [`Reports::from_elem`]/[`smallvec::smallvec!`].
+pub type Reports = SmallVec<[Report; 1]>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Deal {
-    pub id: String,
+    pub id: DealIdText,
     pub kind: DealKind,
     /// What an `other` deal is for ("model access").
     pub label: Option<String>,
@@ -36,7 +48,7 @@ pub struct Deal {
     pub inferred: bool,
     pub notes: Option<String>,
     /// In the order they were read; never empty.
-    pub reports: Vec<Report>,
+    pub reports: Reports,
 }
 
 /// One source's account of a deal.
@@ -68,7 +80,7 @@ impl Deal {
     ///     id: "d".into(), kind: DealKind::Investment, label: None, from: EntityId(0),
     ///     to: EntityId(1), round: None, term_years: None, valuation: None, stake_pct: None,
     ///     inferred: false, notes: None,
-    ///     reports: vec![report("2025-12", "at least $10B"), report("2026-01", "up to $50B")],
+    ///     reports: vec![report("2025-12", "at least $10B"), report("2026-01", "up to $50B")].into(),
     /// };
     /// let jan = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
     /// assert_eq!(deal.standing(jan).unwrap().amount.to_string(), "up to $50B");
@@ -136,7 +148,7 @@ mod tests {
             stake_pct: None,
             inferred: false,
             notes: None,
-            reports,
+            reports: reports.into(),
         }
     }
 

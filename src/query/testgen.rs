@@ -84,7 +84,7 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
     }
     for (j, d) in deals.iter().enumerate() {
         data.add_deal(Deal {
-            id: format!("d{:02}", (j * 7) % 100),
+            id: format!("d{:02}", (j * 7) % 100).into(),
             kind: d.kind,
             label: (d.kind == DealKind::Other).then(|| "services".to_string()),
             from: EntityId(d.from as u32),
@@ -102,7 +102,8 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
                 status: Status::Announced,
                 amount: d.amount,
                 notes: None,
-            }],
+            }]
+            .into(),
         });
     }
     data
