@@ -74,26 +74,35 @@ impl DealColumns {
     }
 }
 
-/// One record whose fields are known to be UTF-8.
+/// One record whose fields are known to be UTF-8: the record, and its whole text (fields are
+/// sliced out of it by their byte ranges, so the text is checked once per record).
 #[derive(Clone, Copy)]
-struct Row<'r>(&'r csv::ByteRecord);
+struct Row<'r>(&'r csv::ByteRecord, &'r str);
 
 impl<'r> Row<'r> {
     /// Checks every field; the index of the first that is not UTF-8.
     fn check(record: &'r csv::ByteRecord) -> Result<Row<'r>, usize> {
-        if !record.as_slice().is_ascii()
-            && let Some(bad) = record.iter().position(|f| std::str::from_utf8(f).is_err())
+        // The fields are stored back to back: the whole is valid UTF-8 with every field
+        // starting on a character boundary exactly when each field is valid on its own.
+        if let Ok(text) = std::str::from_utf8(record.as_slice())
+            && (0..record.len()).all(|i| {
+                record
+                    .range(i)
+                    .is_some_and(|r| text.is_char_boundary(r.start))
+            })
         {
-            return Err(bad);
+            return Ok(Row(record, text));
         }
-        Ok(Row(record))
+        Err(record
+            .iter()
+            .position(|f| std::str::from_utf8(f).is_err())
+            .unwrap_or(0))
     }
 
     fn raw(self, i: usize) -> Option<&'r str> {
-        // Checked in `Row::check`, so this never falls back.
-        self.0
-            .get(i)
-            .map(|f| std::str::from_utf8(f).unwrap_or_default())
+        // Fields end at ASCII delimiters, so their ranges are on character boundaries of the
+        // checked text and this never falls back.
+        self.0.range(i).map(|r| self.1.get(r).unwrap_or_default())
     }
 
     /// The trimmed value of column `i`, if the column exists and the cell is not blank.
