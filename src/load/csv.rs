@@ -565,10 +565,10 @@ fn word<T: FromStr<Err = String> + Copy>(
 struct DealRow<'r> {
     id: Option<String>,
     kind: DealKind,
-    label: Option<String>,
+    label: Option<Box<str>>,
     from: &'r str,
     to: &'r str,
-    round: Option<String>,
+    round: Option<Box<str>>,
     term_years: Option<u32>,
     valuation: Option<Amount>,
     stake_pct: Option<f64>,
@@ -682,7 +682,7 @@ fn deal_row<'r>(
         },
         None => false,
     };
-    let label = record.get(columns.label).map(|(l, _)| l.to_string());
+    let label = record.get(columns.label).map(|(l, _)| l.into());
     if kind == Some(DealKind::Other) && label.is_none() {
         errs.push(
             Diagnostic::error("a deal of kind other needs a label", at(kind_cell?.1))
@@ -701,7 +701,7 @@ fn deal_row<'r>(
         date: date?,
         status: status?,
         amount: amount?,
-        notes: record.get(columns.notes).map(|(n, _)| n.to_string()),
+        notes: record.get(columns.notes).map(|(n, _)| n.into()),
     };
     Some(DealRow {
         id: id?,
@@ -709,7 +709,7 @@ fn deal_row<'r>(
         label,
         from: from?.0,
         to: to?.0,
-        round: record.get(columns.round).map(|(r, _)| r.to_string()),
+        round: record.get(columns.round).map(|(r, _)| r.into()),
         term_years,
         valuation,
         stake_pct,

@@ -205,15 +205,15 @@ impl Pending {
         self.deals.push(Deal {
             id: id.into(),
             kind: raw.kind,
-            label: raw.label,
+            label: raw.label.map(Into::into),
             from,
             to,
-            round: raw.round,
+            round: raw.round.map(Into::into),
             term_years: raw.term_years,
             valuation: raw.valuation,
             stake_pct: raw.stake_pct,
             inferred: raw.inferred,
-            notes: raw.notes,
+            notes: raw.notes.map(Into::into),
             reports: raw.reports.into(),
         });
     }

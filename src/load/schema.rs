@@ -595,7 +595,7 @@ impl<'a> Walker<'a> {
             date,
             status,
             amount,
-            notes,
+            notes: notes.map(Into::into),
         })
     }
 }

@@ -34,19 +34,19 @@ pub struct Deal {
     pub id: DealIdText,
     pub kind: DealKind,
     /// What an `other` deal is for ("model access").
-    pub label: Option<String>,
+    pub label: Option<Box<str>>,
     /// Who pays.
     pub from: EntityId,
     /// Who is paid.
     pub to: EntityId,
-    pub round: Option<String>,
+    pub round: Option<Box<str>>,
     pub term_years: Option<u32>,
     pub valuation: Option<Amount>,
     /// Stake bought, in percent, when reported.
     pub stake_pct: Option<f64>,
     /// True when no source states the flow and it is implied by other figures.
     pub inferred: bool,
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
     /// In the order they were read; never empty.
     pub reports: Reports,
 }
@@ -60,7 +60,7 @@ pub struct Report {
     pub date: Option<PartialDate>,
     pub status: Status,
     pub amount: Amount,
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
 }
 
 impl Deal {

@@ -86,7 +86,7 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
         data.add_deal(Deal {
             id: format!("d{:02}", (j * 7) % 100).into(),
             kind: d.kind,
-            label: (d.kind == DealKind::Other).then(|| "services".to_string()),
+            label: (d.kind == DealKind::Other).then(|| "services".into()),
             from: EntityId(d.from as u32),
             to: EntityId(d.to as u32),
             round: None,
