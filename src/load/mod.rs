@@ -314,7 +314,7 @@ impl Loader {
         }
     }
 
-    fn csv(&mut self, file: diagnostic::FileId, name: &str, reader: impl std::io::Read) {
+    fn csv(&mut self, file: diagnostic::FileId, name: &str, reader: impl std::io::Read + Send) {
         let stem = Path::new(name).file_stem().map_or_else(
             || "row".to_string(),
             |s| s.to_string_lossy().to_lowercase().replace(' ', "-"),
