@@ -726,8 +726,8 @@ fn entity_row(
         .unwrap_or_default();
     Some(RawEntity {
         entity: Entity {
-            id,
-            name: name.to_string(),
+            id: id.into(),
+            name: name.into(),
             kind,
             aliases,
             notes: value("notes").map(String::from),

@@ -815,7 +815,9 @@ mod tests {
     }
 
     fn ids(data: &Dataset, list: &[EntityId]) -> Vec<String> {
-        list.iter().map(|&e| data.entity(e).id.clone()).collect()
+        list.iter()
+            .map(|&e| data.entity(e).id.to_string())
+            .collect()
     }
 
     #[test]

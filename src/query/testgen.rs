@@ -73,8 +73,8 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
     for i in 0..n {
         let id = format!("e{}", (7 * i + 3) % 10);
         data.add_entity(Entity {
-            name: format!("Entity {id}"),
-            id,
+            name: format!("Entity {id}").into(),
+            id: id.into(),
             kind: EntityKind::Company,
             aliases: Vec::new(),
             notes: None,
