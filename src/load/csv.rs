@@ -355,12 +355,17 @@ fn parse_records(
     };
     // A second thread reads and converts rows while this one stores them, in row order.
     // It stops at the first unreadable record and hands the reader back, so what follows an
-    // error is read here, exactly as before.
-    let (reader, stopped) = std::thread::scope(|scope| {
+    // error is read here, exactly as before (and so is everything if no thread can be made).
+    let mut lent = Some(reader);
+    let stopped = std::thread::scope(|scope| {
         let (full, batches) = std::sync::mpsc::sync_channel::<Batch>(4);
         let (recycle, empties) = std::sync::mpsc::channel::<Batch>();
         let rows = &mut rows;
-        let worker = scope.spawn(move || {
+        let lent = &mut lent;
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let Some(mut reader) = lent.take() else {
+                return;
+            };
             let mut record = csv::ByteRecord::new();
             loop {
                 let mut batch = empties.try_recv().unwrap_or_default();
@@ -383,10 +388,14 @@ fn parse_records(
                     }
                 }
                 if full.send(batch).is_err() || done {
-                    return reader;
+                    *lent = Some(reader);
+                    return;
                 }
             }
         });
+        let Ok(worker) = spawned else {
+            return false;
+        };
         let mut stopped = false;
         for mut batch in batches {
             for item in batch.items.drain(..) {
@@ -399,12 +408,12 @@ fn parse_records(
             // The reader may be gone already; the batch is then simply dropped.
             let _ = recycle.send(batch);
         }
-        let reader = worker
+        worker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (reader, stopped)
+        stopped
     });
-    let mut reader = reader;
+    let mut reader = lent.expect("the reading thread hands the reader back");
     let mut names = String::new();
     if !stopped {
         loop {
