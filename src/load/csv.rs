@@ -4,11 +4,14 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::ops::Range;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use crate::model::{Amount, Deal, DealKind, Entity, EntityId, EntityKind, Report, Status};
+use crate::model::{
+    Amount, Deal, DealIdText, DealKind, Entity, EntityId, EntityKind, Report, Reports, Status,
+};
 
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
@@ -72,26 +75,35 @@ impl DealColumns {
     }
 }
 
-/// One record whose fields are known to be UTF-8.
+/// One record whose fields are known to be UTF-8: the record, and its whole text (fields are
+/// sliced out of it by their byte ranges, so the text is checked once per record).
 #[derive(Clone, Copy)]
-struct Row<'r>(&'r csv::ByteRecord);
+struct Row<'r>(&'r csv::ByteRecord, &'r str);
 
 impl<'r> Row<'r> {
     /// Checks every field; the index of the first that is not UTF-8.
     fn check(record: &'r csv::ByteRecord) -> Result<Row<'r>, usize> {
-        if !record.as_slice().is_ascii()
-            && let Some(bad) = record.iter().position(|f| std::str::from_utf8(f).is_err())
+        // The fields are stored back to back: the whole is valid UTF-8 with every field
+        // starting on a character boundary exactly when each field is valid on its own.
+        if let Ok(text) = std::str::from_utf8(record.as_slice())
+            && (0..record.len()).all(|i| {
+                record
+                    .range(i)
+                    .is_some_and(|r| text.is_char_boundary(r.start))
+            })
         {
-            return Err(bad);
+            return Ok(Row(record, text));
         }
-        Ok(Row(record))
+        Err(record
+            .iter()
+            .position(|f| std::str::from_utf8(f).is_err())
+            .unwrap_or(0))
     }
 
     fn raw(self, i: usize) -> Option<&'r str> {
-        // Checked in `Row::check`, so this never falls back.
-        self.0
-            .get(i)
-            .map(|f| std::str::from_utf8(f).unwrap_or_default())
+        // Fields end at ASCII delimiters, so their ranges are on character boundaries of the
+        // checked text and this never falls back.
+        self.0.range(i).map(|r| self.1.get(r).unwrap_or_default())
     }
 
     /// The trimmed value of column `i`, if the column exists and the cell is not blank.
@@ -106,7 +118,7 @@ impl<'r> Row<'r> {
 /// `to` as symbols), its entities are returned. Problems go to `diags`; rows with problems
 /// are skipped.
 pub fn parse(
-    reader: impl Read,
+    reader: impl Read + Send,
     file: FileId,
     stem: &str,
     today: NaiveDate,
@@ -216,7 +228,7 @@ impl<R: Read> Read for QuoteTracker<R> {
 }
 
 fn parse_records(
-    reader: impl Read,
+    reader: impl Read + Send,
     file: FileId,
     stem: &str,
     today: NaiveDate,
@@ -228,7 +240,7 @@ fn parse_records(
         .flexible(true)
         .has_headers(false)
         .from_reader(reader);
-    let mut entities = Vec::new();
+    let entities = Vec::new();
     // One record, reused for every row: no allocation per row.
     let mut record = csv::ByteRecord::new();
     match reader.read_byte_record(&mut record) {
@@ -322,108 +334,111 @@ fn parse_records(
             },
         ));
     }
-    // Rows sharing an id: the index in `pending.deals` of the first.
-    let mut deal_by_id: HashMap<String, usize> = HashMap::new();
-    let mut missing_sources = 0usize;
-    let mut first_missing_source = None;
-    let mut made_up = false;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                diags.push(csv_error(e, file));
-                // A broken quote or unreadable bytes make the rest of the file unreliable.
-                if diags.len() > 200 {
-                    break;
+    let mut rows = Rows {
+        columns,
+        header: &header,
+        is_entities,
+        file,
+        today,
+        interner,
+    };
+    let mut store = Store {
+        file,
+        stem,
+        pending,
+        diags,
+        entities: Vec::new(),
+        deal_by_id: HashMap::new(),
+        missing_sources: 0,
+        first_missing_source: None,
+        made_up: false,
+    };
+    // A second thread reads and converts rows while this one stores them, in row order.
+    // It stops at the first unreadable record and hands the reader back, so what follows an
+    // error is read here, exactly as before (and so is everything if no thread can be made).
+    let mut lent = Some(reader);
+    let stopped = std::thread::scope(|scope| {
+        let (full, batches) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (recycle, empties) = std::sync::mpsc::channel::<Batch>();
+        let rows = &mut rows;
+        let lent = &mut lent;
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let Some(mut reader) = lent.take() else {
+                return;
+            };
+            let mut record = csv::ByteRecord::new();
+            loop {
+                let mut batch = empties.try_recv().unwrap_or_default();
+                let mut done = false;
+                while batch.items.len() < BATCH {
+                    match reader.read_byte_record(&mut record) {
+                        Ok(true) => {
+                            let item = rows.convert(&record, &mut batch.names);
+                            batch.items.push(item);
+                        }
+                        Ok(false) => {
+                            done = true;
+                            break;
+                        }
+                        Err(e) => {
+                            batch.error = Some(e);
+                            done = true;
+                            break;
+                        }
+                    }
                 }
-                continue;
-            }
-        }
-        let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue; // blank line
-        }
-        if record.len() != header.len() {
-            diags.push(
-                Diagnostic::error(
-                    format!(
-                        "this row has {} fields but the header has {}",
-                        record.len(),
-                        header.len()
-                    ),
-                    cell(line, record.len().min(header.len()), byte),
-                )
-                .with_help(
-                    "every row needs one value per header column; quote values that contain commas",
-                ),
-            );
-            continue;
-        }
-        let row = match Row::check(&record) {
-            Ok(r) => r,
-            Err(field) => {
-                diags.push(
-                    Diagnostic::error("this field is not valid UTF-8", cell(line, field, byte))
-                        .with_help("save the file as UTF-8"),
-                );
-                continue;
-            }
-        };
-        if is_entities {
-            if let Some(e) = entity_row(row, &header, |f| cell(line, f, byte), diags) {
-                entities.push(e);
-            }
-            continue;
-        }
-        let at = |f: usize| cell(line, f, byte);
-        let Some(mut deal) = deal_row(row, &columns, at, today, diags, interner) else {
-            continue;
-        };
-        if row.get(columns.source).is_none() {
-            missing_sources += 1;
-            first_missing_source.get_or_insert(at(0));
-        }
-        let own_id = deal.id.is_some();
-        let id = match deal.id.take() {
-            Some(id) => match deal_by_id.get(&id) {
-                Some(&existing) => {
-                    merge_row(pending, existing, deal, at(0), diags);
-                    continue;
+                if full.send(batch).is_err() || done {
+                    *lent = Some(reader);
+                    return;
                 }
-                None => {
-                    deal_by_id.insert(id.clone(), pending.deals.len());
-                    id
-                }
-            },
-            None => {
-                if !made_up {
-                    made_up = true;
-                    pending.made_up_stems.push(stem.to_string());
-                }
-                made_up_id(stem, line)
             }
-        };
-        let from = EntityId(pending.symbols.intern(deal.from));
-        let to = EntityId(pending.symbols.intern(deal.to));
-        pending
-            .origins
-            .push(Origin::csv(file, line as u32, byte, own_id));
-        pending.deals.push(Deal {
-            id,
-            kind: deal.kind,
-            label: deal.label,
-            from,
-            to,
-            round: deal.round,
-            term_years: deal.term_years,
-            valuation: deal.valuation,
-            stake_pct: deal.stake_pct,
-            inferred: deal.inferred,
-            notes: None,
-            reports: vec![deal.report],
         });
+        let Ok(worker) = spawned else {
+            return false;
+        };
+        let mut stopped = false;
+        for mut batch in batches {
+            for item in batch.items.drain(..) {
+                store.add(item, &batch.names);
+            }
+            batch.names.clear();
+            if let Some(e) = batch.error.take() {
+                stopped = store.csv_error(e);
+            }
+            // The reader may be gone already; the batch is then simply dropped.
+            let _ = recycle.send(batch);
+        }
+        worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        stopped
+    });
+    let mut reader = lent.expect("the reading thread hands the reader back");
+    let mut names = String::new();
+    if !stopped {
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {
+                    names.clear();
+                    let item = rows.convert(&record, &mut names);
+                    store.add(item, &names);
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    if store.csv_error(e) {
+                        break;
+                    }
+                }
+            }
+        }
     }
+    let Store {
+        diags,
+        entities,
+        missing_sources,
+        first_missing_source,
+        ..
+    } = store;
     if missing_sources > 0 && has("source") {
         diags.push(
             Diagnostic::warning(
@@ -436,8 +451,206 @@ fn parse_records(
     entities
 }
 
-/// `{stem}-{line}` (what `format!` gives), without the formatting machinery: one per row.
-fn made_up_id(stem: &str, line: u64) -> String {
+/// Records handed from the reading thread to the storing one at a time.
+const BATCH: usize = 1024;
+
+/// Converted rows on their way to [`Store::add`], and the read error that ended them.
+#[derive(Default)]
+struct Batch {
+    items: Vec<Item>,
+    /// The `from` and `to` ids of the batch's deals, back to back.
+    names: String,
+    error: Option<csv::Error>,
+}
+
+/// What one record became.
+enum Item {
+    /// Nothing to store: a blank line, or a row with these problems.
+    Skipped(Vec<Diagnostic>),
+    Entity(RawEntity),
+    Deal {
+        row: DealRow,
+        line: u64,
+        byte: u64,
+        has_source: bool,
+    },
+}
+
+/// Turns records into [`Item`]s (on the reading thread): every check that needs only the row.
+struct Rows<'a> {
+    columns: DealColumns,
+    header: &'a [String],
+    is_entities: bool,
+    file: FileId,
+    today: NaiveDate,
+    interner: &'a mut Interner,
+}
+
+fn cell(file: FileId, line: u64, field: usize, byte: u64) -> Loc {
+    Loc::Cell {
+        file,
+        line: line as u32,
+        field: field.min(u16::MAX as usize) as u16,
+        record_start: byte,
+    }
+}
+
+impl Rows<'_> {
+    /// The `from` and `to` ids of a deal are appended to `names`.
+    fn convert(&mut self, record: &csv::ByteRecord, names: &mut String) -> Item {
+        let file = self.file;
+        let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        let at = |f: usize| cell(file, line, f, byte);
+        let mut diags = Vec::new();
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            return Item::Skipped(diags); // blank line
+        }
+        let header = self.header;
+        if record.len() != header.len() {
+            diags.push(
+                Diagnostic::error(
+                    format!(
+                        "this row has {} fields but the header has {}",
+                        record.len(),
+                        header.len()
+                    ),
+                    at(record.len().min(header.len())),
+                )
+                .with_help(
+                    "every row needs one value per header column; quote values that contain commas",
+                ),
+            );
+            return Item::Skipped(diags);
+        }
+        let row = match Row::check(record) {
+            Ok(r) => r,
+            Err(field) => {
+                diags.push(
+                    Diagnostic::error("this field is not valid UTF-8", at(field))
+                        .with_help("save the file as UTF-8"),
+                );
+                return Item::Skipped(diags);
+            }
+        };
+        if self.is_entities {
+            return match entity_row(row, header, at, &mut diags) {
+                Some(e) => Item::Entity(e),
+                None => Item::Skipped(diags),
+            };
+        }
+        let columns = &self.columns;
+        match deal_row(
+            row,
+            columns,
+            at,
+            self.today,
+            &mut diags,
+            self.interner,
+            names,
+        ) {
+            Some(deal) => Item::Deal {
+                row: deal,
+                line,
+                byte,
+                has_source: row.get(columns.source).is_some(),
+            },
+            None => Item::Skipped(diags),
+        }
+    }
+}
+
+/// Stores [`Item`]s in row order (on the calling thread): ids, merged rows, the deals.
+struct Store<'a> {
+    file: FileId,
+    stem: &'a str,
+    pending: &'a mut Pending,
+    diags: &'a mut Vec<Diagnostic>,
+    entities: Vec<RawEntity>,
+    /// Rows sharing an id: the index in `pending.deals` of the first.
+    deal_by_id: HashMap<String, usize>,
+    missing_sources: usize,
+    first_missing_source: Option<Loc>,
+    made_up: bool,
+}
+
+impl Store<'_> {
+    /// Reports a record that could not be read; true when the rest of the file is skipped.
+    fn csv_error(&mut self, e: csv::Error) -> bool {
+        self.diags.push(csv_error(e, self.file));
+        // A broken quote or unreadable bytes make the rest of the file unreliable.
+        self.diags.len() > 200
+    }
+
+    /// `names` holds the ids that `item`'s `from` and `to` point at.
+    fn add(&mut self, item: Item, names: &str) {
+        let (mut deal, line, byte, has_source) = match item {
+            Item::Skipped(diags) => return self.diags.extend(diags),
+            Item::Entity(e) => return self.entities.push(e),
+            Item::Deal {
+                row,
+                line,
+                byte,
+                has_source,
+            } => (row, line, byte, has_source),
+        };
+        let at = |f: usize| cell(self.file, line, f, byte);
+        if !has_source {
+            self.missing_sources += 1;
+            self.first_missing_source.get_or_insert(at(0));
+        }
+        let pending = &mut *self.pending;
+        let own_id = deal.id.is_some();
+        let id = match deal.id.take() {
+            Some(id) => match self.deal_by_id.get(&id) {
+                Some(&existing) => {
+                    return merge_row(pending, existing, deal, names, at(0), self.diags);
+                }
+                None => {
+                    let text = DealIdText::from(id.as_str());
+                    self.deal_by_id.insert(id, pending.deals.len());
+                    text
+                }
+            },
+            None => {
+                if !self.made_up {
+                    self.made_up = true;
+                    pending.made_up_stems.push(self.stem.to_string());
+                }
+                made_up_id(self.stem, line)
+            }
+        };
+        let from = pending.symbols.intern(&names[deal.from.clone()]);
+        let to = pending.symbols.intern(&names[deal.to.clone()]);
+        pending
+            .origins
+            .push(Origin::csv(self.file, line as u32, byte, own_id));
+        pending.deals.push(Deal {
+            id,
+            kind: deal.kind,
+            label: deal.label,
+            from: EntityId(from),
+            to: EntityId(to),
+            round: deal.round,
+            term_years: deal.term_years,
+            valuation: deal.valuation,
+            stake_pct: deal.stake_pct,
+            inferred: deal.inferred,
+            notes: None,
+            reports: Reports::from_buf([deal.report]),
+        });
+    }
+}
+
+/// Appends `name` to `names`; where it is.
+fn push_name(names: &mut String, name: &str) -> Range<usize> {
+    let start = names.len();
+    names.push_str(name);
+    start..names.len()
+}
+
+/// `{stem}-{line}` (what `format!` gives), without the formatting machinery: one per row
+/// (inline, no allocation, when it fits in 24 bytes).
+fn made_up_id(stem: &str, line: u64) -> DealIdText {
     let mut digits = [0u8; 20];
     let mut n = line;
     let mut i = digits.len();
@@ -449,10 +662,11 @@ fn made_up_id(stem: &str, line: u64) -> String {
             break;
         }
     }
-    let mut id = String::with_capacity(stem.len() + 1 + digits.len() - i);
+    let mut id = DealIdText::with_capacity(stem.len() + 1 + digits.len() - i);
     id.push_str(stem);
     id.push('-');
-    id.extend(digits[i..].iter().map(|&d| char::from(d)));
+    // ASCII digits.
+    id.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
     id
 }
 
@@ -521,8 +735,8 @@ fn entity_row(
         .unwrap_or_default();
     Some(RawEntity {
         entity: Entity {
-            id,
-            name: name.to_string(),
+            id: id.into(),
+            name: name.into(),
             kind,
             aliases,
             notes: value("notes").map(String::from),
@@ -547,14 +761,14 @@ fn word<T: FromStr<Err = String> + Copy>(
     fields::vocabulary::<T>(text, &valid, loc)
 }
 
-/// A deals CSV row, checked and converted; `from` and `to` still borrow the record.
-struct DealRow<'r> {
+/// A deals CSV row, checked and converted; `from` and `to` are ranges of the batch's names.
+struct DealRow {
     id: Option<String>,
     kind: DealKind,
-    label: Option<String>,
-    from: &'r str,
-    to: &'r str,
-    round: Option<String>,
+    label: Option<Box<str>>,
+    from: Range<usize>,
+    to: Range<usize>,
+    round: Option<Box<str>>,
     term_years: Option<u32>,
     valuation: Option<Amount>,
     stake_pct: Option<f64>,
@@ -562,14 +776,15 @@ struct DealRow<'r> {
     report: Report,
 }
 
-fn deal_row<'r>(
-    record: Row<'r>,
+fn deal_row(
+    record: Row<'_>,
     columns: &DealColumns,
     at: impl Fn(usize) -> Loc,
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
-) -> Option<DealRow<'r>> {
+    names: &mut String,
+) -> Option<DealRow> {
     let mut errs: Vec<Diagnostic> = Vec::new();
     let require = |name: &str, col: Option<usize>, errs: &mut Vec<Diagnostic>| match record.get(col)
     {
@@ -668,7 +883,7 @@ fn deal_row<'r>(
         },
         None => false,
     };
-    let label = record.get(columns.label).map(|(l, _)| l.to_string());
+    let label = record.get(columns.label).map(|(l, _)| l.into());
     if kind == Some(DealKind::Other) && label.is_none() {
         errs.push(
             Diagnostic::error("a deal of kind other needs a label", at(kind_cell?.1))
@@ -687,15 +902,15 @@ fn deal_row<'r>(
         date: date?,
         status: status?,
         amount: amount?,
-        notes: record.get(columns.notes).map(|(n, _)| n.to_string()),
+        notes: record.get(columns.notes).map(|(n, _)| n.into()),
     };
     Some(DealRow {
         id: id?,
         kind: kind?,
         label,
-        from: from?.0,
-        to: to?.0,
-        round: record.get(columns.round).map(|(r, _)| r.to_string()),
+        from: push_name(names, from?.0),
+        to: push_name(names, to?.0),
+        round: record.get(columns.round).map(|(r, _)| r.into()),
         term_years,
         valuation,
         stake_pct,
@@ -709,13 +924,14 @@ fn deal_row<'r>(
 fn merge_row(
     pending: &mut Pending,
     existing: usize,
-    row: DealRow<'_>,
+    row: DealRow,
+    names: &str,
     row_loc: Loc,
     diags: &mut Vec<Diagnostic>,
 ) {
     let first = &pending.deals[existing];
-    let same = pending.symbols.name(first.from.0) == row.from
-        && pending.symbols.name(first.to.0) == row.to
+    let same = pending.symbols.name(first.from.0) == &names[row.from.clone()]
+        && pending.symbols.name(first.to.0) == &names[row.to.clone()]
         && first.kind == row.kind;
     if !same {
         diags.push(

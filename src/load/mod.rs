@@ -314,7 +314,7 @@ impl Loader {
         }
     }
 
-    fn csv(&mut self, file: diagnostic::FileId, name: &str, reader: impl std::io::Read) {
+    fn csv(&mut self, file: diagnostic::FileId, name: &str, reader: impl std::io::Read + Send) {
         let stem = Path::new(name).file_stem().map_or_else(
             || "row".to_string(),
             |s| s.to_string_lossy().to_lowercase().replace(' ', "-"),
@@ -423,19 +423,22 @@ impl Loader {
                 } else {
                     deal.to.0
                 };
-                let name = pending.symbols.name(symbol);
+                // The name is read only when needed: for most references the symbol is
+                // resolved already, and reading its text is two cache misses.
                 let known = match resolved[symbol as usize] {
                     UNSEEN => {
-                        let found = dataset.by_id(name);
+                        let found = dataset.by_id(pending.symbols.name(symbol));
                         resolved[symbol as usize] = found.map_or(MISSING, |e| e.0);
                         found
                     }
                     MISSING => None,
                     e => Some(EntityId(e)),
                 };
+                let name = || pending.symbols.name(symbol);
                 *slot = match known {
                     Some(e) => Some(e),
                     None if self.options.auto_entities => {
+                        let name = name();
                         auto_created += 1;
                         let e = dataset
                             .add_entity(Entity::placeholder(name))
@@ -446,6 +449,7 @@ impl Loader {
                         Some(e)
                     }
                     None => {
+                        let name = name();
                         let help = match dataset.closest_key(name) {
                             Some(best) => format!(
                                 "did you mean {best:?}? Otherwise declare {name:?} as an entity, or pass --auto-entities",

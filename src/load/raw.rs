@@ -203,57 +203,95 @@ impl Pending {
         let from = EntityId(self.symbols.intern(&raw.from.id));
         let to = EntityId(self.symbols.intern(&raw.to.id));
         self.deals.push(Deal {
-            id,
+            id: id.into(),
             kind: raw.kind,
-            label: raw.label,
+            label: raw.label.map(Into::into),
             from,
             to,
-            round: raw.round,
+            round: raw.round.map(Into::into),
             term_years: raw.term_years,
             valuation: raw.valuation,
             stake_pct: raw.stake_pct,
             inferred: raw.inferred,
-            notes: raw.notes,
-            reports: raw.reports,
+            notes: raw.notes.map(Into::into),
+            reports: raw.reports.into(),
         });
     }
 }
 
-/// Entity ids named by deals, each stored once in one string (4 bytes of table per id, no
-/// heap string per reference), numbered in order of first mention.
+/// Entity ids named by deals, each stored once in one string (no heap string per
+/// reference), numbered in order of first mention.
 #[derive(Debug, Default)]
 pub struct Symbols {
     text: String,
     /// (start, end) of each symbol in `text`.
     spans: Vec<(u32, u32)>,
-    table: HashTable<u32>,
+    table: HashTable<Slot>,
     hasher: DefaultHashBuilder,
+}
+
+/// Longest id kept inside its table slot.
+const INLINE: usize = 11;
+
+/// A symbol in the table, 16 bytes: ids of up to [`INLINE`] bytes (the common case) are
+/// compared right there, without reaching into `spans` and `text` (two more cache misses per
+/// reference in a table of a million ids).
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    symbol: u32,
+    /// The id's length when it fits in `inline`, else `u8::MAX`.
+    len: u8,
+    inline: [u8; INLINE],
+}
+
+impl Slot {
+    fn new(symbol: u32, name: &str) -> Slot {
+        let mut inline = [0; INLINE];
+        let len = if name.len() <= INLINE {
+            inline[..name.len()].copy_from_slice(name.as_bytes());
+            name.len() as u8
+        } else {
+            u8::MAX
+        };
+        Slot {
+            symbol,
+            len,
+            inline,
+        }
+    }
+
+    /// The id, read from the slot or from `text`.
+    fn name<'a>(&'a self, text: &'a str, spans: &[(u32, u32)]) -> &'a [u8] {
+        match self.len {
+            u8::MAX => {
+                let (a, b) = spans[self.symbol as usize];
+                &text.as_bytes()[a as usize..b as usize]
+            }
+            len => &self.inline[..len as usize],
+        }
+    }
 }
 
 impl Symbols {
     /// The symbol of `name`, adding it if new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        let hash = self.hasher.hash_one(name);
+        let hash = self.hasher.hash_one(name.as_bytes());
         let Symbols {
             text,
             spans,
             table,
             hasher,
         } = self;
-        if let Some(&i) = table.find(hash, |&i| {
-            let (a, b) = spans[i as usize];
-            &text[a as usize..b as usize] == name
-        }) {
-            return i;
+        if let Some(slot) = table.find(hash, |slot| slot.name(text, spans) == name.as_bytes()) {
+            return slot.symbol;
         }
         let i = spans.len() as u32;
         let start = text.len() as u32;
         text.push_str(name);
         spans.push((start, text.len() as u32));
         let (text, spans) = (&*text, &*spans);
-        table.insert_unique(hash, i, |&j| {
-            let (a, b) = spans[j as usize];
-            hasher.hash_one(&text[a as usize..b as usize])
+        table.insert_unique(hash, Slot::new(i, name), |slot| {
+            hasher.hash_one(slot.name(text, spans))
         });
         i
     }

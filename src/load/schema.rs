@@ -340,8 +340,8 @@ impl<'a> Walker<'a> {
         }
         Some(RawEntity {
             entity: Entity {
-                id,
-                name,
+                id: id.into(),
+                name: name.into(),
                 kind,
                 aliases,
                 notes,
@@ -595,7 +595,7 @@ impl<'a> Walker<'a> {
             date,
             status,
             amount,
-            notes,
+            notes: notes.map(Into::into),
         })
     }
 }

@@ -1,6 +1,9 @@
 //! The loaded dataset: every entity and deal, with lookups by id, name and alias.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use super::{Deal, DealId, Entity, EntityId};
 
@@ -9,13 +12,60 @@ use super::{Deal, DealId, Entity, EntityId};
 type FastHash = hashbrown::DefaultHashBuilder;
 
 /// Entities and deals, indexed. Built by the loaders; read by everything above them.
+///
+/// The indexes hold no strings of their own: they point into `entities` (which only ever
+/// grows), so a million entities cost a few bytes of index each instead of a key copy per id,
+/// name and alias.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     entities: Vec<Entity>,
     deals: Vec<Deal>,
-    by_id: HashMap<String, EntityId, FastHash>,
+    hasher: FastHash,
+    /// Entity indices, hashed by id.
+    by_id: HashTable<u32>,
     /// Lowercased id, name and aliases.
-    by_key: HashMap<String, EntityId, FastHash>,
+    by_key: HashTable<Key>,
+}
+
+/// One lowercased lookup key: which text of which entity it is (0 the id, 1 the name,
+/// 2 and up the aliases), with its hash kept for growing the table.
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    hash: u64,
+    entity: u32,
+    which: u32,
+}
+
+/// `text` as `str::to_lowercase` gives it, without copying text that is lowercase already.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
+/// Whether `text` lowercased is `lower`.
+fn lowercase_eq(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.len() == lower.len()
+            && text
+                .bytes()
+                .zip(lower.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    } else {
+        text.to_lowercase() == lower
+    }
+}
+
+/// The text that `key` indexes.
+fn key_text(entities: &[Entity], key: Key) -> &str {
+    let entity = &entities[key.entity as usize];
+    match key.which {
+        0 => &entity.id,
+        1 => &entity.name,
+        n => &entity.aliases[n as usize - 2],
+    }
 }
 
 /// Why an entity argument matched nothing.
@@ -40,21 +90,55 @@ impl Dataset {
 
     /// Adds an entity; returns the existing id if one with the same id is already there.
     pub fn add_entity(&mut self, entity: Entity) -> Result<EntityId, EntityId> {
-        if let Some(&existing) = self.by_id.get(&entity.id) {
-            return Err(existing);
+        let hash = self.hasher.hash_one(entity.id.as_str());
+        let entities = &self.entities;
+        if let Some(&existing) = self
+            .by_id
+            .find(hash, |&i| entities[i as usize].id == entity.id)
+        {
+            return Err(EntityId(existing));
         }
-        let id = EntityId(self.entities.len() as u32);
-        self.by_id.insert(entity.id.clone(), id);
-        let keys = std::iter::once(&entity.id)
-            .chain(std::iter::once(&entity.name))
-            .chain(entity.aliases.iter());
-        for key in keys {
-            // The first entity to claim a name keeps it; ids always win over names.
-            self.by_key.entry(key.to_lowercase()).or_insert(id);
-        }
-        self.by_key.insert(entity.id.to_lowercase(), id);
+        let id = self.entities.len() as u32;
+        let keys = 2 + entity.aliases.len() as u32;
         self.entities.push(entity);
-        Ok(id)
+        let (entities, hasher) = (&self.entities, &self.hasher);
+        self.by_id.insert_unique(hash, id, |&i| {
+            hasher.hash_one(entities[i as usize].id.as_str())
+        });
+        // The first entity to claim a name keeps it; ids always win over names.
+        for which in 0..keys {
+            self.claim_key(id, which, which == 0);
+        }
+        Ok(EntityId(id))
+    }
+
+    /// Points the lowercased text `which` of `entity` at it: always when `replace`, else only
+    /// if no entity has that key yet.
+    fn claim_key(&mut self, entity: u32, which: u32, replace: bool) {
+        let Dataset {
+            entities,
+            hasher,
+            by_key,
+            ..
+        } = self;
+        let key = Key {
+            hash: 0,
+            entity,
+            which,
+        };
+        let text = lowercase(key_text(entities, key));
+        let hash = hasher.hash_one(&*text);
+        let key = Key { hash, ..key };
+        let found = by_key.find_mut(hash, |k| {
+            k.hash == hash && lowercase_eq(key_text(entities, *k), &text)
+        });
+        match found {
+            Some(slot) if replace => *slot = key,
+            Some(_) => {}
+            None => {
+                by_key.insert_unique(hash, key, |k| k.hash);
+            }
+        }
     }
 
     pub fn add_deal(&mut self, deal: Deal) -> DealId {
@@ -67,8 +151,12 @@ impl Dataset {
     /// instead of growing the indexes as they come.
     pub(crate) fn reserve_entities(&mut self, additional: usize) {
         self.entities.reserve(additional);
-        self.by_id.reserve(additional);
-        self.by_key.reserve(additional.saturating_mul(2));
+        let (entities, hasher) = (&self.entities, &self.hasher);
+        self.by_id.reserve(additional, |&i| {
+            hasher.hash_one(entities[i as usize].id.as_str())
+        });
+        self.by_key
+            .reserve(additional.saturating_mul(2), |k: &Key| k.hash);
     }
 
     /// Appends many deals at once; the loader hands over its whole vector (no copy when the
@@ -107,14 +195,27 @@ impl Dataset {
 
     /// The entity with exactly this id.
     pub fn by_id(&self, id: &str) -> Option<EntityId> {
-        self.by_id.get(id).copied()
+        let hash = self.hasher.hash_one(id);
+        self.by_id
+            .find(hash, |&i| self.entities[i as usize].id == id)
+            .map(|&i| EntityId(i))
+    }
+
+    /// The entity one of whose keys (lowercased id, name or alias) is exactly `key`.
+    fn by_key(&self, key: &str) -> Option<EntityId> {
+        let hash = self.hasher.hash_one(key);
+        self.by_key
+            .find(hash, |k| {
+                k.hash == hash && lowercase_eq(key_text(&self.entities, *k), key)
+            })
+            .map(|k| EntityId(k.entity))
     }
 
     /// Finds an entity by id, name or alias, ignoring case ("aws" finds Amazon). A miss comes
     /// with the closest known name, if one is close.
     pub fn resolve(&self, query: &str) -> Result<EntityId, UnknownEntity> {
         let key = query.trim().to_lowercase();
-        if let Some(&id) = self.by_key.get(&key) {
+        if let Some(id) = self.by_key(&key) {
             return Ok(id);
         }
         Err(UnknownEntity {
@@ -127,8 +228,10 @@ impl Dataset {
     pub fn closest_key(&self, key: &str) -> Option<String> {
         let key = key.to_lowercase();
         let mut best: Option<(f64, &str)> = None;
-        for (candidate, &id) in &self.by_key {
-            let score = strsim::jaro_winkler(&key, candidate);
+        for &k in &self.by_key {
+            let candidate = lowercase(key_text(&self.entities, k));
+            let id = EntityId(k.entity);
+            let score = strsim::jaro_winkler(&key, &candidate);
             let better = match best {
                 None => true,
                 Some((s, b)) => score > s || (score == s && self.entity(id).id.as_str() < b),

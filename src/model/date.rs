@@ -3,6 +3,7 @@
 //! date inside it, so ordering is total and deterministic.
 
 use std::fmt;
+use std::num::NonZeroU16;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
@@ -10,7 +11,8 @@ use chrono::{Datelike, NaiveDate};
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PartialDate {
-    year: i32,
+    /// 1..=9999; non-zero so that an `Option<PartialDate>` is 4 bytes.
+    year: NonZeroU16,
     /// 0 when unknown, so that `2025` < `2025-01` < `2025-01-01` in the derived order.
     month: u8,
     day: u8,
@@ -18,17 +20,21 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn from_ymd(year: i32, month: Option<u32>, day: Option<u32>) -> Result<Self, DateError> {
-        if !(1..=9999).contains(&year) {
+        let Some(year16) = u16::try_from(year)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))
+            .and_then(NonZeroU16::new)
+        else {
             return Err(DateError::Year);
-        }
+        };
         match (month, day) {
             (None, None) => Ok(PartialDate {
-                year,
+                year: year16,
                 month: 0,
                 day: 0,
             }),
             (Some(m), None) if (1..=12).contains(&m) => Ok(PartialDate {
-                year,
+                year: year16,
                 month: m as u8,
                 day: 0,
             }),
@@ -39,7 +45,7 @@ impl PartialDate {
                 }
                 NaiveDate::from_ymd_opt(year, m, d).ok_or(DateError::Day(year, m, d))?;
                 Ok(PartialDate {
-                    year,
+                    year: year16,
                     month: m as u8,
                     day: d as u8,
                 })
@@ -48,9 +54,11 @@ impl PartialDate {
         }
     }
 
+    /// The day `date`, its year clamped to 1..=9999 (the years a `PartialDate` holds).
     pub fn from_naive(date: NaiveDate) -> Self {
+        let year = date.year().clamp(1, 9999) as u16;
         PartialDate {
-            year: date.year(),
+            year: NonZeroU16::new(year).unwrap_or(NonZeroU16::MIN),
             month: date.month() as u8,
             day: date.day() as u8,
         }
@@ -59,7 +67,7 @@ impl PartialDate {
     /// The first day of the period this date names.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(
-            self.year,
+            self.year(),
             u32::from(self.month.max(1)),
             u32::from(self.day.max(1)),
         )
@@ -72,16 +80,16 @@ impl PartialDate {
     }
 
     pub fn year(self) -> i32 {
-        self.year
+        i32::from(self.year.get())
     }
 }
 
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.month, self.day) {
-            (0, _) => write!(f, "{:04}", self.year),
-            (m, 0) => write!(f, "{:04}-{:02}", self.year, m),
-            (m, d) => write!(f, "{:04}-{:02}-{:02}", self.year, m, d),
+            (0, _) => write!(f, "{:04}", self.year()),
+            (m, 0) => write!(f, "{:04}-{:02}", self.year(), m),
+            (m, d) => write!(f, "{:04}-{:02}-{:02}", self.year(), m, d),
         }
     }
 }
@@ -126,12 +134,12 @@ impl FromStr for PartialDate {
 pub fn parse_as_of(text: &str) -> Result<NaiveDate, DateError> {
     let date: PartialDate = text.parse()?;
     let end = match (date.month, date.day) {
-        (0, _) => NaiveDate::from_ymd_opt(date.year, 12, 31),
+        (0, _) => NaiveDate::from_ymd_opt(date.year(), 12, 31),
         (m, 0) => {
             let next = if m == 12 {
-                NaiveDate::from_ymd_opt(date.year + 1, 1, 1)
+                NaiveDate::from_ymd_opt(date.year() + 1, 1, 1)
             } else {
-                NaiveDate::from_ymd_opt(date.year, u32::from(m) + 1, 1)
+                NaiveDate::from_ymd_opt(date.year(), u32::from(m) + 1, 1)
             };
             next.and_then(|d| d.pred_opt())
         }

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
+use smallvec::SmallVec;
 
 use super::{Amount, DealKind, EntityId, PartialDate, Status};
 
@@ -17,26 +19,36 @@ impl DealId {
     }
 }
 
+/// A deal's id: a string that keeps up to 24 bytes inline (every made-up `{stem}-{line}` id
+/// and most written ones), so a big load does not allocate one string per deal. It derefs to
+/// `str`; build one with `.into()` from a `&str` or `String`.
+pub type DealIdText = CompactString;
+
+/// A deal's reports: the first one is stored inline (most deals have one), more spill to the
+/// heap. Derefs to `[Report]`; build one with `.into()` from a `Vec<Report>` or with
+/// [`Reports::from_elem`]/[`smallvec::smallvec!`].
+pub type Reports = SmallVec<[Report; 1]>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Deal {
-    pub id: String,
+    pub id: DealIdText,
     pub kind: DealKind,
     /// What an `other` deal is for ("model access").
-    pub label: Option<String>,
+    pub label: Option<Box<str>>,
     /// Who pays.
     pub from: EntityId,
     /// Who is paid.
     pub to: EntityId,
-    pub round: Option<String>,
+    pub round: Option<Box<str>>,
     pub term_years: Option<u32>,
     pub valuation: Option<Amount>,
     /// Stake bought, in percent, when reported.
     pub stake_pct: Option<f64>,
     /// True when no source states the flow and it is implied by other figures.
     pub inferred: bool,
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
     /// In the order they were read; never empty.
-    pub reports: Vec<Report>,
+    pub reports: Reports,
 }
 
 /// One source's account of a deal.
@@ -48,7 +60,7 @@ pub struct Report {
     pub date: Option<PartialDate>,
     pub status: Status,
     pub amount: Amount,
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
 }
 
 impl Deal {
@@ -68,7 +80,7 @@ impl Deal {
     ///     id: "d".into(), kind: DealKind::Investment, label: None, from: EntityId(0),
     ///     to: EntityId(1), round: None, term_years: None, valuation: None, stake_pct: None,
     ///     inferred: false, notes: None,
-    ///     reports: vec![report("2025-12", "at least $10B"), report("2026-01", "up to $50B")],
+    ///     reports: vec![report("2025-12", "at least $10B"), report("2026-01", "up to $50B")].into(),
     /// };
     /// let jan = chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
     /// assert_eq!(deal.standing(jan).unwrap().amount.to_string(), "up to $50B");
@@ -136,7 +148,7 @@ mod tests {
             stake_pct: None,
             inferred: false,
             notes: None,
-            reports,
+            reports: reports.into(),
         }
     }
 

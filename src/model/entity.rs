@@ -18,8 +18,8 @@ impl EntityId {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
     /// Lowercase slug, unique in the dataset.
-    pub id: String,
-    pub name: String,
+    pub id: compact_str::CompactString,
+    pub name: compact_str::CompactString,
     pub kind: EntityKind,
     pub aliases: Vec<String>,
     pub notes: Option<String>,
@@ -30,8 +30,8 @@ impl Entity {
     /// A bare entity with its id as its name (used by `--auto-entities`).
     pub fn placeholder(id: &str) -> Entity {
         Entity {
-            id: id.to_string(),
-            name: id.to_string(),
+            id: id.into(),
+            name: id.into(),
             kind: EntityKind::Company,
             aliases: Vec::new(),
             notes: None,

@@ -10,7 +10,7 @@ mod money;
 
 pub use dataset::{Dataset, UnknownEntity};
 pub use date::{DateError, PartialDate, parse_as_of};
-pub use deal::{Deal, DealId, Report};
+pub use deal::{Deal, DealId, DealIdText, Report, Reports};
 pub use entity::{Entity, EntityId, Fact};
 pub use kinds::{DealKind, EntityKind, FactKind, Status};
 pub use money::{Amount, AmountError, Money, MoneySum, Qualifier, parse_amount, parse_money};

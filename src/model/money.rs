@@ -2,47 +2,83 @@
 //! such as "up to" or "at least"). Parsing accepts the forms people write ("up to $50B",
 //! "1.5bn", "1e9") and never goes through floating point.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::num::NonZeroI64;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 /// A non-negative amount of US dollars, stored exactly as whole cents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Money(i64);
+///
+/// The cents are kept with their sign bit flipped in a `NonZeroI64`, so that `i64::MIN` (never
+/// an amount) is the one value left out and an `Option<Money>` is 8 bytes, not 16: every
+/// reported amount of a big load carries one.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money(NonZeroI64);
 
 impl Money {
-    pub const ZERO: Money = Money(0);
+    pub const ZERO: Money = Money::from_cents(0);
 
-    /// Money from whole cents.
+    /// Money from whole cents (`i64::MIN` is taken as `i64::MIN + 1`).
     pub const fn from_cents(cents: i64) -> Money {
-        Money(cents)
+        let cents = if cents == i64::MIN { cents + 1 } else { cents };
+        match NonZeroI64::new(cents ^ i64::MIN) {
+            Some(stored) => Money(stored),
+            None => unreachable!(),
+        }
     }
 
     /// Money from whole dollars, `None` if it does not fit.
     pub fn from_dollars(dollars: i64) -> Option<Money> {
-        dollars.checked_mul(100).map(Money)
+        dollars.checked_mul(100).map(Money::from_cents)
     }
 
     pub const fn cents(self) -> i64 {
-        self.0
+        self.0.get() ^ i64::MIN
     }
 
     /// The amount in dollars as a JSON number: an integer when it is whole dollars, otherwise a
     /// decimal with two places (parsed from its exact decimal text, not computed in floating point).
     pub fn to_json_number(self) -> serde_json::Number {
-        if self.0 % 100 == 0 {
-            serde_json::Number::from(self.0 / 100)
+        let cents = self.cents();
+        if cents % 100 == 0 {
+            serde_json::Number::from(cents / 100)
         } else {
-            let text = format!("{}.{:02}", self.0 / 100, (self.0 % 100).abs());
+            let text = format!("{}.{:02}", cents / 100, (cents % 100).abs());
             text.parse()
-                .unwrap_or_else(|_| serde_json::Number::from(self.0 / 100))
+                .unwrap_or_else(|_| serde_json::Number::from(cents / 100))
         }
     }
 
     /// A ratio `self / other` for display; `None` when `other` is zero.
     pub fn ratio(self, other: Money) -> Option<f64> {
-        (other.0 != 0).then(|| self.0 as f64 / other.0 as f64)
+        (other.cents() != 0).then(|| self.cents() as f64 / other.cents() as f64)
+    }
+}
+
+impl Ord for Money {
+    fn cmp(&self, other: &Money) -> Ordering {
+        self.cents().cmp(&other.cents())
+    }
+}
+
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Money) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
+
+impl fmt::Debug for Money {
+    /// As the derived form would show the cents: `Money(150)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Money").field(&self.cents()).finish()
     }
 }
 
@@ -52,7 +88,7 @@ pub struct MoneySum(i128);
 
 impl MoneySum {
     pub fn add(&mut self, money: Money) {
-        self.0 += i128::from(money.0);
+        self.0 += i128::from(money.cents());
     }
     pub fn cents(self) -> i128 {
         self.0
@@ -77,7 +113,7 @@ impl MoneySum {
 
 impl From<Money> for MoneySum {
     fn from(m: Money) -> Self {
-        MoneySum(i128::from(m.0))
+        MoneySum(i128::from(m.cents()))
     }
 }
 
@@ -90,7 +126,7 @@ impl fmt::Display for MoneySum {
 impl fmt::Display for Money {
     /// Compact form: `$38B`, `$22.5B`, `$1.4T`, `$250M`, `$1,234.56`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_compact(f, i128::from(self.0))
+        write_compact(f, i128::from(self.cents()))
     }
 }
 
@@ -384,7 +420,7 @@ pub fn parse_money(text: &str) -> Result<Money, AmountError> {
         return Err(AmountError::NotPositive);
     }
     let cents = i64::try_from(cents).map_err(|_| AmountError::TooLarge)?;
-    Ok(Money(cents))
+    Ok(Money::from_cents(cents))
 }
 
 fn exponent_follows(after_e: &str) -> bool {

@@ -2234,7 +2234,7 @@ mod tests {
         let edges = if close { n } else { n - 1 };
         for i in 0..edges {
             data.add_deal(Deal {
-                id: format!("d{i}"),
+                id: format!("d{i}").into(),
                 kind: if i == 0 {
                     DealKind::Investment
                 } else {
@@ -2249,7 +2249,7 @@ mod tests {
                 stake_pct: None,
                 inferred: false,
                 notes: None,
-                reports: vec![report.clone()],
+                reports: vec![report.clone()].into(),
             });
         }
         data

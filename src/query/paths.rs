@@ -274,7 +274,7 @@ mod tests {
         }
         let mut named: Vec<Vec<String>> = out
             .into_iter()
-            .map(|p| p.iter().map(|&e| data.entity(e).id.clone()).collect())
+            .map(|p| p.iter().map(|&e| data.entity(e).id.to_string()).collect())
             .collect();
         named.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         named
@@ -357,7 +357,7 @@ mod tests {
             let found = money_paths(&graph, hops, from, to, &options);
             let want = brute(&data, hops, from, to, max_len);
             let got: Vec<Vec<String>> = found.paths.iter()
-                .map(|p| p.entities.iter().map(|&e| data.entity(e).id.clone()).collect())
+                .map(|p| p.entities.iter().map(|&e| data.entity(e).id.to_string()).collect())
                 .collect();
             let shown = &want[..want.len().min(limit)];
             prop_assert_eq!(&got[..], shown, "{} → {}\n{}", data.entity(from).id, data.entity(to).id, dot(&data));

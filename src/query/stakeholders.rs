@@ -943,7 +943,9 @@ mod tests {
     }
 
     fn ids(data: &Dataset, list: &[EntityId]) -> Vec<String> {
-        list.iter().map(|&e| data.entity(e).id.clone()).collect()
+        list.iter()
+            .map(|&e| data.entity(e).id.to_string())
+            .collect()
     }
 
     #[test]
@@ -1157,11 +1159,11 @@ mod tests {
                     continue;
                 };
                 expected.entry(Role::of(d.kind, incoming)).or_default()
-                    .entry(other).or_default().insert(d.id.clone());
+                    .entry(other).or_default().insert(d.id.to_string());
             }
             for group in &s.groups {
                 let got: BTreeMap<EntityId, BTreeSet<String>> = group.members.iter()
-                    .map(|m| (m.id, m.deals.iter().map(|v| v.deal.id.clone()).collect()))
+                    .map(|m| (m.id, m.deals.iter().map(|v| v.deal.id.to_string()).collect()))
                     .collect();
                 let want = expected.remove(&group.role).unwrap_or_default();
                 prop_assert_eq!(&got, &want, "{:?} of {}\n{}", group.role, data.entity(entity).id, dot(&data));
@@ -1264,11 +1266,11 @@ mod tests {
             }
             let want: BTreeSet<String> = data.deals().iter()
                 .filter(|d| d.to == entity && !d.kind.is_financing() && returners.contains(&d.from))
-                .map(|d| d.id.clone()).collect();
+                .map(|d| d.id.to_string()).collect();
             let got: BTreeSet<String> = v.returning.iter()
-                .flat_map(|r| r.deals.iter().map(|d| d.deal.id.clone())).collect();
+                .flat_map(|r| r.deals.iter().map(|d| d.deal.id.to_string())).collect();
             prop_assert_eq!(&got, &want, "depth {} of {}\n{}", depth, data.entity(entity).id, dot(&data));
-            let total = MoneyRange::of(data.deals().iter().filter(|d| want.contains(&d.id)).map(|d| &d.reports[0].amount));
+            let total = MoneyRange::of(data.deals().iter().filter(|d| want.contains(d.id.as_str())).map(|d| &d.reports[0].amount));
             prop_assert_eq!(v.returned, total);
             prop_assert_eq!(v.financed.iter().copied().collect::<BTreeSet<_>>(), financed);
         }

@@ -73,8 +73,8 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
     for i in 0..n {
         let id = format!("e{}", (7 * i + 3) % 10);
         data.add_entity(Entity {
-            name: format!("Entity {id}"),
-            id,
+            name: format!("Entity {id}").into(),
+            id: id.into(),
             kind: EntityKind::Company,
             aliases: Vec::new(),
             notes: None,
@@ -84,9 +84,9 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
     }
     for (j, d) in deals.iter().enumerate() {
         data.add_deal(Deal {
-            id: format!("d{:02}", (j * 7) % 100),
+            id: format!("d{:02}", (j * 7) % 100).into(),
             kind: d.kind,
-            label: (d.kind == DealKind::Other).then(|| "services".to_string()),
+            label: (d.kind == DealKind::Other).then(|| "services".into()),
             from: EntityId(d.from as u32),
             to: EntityId(d.to as u32),
             round: None,
@@ -102,7 +102,8 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
                 status: Status::Announced,
                 amount: d.amount,
                 notes: None,
-            }],
+            }]
+            .into(),
         });
     }
     data
