@@ -83,7 +83,9 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: usize,
 
-    /// Print only the number of matching loops (all of them: no --limit), for scripts.
+    /// Print only the number of matching loops (all of them: no --limit), for scripts. With a
+    /// length bound (and no --through or --time-ordered) the loops are counted without being
+    /// listed, which takes milliseconds for millions of them.
     #[arg(long, conflicts_with_all = ["explain", "sort", "limit"])]
     pub count: bool,
 
