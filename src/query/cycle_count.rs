@@ -6,8 +6,9 @@
 //! Listing must report every loop in a fixed order, from its entity with the smallest id;
 //! counting may pick any order. So the vertices are ranked by degree, biggest first, and each
 //! cycle is counted once, from its best-ranked vertex `s`, by a depth-first search over
-//! vertices ranked after `s` that is pruned by the distance back to `s`. The last two hops are
-//! not walked: a per-start table of two-hop paths back to `s` counts them in one step.
+//! vertices ranked after `s`. The last two hops are not walked: a per-start table of the arcs
+//! and two-arc paths back to `s` counts them in one step. Loops of 7 hops or more also prune
+//! the walk by the distance back to `s`.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
