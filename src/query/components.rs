@@ -1,6 +1,8 @@
 //! Strongly connected components of a digraph in compressed adjacency form, by an iterative
 //! Tarjan: explicit stacks, so a million-vertex chain cannot overflow the call stack (petgraph's
-//! `tarjan_scc` recurses).
+//! `tarjan_scc` recurses). Used by the loop search and by the counting kernel.
+
+const NONE: u32 = u32::MAX;
 
 /// The strongly connected component of every vertex.
 ///
@@ -26,60 +28,122 @@
 /// assert_ne!(component[1], component[2]);
 /// ```
 pub fn strongly_connected(out_start: &[u32], out: &[u32]) -> Vec<u32> {
-    const NONE: u32 = u32::MAX;
     let n = out_start.len().saturating_sub(1);
-    let mut index = vec![NONE; n];
-    let mut low = vec![0u32; n];
     let mut component = vec![NONE; n];
-    let mut stack: Vec<u32> = Vec::new();
-    // (vertex, position of its next successor in `out`)
-    let mut calls: Vec<(u32, u32)> = Vec::new();
-    let mut counter = 0u32;
-    let mut components = 0u32;
-    for root in 0..n as u32 {
-        if index[root as usize] != NONE {
-            continue;
-        }
-        let mut entering = Some(root);
-        loop {
-            if let Some(v) = entering.take() {
-                index[v as usize] = counter;
-                low[v as usize] = counter;
-                counter += 1;
-                stack.push(v);
-                calls.push((v, out_start[v as usize]));
+    let mut next = 0u32;
+    Tarjan::new(n).run(
+        out_start,
+        |i| out[i],
+        0..n as u32,
+        |_| true,
+        |members| {
+            for &v in members {
+                component[v as usize] = next;
             }
-            let Some(&(v, next)) = calls.last() else {
-                break;
-            };
-            let vi = v as usize;
-            if next < out_start[vi + 1] {
-                calls.last_mut().expect("non-empty").1 += 1;
-                let w = out[next as usize] as usize;
-                if index[w] == NONE {
-                    entering = Some(w as u32);
-                } else if component[w] == NONE {
-                    // On the stack: part of the component being built.
-                    low[vi] = low[vi].min(index[w]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                low[parent as usize] = low[parent as usize].min(low[vi]);
-            }
-            if low[vi] == index[vi] {
-                while let Some(w) = stack.pop() {
-                    component[w as usize] = components;
-                    if w == v {
-                        break;
-                    }
-                }
-                components += 1;
-            }
+            next += 1;
+        },
+    );
+    component
+}
+
+/// Tarjan's algorithm with its per-vertex state kept between runs, for callers that split
+/// many parts of one graph (Johnson's search splits a component again after each start): a
+/// run costs what it visits, not the size of the whole graph.
+pub struct Tarjan {
+    index: Vec<u32>,
+    low: Vec<u32>,
+    on_stack: Vec<bool>,
+    stack: Vec<u32>,
+    /// (vertex, position of its next successor)
+    calls: Vec<(u32, u32)>,
+    visited: Vec<u32>,
+}
+
+impl Tarjan {
+    /// State for graphs of up to `n` vertices.
+    pub fn new(n: usize) -> Tarjan {
+        Tarjan {
+            index: vec![NONE; n],
+            low: vec![0; n],
+            on_stack: vec![false; n],
+            stack: Vec::new(),
+            calls: Vec::new(),
+            visited: Vec::new(),
         }
     }
-    component
+
+    /// Calls `emit` with the vertices of every strongly connected component of the subgraph
+    /// of the vertices for which `inside` holds, among those reachable from `roots` (each root
+    /// must be inside). `out_start` and `target` give the adjacency: the arcs out of `v` are
+    /// `out_start[v]..out_start[v + 1]`, arc `i` leads to `target(i)`. A component is emitted
+    /// before any component that reaches it. `O` of the vertices and arcs visited.
+    pub fn run(
+        &mut self,
+        out_start: &[u32],
+        target: impl Fn(usize) -> u32,
+        roots: impl IntoIterator<Item = u32>,
+        inside: impl Fn(u32) -> bool,
+        mut emit: impl FnMut(&[u32]),
+    ) {
+        let mut counter = 0u32;
+        for root in roots {
+            if self.index[root as usize] != NONE {
+                continue;
+            }
+            let mut entering = Some(root);
+            loop {
+                if let Some(v) = entering.take() {
+                    let vi = v as usize;
+                    self.index[vi] = counter;
+                    self.low[vi] = counter;
+                    counter += 1;
+                    self.stack.push(v);
+                    self.on_stack[vi] = true;
+                    self.visited.push(v);
+                    self.calls.push((v, out_start[vi]));
+                }
+                let Some(&(v, next)) = self.calls.last() else {
+                    break;
+                };
+                let vi = v as usize;
+                if next < out_start[vi + 1] {
+                    self.calls.last_mut().expect("non-empty").1 += 1;
+                    let w = target(next as usize);
+                    let wi = w as usize;
+                    if !inside(w) {
+                        continue;
+                    }
+                    if self.index[wi] == NONE {
+                        entering = Some(w);
+                    } else if self.on_stack[wi] {
+                        self.low[vi] = self.low[vi].min(self.index[wi]);
+                    }
+                    continue;
+                }
+                self.calls.pop();
+                if let Some(&(parent, _)) = self.calls.last() {
+                    let p = parent as usize;
+                    self.low[p] = self.low[p].min(self.low[vi]);
+                }
+                if self.low[vi] == self.index[vi] {
+                    let at = self
+                        .stack
+                        .iter()
+                        .rposition(|&w| w == v)
+                        .expect("v is on the stack");
+                    for &w in &self.stack[at..] {
+                        self.on_stack[w as usize] = false;
+                    }
+                    emit(&self.stack[at..]);
+                    self.stack.truncate(at);
+                }
+            }
+        }
+        for &v in &self.visited {
+            self.index[v as usize] = NONE;
+        }
+        self.visited.clear();
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use std::time::Instant;
 
 use crate::graph::{Hop, HopGraph, HopId, MoneyGraph};
 use crate::model::{Dataset, DealId, EntityId, Money, PartialDate, Qualifier};
+use crate::query::components::Tarjan;
 use crate::query::cycle_count::{CountOptions, count_cycles_by_length};
 
 /// What an undated deal does to a time-ordered loop.
@@ -1126,9 +1127,7 @@ struct Search<'n> {
     bound: Option<u32>,
     /// Bounded search: the strongly connected component of each vertex (`INF` if alone).
     comp: Vec<u32>,
-    t_index: Vec<u32>,
-    t_low: Vec<u32>,
-    t_on_stack: Vec<bool>,
+    tarjan: Tarjan,
     /// Forward distance from the start (within the alive part of its component).
     dist_from: Vec<u32>,
     /// Distance back to the start.
@@ -1172,9 +1171,7 @@ impl<'n> Search<'n> {
             opts,
             bound: opts.max_len.map(|l| l.min(u32::MAX as usize - 2) as u32),
             comp: Vec::new(),
-            t_index: vec![INF; n],
-            t_low: vec![0; n],
-            t_on_stack: vec![false; n],
+            tarjan: Tarjan::new(n),
             dist_from: vec![INF; n],
             dist_to: vec![INF; n],
             dist_to_financed: vec![INF; n],
@@ -1296,67 +1293,23 @@ impl<'n> Search<'n> {
     }
 
     /// The strongly connected components of the current region with two or more entities,
-    /// each sorted, by an iterative Tarjan (explicit stacks; `vertices` lists the region).
+    /// each sorted (`vertices` lists the region).
     fn components(&mut self, vertices: &[u32]) -> Vec<Vec<u32>> {
+        let (net, region, stamp) = (self.net, &self.region, self.stamp);
         let mut found = Vec::new();
-        let mut counter = 0u32;
-        let mut stack: Vec<u32> = Vec::new();
-        let mut calls: Vec<(u32, u32)> = Vec::new();
-        for &root in vertices {
-            if self.t_index[root as usize] != INF {
-                continue;
-            }
-            self.t_index[root as usize] = counter;
-            self.t_low[root as usize] = counter;
-            counter += 1;
-            stack.push(root);
-            self.t_on_stack[root as usize] = true;
-            calls.push((root, self.net.out_start[root as usize]));
-            while let Some(&(v, next)) = calls.last() {
-                let vi = v as usize;
-                if next < self.net.out_start[vi + 1] {
-                    calls.last_mut().expect("non-empty").1 += 1;
-                    let w = self.net.out[next as usize].to;
-                    let wi = w as usize;
-                    if self.region[wi] != self.stamp {
-                        continue;
-                    }
-                    if self.t_index[wi] == INF {
-                        self.t_index[wi] = counter;
-                        self.t_low[wi] = counter;
-                        counter += 1;
-                        stack.push(w);
-                        self.t_on_stack[wi] = true;
-                        calls.push((w, self.net.out_start[wi]));
-                    } else if self.t_on_stack[wi] {
-                        self.t_low[vi] = self.t_low[vi].min(self.t_index[wi]);
-                    }
-                } else {
-                    calls.pop();
-                    if let Some(&(parent, _)) = calls.last() {
-                        let p = parent as usize;
-                        self.t_low[p] = self.t_low[p].min(self.t_low[vi]);
-                    }
-                    if self.t_low[vi] == self.t_index[vi] {
-                        let mut component = Vec::new();
-                        while let Some(w) = stack.pop() {
-                            self.t_on_stack[w as usize] = false;
-                            component.push(w);
-                            if w == v {
-                                break;
-                            }
-                        }
-                        if component.len() >= 2 {
-                            component.sort_unstable();
-                            found.push(component);
-                        }
-                    }
+        self.tarjan.run(
+            &net.out_start,
+            |i| net.out[i].to,
+            vertices.iter().copied(),
+            |w| region[w as usize] == stamp,
+            |members| {
+                if members.len() >= 2 {
+                    let mut component = members.to_vec();
+                    component.sort_unstable();
+                    found.push(component);
                 }
-            }
-        }
-        for &v in vertices {
-            self.t_index[v as usize] = INF;
-        }
+            },
+        );
         found
     }
 
