@@ -246,21 +246,8 @@ impl Adjacency {
     /// Forward lists from `grouped`, and reverse lists (sorted too) derived from them.
     fn of(grouped: Grouped) -> Adjacency {
         let n = grouped.start.len() - 1;
-        let mut in_start = vec![0u32; n + 1];
-        for &b in &grouped.head {
-            in_start[b as usize + 1] += 1;
-        }
-        for i in 0..n {
-            in_start[i + 1] += in_start[i];
-        }
         // Tails in increasing order land in increasing order in each head's list.
-        let mut fill = in_start.clone();
-        let mut inc = vec![0u32; grouped.head.len()];
-        for (a, b, _) in grouped.arcs() {
-            let slot = &mut fill[b as usize];
-            inc[*slot as usize] = a;
-            *slot += 1;
-        }
+        let (in_start, inc) = bucket(n, grouped.arcs().map(|(a, b, _)| (b, a)));
         Adjacency {
             out_start: grouped.start,
             out: grouped.head,
@@ -281,25 +268,14 @@ struct Grouped {
 impl Grouped {
     fn of(n: usize, arcs: &[(u32, u32, bool)]) -> Grouped {
         // By head first, then stably by tail: each tail's heads come out in order.
-        let by_head = bucket(n, arcs.iter().map(|&(a, b, m)| (b, (a, m))), arcs.len());
-        let mut start = vec![0u32; n + 1];
-        for &(a, _) in &by_head.1 {
-            start[a as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut head = vec![0u32; arcs.len()];
-        let mut marked = vec![false; arcs.len()];
-        for b in 0..n {
-            for &(a, m) in &by_head.1[span(&by_head.0, b as u32)] {
-                let slot = &mut fill[a as usize];
-                head[*slot as usize] = b as u32;
-                marked[*slot as usize] = m;
-                *slot += 1;
-            }
-        }
+        let (head_start, by_head) = bucket(n, arcs.iter().map(|&(a, b, m)| (b, (a, m))));
+        let by_tail = (0..n as u32).flat_map(|b| {
+            by_head[span(&head_start, b)]
+                .iter()
+                .map(move |&(a, m)| (a, (b, m)))
+        });
+        let (mut start, sorted) = bucket(n, by_tail);
+        let (mut head, mut marked): (Vec<u32>, Vec<bool>) = sorted.into_iter().unzip();
         // Merge repeats, which are now next to each other.
         let mut kept = 0usize;
         let mut group_start = 0usize;
@@ -328,7 +304,7 @@ impl Grouped {
     }
 
     /// `(tail, head, marked)` in tail order, then head order.
-    fn arcs(&self) -> impl Iterator<Item = (u32, u32, bool)> + '_ {
+    fn arcs(&self) -> impl Iterator<Item = (u32, u32, bool)> + Clone + '_ {
         (0..self.start.len() as u32 - 1)
             .flat_map(move |a| span(&self.start, a).map(move |i| (a, self.head[i], self.marked[i])))
     }
@@ -339,7 +315,6 @@ impl Grouped {
 fn bucket<T: Copy + Default>(
     n: usize,
     pairs: impl Iterator<Item = (u32, T)> + Clone,
-    len: usize,
 ) -> (Vec<u32>, Vec<T>) {
     let mut start = vec![0u32; n + 1];
     for (k, _) in pairs.clone() {
@@ -349,7 +324,7 @@ fn bucket<T: Copy + Default>(
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut values = vec![T::default(); len];
+    let mut values = vec![T::default(); start[n] as usize];
     for (k, v) in pairs {
         let slot = &mut fill[k as usize];
         values[*slot as usize] = v;
