@@ -723,13 +723,13 @@ e4,Granite Semiconductor 4,fund
         assert_eq!(from_json.entities().len(), 40);
         for other in [&from_toml, &from_json] {
             assert_eq!(other.deals().len(), from_csv.deals().len());
-            for (a, b) in from_csv.deals().iter().zip(other.deals()) {
-                assert_eq!(from_csv.entity(a.from).id, other.entity(b.from).id);
-                assert_eq!(from_csv.entity(a.to).id, other.entity(b.to).id);
-                assert_eq!(a.kind, b.kind);
-                assert_eq!(a.reports[0].amount, b.reports[0].amount);
-                assert_eq!(a.reports[0].date, b.reports[0].date);
-                assert_eq!(a.reports[0].status, b.reports[0].status);
+            for (a, b) in from_csv.deals().zip(other.deals()) {
+                assert_eq!(from_csv.entity(a.from()).id, other.entity(b.from()).id);
+                assert_eq!(from_csv.entity(a.to()).id, other.entity(b.to()).id);
+                assert_eq!(a.kind(), b.kind());
+                assert_eq!(a.report(0).amount, b.report(0).amount);
+                assert_eq!(a.report(0).date, b.report(0).date);
+                assert_eq!(a.report(0).status, b.report(0).status);
             }
         }
     }

@@ -20,7 +20,7 @@
 //! let paid_by_openai: Vec<_> = graph
 //!     .incoming(amazon)
 //!     .into_iter()
-//!     .filter(|v| v.deal.from == openai)
+//!     .filter(|v| v.deal.from() == openai)
 //!     .map(|v| v.report.amount.to_string())
 //!     .collect();
 //! assert!(paid_by_openai.contains(&"$38B".to_string()));

@@ -445,7 +445,7 @@ fn loops_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope:
                     table::cell_text(v.deal.kind_label()),
                     v.report.amount,
                     text::status_words(v.report.status),
-                    if v.deal.inferred { ", inferred" } else { "" },
+                    if v.deal.inferred() { ", inferred" } else { "" },
                     if counted { " ◀" } else { "" },
                 ));
             }
@@ -509,8 +509,8 @@ fn explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &st
                     format!(
                         "{} [deal {}; source: {}]",
                         text::deal_sentence(data, &v),
-                        v.deal.id,
-                        text::source_words(v.report)
+                        v.deal.id(),
+                        text::source_words(&v.report)
                     )
                 })
                 .collect();
@@ -627,8 +627,8 @@ fn deal_short(data: &Dataset, id: DealId, graph: &MoneyGraph<'_>) -> String {
     };
     format!(
         "the {} → {} {} ({})",
-        data.entity(v.deal.from).name,
-        data.entity(v.deal.to).name,
+        data.entity(v.deal.from()).name,
+        data.entity(v.deal.to()).name,
         v.deal.kind_label(),
         v.report.amount
     )

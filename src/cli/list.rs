@@ -63,22 +63,22 @@ fn deals(args: &Args, ctx: &Context, format: Format) -> CliResult {
     let data = ctx.dataset();
     let mut views: Vec<DealView<'_>> = graph
         .deals()
-        .filter(|v| kind.is_none_or(|k| v.deal.kind == k))
-        .filter(|v| involving.is_none_or(|e| v.deal.from == e || v.deal.to == e))
+        .filter(|v| kind.is_none_or(|k| v.deal.kind() == k))
+        .filter(|v| involving.is_none_or(|e| v.deal.from() == e || v.deal.to() == e))
         .collect();
     views.sort_by(|a, b| {
         let (x, y) = (a.deal, b.deal);
         (
-            &data.entity(x.from).id,
-            &data.entity(x.to).id,
-            x.kind,
-            &x.id,
+            &data.entity(x.from()).id,
+            &data.entity(x.to()).id,
+            x.kind(),
+            &x.id(),
         )
             .cmp(&(
-                &data.entity(y.from).id,
-                &data.entity(y.to).id,
-                y.kind,
-                &y.id,
+                &data.entity(y.from()).id,
+                &data.entity(y.to()).id,
+                y.kind(),
+                &y.id(),
             ))
     });
     let bytes = match format {
@@ -105,24 +105,24 @@ fn deals_table(data: &Dataset, views: &[DealView<'_>]) -> String {
     for v in views {
         let d = v.deal;
         let mut kind = d.kind_label().to_string();
-        if d.inferred {
+        if d.inferred() {
             kind.push_str(" (inferred)");
         }
-        if let Some(years) = d.term_years {
+        if let Some(years) = d.term_years() {
             kind.push_str(&format!(", {years}y"));
         }
-        let others = d.reports.len() - 1;
+        let others = d.reports().len() - 1;
         let sources = if others == 0 {
-            text::reporter(v.report).to_string()
+            text::reporter(&v.report).to_string()
         } else {
-            format!("{} +{others} more", text::reporter(v.report))
+            format!("{} +{others} more", text::reporter(&v.report))
         };
         t.add_row(vec![
-            table::cell_text(&d.id),
+            table::cell_text(&d.id()),
             table::cell_text(&format!(
                 "{} → {}",
-                data.entity(d.from).name,
-                data.entity(d.to).name
+                data.entity(d.from()).name,
+                data.entity(d.to()).name
             )),
             table::cell_text(&kind),
             v.report.amount.to_string(),
@@ -159,27 +159,27 @@ fn deals_csv(data: &Dataset, views: &[DealView<'_>]) -> CliResult<Vec<u8>> {
     w.write_record(header).map_err(anyhow::Error::from)?;
     for v in views {
         let d = v.deal;
-        for r in &d.reports {
+        for r in d.reports() {
             let amount = r
                 .amount
                 .value
                 .map(|m| js::amount_usd(&dealgraph::model::Amount::exact(m)).to_string());
             w.write_record([
-                d.id.as_str(),
-                &data.entity(d.from).id,
-                &data.entity(d.to).id,
-                d.kind.as_str(),
-                d.label.as_deref().unwrap_or(""),
+                d.id().as_str(),
+                &data.entity(d.from()).id,
+                &data.entity(d.to()).id,
+                d.kind().as_str(),
+                d.label().unwrap_or(""),
                 amount.as_deref().unwrap_or(""),
                 r.amount.qualifier.as_str(),
                 &r.date.map(|x| x.to_string()).unwrap_or_default(),
                 r.status.as_str(),
-                &r.source,
-                r.publisher.as_deref().unwrap_or(""),
-                r.notes.as_deref().unwrap_or(""),
-                d.round.as_deref().unwrap_or(""),
-                &d.term_years.map(|y| y.to_string()).unwrap_or_default(),
-                if d.inferred { "true" } else { "false" },
+                r.source,
+                r.publisher.unwrap_or(""),
+                r.notes.unwrap_or(""),
+                d.round().unwrap_or(""),
+                &d.term_years().map(|y| y.to_string()).unwrap_or_default(),
+                if d.inferred() { "true" } else { "false" },
             ])
             .map_err(anyhow::Error::from)?;
         }
@@ -203,8 +203,8 @@ fn entities(args: &Args, ctx: &Context, format: Format) -> CliResult {
     if let Some(name) = &args.involving {
         let other = ctx.resolve(name)?;
         ids.retain(|&id| {
-            graph.outgoing(id).iter().any(|v| v.deal.to == other)
-                || graph.incoming(id).iter().any(|v| v.deal.from == other)
+            graph.outgoing(id).iter().any(|v| v.deal.to() == other)
+                || graph.incoming(id).iter().any(|v| v.deal.from() == other)
         });
     }
     ids.sort_by(|a, b| data.entity(*a).id.cmp(&data.entity(*b).id));

@@ -108,7 +108,7 @@ fn hop_deals<'d>(
         .iter()
         .filter_map(|&d| graph.deal_view(d))
         .collect();
-    views.sort_by(|a, b| a.deal.id.cmp(&b.deal.id).then(a.id.cmp(&b.id)));
+    views.sort_by(|a, b| a.deal.id().cmp(&b.deal.id()).then(a.id.cmp(&b.id)));
     views
 }
 

@@ -85,23 +85,23 @@ fn share_json(ratio: Option<f64>) -> Value {
 /// reported it, then the other reports' figures so conflicting accounts stay visible.
 pub(super) fn deal_cell(view: &DealView<'_>) -> String {
     let deal = view.deal;
-    let standing = text::report_summary(view.report);
+    let standing = text::report_summary(&view.report);
     let mut lines = vec![
         format!(
             "• {}{}: {standing}",
             table::cell_text(deal.kind_label()),
-            if deal.inferred { " (inferred)" } else { "" },
+            if deal.inferred() { " (inferred)" } else { "" },
         ),
         format!(
             "{} · {}",
-            table::cell_text(&deal.id),
-            table::cell_text(text::reporter(view.report))
+            table::cell_text(&deal.id()),
+            table::cell_text(text::reporter(&view.report))
         ),
     ];
     let mut others: Vec<String> = Vec::new();
-    for r in &deal.reports {
-        let s = text::report_summary(r);
-        if !std::ptr::eq(r, view.report) && s != standing && !others.contains(&s) {
+    for (i, r) in deal.reports().enumerate() {
+        let s = text::report_summary(&r);
+        if i != view.standing && s != standing && !others.contains(&s) {
             others.push(s);
         }
     }
@@ -392,7 +392,7 @@ fn to_json(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> Value {
             "id": id(r.id),
             "name": data.entity(r.id).name,
             "hops_from_financed": r.hops_from_financed,
-            "deals": r.deals.iter().map(|d| json!(d.deal.id)).collect::<Vec<_>>(),
+            "deals": r.deals.iter().map(|d| json!(d.deal.id())).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
     json!({

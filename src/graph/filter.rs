@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{Deal, DealKind, EntityId, Money, Report, Status};
+use crate::model::{DealKind, DealRef, EntityId, Money, ReportRef, Status};
 
 /// The global filters every query applies before it looks at the graph.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,16 +45,16 @@ impl Filter {
     }
 
     /// The standing report of `deal` if the deal passes every filter.
-    pub fn admit<'d>(&self, deal: &'d Deal) -> Option<(usize, &'d Report)> {
-        if !self.kinds.contains(&deal.kind)
-            || (deal.inferred && !self.include_inferred)
-            || self.without.contains(&deal.from)
-            || self.without.contains(&deal.to)
+    pub fn admit<'d>(&self, deal: DealRef<'d>) -> Option<(usize, ReportRef<'d>)> {
+        if !self.kinds.contains(&deal.kind())
+            || (deal.inferred() && !self.include_inferred)
+            || self.without.contains(&deal.from())
+            || self.without.contains(&deal.to())
         {
             return None;
         }
         let index = deal.standing_index(self.as_of)?;
-        let report = &deal.reports[index];
+        let report = deal.report(index);
         if !self.statuses.contains(&report.status) {
             return None;
         }

@@ -7,7 +7,7 @@ mod hops;
 use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
-use crate::model::{Dataset, Deal, DealId, Entity, EntityId, Report};
+use crate::model::{Dataset, DealId, DealRef, Entity, EntityId, ReportRef};
 
 pub use filter::Filter;
 pub use hops::{Hop, HopGraph, HopId};
@@ -16,8 +16,10 @@ pub use hops::{Hop, HopGraph, HopId};
 #[derive(Clone, Copy, Debug)]
 pub struct DealView<'d> {
     pub id: DealId,
-    pub deal: &'d Deal,
-    pub report: &'d Report,
+    pub deal: DealRef<'d>,
+    pub report: ReportRef<'d>,
+    /// Which of the deal's reports `report` is.
+    pub standing: usize,
 }
 
 /// The edge payload: which deal, and which of its reports stands.
@@ -50,13 +52,15 @@ impl<'d> MoneyGraph<'d> {
             node_of.push((!filter.without.contains(&id)).then(|| graph.add_node(id)));
         }
         let mut deals = Vec::new();
-        for (i, deal) in data.deals().iter().enumerate() {
+        for (i, deal) in data.deals().enumerate() {
             if let Some((report, _)) = filter.admit(deal) {
                 let edge = Edge {
                     deal: DealId(i as u32),
                     report: report as u32,
                 };
-                if let (Some(a), Some(b)) = (node_of[deal.from.index()], node_of[deal.to.index()]) {
+                if let (Some(a), Some(b)) =
+                    (node_of[deal.from().index()], node_of[deal.to().index()])
+                {
                     graph.add_edge(a, b, edge);
                     deals.push(edge);
                 }
@@ -94,7 +98,8 @@ impl<'d> MoneyGraph<'d> {
         DealView {
             id: edge.deal,
             deal,
-            report: &deal.reports[edge.report as usize],
+            report: deal.report(edge.report as usize),
+            standing: edge.report as usize,
         }
     }
 
@@ -167,7 +172,7 @@ impl<'d> MoneyGraph<'d> {
                 self.data.entities().len(),
                 self.deals.iter().map(|e| {
                     let d = self.data.deal(e.deal);
-                    (d.from, d.to, e.deal)
+                    (d.from(), d.to(), e.deal)
                 }),
             )
         })

@@ -10,13 +10,14 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::model::{
-    Amount, Deal, DealIdText, DealKind, Entity, EntityId, EntityKind, Report, Reports, Status,
+    Amount, Deal, DealId, DealIdText, DealKind, Entity, EntityId, EntityKind, Report, Reports,
+    Status,
 };
 
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
 use super::fields;
-use super::raw::{CsvCells, Origin, Part, Pending, RawEntity};
+use super::raw::{CsvCells, Part, Pending, RawEntity};
 
 /// Column positions of a deals CSV (the first column of each known name), found once from
 /// the header so that rows are read by index.
@@ -115,8 +116,8 @@ impl<'r> Row<'r> {
 }
 
 /// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
-/// `to` as symbols), its entities are returned. Problems go to `diags`; rows with problems
-/// are skipped.
+/// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
+/// skipped.
 pub fn parse(
     reader: impl Read + Send,
     file: FileId,
@@ -125,9 +126,9 @@ pub fn parse(
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
     pending: &mut Pending,
-) -> Vec<RawEntity> {
+) {
     let mut quotes = QuoteTracker::new(reader);
-    let out = parse_records(&mut quotes, file, stem, today, diags, interner, pending);
+    parse_records(&mut quotes, file, stem, today, diags, interner, pending);
     // The csv crate ends a quoted field silently at the end of the file, which would swallow
     // every row after a stray opening quote into one field: report it instead.
     if let Some((line, byte)) = quotes.unclosed() {
@@ -147,7 +148,6 @@ pub fn parse(
             ),
         );
     }
-    out
 }
 
 /// Follows CSV quoting byte by byte (as csv-core reads it) to find a quoted field still open
@@ -235,12 +235,11 @@ fn parse_records(
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
     pending: &mut Pending,
-) -> Vec<RawEntity> {
+) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
         .from_reader(reader);
-    let entities = Vec::new();
     // One record, reused for every row: no allocation per row.
     let mut record = csv::ByteRecord::new();
     match reader.read_byte_record(&mut record) {
@@ -249,11 +248,11 @@ fn parse_records(
                 Diagnostic::error("the CSV file is empty", Loc::File(file))
                     .with_help("a deals CSV starts with a header such as from,to,kind,amount_usd,date,status,source"),
             );
-            return entities;
+            return;
         }
         Err(e) => {
             diags.push(csv_error(e, file));
-            return entities;
+            return;
         }
         Ok(true) => {}
     }
@@ -294,7 +293,7 @@ fn parse_records(
                  source,...); entities need id,name (plus kind,aliases)",
             ),
         );
-        return entities;
+        return;
     }
     if is_deals {
         for required in ["from", "to", "kind"] {
@@ -312,7 +311,7 @@ fn parse_records(
             .iter()
             .any(|d| d.is_error() && d.loc.map(Loc::file) == Some(file))
         {
-            return entities;
+            return;
         }
         if !has("source") {
             diags.push(
@@ -347,7 +346,6 @@ fn parse_records(
         stem,
         pending,
         diags,
-        entities: Vec::new(),
         deal_by_id: HashMap::new(),
         missing_sources: 0,
         first_missing_source: None,
@@ -434,7 +432,6 @@ fn parse_records(
     }
     let Store {
         diags,
-        entities,
         missing_sources,
         first_missing_source,
         ..
@@ -448,7 +445,6 @@ fn parse_records(
             .with_help("fill the source column so readers can check each deal"),
         );
     }
-    entities
 }
 
 /// Records handed from the reading thread to the storing one at a time.
@@ -565,7 +561,6 @@ struct Store<'a> {
     stem: &'a str,
     pending: &'a mut Pending,
     diags: &'a mut Vec<Diagnostic>,
-    entities: Vec<RawEntity>,
     /// Rows sharing an id: the index in `pending.deals` of the first.
     deal_by_id: HashMap<String, usize>,
     missing_sources: usize,
@@ -585,7 +580,7 @@ impl Store<'_> {
     fn add(&mut self, item: Item, names: &str) {
         let (mut deal, line, byte, has_source) = match item {
             Item::Skipped(diags) => return self.diags.extend(diags),
-            Item::Entity(e) => return self.entities.push(e),
+            Item::Entity(e) => return self.pending.declared.add(e),
             Item::Deal {
                 row,
                 line,
@@ -599,8 +594,7 @@ impl Store<'_> {
             self.first_missing_source.get_or_insert(at(0));
         }
         let pending = &mut *self.pending;
-        let own_id = deal.id.is_some();
-        let id = match deal.id.take() {
+        let written_id = match deal.id.take() {
             Some(id) => match self.deal_by_id.get(&id) {
                 Some(&existing) => {
                     return merge_row(pending, existing, deal, names, at(0), self.diags);
@@ -608,7 +602,7 @@ impl Store<'_> {
                 None => {
                     let text = DealIdText::from(id.as_str());
                     self.deal_by_id.insert(id, pending.deals.len());
-                    text
+                    Some(text)
                 }
             },
             None => {
@@ -616,16 +610,15 @@ impl Store<'_> {
                     self.made_up = true;
                     pending.made_up_stems.push(self.stem.to_string());
                 }
-                made_up_id(self.stem, line)
+                None
             }
         };
         let from = pending.symbols.intern(&names[deal.from.clone()]);
         let to = pending.symbols.intern(&names[deal.to.clone()]);
-        pending
-            .origins
-            .push(Origin::csv(self.file, line as u32, byte, own_id));
-        pending.deals.push(Deal {
-            id,
+        pending.push_csv_origin(self.file, line, byte, written_id.is_some());
+        let own_id = written_id.is_some();
+        let deal = Deal {
+            id: written_id.unwrap_or_default(),
             kind: deal.kind,
             label: deal.label,
             from: EntityId(from),
@@ -637,7 +630,12 @@ impl Store<'_> {
             inferred: deal.inferred,
             notes: None,
             reports: Reports::from_buf([deal.report]),
-        });
+        };
+        if own_id {
+            pending.deals.push(&deal);
+        } else {
+            pending.deals.push_made_up(&deal, self.stem, line);
+        }
     }
 }
 
@@ -646,28 +644,6 @@ fn push_name(names: &mut String, name: &str) -> Range<usize> {
     let start = names.len();
     names.push_str(name);
     start..names.len()
-}
-
-/// `{stem}-{line}` (what `format!` gives), without the formatting machinery: one per row
-/// (inline, no allocation, when it fits in 24 bytes).
-fn made_up_id(stem: &str, line: u64) -> DealIdText {
-    let mut digits = [0u8; 20];
-    let mut n = line;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut id = DealIdText::with_capacity(stem.len() + 1 + digits.len() - i);
-    id.push_str(stem);
-    id.push('-');
-    // ASCII digits.
-    id.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
-    id
 }
 
 fn csv_error(error: csv::Error, file: FileId) -> Diagnostic {
@@ -739,8 +715,8 @@ fn entity_row(
             name: name.into(),
             kind,
             aliases,
-            notes: value("notes").map(String::from),
-            facts: Vec::new(),
+            notes: value("notes").map(Into::into),
+            facts: Default::default(),
         },
         id_loc: at(id_col),
     })
@@ -929,14 +905,14 @@ fn merge_row(
     row_loc: Loc,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let first = &pending.deals[existing];
-    let same = pending.symbols.name(first.from.0) == &names[row.from.clone()]
-        && pending.symbols.name(first.to.0) == &names[row.to.clone()]
-        && first.kind == row.kind;
+    let first = pending.deals.get(DealId(existing as u32));
+    let same = pending.symbols.name(first.from().0) == &names[row.from.clone()]
+        && pending.symbols.name(first.to().0) == &names[row.to.clone()]
+        && first.kind() == row.kind;
     if !same {
         diags.push(
             Diagnostic::error(
-                format!("rows with id {:?} disagree on from, to or kind", first.id),
+                format!("rows with id {:?} disagree on from, to or kind", first.id()),
                 row_loc,
             )
             .with_related(pending.loc(existing, Part::Deal), "first row of this deal")
@@ -944,11 +920,12 @@ fn merge_row(
         );
         return;
     }
-    let existing = &mut pending.deals[existing];
-    existing.reports.push(row.report);
-    existing.term_years = existing.term_years.or(row.term_years);
-    existing.valuation = existing.valuation.or(row.valuation);
-    existing.stake_pct = existing.stake_pct.or(row.stake_pct);
-    existing.round = existing.round.take().or(row.round);
-    existing.inferred |= row.inferred;
+    pending.deals.modify(DealId(existing as u32), |existing| {
+        existing.reports.push(row.report);
+        existing.term_years = existing.term_years.or(row.term_years);
+        existing.valuation = existing.valuation.or(row.valuation);
+        existing.stake_pct = existing.stake_pct.or(row.stake_pct);
+        existing.round = existing.round.take().or(row.round);
+        existing.inferred |= row.inferred;
+    });
 }

@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 
-use crate::model::{Dataset, Entity, EntityId};
+use crate::model::{Dataset, DealId, Entity, EntityId};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Files, Loc, Severity, SourceFile};
-use raw::{Part, Pending, RawEntity};
+use raw::{Part, Pending};
 
 /// The seeds dataset extracted from the five source articles, compiled into the binary.
 pub const BUNDLED: &[(&str, &str)] = &[
@@ -234,9 +234,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>) -> std::io::Result<()> {
 struct Loader {
     options: LoadOptions,
     diags: Diagnostics,
-    /// Entities of each file, in reading order.
-    entities: Vec<Vec<RawEntity>>,
-    /// Deals of every file, in reading order.
+    /// Entities and deals of every file, in reading order.
     pending: Pending,
     interner: Interner,
 }
@@ -246,7 +244,6 @@ impl Loader {
         Loader {
             options,
             diags: Diagnostics::default(),
-            entities: Vec::new(),
             pending: Pending::default(),
             interner: Interner::default(),
         }
@@ -319,7 +316,7 @@ impl Loader {
             || "row".to_string(),
             |s| s.to_string_lossy().to_lowercase().replace(' ', "-"),
         );
-        let entities = csv::parse(
+        csv::parse(
             reader,
             file,
             &stem,
@@ -328,7 +325,6 @@ impl Loader {
             &mut self.interner,
             &mut self.pending,
         );
-        self.entities.push(entities);
     }
 
     fn text(&mut self, name: String, text: Arc<str>, format: Format) {
@@ -370,33 +366,20 @@ impl Loader {
             interner: &mut self.interner,
         };
         let raw = walker.document(&tree);
-        self.entities.push(raw.entities);
+        for entity in raw.entities {
+            self.pending.declared.add(entity);
+        }
         for deal in raw.deals {
             self.pending.push_tree(deal);
         }
     }
 
     fn finish(mut self, paths: Vec<PathBuf>) -> Result<Loaded, LoadError> {
-        let mut dataset = Dataset::new();
-        let declared: usize = self.entities.iter().map(Vec::len).sum();
-        dataset.reserve_entities(declared);
-        let mut entity_locs: Vec<Loc> = Vec::with_capacity(declared);
-        for file in std::mem::take(&mut self.entities) {
-            for e in file {
-                match dataset.add_entity(e.entity) {
-                    Ok(_) => entity_locs.push(e.id_loc),
-                    Err(existing) => {
-                        let id = &dataset.entity(existing).id;
-                        self.diags.push(
-                            Diagnostic::error(format!("entity id {id:?} is declared twice"), e.id_loc)
-                                .with_related(entity_locs[existing.index()], "first declared here")
-                                .with_help("ids must be unique across all --data files; merge the two or rename one"),
-                        );
-                    }
-                }
-            }
-        }
         let mut pending = std::mem::take(&mut self.pending);
+        pending.symbols.stop_interning();
+        let declared = std::mem::take(&mut pending.declared);
+        let (mut dataset, mut entity_locs) = (declared.dataset, declared.locs);
+        self.diags.items.extend(declared.duplicates);
         let mut auto_created = 0;
         let mut used = vec![false; dataset.entities().len()];
         // Each symbol is looked up once: the entity it names, MISSING, or UNSEEN (not yet).
@@ -417,11 +400,11 @@ impl Loader {
                 .iter_mut()
                 .zip([(Part::From, "from"), (Part::To, "to")])
             {
-                let deal = &pending.deals[i];
+                let deal = pending.deals.get(DealId(i as u32));
                 let symbol = if part == Part::From {
-                    deal.from.0
+                    deal.from().0
                 } else {
-                    deal.to.0
+                    deal.to().0
                 };
                 // The name is read only when needed: for most references the symbol is
                 // resolved already, and reading its text is two cache misses.
@@ -472,14 +455,14 @@ impl Loader {
             let [Some(from), Some(to)] = ends else {
                 continue;
             };
-            let deal = &pending.deals[i];
+            let deal = pending.deals.get(DealId(i as u32));
             if from == to {
                 self.diags.push(
                     Diagnostic::error(
                         format!(
                             "deal {:?} has {:?} paying itself",
-                            deal.id,
-                            pending.symbols.name(deal.from.0)
+                            deal.id(),
+                            pending.symbols.name(deal.from().0)
                         ),
                         pending.loc(i, Part::To),
                     )
@@ -490,17 +473,16 @@ impl Loader {
             if !check_made_up && pending.made_up_id(i) {
                 used[from.index()] = true;
                 used[to.index()] = true;
-                let deal = &mut pending.deals[i];
-                deal.from = from;
-                deal.to = to;
+                pending.deals.set_parties(DealId(i as u32), from, to);
                 continue;
             }
             let deals = &pending.deals;
-            let hash = hasher.hash_one(deal.id.as_str());
-            if let Some(&first) = seen_ids.find(hash, |&j| deals[j as usize].id == deal.id) {
+            let id = deal.id();
+            let hash = hasher.hash_one(id.as_str());
+            if let Some(&first) = seen_ids.find(hash, |&j| deals.get(DealId(j)).id() == id) {
                 self.diags.push(
                     Diagnostic::error(
-                        format!("deal id {:?} is used twice", deal.id),
+                        format!("deal id {id:?} is used twice"),
                         pending.loc(i, Part::Id),
                     )
                     .with_related(pending.loc(first as usize, Part::Id), "first used here")
@@ -509,13 +491,11 @@ impl Loader {
                 continue;
             }
             seen_ids.insert_unique(hash, i as u32, |&j| {
-                hasher.hash_one(deals[j as usize].id.as_str())
+                hasher.hash_one(deals.get(DealId(j)).id().as_str())
             });
             used[from.index()] = true;
             used[to.index()] = true;
-            let deal = &mut pending.deals[i];
-            deal.from = from;
-            deal.to = to;
+            pending.deals.set_parties(DealId(i as u32), from, to);
         }
         drop(seen_ids);
         if !self.diags.has_errors() {
@@ -535,7 +515,7 @@ impl Loader {
             return Err(LoadError::Invalid(self.diags));
         }
         // Without errors every deal passed the checks above and now names its entities.
-        dataset.add_deals(pending.deals);
+        dataset.set_deals(pending.deals);
         Ok(Loaded {
             dataset,
             warnings: self.diags,

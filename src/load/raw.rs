@@ -5,9 +5,9 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
-use crate::model::{Amount, Deal, DealKind, Entity, EntityId, Report};
+use crate::model::{Amount, Dataset, Deal, DealId, DealKind, DealStore, Entity, EntityId, Report};
 
-use super::diagnostic::{FileId, Loc};
+use super::diagnostic::{Diagnostic, FileId, Loc};
 
 #[derive(Debug)]
 pub struct RawEntity {
@@ -48,15 +48,17 @@ pub struct RawFile {
     pub deals: Vec<RawDeal>,
 }
 
-/// Deals read so far from every file, in reading order, already in their final form except
-/// for `from` and `to`, which hold [`Symbols`] (as `EntityId(symbol)`) until
-/// `Loader::finish` resolves them to entities. Storing the final [`Deal`] while streaming
+/// Deals read so far from every file, in reading order, already in their final (compact)
+/// form except for `from` and `to`, which hold [`Symbols`] (as `EntityId(symbol)`) until
+/// `Loader::finish` resolves them to entities. Storing the final deals while streaming
 /// means a big CSV is never held twice (raw rows and converted deals).
 #[derive(Debug, Default)]
 pub struct Pending {
-    pub deals: Vec<Deal>,
+    pub declared: Declared,
+    pub deals: DealStore,
     /// Where each deal was read, parallel to `deals`.
-    pub origins: Vec<Origin>,
+    origins: Vec<Origin>,
+    origin_runs: Vec<OriginRun>,
     /// Locations of the deals read from TOML or JSON (see [`Origin::tree`]).
     pub tree_locs: Vec<TreeLocs>,
     /// The columns of each deals CSV that diagnostics point at, by file.
@@ -66,43 +68,62 @@ pub struct Pending {
     pub symbols: Symbols,
 }
 
-/// Where a deal was read, in 16 bytes: a CSV record (file, line, byte offset, and whether the
-/// row had its own id), or an index into [`Pending::tree_locs`].
+/// Entities as they are read, straight into the dataset, so a big entities file is never held
+/// twice (as read, and indexed).
+#[derive(Debug, Default)]
+pub struct Declared {
+    pub dataset: Dataset,
+    /// Where each entity's id was written, by entity index.
+    pub locs: Vec<Loc>,
+    /// "Declared twice" errors, which the loader reports after every file's own problems.
+    pub duplicates: Vec<Diagnostic>,
+}
+
+impl Declared {
+    pub fn add(&mut self, raw: RawEntity) {
+        match self.dataset.add_entity(raw.entity) {
+            Ok(_) => self.locs.push(raw.id_loc),
+            Err(existing) => {
+                let id = &self.dataset.entity(existing).id;
+                self.duplicates.push(
+                    Diagnostic::error(format!("entity id {id:?} is declared twice"), raw.id_loc)
+                        .with_related(self.locs[existing.index()], "first declared here")
+                        .with_help("ids must be unique across all --data files; merge the two or rename one"),
+                );
+            }
+        }
+    }
+}
+
+/// Where a deal was read, in 8 bytes: a CSV record's line, whether the row had its own id,
+/// and the low half of its byte offset, or an index into [`Pending::tree_locs`]. The file and
+/// the high half of the offset are in [`Pending::origin_runs`].
 #[derive(Clone, Copy, Debug)]
 pub struct Origin {
-    file: FileId,
+    /// The line; the top bit says the row had its own id.
     line: u32,
-    /// The record's byte offset; the top bit says the row had its own id.
-    start: u64,
+    start_low: u32,
 }
 
 const TREE: FileId = FileId::MAX;
-const OWN_ID: u64 = 1 << 63;
+const OWN_ID: u32 = 1 << 31;
+
+/// From which deal on a file and the high half of its byte offsets apply.
+#[derive(Clone, Copy, Debug)]
+pub struct OriginRun {
+    first: u32,
+    file: FileId,
+    start_high: u32,
+}
 
 impl Origin {
-    pub fn csv(file: FileId, line: u32, record_start: u64, own_id: bool) -> Origin {
-        Origin {
-            file,
-            line,
-            start: record_start | if own_id { OWN_ID } else { 0 },
-        }
-    }
-
-    pub fn tree(index: usize) -> Origin {
-        Origin {
-            file: TREE,
-            line: index as u32,
-            start: 0,
-        }
-    }
-
     /// The CSV cell `field` of this deal's record.
-    fn cell(self, field: u16) -> Loc {
+    fn cell(self, run: OriginRun, field: u16) -> Loc {
         Loc::Cell {
-            file: self.file,
-            line: self.line,
+            file: run.file,
+            line: self.line & !OWN_ID,
             field,
-            record_start: self.start & !OWN_ID,
+            record_start: u64::from(run.start_high) << 32 | u64::from(self.start_low),
         }
     }
 }
@@ -136,10 +157,45 @@ pub enum Part {
 }
 
 impl Pending {
+    fn push_origin(&mut self, file: FileId, start_high: u32, origin: Origin) {
+        let first = self.origins.len() as u32;
+        if self
+            .origin_runs
+            .last()
+            .is_none_or(|r| (r.file, r.start_high) != (file, start_high))
+        {
+            self.origin_runs.push(OriginRun {
+                first,
+                file,
+                start_high,
+            });
+        }
+        self.origins.push(origin);
+    }
+
+    /// Records where the next deal was read: a CSV record (file, line, byte offset, and
+    /// whether the row had its own id). Lines past 2^31 are not told apart.
+    pub fn push_csv_origin(&mut self, file: FileId, line: u64, record_start: u64, own_id: bool) {
+        let line = line.min(u64::from(!OWN_ID)) as u32;
+        let origin = Origin {
+            line: line | if own_id { OWN_ID } else { 0 },
+            start_low: record_start as u32,
+        };
+        self.push_origin(file, (record_start >> 32) as u32, origin);
+    }
+
+    fn run(&self, index: usize) -> OriginRun {
+        let i = self
+            .origin_runs
+            .partition_point(|r| r.first as usize <= index);
+        self.origin_runs[i - 1]
+    }
+
     /// Where part `part` of deal `index` was written.
     pub fn loc(&self, index: usize, part: Part) -> Loc {
         let origin = self.origins[index];
-        if origin.file == TREE {
+        let run = self.run(index);
+        if run.file == TREE {
             let t = &self.tree_locs[origin.line as usize];
             return match part {
                 Part::Id => t.id,
@@ -152,21 +208,20 @@ impl Pending {
             .csv_cells
             .iter()
             .rev()
-            .find(|(f, _)| *f == origin.file)
+            .find(|(f, _)| *f == run.file)
             .map(|(_, c)| *c)
             .expect("every CSV deal's file has its columns recorded");
         match part {
-            Part::Id if origin.start & OWN_ID != 0 => origin.cell(cells.id.unwrap_or(0)),
-            Part::Id | Part::Deal => origin.cell(0),
-            Part::From => origin.cell(cells.from),
-            Part::To => origin.cell(cells.to),
+            Part::Id if origin.line & OWN_ID != 0 => origin.cell(run, cells.id.unwrap_or(0)),
+            Part::Id | Part::Deal => origin.cell(run, 0),
+            Part::From => origin.cell(run, cells.from),
+            Part::To => origin.cell(run, cells.to),
         }
     }
 
     /// True when deal `index` is a CSV row whose id was made up from its file and line.
     pub fn made_up_id(&self, index: usize) -> bool {
-        let origin = self.origins[index];
-        origin.file != TREE && origin.start & OWN_ID == 0
+        self.origins[index].line & OWN_ID == 0 && self.run(index).file != TREE
     }
 
     /// Whether made-up ids can collide with another id: only when two CSV files share a stem
@@ -186,8 +241,9 @@ impl Pending {
             })
         };
         !stems.is_empty()
-            && (0..self.deals.len())
-                .any(|i| !self.made_up_id(i) && looks_made_up(&self.deals[i].id))
+            && (0..self.deals.len()).any(|i| {
+                !self.made_up_id(i) && looks_made_up(&self.deals.get(DealId(i as u32)).id())
+            })
     }
 
     /// Adds a deal read from TOML or JSON.
@@ -199,10 +255,14 @@ impl Pending {
             to: raw.to.loc,
             deal: raw.loc,
         });
-        self.origins.push(Origin::tree(self.tree_locs.len() - 1));
+        let origin = Origin {
+            line: (self.tree_locs.len() - 1) as u32,
+            start_low: 0,
+        };
+        self.push_origin(TREE, 0, origin);
         let from = EntityId(self.symbols.intern(&raw.from.id));
         let to = EntityId(self.symbols.intern(&raw.to.id));
-        self.deals.push(Deal {
+        self.deals.push(&Deal {
             id: id.into(),
             kind: raw.kind,
             label: raw.label.map(Into::into),
@@ -294,6 +354,11 @@ impl Symbols {
             hasher.hash_one(slot.name(text, spans))
         });
         i
+    }
+
+    /// Frees the lookup table once every file is read: names stay readable by symbol.
+    pub fn stop_interning(&mut self) {
+        self.table = HashTable::new();
     }
 
     pub fn name(&self, symbol: u32) -> &str {

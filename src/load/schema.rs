@@ -343,9 +343,9 @@ impl<'a> Walker<'a> {
                 id: id.into(),
                 name: name.into(),
                 kind,
-                aliases,
-                notes,
-                facts,
+                aliases: aliases.into(),
+                notes: notes.map(Into::into),
+                facts: facts.into(),
             },
             id_loc: self.loc(&id_node?.span),
         })

@@ -5,7 +5,7 @@ use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
-use super::{Deal, DealId, Entity, EntityId};
+use super::{Deal, DealId, DealIter, DealRef, DealStore, Entity, EntityId};
 
 /// A fast non-cryptographic hasher (foldhash) for the id and name indexes: loading a million
 /// entities hashes every id and name a few times. Lookups never decide output order.
@@ -19,19 +19,20 @@ type FastHash = hashbrown::DefaultHashBuilder;
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     entities: Vec<Entity>,
-    deals: Vec<Deal>,
+    deals: DealStore,
     hasher: FastHash,
     /// Entity indices, hashed by id.
     by_id: HashTable<u32>,
-    /// Lowercased id, name and aliases.
+    /// Lowercased names and aliases, and the ids that are not lowercase already (a lowercase
+    /// id is found in `by_id`, and loaded ids always are).
     by_key: HashTable<Key>,
 }
 
 /// One lowercased lookup key: which text of which entity it is (0 the id, 1 the name,
-/// 2 and up the aliases), with its hash kept for growing the table.
+/// 2 and up the aliases). Its hash is worked out again when the table grows, which keeps
+/// the slot at 8 bytes.
 #[derive(Clone, Copy, Debug)]
 struct Key {
-    hash: u64,
     entity: u32,
     which: u32,
 }
@@ -106,7 +107,8 @@ impl Dataset {
             hasher.hash_one(entities[i as usize].id.as_str())
         });
         // The first entity to claim a name keeps it; ids always win over names.
-        for which in 0..keys {
+        let id_is_lowercase = matches!(lowercase(&self.entities[id as usize].id), Cow::Borrowed(_));
+        for which in (if id_is_lowercase { 1 } else { 0 })..keys {
             self.claim_key(id, which, which == 0);
         }
         Ok(EntityId(id))
@@ -121,68 +123,50 @@ impl Dataset {
             by_key,
             ..
         } = self;
-        let key = Key {
-            hash: 0,
-            entity,
-            which,
-        };
+        let key = Key { entity, which };
         let text = lowercase(key_text(entities, key));
         let hash = hasher.hash_one(&*text);
-        let key = Key { hash, ..key };
-        let found = by_key.find_mut(hash, |k| {
-            k.hash == hash && lowercase_eq(key_text(entities, *k), &text)
-        });
+        let found = by_key.find_mut(hash, |k| lowercase_eq(key_text(entities, *k), &text));
         match found {
             Some(slot) if replace => *slot = key,
             Some(_) => {}
             None => {
-                by_key.insert_unique(hash, key, |k| k.hash);
+                by_key.insert_unique(hash, key, |k| {
+                    hasher.hash_one(&*lowercase(key_text(entities, *k)))
+                });
             }
         }
     }
 
     pub fn add_deal(&mut self, deal: Deal) -> DealId {
-        let id = DealId(self.deals.len() as u32);
-        self.deals.push(deal);
-        id
+        self.deals.push(&deal)
     }
 
-    /// Makes room for `additional` more entities (each with an id and a name) in one step,
-    /// instead of growing the indexes as they come.
-    pub(crate) fn reserve_entities(&mut self, additional: usize) {
-        self.entities.reserve(additional);
-        let (entities, hasher) = (&self.entities, &self.hasher);
-        self.by_id.reserve(additional, |&i| {
-            hasher.hash_one(entities[i as usize].id.as_str())
-        });
-        self.by_key
-            .reserve(additional.saturating_mul(2), |k: &Key| k.hash);
-    }
-
-    /// Appends many deals at once; the loader hands over its whole vector (no copy when the
-    /// dataset has none yet).
-    pub(crate) fn add_deals(&mut self, deals: Vec<Deal>) {
-        if self.deals.is_empty() {
-            self.deals = deals;
-        } else {
-            self.deals.extend(deals);
-        }
+    /// Takes the loader's deals (read in one store, so they are never copied). Replaces any
+    /// deals added before.
+    pub(crate) fn set_deals(&mut self, deals: DealStore) {
+        self.deals = deals;
     }
 
     pub fn entities(&self) -> &[Entity] {
         &self.entities
     }
 
-    pub fn deals(&self) -> &[Deal] {
-        &self.deals
+    /// Every deal, in the order read.
+    pub fn deals(&self) -> DealIter<'_> {
+        self.deals.iter()
+    }
+
+    pub fn deal_count(&self) -> usize {
+        self.deals.len()
     }
 
     pub fn entity(&self, id: EntityId) -> &Entity {
         &self.entities[id.index()]
     }
 
-    pub fn deal(&self, id: DealId) -> &Deal {
-        &self.deals[id.index()]
+    pub fn deal(&self, id: DealId) -> DealRef<'_> {
+        self.deals.get(id)
     }
 
     pub fn entity_ids(&self) -> impl ExactSizeIterator<Item = EntityId> + use<> {
@@ -201,13 +185,15 @@ impl Dataset {
             .map(|&i| EntityId(i))
     }
 
-    /// The entity one of whose keys (lowercased id, name or alias) is exactly `key`.
+    /// The entity one of whose keys (lowercased id, name or alias) is exactly `key`; an
+    /// exact id wins.
     fn by_key(&self, key: &str) -> Option<EntityId> {
+        if let Some(id) = self.by_id(key) {
+            return Some(id);
+        }
         let hash = self.hasher.hash_one(key);
         self.by_key
-            .find(hash, |k| {
-                k.hash == hash && lowercase_eq(key_text(&self.entities, *k), key)
-            })
+            .find(hash, |k| lowercase_eq(key_text(&self.entities, *k), key))
             .map(|k| EntityId(k.entity))
     }
 
@@ -228,7 +214,17 @@ impl Dataset {
     pub fn closest_key(&self, key: &str) -> Option<String> {
         let key = key.to_lowercase();
         let mut best: Option<(f64, &str)> = None;
-        for &k in &self.by_key {
+        // Lowercase ids are not in `by_key`.
+        let ids = self
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(lowercase(&e.id), Cow::Borrowed(_)))
+            .map(|(i, _)| Key {
+                entity: i as u32,
+                which: 0,
+            });
+        for k in self.by_key.iter().copied().chain(ids) {
             let candidate = lowercase(key_text(&self.entities, k));
             let id = EntityId(k.entity);
             let score = strsim::jaro_winkler(&key, &candidate);
@@ -246,19 +242,14 @@ impl Dataset {
 
     /// Number of reports over all deals.
     pub fn report_count(&self) -> usize {
-        self.deals.iter().map(|d| d.reports.len()).sum()
+        self.deals.iter().map(|d| d.report_count()).sum()
     }
 
     /// Distinct sources cited by reports and facts.
     pub fn source_count(&self) -> usize {
-        // Loaded sources are interned, so neighbouring reports mostly share one allocation:
-        // skipping repeats of the previous pointer first keeps the sort small.
-        let mut last: *const u8 = std::ptr::null();
         let mut sources: Vec<&str> = self
             .deals
-            .iter()
-            .flat_map(|d| d.reports.iter().map(|r| &*r.source))
-            .filter(|s| !std::ptr::eq(std::mem::replace(&mut last, s.as_ptr()), s.as_ptr()))
+            .source_names()
             .chain(
                 self.entities
                     .iter()

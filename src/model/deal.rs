@@ -64,6 +64,30 @@ pub struct Report {
 }
 
 impl Deal {
+    /// A deal with only what every deal has; the optional fields start empty.
+    pub fn new(
+        id: impl Into<DealIdText>,
+        kind: DealKind,
+        from: EntityId,
+        to: EntityId,
+        reports: Vec<Report>,
+    ) -> Deal {
+        Deal {
+            id: id.into(),
+            kind,
+            label: None,
+            from,
+            to,
+            round: None,
+            term_years: None,
+            valuation: None,
+            stake_pct: None,
+            inferred: false,
+            notes: None,
+            reports: reports.into(),
+        }
+    }
+
     /// The report that stands at `as_of`: the newest one dated on or before it. Undated reports
     /// count as older than any dated one; among reports of the same date one with a figure beats
     /// one without, then the one read last wins. `None` when every
@@ -95,19 +119,12 @@ impl Deal {
 
     /// Index into `reports` of the standing report (see [`Deal::standing`]).
     pub fn standing_index(&self, as_of: NaiveDate) -> Option<usize> {
-        let mut best: Option<((Option<PartialDate>, bool), usize)> = None;
-        for (i, report) in self.reports.iter().enumerate() {
-            if let Some(date) = report.date
-                && !date.on_or_before(as_of)
-            {
-                continue;
-            }
-            let key = (report.date, report.amount.value.is_some());
-            if best.is_none_or(|(best_key, _)| key >= best_key) {
-                best = Some((key, i));
-            }
-        }
-        best.map(|(_, i)| i)
+        standing_among(
+            self.reports
+                .iter()
+                .map(|r| (r.date, r.amount.value.is_some())),
+            as_of,
+        )
     }
 
     /// A short description of what the money buys: the kind, or the label of an `other` deal.
@@ -117,6 +134,25 @@ impl Deal {
             _ => self.kind.as_str(),
         }
     }
+}
+
+/// The rule of [`Deal::standing`] over reports given as (date, has a figure), in reading order.
+pub(super) fn standing_among(
+    reports: impl Iterator<Item = (Option<PartialDate>, bool)>,
+    as_of: NaiveDate,
+) -> Option<usize> {
+    let mut best: Option<((Option<PartialDate>, bool), usize)> = None;
+    for (i, key) in reports.enumerate() {
+        if let Some(date) = key.0
+            && !date.on_or_before(as_of)
+        {
+            continue;
+        }
+        if best.is_none_or(|(best_key, _)| key >= best_key) {
+            best = Some((key, i));
+        }
+    }
+    best.map(|(_, i)| i)
 }
 
 #[cfg(test)]
@@ -136,20 +172,7 @@ mod tests {
     }
 
     fn deal(reports: Vec<Report>) -> Deal {
-        Deal {
-            id: "d".into(),
-            kind: DealKind::Cloud,
-            label: None,
-            from: EntityId(0),
-            to: EntityId(1),
-            round: None,
-            term_years: None,
-            valuation: None,
-            stake_pct: None,
-            inferred: false,
-            notes: None,
-            reports: reports.into(),
-        }
+        Deal::new("d", DealKind::Cloud, EntityId(0), EntityId(1), reports)
     }
 
     fn day(s: &str) -> NaiveDate {

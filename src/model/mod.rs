@@ -7,6 +7,7 @@ mod deal;
 mod entity;
 mod kinds;
 mod money;
+mod store;
 
 pub use dataset::{Dataset, UnknownEntity};
 pub use date::{DateError, PartialDate, parse_as_of};
@@ -14,3 +15,4 @@ pub use deal::{Deal, DealId, DealIdText, Report, Reports};
 pub use entity::{Entity, EntityId, Fact};
 pub use kinds::{DealKind, EntityKind, FactKind, Status};
 pub use money::{Amount, AmountError, Money, MoneySum, Qualifier, parse_amount, parse_money};
+pub use store::{DealIdRef, DealIter, DealRef, DealStore, ReportRef, made_up_id};

@@ -225,7 +225,7 @@ pub fn count_cycles(graph: &MoneyGraph<'_>, opts: &CycleOptions) -> (u64, Search
         // deals (it merges parallel deals into one arc, financing if any of them is).
         let arcs = graph
             .deals()
-            .map(|d| (d.deal.from.0, d.deal.to.0, d.deal.kind.is_financing()));
+            .map(|d| (d.deal.from().0, d.deal.to().0, d.deal.kind().is_financing()));
         let kernel = CountOptions {
             max_len,
             only_marked: opts.financing_only,
@@ -815,7 +815,7 @@ pub fn return_ratio(
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
-            if !view.deal.kind.is_financing() {
+            if !view.deal.kind().is_financing() {
                 continue;
             }
             if let Some(value) = view.report.amount.value
@@ -899,7 +899,7 @@ impl HopTimes {
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
-            let financing = view.deal.kind.is_financing();
+            let financing = view.deal.kind().is_financing();
             t.financing |= financing;
             match view.report.date {
                 Some(date) => {
@@ -1040,7 +1040,7 @@ impl Net {
             let financing = if opts.time_ordered {
                 times[i].can_start_financing(opts.undated)
             } else {
-                h.deals.iter().any(|&d| data.deal(d).kind.is_financing())
+                h.deals.iter().any(|&d| data.deal(d).kind().is_financing())
             };
             arcs.push((
                 local[h.from.index()],
@@ -1849,7 +1849,7 @@ mod tests {
                     .iter()
                     .map(|&d| {
                         let v = graph.deal_view(d).unwrap();
-                        (v.deal.kind.is_financing(), v.report.date)
+                        (v.deal.kind().is_financing(), v.report.date)
                     })
                     .collect()
             })
@@ -1894,7 +1894,7 @@ mod tests {
                     hops.hop(h)
                         .deals
                         .iter()
-                        .any(|&d| graph.dataset().deal(d).kind.is_financing())
+                        .any(|&d| graph.dataset().deal(d).kind().is_financing())
                 });
                 k >= opts.min_len
                     && opts.max_len.is_none_or(|l| k <= l)
@@ -2186,24 +2186,19 @@ mod tests {
         };
         let edges = if close { n } else { n - 1 };
         for i in 0..edges {
-            data.add_deal(Deal {
-                id: format!("d{i}").into(),
-                kind: if i == 0 {
-                    DealKind::Investment
-                } else {
-                    DealKind::Cloud
-                },
-                label: None,
-                from: EntityId(i as u32),
-                to: EntityId(((i + 1) % n) as u32),
-                round: None,
-                term_years: None,
-                valuation: None,
-                stake_pct: None,
-                inferred: false,
-                notes: None,
-                reports: vec![report.clone()].into(),
-            });
+            let kind = if i == 0 {
+                DealKind::Investment
+            } else {
+                DealKind::Cloud
+            };
+            let (from, to) = (EntityId(i as u32), EntityId(((i + 1) % n) as u32));
+            data.add_deal(Deal::new(
+                format!("d{i}"),
+                kind,
+                from,
+                to,
+                vec![report.clone()],
+            ));
         }
         data
     }

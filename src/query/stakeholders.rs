@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::graph::{DealView, HopGraph, MoneyGraph};
-use crate::model::{Amount, DealKind, EntityId};
+use crate::model::{Amount, DealIdRef, DealKind, EntityId};
 use crate::query::totals::MoneyRange;
 
 /// A counterparty's role towards the entity, by deal kind and direction.
@@ -504,18 +504,18 @@ impl<'d> Neighbourhood<'d> {
         // One tight pass in deal order reads everything later steps need from each deal,
         // its report and its id string: the loads are independent, so their misses overlap.
         let mut deals: Vec<Side<'d>> = Vec::with_capacity(incoming.len() + outgoing.len());
-        let mut deal_ids: Vec<&'d str> = Vec::with_capacity(deals.capacity());
+        let mut deal_ids: Vec<DealIdRef<'d>> = Vec::with_capacity(deals.capacity());
         let sides = incoming.into_iter().map(|v| (true, v));
         for (incoming, view) in sides.chain(outgoing.into_iter().map(|v| (false, v))) {
             let deal = view.deal;
             deals.push(Side {
                 view,
-                kind: deal.kind,
+                kind: deal.kind(),
                 amount: view.report.amount,
                 incoming,
-                counterparty: if incoming { deal.from.0 } else { deal.to.0 },
+                counterparty: if incoming { deal.from().0 } else { deal.to().0 },
             });
-            deal_ids.push(deal.id.as_str());
+            deal_ids.push(deal.id());
         }
         let mut ids: Vec<EntityId> = deals.iter().map(|d| EntityId(d.counterparty)).collect();
         ids.sort_unstable();
@@ -531,7 +531,7 @@ impl<'d> Neighbourhood<'d> {
             deal_ids
                 .iter()
                 .zip(&deals)
-                .map(|(&id, d)| (id, (d.view.id, !d.incoming))),
+                .map(|(id, d)| (id.as_str(), (d.view.id, !d.incoming))),
         );
         Neighbourhood {
             entity,
@@ -679,8 +679,8 @@ pub fn direct_stake(graph: &MoneyGraph<'_>, investor: EntityId, investee: Entity
     let stakes: Vec<f64> = graph
         .outgoing(investor)
         .iter()
-        .filter(|v| v.deal.to == investee && v.deal.kind == DealKind::Investment)
-        .filter_map(|v| v.deal.stake_pct)
+        .filter(|v| v.deal.to() == investee && v.deal.kind() == DealKind::Investment)
+        .filter_map(|v| v.deal.stake_pct())
         .collect();
     (!stakes.is_empty()).then(|| stakes.iter().sum::<f64>().min(100.0))
 }
@@ -783,8 +783,8 @@ pub fn indirect_investors(
     // investors_of[v]: who invests in v, sorted by id string, no repeats.
     let mut investors_of: Vec<Vec<EntityId>> = vec![Vec::new(); n];
     for view in graph.deals() {
-        if view.deal.kind == DealKind::Investment {
-            investors_of[view.deal.to.index()].push(view.deal.from);
+        if view.deal.kind() == DealKind::Investment {
+            investors_of[view.deal.to().index()].push(view.deal.from());
         }
     }
     for list in &mut investors_of {
@@ -1088,8 +1088,8 @@ mod tests {
     ) -> Vec<Vec<EntityId>> {
         let mut edges: BTreeSet<(EntityId, EntityId)> = BTreeSet::new();
         for v in graph.deals() {
-            if v.deal.kind == DealKind::Investment {
-                edges.insert((v.deal.from, v.deal.to));
+            if v.deal.kind() == DealKind::Investment {
+                edges.insert((v.deal.from(), v.deal.to()));
             }
         }
         fn walk(
@@ -1151,19 +1151,19 @@ mod tests {
             // Expected: role → counterparty → deal ids, straight from the deal list.
             let mut expected: BTreeMap<Role, BTreeMap<EntityId, BTreeSet<String>>> = BTreeMap::new();
             for d in data.deals() {
-                let (other, incoming) = if d.to == entity {
-                    (d.from, true)
-                } else if d.from == entity {
-                    (d.to, false)
+                let (other, incoming) = if d.to() == entity {
+                    (d.from(), true)
+                } else if d.from() == entity {
+                    (d.to(), false)
                 } else {
                     continue;
                 };
-                expected.entry(Role::of(d.kind, incoming)).or_default()
-                    .entry(other).or_default().insert(d.id.to_string());
+                expected.entry(Role::of(d.kind(), incoming)).or_default()
+                    .entry(other).or_default().insert(d.id().to_string());
             }
             for group in &s.groups {
                 let got: BTreeMap<EntityId, BTreeSet<String>> = group.members.iter()
-                    .map(|m| (m.id, m.deals.iter().map(|v| v.deal.id.to_string()).collect()))
+                    .map(|m| (m.id, m.deals.iter().map(|v| v.deal.id().to_string()).collect()))
                     .collect();
                 let want = expected.remove(&group.role).unwrap_or_default();
                 prop_assert_eq!(&got, &want, "{:?} of {}\n{}", group.role, data.entity(entity).id, dot(&data));
@@ -1171,12 +1171,12 @@ mod tests {
                 let member_ids: Vec<&str> = group.members.iter().map(|m| data.entity(m.id).id.as_str()).collect();
                 prop_assert!(member_ids.is_sorted());
                 for m in &group.members {
-                    prop_assert!(m.deals.iter().map(|v| &v.deal.id).is_sorted());
+                    prop_assert!(m.deals.iter().map(|v| v.deal.id()).is_sorted());
                     let total = MoneyRange::of(m.deals.iter().map(|v| &v.report.amount));
                     prop_assert_eq!(m.total, total);
                 }
             }
-            let inflow = MoneyRange::of(data.deals().iter().filter(|d| d.to == entity).map(|d| &d.reports[0].amount));
+            let inflow = MoneyRange::of(data.deals().filter(|d| d.to() == entity).map(|d| d.report(0).amount).collect::<Vec<_>>().iter());
             prop_assert_eq!(s.inflows, inflow);
             let mut exposure_in = MoneyRange::new();
             for e in &s.exposure {
@@ -1205,15 +1205,15 @@ mod tests {
                 let mut next = Vec::new();
                 for v in frontier {
                     for d in data.deals() {
-                        if d.kind == DealKind::Investment && d.to == v && d.from != entity && ball.insert(d.from) {
-                            next.push(d.from);
+                        if d.kind() == DealKind::Investment && d.to() == v && d.from() != entity && ball.insert(d.from()) {
+                            next.push(d.from());
                         }
                     }
                 }
                 frontier = next;
             }
-            let direct: BTreeSet<EntityId> = data.deals().iter()
-                .filter(|d| d.kind == DealKind::Investment && d.to == entity).map(|d| d.from).collect();
+            let direct: BTreeSet<EntityId> = data.deals()
+                .filter(|d| d.kind() == DealKind::Investment && d.to() == entity).map(|d| d.from()).collect();
             let union: BTreeSet<EntityId> = direct.union(&got).copied().collect();
             prop_assert_eq!(union, ball);
             // Every chain: simple, within depth, and the look-through stake is its sum.
@@ -1245,15 +1245,15 @@ mod tests {
             let v = vendor_financing(&graph, hops, entity, depth);
             // Brute force: X returns money if some simple path C → … → X avoiding `entity`
             // of at most depth − 1 hops starts at an entity C that `entity` finances.
-            let financed: BTreeSet<EntityId> = data.deals().iter()
-                .filter(|d| d.from == entity && d.kind.is_financing()).map(|d| d.to).collect();
+            let financed: BTreeSet<EntityId> = data.deals()
+                .filter(|d| d.from() == entity && d.kind().is_financing()).map(|d| d.to()).collect();
             fn reach(v: EntityId, left: usize, avoid: EntityId, path: &mut Vec<EntityId>, data: &Dataset, out: &mut BTreeSet<EntityId>) {
                 out.insert(v);
                 if left == 0 { return; }
                 for d in data.deals() {
-                    if d.from == v && d.to != avoid && !path.contains(&d.to) {
-                        path.push(d.to);
-                        reach(d.to, left - 1, avoid, path, data, out);
+                    if d.from() == v && d.to() != avoid && !path.contains(&d.to()) {
+                        path.push(d.to());
+                        reach(d.to(), left - 1, avoid, path, data, out);
                         path.pop();
                     }
                 }
@@ -1264,13 +1264,13 @@ mod tests {
                     reach(c, depth - 1, entity, &mut vec![c], &data, &mut returners);
                 }
             }
-            let want: BTreeSet<String> = data.deals().iter()
-                .filter(|d| d.to == entity && !d.kind.is_financing() && returners.contains(&d.from))
-                .map(|d| d.id.to_string()).collect();
+            let want: BTreeSet<String> = data.deals()
+                .filter(|d| d.to() == entity && !d.kind().is_financing() && returners.contains(&d.from()))
+                .map(|d| d.id().to_string()).collect();
             let got: BTreeSet<String> = v.returning.iter()
-                .flat_map(|r| r.deals.iter().map(|d| d.deal.id.to_string())).collect();
+                .flat_map(|r| r.deals.iter().map(|d| d.deal.id().to_string())).collect();
             prop_assert_eq!(&got, &want, "depth {} of {}\n{}", depth, data.entity(entity).id, dot(&data));
-            let total = MoneyRange::of(data.deals().iter().filter(|d| want.contains(d.id.as_str())).map(|d| &d.reports[0].amount));
+            let total = MoneyRange::of(data.deals().filter(|d| want.contains(d.id().as_str())).map(|d| d.report(0).amount).collect::<Vec<_>>().iter());
             prop_assert_eq!(v.returned, total);
             prop_assert_eq!(v.financed.iter().copied().collect::<BTreeSet<_>>(), financed);
         }

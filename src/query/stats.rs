@@ -190,22 +190,22 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     for view in graph.deals() {
         let deal = view.deal;
         let amount = &view.report.amount;
-        bump(&mut deals_by_kind, deal.kind);
+        bump(&mut deals_by_kind, deal.kind());
         bump(&mut deals_by_status, view.report.status);
-        if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind) {
+        if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind()) {
             total.add(amount);
         }
         money_total.add(amount);
-        inflow[deal.to.index()].add(amount);
-        outflow[deal.from.index()].add(amount);
-        counterparties[deal.to.index()].insert(deal.from);
-        counterparties[deal.from.index()].insert(deal.to);
-        inferred_deals += usize::from(deal.inferred);
-        for report in &deal.reports {
+        inflow[deal.to().index()].add(amount);
+        outflow[deal.from().index()].add(amount);
+        counterparties[deal.to().index()].insert(deal.from());
+        counterparties[deal.from().index()].insert(deal.to());
+        inferred_deals += usize::from(deal.inferred());
+        for report in deal.reports() {
             if report.date.is_none_or(|d| d.on_or_before(as_of)) {
                 reports += 1;
                 bump(&mut reports_by_status, report.status);
-                sources.insert(&report.source);
+                sources.insert(report.source);
             }
         }
     }

@@ -76,9 +76,9 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
             name: format!("Entity {id}").into(),
             id: id.into(),
             kind: EntityKind::Company,
-            aliases: Vec::new(),
+            aliases: Default::default(),
             notes: None,
-            facts: Vec::new(),
+            facts: Default::default(),
         })
         .expect("unique ids");
     }
@@ -115,12 +115,12 @@ pub fn dot(data: &Dataset) -> String {
     for d in data.deals() {
         out.push_str(&format!(
             "  {} -> {} [label=\"{} {} {} stake={:?}\"]\n",
-            data.entity(d.from).id,
-            data.entity(d.to).id,
-            d.id,
-            d.kind,
-            d.reports[0].amount,
-            d.stake_pct
+            data.entity(d.from()).id,
+            data.entity(d.to()).id,
+            d.id(),
+            d.kind(),
+            d.report(0).amount,
+            d.stake_pct()
         ));
     }
     out.push('}');

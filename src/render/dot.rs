@@ -181,7 +181,7 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
     for d in &spec.deals {
         let view = d.view(data);
         let deal = view.deal;
-        let look = style::edge_look(deal, view.report, highlighting && !d.on_loop);
+        let look = style::edge_look(deal, &view.report, highlighting && !d.on_loop);
         let colour = if look.opacity < 1.0 {
             format!(
                 "{}{:02x}",
@@ -191,9 +191,9 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
         } else {
             look.colour.to_string()
         };
-        let label = style::wrap(&style::deal_label(deal, view.report), style::EDGE_WRAP);
+        let label = style::wrap(&style::deal_label(deal, &view.report), style::EDGE_WRAP);
         let mut attrs = vec![
-            attr("id", quoted(&format!("deal-{}", deal.id))),
+            attr("id", quoted(&format!("deal-{}", deal.id()))),
             attr("label", lines(&label)),
             attr("color", quoted(&colour)),
             attr("penwidth", num(look.width)),
@@ -208,8 +208,8 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
         }
         stmts.push(Stmt::Edge(Edge {
             ty: EdgeTy::Pair(
-                Vertex::N(NodeId(quoted(&data.entity(deal.from).id), None)),
-                Vertex::N(NodeId(quoted(&data.entity(deal.to).id), None)),
+                Vertex::N(NodeId(quoted(&data.entity(deal.from()).id), None)),
+                Vertex::N(NodeId(quoted(&data.entity(deal.to()).id), None)),
             ),
             attributes: attrs,
         }));
@@ -277,10 +277,10 @@ pub(crate) fn present(spec: &MapSpec, data: &Dataset) -> Present {
         deal_kinds: DEAL_STYLES
             .iter()
             .map(|s| s.kind)
-            .filter(|k| views.iter().any(|v| v.deal.kind == *k))
+            .filter(|k| views.iter().any(|v| v.deal.kind() == *k))
             .collect(),
         statuses,
-        inferred: views.iter().any(|v| v.deal.inferred),
+        inferred: views.iter().any(|v| v.deal.inferred()),
         faded: !spec.loops.is_empty() && spec.deals.iter().any(|d| !d.on_loop),
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::graph::DealView;
-use crate::model::{Amount, Dataset, Deal, Report};
+use crate::model::{Amount, Dataset, DealRef, ReportRef};
 
 /// `amount_usd` as a JSON number (dollars), or null when undisclosed.
 pub fn amount_usd(amount: &Amount) -> Value {
@@ -14,10 +14,10 @@ pub fn amount_usd(amount: &Amount) -> Value {
 }
 
 /// One report: `source`, `publisher`, `date`, `status`, `amount_usd`, `qualifier`, `notes`.
-pub fn report_json(report: &Report) -> Value {
+pub fn report_json(report: &ReportRef<'_>) -> Value {
     json!({
-        "source": &*report.source,
-        "publisher": report.publisher.as_deref(),
+        "source": report.source,
+        "publisher": report.publisher,
         "date": report.date.map(|d| d.to_string()),
         "status": report.status.as_str(),
         "amount_usd": amount_usd(&report.amount),
@@ -29,17 +29,17 @@ pub fn report_json(report: &Report) -> Value {
 /// The deal object: ids (not names) in `from`/`to`; `status`, `amount_usd`, `qualifier` and
 /// `date` from the standing report; every report in `reports`.
 pub fn deal_json(data: &Dataset, view: &DealView<'_>) -> Value {
-    deal_with_standing(data, view.deal, view.report)
+    deal_with_standing(data, view.deal, &view.report)
 }
 
 /// The deal object for a given standing report.
-pub fn deal_with_standing(data: &Dataset, deal: &Deal, standing: &Report) -> Value {
+pub fn deal_with_standing(data: &Dataset, deal: DealRef<'_>, standing: &ReportRef<'_>) -> Value {
     let mut obj = Map::new();
-    obj.insert("id".into(), json!(deal.id));
-    obj.insert("kind".into(), json!(deal.kind.as_str()));
-    obj.insert("label".into(), json!(deal.label));
-    obj.insert("from".into(), json!(data.entity(deal.from).id));
-    obj.insert("to".into(), json!(data.entity(deal.to).id));
+    obj.insert("id".into(), json!(deal.id()));
+    obj.insert("kind".into(), json!(deal.kind().as_str()));
+    obj.insert("label".into(), json!(deal.label()));
+    obj.insert("from".into(), json!(data.entity(deal.from()).id));
+    obj.insert("to".into(), json!(data.entity(deal.to()).id));
     obj.insert("status".into(), json!(standing.status.as_str()));
     obj.insert("amount_usd".into(), amount_usd(&standing.amount));
     obj.insert(
@@ -47,18 +47,18 @@ pub fn deal_with_standing(data: &Dataset, deal: &Deal, standing: &Report) -> Val
         json!(standing.amount.qualifier.as_str()),
     );
     obj.insert("date".into(), json!(standing.date.map(|d| d.to_string())));
-    obj.insert("inferred".into(), json!(deal.inferred));
-    obj.insert("round".into(), json!(deal.round));
-    obj.insert("term_years".into(), json!(deal.term_years));
+    obj.insert("inferred".into(), json!(deal.inferred()));
+    obj.insert("round".into(), json!(deal.round()));
+    obj.insert("term_years".into(), json!(deal.term_years()));
     obj.insert(
         "valuation_usd".into(),
-        deal.valuation.as_ref().map_or(Value::Null, amount_usd),
+        deal.valuation().as_ref().map_or(Value::Null, amount_usd),
     );
-    obj.insert("stake_pct".into(), json!(deal.stake_pct));
-    obj.insert("notes".into(), json!(deal.notes));
+    obj.insert("stake_pct".into(), json!(deal.stake_pct()));
+    obj.insert("notes".into(), json!(deal.notes()));
     obj.insert(
         "reports".into(),
-        Value::Array(deal.reports.iter().map(report_json).collect()),
+        Value::Array(deal.reports().map(|r| report_json(&r)).collect()),
     );
     Value::Object(obj)
 }

@@ -27,7 +27,8 @@ impl MapDeal {
         DealView {
             id: self.id,
             deal,
-            report: &deal.reports[self.report],
+            report: deal.report(self.report),
+            standing: self.report,
         }
     }
 }
@@ -113,8 +114,8 @@ impl MapSpec {
             if d == radius {
                 continue;
             }
-            let out = graph.outgoing(v).into_iter().map(|x| x.deal.to);
-            let inc = graph.incoming(v).into_iter().map(|x| x.deal.from);
+            let out = graph.outgoing(v).into_iter().map(|x| x.deal.to());
+            let inc = graph.incoming(v).into_iter().map(|x| x.deal.from());
             for w in out.chain(inc) {
                 if !seen[w.index()] {
                     seen[w.index()] = true;
@@ -125,7 +126,7 @@ impl MapSpec {
         let entities: Vec<EntityId> = data.entity_ids().filter(|e| seen[e.index()]).collect();
         let deals = graph
             .deals()
-            .filter(|v| seen[v.deal.from.index()] && seen[v.deal.to.index()])
+            .filter(|v| seen[v.deal.from().index()] && seen[v.deal.to().index()])
             .map(|v| map_deal(&v))
             .collect();
         let name = &data.entity(focus).name;
@@ -254,15 +255,9 @@ impl MapSpec {
 }
 
 fn map_deal(view: &DealView<'_>) -> MapDeal {
-    let report = view
-        .deal
-        .reports
-        .iter()
-        .position(|r| std::ptr::eq(r, view.report))
-        .expect("the standing report is one of the deal's reports");
     MapDeal {
         id: view.id,
-        report,
+        report: view.standing,
         on_loop: false,
     }
 }
@@ -308,13 +303,13 @@ mod tests {
         for spec in [&r1, &r2] {
             for d in &spec.deals {
                 let deal = data.deal(d.id);
-                assert!(spec.entities.contains(&deal.from) && spec.entities.contains(&deal.to));
+                assert!(spec.entities.contains(&deal.from()) && spec.entities.contains(&deal.to()));
             }
         }
         // Induced: every admitted deal among the chosen entities is drawn.
         let all = graph
             .deals()
-            .filter(|v| r2.entities.contains(&v.deal.from) && r2.entities.contains(&v.deal.to))
+            .filter(|v| r2.entities.contains(&v.deal.from()) && r2.entities.contains(&v.deal.to()))
             .count();
         assert_eq!(r2.deals.len(), all);
     }

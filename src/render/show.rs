@@ -105,19 +105,19 @@ fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>]
     let _ = writeln!(out, "\n{title}");
     for v in views {
         let _ = writeln!(out, "  {}", table::cell_text(&text::deal_sentence(data, v)));
-        let _ = writeln!(out, "  deal {}", table::cell_text(&v.deal.id));
-        if let Some(notes) = &v.deal.notes {
+        let _ = writeln!(out, "  deal {}", table::cell_text(&v.deal.id()));
+        if let Some(notes) = &v.deal.notes() {
             let _ = writeln!(out, "{}", wrapped(notes, "  "));
         }
         let mut t = table::new_table(["", "date", "status", "amount", "source"]);
-        for r in &v.deal.reports {
-            let standing = std::ptr::eq(r, v.report);
+        for (i, r) in v.deal.reports().enumerate() {
+            let standing = i == v.standing;
             t.add_row(vec![
                 if standing { "★" } else { "" }.to_string(),
                 r.date.map_or_else(|| "undated".into(), |d| d.to_string()),
                 text::status_words(r.status).to_string(),
                 r.amount.to_string(),
-                table::cell_text(&text::source_words(r)),
+                table::cell_text(&text::source_words(&r)),
             ]);
         }
         let _ = writeln!(out, "{t}");

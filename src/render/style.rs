@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Amount, Deal, DealKind, EntityKind, Report, Status};
+use crate::model::{Amount, DealKind, DealRef, EntityKind, ReportRef, Status};
 
 /// Font for every label (Graphviz resolves it through fontconfig; SVG lists fallbacks).
 pub const FONT: &str = "Helvetica";
@@ -284,13 +284,13 @@ pub struct EdgeLook {
 
 /// How `deal`, standing at `report`, is drawn. `faded` when loops are highlighted and the
 /// deal is on none of them.
-pub fn edge_look(deal: &Deal, report: &Report, faded: bool) -> EdgeLook {
+pub fn edge_look(deal: DealRef<'_>, report: &ReportRef<'_>, faded: bool) -> EdgeLook {
     let status = status_style(report.status);
     EdgeLook {
-        colour: status.colour.unwrap_or(deal_style(deal.kind).colour),
+        colour: status.colour.unwrap_or(deal_style(deal.kind()).colour),
         width: edge_width(&report.amount),
         dash: status.dash,
-        hollow: deal.inferred,
+        hollow: deal.inferred(),
         opacity: if faded { FADED_OPACITY } else { 1.0 },
     }
 }
@@ -321,17 +321,17 @@ pub fn edge_width(amount: &Amount) -> f64 {
 
 /// The edge label of a deal: "$38B cloud · 7y", "up to $50B investment (talks)",
 /// "undisclosed chips (rumored, inferred)".
-pub fn deal_label(deal: &Deal, report: &Report) -> String {
+pub fn deal_label(deal: DealRef<'_>, report: &ReportRef<'_>) -> String {
     let mut label = match report.amount.value {
         Some(_) => format!("{} {}", report.amount, deal.kind_label()),
         None => format!("undisclosed {}", deal.kind_label()),
     };
-    if let Some(years) = deal.term_years {
+    if let Some(years) = deal.term_years() {
         let _ = write!(label, " · {years}y");
     }
     let mut notes: Vec<&str> = Vec::new();
     notes.extend(status_style(report.status).suffix);
-    if deal.inferred {
+    if deal.inferred() {
         notes.push("inferred");
     }
     if !notes.is_empty() {

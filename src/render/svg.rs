@@ -434,7 +434,7 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         let _ = writeln!(
             svg,
             "<g class=\"deal\" id=\"deal-{}\"{opacity}><title>{}</title>",
-            xml_escape(&view.deal.id),
+            xml_escape(&view.deal.id()),
             xml_escape(&text::deal_sentence(data, view))
         );
         let _ = writeln!(
@@ -522,7 +522,7 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         let _ = writeln!(
             svg,
             "<g class=\"label\" id=\"label-{}\">",
-            xml_escape(&view.deal.id)
+            xml_escape(&view.deal.id())
         );
         svg.push_str(&text_block(
             lines,
@@ -582,13 +582,16 @@ fn plan<'d>(spec: &MapSpec, data: &'d Dataset) -> Plan<'d> {
     for d in &spec.deals {
         let view = d.view(data);
         let (Some(from), Some(to)) = (
-            index_of[view.deal.from.index()],
-            index_of[view.deal.to.index()],
+            index_of[view.deal.from().index()],
+            index_of[view.deal.to().index()],
         ) else {
             continue;
         };
-        let look = style::edge_look(view.deal, view.report, highlighting && !d.on_loop);
-        let lines = style::wrap(&style::deal_label(view.deal, view.report), style::EDGE_WRAP);
+        let look = style::edge_look(view.deal, &view.report, highlighting && !d.on_loop);
+        let lines = style::wrap(
+            &style::deal_label(view.deal, &view.report),
+            style::EDGE_WRAP,
+        );
         let label = block_size(&lines, style::EDGE_SIZE, false);
         edges.push(LayoutEdge {
             from,
@@ -599,7 +602,11 @@ fn plan<'d>(spec: &MapSpec, data: &'d Dataset) -> Plan<'d> {
             },
             stroke: look.width,
             // Financing keeps pointing right when loops must be broken.
-            weight: if view.deal.kind.is_financing() { 4 } else { 1 },
+            weight: if view.deal.kind().is_financing() {
+                4
+            } else {
+                1
+            },
         });
         deals.push((view, look, lines));
     }
