@@ -215,10 +215,10 @@ fn entities(args: &Args, ctx: &Context, format: Format) -> CliResult {
                 .map(|&id| {
                     let e = data.entity(id);
                     json!({
-                        "id": e.id, "name": e.name, "kind": e.kind.as_str(), "aliases": e.aliases,
-                        "notes": e.notes,
+                        "id": e.id, "name": e.name, "kind": e.kind.as_str(), "aliases": e.aliases(),
+                        "notes": e.notes(),
                         "deals_out": graph.outgoing(id).len(), "deals_in": graph.incoming(id).len(),
-                        "facts": e.facts.iter().map(super::show::fact_json).collect::<Vec<_>>(),
+                        "facts": e.facts().iter().map(super::show::fact_json).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -234,7 +234,7 @@ fn entities(args: &Args, ctx: &Context, format: Format) -> CliResult {
                     e.id.as_str(),
                     &e.name,
                     e.kind.as_str(),
-                    &e.aliases.join(";"),
+                    &e.aliases().join(";"),
                 ])
                 .map_err(anyhow::Error::from)?;
             }
@@ -256,7 +256,7 @@ fn entities(args: &Args, ctx: &Context, format: Format) -> CliResult {
                     table::cell_text(&e.id),
                     table::cell_text(&e.name),
                     e.kind.to_string(),
-                    table::cell_text(&e.aliases.join(", ")),
+                    table::cell_text(&e.aliases().join(", ")),
                     graph.outgoing(id).len().to_string(),
                     graph.incoming(id).len().to_string(),
                 ]);

@@ -710,14 +710,11 @@ fn entity_row(
         })
         .unwrap_or_default();
     Some(RawEntity {
-        entity: Entity {
-            id: id.into(),
-            name: name.into(),
-            kind,
+        entity: Entity::new(&id, name, kind).with_details(
             aliases,
-            notes: value("notes").map(Into::into),
-            facts: Default::default(),
-        },
+            value("notes").map(Into::into),
+            Vec::new(),
+        ),
         id_loc: at(id_col),
     })
 }

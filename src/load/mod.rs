@@ -504,7 +504,7 @@ impl Loader {
                     self.diags.push(
                         Diagnostic::warning(
                             format!("entity {:?} is in no deal", entity.id),
-                            entity_locs[i],
+                            entity_locs.get(i),
                         )
                         .with_help("that is fine for context; it will not appear in graphs"),
                     );

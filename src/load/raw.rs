@@ -74,7 +74,7 @@ pub struct Pending {
 pub struct Declared {
     pub dataset: Dataset,
     /// Where each entity's id was written, by entity index.
-    pub locs: Vec<Loc>,
+    pub locs: LocList,
     /// "Declared twice" errors, which the loader reports after every file's own problems.
     pub duplicates: Vec<Diagnostic>,
 }
@@ -87,10 +87,82 @@ impl Declared {
                 let id = &self.dataset.entity(existing).id;
                 self.duplicates.push(
                     Diagnostic::error(format!("entity id {id:?} is declared twice"), raw.id_loc)
-                        .with_related(self.locs[existing.index()], "first declared here")
+                        .with_related(self.locs.get(existing.index()), "first declared here")
                         .with_help("ids must be unique across all --data files; merge the two or rename one"),
                 );
             }
+        }
+    }
+}
+
+/// A list of locations at 8 bytes each when they are CSV cells of one column (as an entities
+/// file's ids are): the line and the low half of the record's offset, with the file, column
+/// and high half kept once per run of locations that share them.
+#[derive(Debug, Default)]
+pub struct LocList {
+    entries: Vec<[u32; 2]>,
+    runs: Vec<(u32, Shape)>,
+    /// Locations that are not CSV cells, which `entries` index.
+    others: Vec<Loc>,
+}
+
+/// What a run of [`LocList`] entries share.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Shape {
+    Cell {
+        file: FileId,
+        field: u16,
+        start_high: u32,
+    },
+    Other,
+}
+
+impl LocList {
+    pub fn push(&mut self, loc: Loc) {
+        let (shape, entry) = match loc {
+            Loc::Cell {
+                file,
+                line,
+                field,
+                record_start,
+            } => {
+                let start_high = (record_start >> 32) as u32;
+                let shape = Shape::Cell {
+                    file,
+                    field,
+                    start_high,
+                };
+                (shape, [line, record_start as u32])
+            }
+            other => {
+                self.others.push(other);
+                (Shape::Other, [(self.others.len() - 1) as u32, 0])
+            }
+        };
+        if self.runs.last().is_none_or(|&(_, s)| s != shape) {
+            self.runs.push((self.entries.len() as u32, shape));
+        }
+        self.entries.push(entry);
+    }
+
+    /// Location `index`. Panics when out of range, like slice indexing.
+    pub fn get(&self, index: usize) -> Loc {
+        let [a, b] = self.entries[index];
+        let run = self
+            .runs
+            .partition_point(|&(first, _)| first as usize <= index);
+        match self.runs[run - 1].1 {
+            Shape::Cell {
+                file,
+                field,
+                start_high,
+            } => Loc::Cell {
+                file,
+                line: a,
+                field,
+                record_start: u64::from(start_high) << 32 | u64::from(b),
+            },
+            Shape::Other => self.others[a as usize],
         }
     }
 }
@@ -284,8 +356,8 @@ impl Pending {
 #[derive(Debug, Default)]
 pub struct Symbols {
     text: String,
-    /// (start, end) of each symbol in `text`.
-    spans: Vec<(u32, u32)>,
+    /// Where each symbol ends in `text` (it starts where the one before ends).
+    ends: Vec<u32>,
     table: HashTable<Slot>,
     hasher: DefaultHashBuilder,
 }
@@ -294,7 +366,7 @@ pub struct Symbols {
 const INLINE: usize = 11;
 
 /// A symbol in the table, 16 bytes: ids of up to [`INLINE`] bytes (the common case) are
-/// compared right there, without reaching into `spans` and `text` (two more cache misses per
+/// compared right there, without reaching into `ends` and `text` (two more cache misses per
 /// reference in a table of a million ids).
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -302,6 +374,13 @@ struct Slot {
     /// The id's length when it fits in `inline`, else `u8::MAX`.
     len: u8,
     inline: [u8; INLINE],
+}
+
+/// Symbol `symbol`'s text.
+fn span<'a>(text: &'a str, ends: &[u32], symbol: u32) -> &'a str {
+    let i = symbol as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
 }
 
 impl Slot {
@@ -321,12 +400,9 @@ impl Slot {
     }
 
     /// The id, read from the slot or from `text`.
-    fn name<'a>(&'a self, text: &'a str, spans: &[(u32, u32)]) -> &'a [u8] {
+    fn name<'a>(&'a self, text: &'a str, ends: &[u32]) -> &'a [u8] {
         match self.len {
-            u8::MAX => {
-                let (a, b) = spans[self.symbol as usize];
-                &text.as_bytes()[a as usize..b as usize]
-            }
+            u8::MAX => span(text, ends, self.symbol).as_bytes(),
             len => &self.inline[..len as usize],
         }
     }
@@ -338,20 +414,19 @@ impl Symbols {
         let hash = self.hasher.hash_one(name.as_bytes());
         let Symbols {
             text,
-            spans,
+            ends,
             table,
             hasher,
         } = self;
-        if let Some(slot) = table.find(hash, |slot| slot.name(text, spans) == name.as_bytes()) {
+        if let Some(slot) = table.find(hash, |slot| slot.name(text, ends) == name.as_bytes()) {
             return slot.symbol;
         }
-        let i = spans.len() as u32;
-        let start = text.len() as u32;
+        let i = ends.len() as u32;
         text.push_str(name);
-        spans.push((start, text.len() as u32));
-        let (text, spans) = (&*text, &*spans);
+        ends.push(text.len() as u32);
+        let (text, ends) = (&*text, &*ends);
         table.insert_unique(hash, Slot::new(i, name), |slot| {
-            hasher.hash_one(slot.name(text, spans))
+            hasher.hash_one(slot.name(text, ends))
         });
         i
     }
@@ -362,11 +437,71 @@ impl Symbols {
     }
 
     pub fn name(&self, symbol: u32) -> &str {
-        let (a, b) = self.spans[symbol as usize];
-        &self.text[a as usize..b as usize]
+        span(&self.text, &self.ends, symbol)
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loc_list_gives_back_what_it_was_given() {
+        let cell = |file, line, field, record_start| Loc::Cell {
+            file,
+            line,
+            field,
+            record_start,
+        };
+        let locs = [
+            cell(0, 2, 0, 10),
+            cell(0, 3, 0, 20),
+            Loc::span(1, 5..9),
+            cell(0, 4, 0, 5 << 32 | 7),
+            cell(2, 4, 1, 30),
+            Loc::File(3),
+            cell(2, 5, 1, 40),
+        ];
+        let mut list = LocList::default();
+        for loc in locs {
+            list.push(loc);
+        }
+        for (i, loc) in locs.iter().enumerate() {
+            assert_eq!(list.get(i), *loc, "location {i}");
+        }
+    }
+
+    #[test]
+    fn origins_keep_file_offset_and_own_id() {
+        let mut pending = Pending::default();
+        pending.csv_cells.push((
+            4,
+            CsvCells {
+                id: Some(2),
+                from: 0,
+                to: 1,
+            },
+        ));
+        pending.push_csv_origin(4, 7, 9 << 32 | 3, true);
+        pending.push_csv_origin(4, 8, 12, false);
+        let id_cell = Loc::Cell {
+            file: 4,
+            line: 7,
+            field: 2,
+            record_start: 9 << 32 | 3,
+        };
+        assert_eq!(pending.loc(0, Part::Id), id_cell);
+        assert!(!pending.made_up_id(0) && pending.made_up_id(1));
+        let to_cell = Loc::Cell {
+            file: 4,
+            line: 8,
+            field: 1,
+            record_start: 12,
+        };
+        assert_eq!(pending.loc(1, Part::To), to_cell);
     }
 }

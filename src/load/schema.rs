@@ -339,14 +339,7 @@ impl<'a> Walker<'a> {
             return None;
         }
         Some(RawEntity {
-            entity: Entity {
-                id: id.into(),
-                name: name.into(),
-                kind,
-                aliases: aliases.into(),
-                notes: notes.map(Into::into),
-                facts: facts.into(),
-            },
+            entity: Entity::new(&id, &name, kind).with_details(aliases, notes, facts),
             id_loc: self.loc(&id_node?.span),
         })
     }

@@ -65,7 +65,7 @@ fn key_text(entities: &[Entity], key: Key) -> &str {
     match key.which {
         0 => &entity.id,
         1 => &entity.name,
-        n => &entity.aliases[n as usize - 2],
+        n => &entity.aliases()[n as usize - 2],
     }
 }
 
@@ -100,7 +100,7 @@ impl Dataset {
             return Err(EntityId(existing));
         }
         let id = self.entities.len() as u32;
-        let keys = 2 + entity.aliases.len() as u32;
+        let keys = 2 + entity.aliases().len() as u32;
         self.entities.push(entity);
         let (entities, hasher) = (&self.entities, &self.hasher);
         self.by_id.insert_unique(hash, id, |&i| {
@@ -253,7 +253,7 @@ impl Dataset {
             .chain(
                 self.entities
                     .iter()
-                    .flat_map(|e| e.facts.iter().map(|f| &*f.source)),
+                    .flat_map(|e| e.facts().iter().map(|f| &*f.source)),
             )
             .collect();
         sources.sort_unstable();

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use thin_vec::ThinVec;
-
 use super::{Amount, EntityKind, FactKind, PartialDate};
 
 /// Index of an entity in its [`Dataset`](super::Dataset).
@@ -23,26 +21,63 @@ pub struct Entity {
     pub id: compact_str::CompactString,
     pub name: compact_str::CompactString,
     pub kind: EntityKind,
-    /// Other names it goes by. (A `ThinVec`, 8 bytes when empty: a million entities seldom have
-    /// aliases or facts, and their size is most of the dataset's.)
-    pub aliases: ThinVec<String>,
-    pub notes: Option<Box<str>>,
-    pub facts: ThinVec<Fact>,
+    /// Aliases, notes and facts: boxed, as most entities of a big export have none, and a
+    /// million entities are a good part of a load's memory.
+    details: Option<Box<Details>>,
 }
 
-const _: () = assert!(std::mem::size_of::<Entity>() <= 88);
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Details {
+    aliases: Vec<String>,
+    notes: Option<String>,
+    facts: Vec<Fact>,
+}
+
+const _: () = assert!(std::mem::size_of::<Entity>() == 64);
 
 impl Entity {
-    /// A bare entity with its id as its name (used by `--auto-entities`).
-    pub fn placeholder(id: &str) -> Entity {
+    /// An entity with no aliases, notes or facts.
+    pub fn new(id: &str, name: &str, kind: EntityKind) -> Entity {
         Entity {
             id: id.into(),
-            name: id.into(),
-            kind: EntityKind::Company,
-            aliases: ThinVec::new(),
-            notes: None,
-            facts: ThinVec::new(),
+            name: name.into(),
+            kind,
+            details: None,
         }
+    }
+
+    /// A bare entity with its id as its name (used by `--auto-entities`).
+    pub fn placeholder(id: &str) -> Entity {
+        Entity::new(id, id, EntityKind::Company)
+    }
+
+    /// The entity with these aliases, notes and facts instead of its own.
+    pub fn with_details(
+        mut self,
+        aliases: Vec<String>,
+        notes: Option<String>,
+        facts: Vec<Fact>,
+    ) -> Entity {
+        let details = Details {
+            aliases,
+            notes,
+            facts,
+        };
+        self.details = (details != Details::default()).then(|| Box::new(details));
+        self
+    }
+
+    /// Other names it goes by.
+    pub fn aliases(&self) -> &[String] {
+        self.details.as_ref().map_or(&[], |d| &d.aliases)
+    }
+
+    pub fn notes(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.notes.as_deref())
+    }
+
+    pub fn facts(&self) -> &[Fact] {
+        self.details.as_ref().map_or(&[], |d| &d.facts)
     }
 }
 

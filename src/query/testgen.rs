@@ -72,14 +72,11 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
     let mut data = Dataset::new();
     for i in 0..n {
         let id = format!("e{}", (7 * i + 3) % 10);
-        data.add_entity(Entity {
-            name: format!("Entity {id}").into(),
-            id: id.into(),
-            kind: EntityKind::Company,
-            aliases: Default::default(),
-            notes: None,
-            facts: Default::default(),
-        })
+        data.add_entity(Entity::new(
+            &id,
+            &format!("Entity {id}"),
+            EntityKind::Company,
+        ))
         .expect("unique ids");
     }
     for (j, d) in deals.iter().enumerate() {

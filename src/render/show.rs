@@ -31,9 +31,9 @@ pub fn to_json(
     json!({
         "entity": {
             "id": entity.id, "name": entity.name, "kind": entity.kind.as_str(),
-            "aliases": entity.aliases, "notes": entity.notes,
+            "aliases": entity.aliases(), "notes": entity.notes(),
         },
-        "facts": entity.facts.iter().map(fact_json).collect::<Vec<_>>(),
+        "facts": entity.facts().iter().map(fact_json).collect::<Vec<_>>(),
         "outgoing": outgoing.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
         "incoming": incoming.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
     })
@@ -57,20 +57,20 @@ pub fn to_text(
         entity.kind,
         entity.id
     );
-    if !entity.aliases.is_empty() {
+    if !entity.aliases().is_empty() {
         let _ = writeln!(
             out,
             "Also known as: {}",
-            table::cell_text(&entity.aliases.join(", "))
+            table::cell_text(&entity.aliases().join(", "))
         );
     }
-    if let Some(notes) = &entity.notes {
+    if let Some(notes) = &entity.notes() {
         let _ = writeln!(out, "{}", wrapped(notes, ""));
     }
-    if !entity.facts.is_empty() {
+    if !entity.facts().is_empty() {
         let _ = writeln!(out, "\nFacts");
         let mut t = table::new_table(["kind", "figure", "period", "date", "source"]);
-        for f in &entity.facts {
+        for f in entity.facts() {
             let kind = match &f.label {
                 Some(l) => format!("{}: {}", f.kind, l),
                 None => f.kind.to_string(),
