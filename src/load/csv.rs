@@ -115,20 +115,33 @@ impl<'r> Row<'r> {
     }
 }
 
+/// A CSV file to read: its id in the diagnostics, the stem that made-up deal ids start with,
+/// and its size in bytes when known (to make room for its entities in one step).
+#[derive(Clone, Copy, Debug)]
+pub struct CsvFile<'a> {
+    pub id: FileId,
+    pub stem: &'a str,
+    pub len: Option<u64>,
+}
+
+/// Average bytes per row of an entities CSV at the least (`e1,Name 1,company`), to guess
+/// from its size how many entities it declares.
+const ENTITY_ROW_BYTES: u64 = 32;
+
 /// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
 /// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
 /// skipped.
 pub fn parse(
     reader: impl Read + Send,
-    file: FileId,
-    stem: &str,
+    input: CsvFile<'_>,
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
     pending: &mut Pending,
 ) {
+    let file = input.id;
     let mut quotes = QuoteTracker::new(reader);
-    parse_records(&mut quotes, file, stem, today, diags, interner, pending);
+    parse_records(&mut quotes, input, today, diags, interner, pending);
     // The csv crate ends a quoted field silently at the end of the file, which would swallow
     // every row after a stray opening quote into one field: report it instead.
     if let Some((line, byte)) = quotes.unclosed() {
@@ -229,13 +242,17 @@ impl<R: Read> Read for QuoteTracker<R> {
 
 fn parse_records(
     reader: impl Read + Send,
-    file: FileId,
-    stem: &str,
+    input: CsvFile<'_>,
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
     pending: &mut Pending,
 ) {
+    let CsvFile {
+        id: file,
+        stem,
+        len,
+    } = input;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -332,6 +349,9 @@ fn parse_records(
                 to: narrow(columns.to),
             },
         ));
+    }
+    if is_entities && let Some(len) = len {
+        pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
     }
     let mut rows = Rows {
         columns,

@@ -170,7 +170,7 @@ pub fn load_str(name: &str, text: &str, options: LoadOptions) -> Result<Loaded, 
             .diags
             .files
             .add(SourceFile::with_text(name.to_string(), Arc::from(text)));
-        loader.csv(file, name, text.as_bytes());
+        loader.csv(file, name, Some(text.len() as u64), text.as_bytes());
     } else {
         loader.text(name.to_string(), Arc::from(text), format);
     }
@@ -258,15 +258,13 @@ impl Loader {
                 .add(SourceFile::streamed(name.clone(), path.to_path_buf()));
             match std::fs::File::open(path) {
                 Ok(f) => {
+                    let len = f.metadata().ok().map(|m| m.len());
                     let counted = Counting {
                         inner: f,
                         counter: self.options.progress,
                     };
-                    self.csv(
-                        file,
-                        &name,
-                        std::io::BufReader::with_capacity(1 << 20, counted),
-                    )
+                    let reader = std::io::BufReader::with_capacity(1 << 20, counted);
+                    self.csv(file, &name, len, reader)
                 }
                 Err(e) => self.diags.push(Diagnostic::error(
                     format!("cannot read {name}: {e}"),
@@ -311,15 +309,25 @@ impl Loader {
         }
     }
 
-    fn csv(&mut self, file: diagnostic::FileId, name: &str, reader: impl std::io::Read + Send) {
+    fn csv(
+        &mut self,
+        file: diagnostic::FileId,
+        name: &str,
+        len: Option<u64>,
+        reader: impl std::io::Read + Send,
+    ) {
         let stem = Path::new(name).file_stem().map_or_else(
             || "row".to_string(),
             |s| s.to_string_lossy().to_lowercase().replace(' ', "-"),
         );
+        let input = csv::CsvFile {
+            id: file,
+            stem: &stem,
+            len,
+        };
         csv::parse(
             reader,
-            file,
-            &stem,
+            input,
             self.options.today,
             &mut self.diags.items,
             &mut self.interner,

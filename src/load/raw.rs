@@ -80,6 +80,12 @@ pub struct Declared {
 }
 
 impl Declared {
+    /// Makes room for `additional` more entities at once, instead of growing the indexes
+    /// (and hashing every key again) as they come.
+    pub fn reserve(&mut self, additional: usize) {
+        self.dataset.reserve_entities(additional);
+    }
+
     pub fn add(&mut self, raw: RawEntity) {
         match self.dataset.add_entity(raw.entity) {
             Ok(_) => self.locs.push(raw.id_loc),

@@ -138,6 +138,25 @@ impl Dataset {
         }
     }
 
+    /// Makes room for `additional` more entities (each with an id and a name) in one step,
+    /// instead of growing the indexes as they come.
+    pub fn reserve_entities(&mut self, additional: usize) {
+        self.entities.reserve(additional);
+        let Dataset {
+            entities,
+            hasher,
+            by_id,
+            by_key,
+            ..
+        } = self;
+        by_id.reserve(additional, |&i| {
+            hasher.hash_one(entities[i as usize].id.as_str())
+        });
+        by_key.reserve(additional, |k| {
+            hasher.hash_one(&*lowercase(key_text(entities, *k)))
+        });
+    }
+
     pub fn add_deal(&mut self, deal: Deal) -> DealId {
         self.deals.push(&deal)
     }
