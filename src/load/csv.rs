@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::ops::Range;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -17,7 +16,7 @@ use crate::model::{
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
 use super::fields;
-use super::raw::{CsvCells, Part, Pending, RawEntity};
+use super::raw::{CsvCells, Part, Pending, RawEntity, Symbols};
 
 /// Column positions of a deals CSV (the first column of each known name), found once from
 /// the header so that rows are read by index.
@@ -353,6 +352,9 @@ fn parse_records(
     if is_entities && let Some(len) = len {
         pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
     }
+    // The reading thread interns `from` and `to` too (each a probe into a table of up to
+    // millions of ids, the load's hottest step), so it borrows the symbols until the end.
+    let mut symbols = std::mem::take(&mut pending.symbols);
     let mut rows = Rows {
         columns,
         header: &header,
@@ -360,6 +362,7 @@ fn parse_records(
         file,
         today,
         interner,
+        symbols: &mut symbols,
     };
     let mut store = Store {
         file,
@@ -391,7 +394,7 @@ fn parse_records(
                 while batch.items.len() < BATCH {
                     match reader.read_byte_record(&mut record) {
                         Ok(true) => {
-                            let item = rows.convert(&record, &mut batch.names);
+                            let item = rows.convert(&record);
                             batch.items.push(item);
                         }
                         Ok(false) => {
@@ -417,9 +420,8 @@ fn parse_records(
         let mut stopped = false;
         for mut batch in batches {
             for item in batch.items.drain(..) {
-                store.add(item, &batch.names);
+                store.add(item);
             }
-            batch.names.clear();
             if let Some(e) = batch.error.take() {
                 stopped = store.csv_error(e);
             }
@@ -432,14 +434,12 @@ fn parse_records(
         stopped
     });
     let mut reader = lent.expect("the reading thread hands the reader back");
-    let mut names = String::new();
     if !stopped {
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {
-                    names.clear();
-                    let item = rows.convert(&record, &mut names);
-                    store.add(item, &names);
+                    let item = rows.convert(&record);
+                    store.add(item);
                 }
                 Ok(false) => break,
                 Err(e) => {
@@ -451,11 +451,13 @@ fn parse_records(
         }
     }
     let Store {
+        pending,
         diags,
         missing_sources,
         first_missing_source,
         ..
     } = store;
+    pending.symbols = symbols;
     if missing_sources > 0 && has("source") {
         diags.push(
             Diagnostic::warning(
@@ -474,8 +476,6 @@ const BATCH: usize = 1024;
 #[derive(Default)]
 struct Batch {
     items: Vec<Item>,
-    /// The `from` and `to` ids of the batch's deals, back to back.
-    names: String,
     error: Option<csv::Error>,
 }
 
@@ -500,6 +500,8 @@ struct Rows<'a> {
     file: FileId,
     today: NaiveDate,
     interner: &'a mut Interner,
+    /// `from` and `to` ids, numbered in order of first mention.
+    symbols: &'a mut Symbols,
 }
 
 fn cell(file: FileId, line: u64, field: usize, byte: u64) -> Loc {
@@ -512,8 +514,7 @@ fn cell(file: FileId, line: u64, field: usize, byte: u64) -> Loc {
 }
 
 impl Rows<'_> {
-    /// The `from` and `to` ids of a deal are appended to `names`.
-    fn convert(&mut self, record: &csv::ByteRecord, names: &mut String) -> Item {
+    fn convert(&mut self, record: &csv::ByteRecord) -> Item {
         let file = self.file;
         let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
         let at = |f: usize| cell(file, line, f, byte);
@@ -562,7 +563,7 @@ impl Rows<'_> {
             self.today,
             &mut diags,
             self.interner,
-            names,
+            self.symbols,
         ) {
             Some(deal) => Item::Deal {
                 row: deal,
@@ -596,8 +597,7 @@ impl Store<'_> {
         self.diags.len() > 200
     }
 
-    /// `names` holds the ids that `item`'s `from` and `to` point at.
-    fn add(&mut self, item: Item, names: &str) {
+    fn add(&mut self, item: Item) {
         let (mut deal, line, byte, has_source) = match item {
             Item::Skipped(diags) => return self.diags.extend(diags),
             Item::Entity(e) => return self.pending.declared.add(e),
@@ -617,7 +617,7 @@ impl Store<'_> {
         let written_id = match deal.id.take() {
             Some(id) => match self.deal_by_id.get(&id) {
                 Some(&existing) => {
-                    return merge_row(pending, existing, deal, names, at(0), self.diags);
+                    return merge_row(pending, existing, deal, at(0), self.diags);
                 }
                 None => {
                     let text = DealIdText::from(id.as_str());
@@ -633,8 +633,7 @@ impl Store<'_> {
                 None
             }
         };
-        let from = pending.symbols.intern(&names[deal.from.clone()]);
-        let to = pending.symbols.intern(&names[deal.to.clone()]);
+        let (from, to) = (deal.from, deal.to);
         pending.push_csv_origin(self.file, line, byte, written_id.is_some());
         let own_id = written_id.is_some();
         let deal = Deal {
@@ -657,13 +656,6 @@ impl Store<'_> {
             pending.deals.push_made_up(&deal, self.stem, line);
         }
     }
-}
-
-/// Appends `name` to `names`; where it is.
-fn push_name(names: &mut String, name: &str) -> Range<usize> {
-    let start = names.len();
-    names.push_str(name);
-    start..names.len()
 }
 
 fn csv_error(error: csv::Error, file: FileId) -> Diagnostic {
@@ -754,13 +746,13 @@ fn word<T: FromStr<Err = String> + Copy>(
     fields::vocabulary::<T>(text, &valid, loc)
 }
 
-/// A deals CSV row, checked and converted; `from` and `to` are ranges of the batch's names.
+/// A deals CSV row, checked and converted; `from` and `to` are [`Symbols`].
 struct DealRow {
     id: Option<String>,
     kind: DealKind,
     label: Option<Box<str>>,
-    from: Range<usize>,
-    to: Range<usize>,
+    from: u32,
+    to: u32,
     round: Option<Box<str>>,
     term_years: Option<u32>,
     valuation: Option<Amount>,
@@ -776,7 +768,7 @@ fn deal_row(
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
-    names: &mut String,
+    symbols: &mut Symbols,
 ) -> Option<DealRow> {
     let mut errs: Vec<Diagnostic> = Vec::new();
     let require = |name: &str, col: Option<usize>, errs: &mut Vec<Diagnostic>| match record.get(col)
@@ -901,8 +893,8 @@ fn deal_row(
         id: id?,
         kind: kind?,
         label,
-        from: push_name(names, from?.0),
-        to: push_name(names, to?.0),
+        from: symbols.intern(from?.0),
+        to: symbols.intern(to?.0),
         round: record.get(columns.round).map(|(r, _)| r.into()),
         term_years,
         valuation,
@@ -918,14 +910,12 @@ fn merge_row(
     pending: &mut Pending,
     existing: usize,
     row: DealRow,
-    names: &str,
     row_loc: Loc,
     diags: &mut Vec<Diagnostic>,
 ) {
     let first = pending.deals.get(DealId(existing as u32));
-    let same = pending.symbols.name(first.from().0) == &names[row.from.clone()]
-        && pending.symbols.name(first.to().0) == &names[row.to.clone()]
-        && first.kind() == row.kind;
+    // One symbol per distinct id, so equal symbols mean equal ids.
+    let same = first.from().0 == row.from && first.to().0 == row.to && first.kind() == row.kind;
     if !same {
         diags.push(
             Diagnostic::error(
