@@ -136,11 +136,6 @@ impl DealStore {
         self.rows.is_empty()
     }
 
-    /// Makes room for `additional` more deals.
-    pub fn reserve(&mut self, additional: usize) {
-        self.rows.reserve(additional);
-    }
-
     /// The deal at `index`. Panics when out of range, like slice indexing.
     pub fn get(&self, id: DealId) -> DealRef<'_> {
         DealRef {
@@ -251,7 +246,7 @@ impl DealStore {
     }
 
     /// Adds a deal with the id it carries. Panics if it has no report.
-    pub fn push(&mut self, deal: &Deal) -> DealId {
+    pub(crate) fn push(&mut self, deal: &Deal) -> DealId {
         let id = self.written_id(&deal.id);
         let row = self.row(deal, id);
         self.rows.push(row);
@@ -260,7 +255,7 @@ impl DealStore {
 
     /// Adds a deal whose id is `{stem}-{line}` (its `id` field is ignored): the id costs no
     /// memory of its own.
-    pub fn push_made_up(&mut self, deal: &Deal, stem: &str, line: u64) -> DealId {
+    pub(crate) fn push_made_up(&mut self, deal: &Deal, stem: &str, line: u64) -> DealId {
         let index = self.rows.len() as u32;
         let id = match u32::try_from(line) {
             Ok(line) if line < MADE_UP => {
@@ -282,14 +277,14 @@ impl DealStore {
     }
 
     /// Points deal `id` at its parties.
-    pub fn set_parties(&mut self, id: DealId, from: EntityId, to: EntityId) {
+    pub(crate) fn set_parties(&mut self, id: DealId, from: EntityId, to: EntityId) {
         let row = &mut self.rows[id.index()];
         row.from = from;
         row.to = to;
     }
 
     /// Changes deal `id` (rarely needed: rows that add a report to a deal read before).
-    pub fn modify(&mut self, id: DealId, change: impl FnOnce(&mut Deal)) {
+    pub(crate) fn modify(&mut self, id: DealId, change: impl FnOnce(&mut Deal)) {
         let mut deal = self.get(id).to_deal();
         change(&mut deal);
         let old = self.rows[id.index()];
@@ -303,14 +298,14 @@ impl DealStore {
         self.rows[id.index()] = row;
     }
 
-    /// Number of distinct sources (article names or URLs) the reports cite.
+    /// The sources (article names or URLs) the reports cite, once per source and publisher.
     pub fn source_names(&self) -> impl Iterator<Item = &str> {
         self.sources.iter().map(|s| &*s.source)
     }
 }
 
 /// `{stem}-{line}`, as `format!` gives it, inline when it fits in 24 bytes.
-pub fn made_up_id(stem: &str, line: u64) -> DealIdText {
+fn made_up_id(stem: &str, line: u64) -> DealIdText {
     let mut digits = [0u8; 20];
     let mut n = line;
     let mut i = digits.len();
@@ -417,6 +412,23 @@ impl serde::Serialize for DealIdRef<'_> {
 }
 
 /// One deal, read from its store. Cheap to copy; every accessor is a field read or two.
+///
+/// ```
+/// # use dealgraph::model::*;
+/// # use std::sync::Arc;
+/// let mut data = Dataset::new();
+/// let a = data.add_entity(Entity::new("a", "A", EntityKind::Company)).unwrap();
+/// let b = data.add_entity(Entity::new("b", "B", EntityKind::Company)).unwrap();
+/// let report = Report {
+///     source: Arc::from("a.txt"), publisher: None, date: Some("2025-06".parse().unwrap()),
+///     status: Status::Announced, amount: parse_amount("$2B").unwrap(), notes: None,
+/// };
+/// let id = data.add_deal(Deal::new("d1", DealKind::Cloud, a, b, vec![report]));
+/// let deal = data.deal(id);
+/// assert_eq!((deal.id().as_str(), deal.from(), deal.report_count()), ("d1", a, 1));
+/// assert_eq!(deal.report(0).amount.to_string(), "$2B");
+/// assert_eq!(deal.round(), None);
+/// ```
 #[derive(Clone, Copy)]
 pub struct DealRef<'a> {
     store: &'a DealStore,
