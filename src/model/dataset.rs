@@ -157,6 +157,8 @@ impl Dataset {
         });
     }
 
+    /// Adds a deal. Panics if it has no report: every deal needs at least one (the loaders
+    /// reject a deal without).
     pub fn add_deal(&mut self, deal: Deal) -> DealId {
         self.deals.push(&deal)
     }
