@@ -22,7 +22,7 @@ const MADE_UP: u32 = 1 << 31;
 /// One deal. Only 4-byte aligned (the amount is split), so rows pack with no padding.
 #[derive(Clone, Copy, Debug)]
 struct Row {
-    /// The first report's figure in cents, low half first; 0 when there is none.
+    /// The first report's figure in cents, low half first (see [`HAS_FIGURE`]).
     amount: [u32; 2],
     from: EntityId,
     to: EntityId,
@@ -36,8 +36,14 @@ struct Row {
     kind: DealKind,
     status: Status,
     qualifier: Qualifier,
-    inferred: bool,
+    /// [`INFERRED`] and [`HAS_FIGURE`].
+    flags: u8,
 }
+
+/// The deal is inferred.
+const INFERRED: u8 = 1;
+/// The first report states a figure (which may be zero).
+const HAS_FIGURE: u8 = 2;
 
 const _: () = assert!(std::mem::size_of::<Row>() == 36);
 
@@ -46,9 +52,8 @@ fn split(value: Option<Money>) -> [u32; 2] {
     [cents as u32, (cents >> 32) as u32]
 }
 
-fn join([low, high]: [u32; 2]) -> Option<Money> {
-    let cents = (u64::from(high) << 32 | u64::from(low)) as i64;
-    (cents != 0).then(|| Money::from_cents(cents))
+fn join([low, high]: [u32; 2]) -> Money {
+    Money::from_cents((u64::from(high) << 32 | u64::from(low)) as i64)
 }
 
 /// A report after a deal's first, as stored.
@@ -241,7 +246,12 @@ impl DealStore {
             kind: deal.kind,
             status: first.status,
             qualifier: first.amount.qualifier,
-            inferred: deal.inferred,
+            flags: if deal.inferred { INFERRED } else { 0 }
+                | if first.amount.value.is_some() {
+                    HAS_FIGURE
+                } else {
+                    0
+                },
         }
     }
 
@@ -493,7 +503,7 @@ impl<'a> DealRef<'a> {
 
     /// True when no source states the flow and it is implied by other figures.
     pub fn inferred(&self) -> bool {
-        self.row.inferred
+        self.row.flags & INFERRED != 0
     }
 
     /// What an `other` deal is for ("model access").
@@ -548,7 +558,7 @@ impl<'a> DealRef<'a> {
                 status: self.row.status,
                 amount: Amount {
                     qualifier: self.row.qualifier,
-                    value: join(self.row.amount),
+                    value: (self.row.flags & HAS_FIGURE != 0).then(|| join(self.row.amount)),
                 },
                 notes: self.extra().and_then(|e| e.first_report_notes.as_deref()),
             };
@@ -581,7 +591,7 @@ impl<'a> DealRef<'a> {
     pub fn standing_index(&self, as_of: chrono::NaiveDate) -> Option<usize> {
         match self.extra() {
             Some(extra) if !extra.later_reports.is_empty() => super::deal::standing_among(
-                std::iter::once((self.row.date, self.row.amount != [0, 0])).chain(
+                std::iter::once((self.row.date, self.row.flags & HAS_FIGURE != 0)).chain(
                     extra
                         .later_reports
                         .iter()
@@ -657,6 +667,7 @@ pub struct ReportRef<'a> {
 mod tests {
     use super::*;
     use crate::model::parse_amount;
+    use proptest::prelude::*;
 
     fn report(source: &str, date: &str, amount: &str) -> Report {
         Report {
@@ -701,6 +712,11 @@ mod tests {
         assert_eq!(store.get(c).id().as_str(), "deals-12");
         assert_eq!(store.get(d).id().as_str(), "deals-4294967300");
         assert_eq!(store.get(e).id().as_str(), "other-3");
+        let mut zero = plain.clone();
+        zero.reports[0].amount.value = Some(Money::ZERO);
+        zero.inferred = true;
+        let z = store.push(&zero);
+        assert_eq!(store.get(z).to_deal(), zero);
         assert_eq!(store.source_names().count(), 2);
         assert_eq!(
             store.get(a).report(0).amount.value,
@@ -740,5 +756,103 @@ mod tests {
         assert_eq!(store.get(a).round(), Some("Seed"));
         assert_eq!(store.get(b).round(), Some("A"));
         assert_eq!(store.get(b).to_deal().reports, second.reports);
+    }
+
+    fn arb_report() -> impl Strategy<Value = Report> {
+        let sources = prop::sample::select(vec!["a.txt", "b.txt", ""]);
+        let publishers = prop::option::of(prop::sample::select(vec!["P", "Q"]));
+        let date = prop::option::of((2020i32..2027, 0u32..13, 0u32..29));
+        let amount = prop::option::of(0i64..1_000_000_000_000);
+        let qualifier = prop::sample::select(Qualifier::ALL.to_vec());
+        let status = prop::sample::select(Status::ALL);
+        let notes = prop::option::of("[a-z ]{0,8}");
+        (sources, publishers, date, amount, qualifier, status, notes).prop_map(
+            |(source, publisher, date, cents, qualifier, status, notes)| Report {
+                source: Arc::from(source),
+                publisher: publisher.map(Arc::from),
+                date: date.map(|(y, m, d)| {
+                    let (m, d) = (Some(m).filter(|&m| m > 0), Some(d).filter(|&d| d > 0));
+                    PartialDate::from_ymd(y, m, m.and(d)).unwrap()
+                }),
+                status,
+                amount: Amount {
+                    qualifier,
+                    value: cents.map(Money::from_cents),
+                },
+                notes: notes.map(Into::into),
+            },
+        )
+    }
+
+    fn arb_deal() -> impl Strategy<Value = (Deal, Option<u64>)> {
+        let texts = || prop::option::of("[a-z]{0,6}");
+        (
+            (
+                prop::sample::select(DealKind::ALL),
+                0u32..5,
+                0u32..5,
+                any::<bool>(),
+            ),
+            (texts(), texts(), texts()),
+            (
+                prop::option::of(1u32..30),
+                prop::option::of(1i64..1_000_000),
+                prop::option::of(0.0f64..100.0),
+            ),
+            prop::collection::vec(arb_report(), 1..4),
+            prop::option::of(prop_oneof![1u64..1000, Just(u64::from(u32::MAX) + 1)]),
+        )
+            .prop_map(
+                |(
+                    (kind, from, to, inferred),
+                    (label, round, notes),
+                    (term, valuation, stake),
+                    reports,
+                    line,
+                )| {
+                    let mut deal = Deal::new("w-1", kind, EntityId(from), EntityId(to), reports);
+                    deal.inferred = inferred;
+                    deal.label = label.map(Into::into);
+                    deal.round = round.map(Into::into);
+                    deal.notes = notes.map(Into::into);
+                    deal.term_years = term;
+                    deal.valuation =
+                        valuation.map(|c| Amount::new(Qualifier::About, Money::from_cents(c)));
+                    deal.stake_pct = stake;
+                    (deal, line)
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever goes in comes back, next to other deals, and the standing report is the
+        /// one the owned deal picks.
+        #[test]
+        fn every_deal_reads_back_as_it_went_in(
+            deals in prop::collection::vec(arb_deal(), 1..12),
+            days in prop::collection::vec((2019i32..2028, 1u32..13, 1u32..29), 4),
+        ) {
+            let mut store = DealStore::default();
+            let ids: Vec<DealId> = deals
+                .iter()
+                .map(|(deal, line)| match line {
+                    Some(line) => store.push_made_up(deal, "rows", *line),
+                    None => store.push(deal),
+                })
+                .collect();
+            for ((deal, line), id) in deals.iter().zip(ids) {
+                let stored = store.get(id);
+                let mut want = deal.clone();
+                if let Some(line) = line {
+                    want.id = format!("rows-{line}").into();
+                }
+                prop_assert_eq!(stored.to_deal(), want);
+                for &(y, m, d) in &days {
+                    let day = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                    prop_assert_eq!(stored.standing_index(day), deal.standing_index(day));
+                }
+            }
+        }
     }
 }
