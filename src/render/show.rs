@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use crate::graph::DealView;
 use crate::model::{Dataset, EntityId, Fact, PartialDate};
-use crate::render::{json as js, table, text};
+use crate::render::table::{self, Escaped, SmallTable};
+use crate::render::{json as js, text};
 
 /// A fact of an entity (valuation, revenue, ...) as JSON; fields in sorted key order, as
 /// [`js`] explains.
@@ -147,42 +148,43 @@ pub fn to_text(
         }
         let _ = writeln!(out, "{t}");
     }
-    section(
-        &mut out,
-        data,
-        &format!("Pays ({} deals)", outgoing.len()),
-        outgoing,
-    );
-    section(
-        &mut out,
-        data,
-        &format!("Is paid by ({} deals)", incoming.len()),
-        incoming,
-    );
+    let mut reports = SmallTable::new(&["", "date", "status", "amount", "source"]);
+    let pays = format!("Pays ({} deals)", outgoing.len());
+    section(&mut out, data, &pays, outgoing, &mut reports);
+    let paid = format!("Is paid by ({} deals)", incoming.len());
+    section(&mut out, data, &paid, incoming, &mut reports);
     let _ = writeln!(out, "\nAs of {}. ★ marks the report that stands.", as_of);
     out
 }
 
-fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>]) {
+/// The deals of one side, each with a table of its reports drawn in `reports`.
+fn section(
+    out: &mut String,
+    data: &Dataset,
+    title: &str,
+    views: &[DealView<'_>],
+    reports: &mut SmallTable,
+) {
     let _ = writeln!(out, "\n{title}");
     for v in views {
-        let _ = writeln!(out, "  {}", table::cell_text(&text::deal_sentence(data, v)));
-        let _ = writeln!(out, "  deal {}", table::cell_text(&v.deal.id()));
+        out.push_str("  ");
+        let _ = text::write_deal_sentence(&mut Escaped(out), data, v);
+        out.push_str("\n  deal ");
+        let _ = Escaped(out).write_str(&v.deal.id());
+        out.push('\n');
         if let Some(notes) = &v.deal.notes() {
             let _ = writeln!(out, "{}", wrapped(notes, "  "));
         }
-        let mut t = table::new_table(["", "date", "status", "amount", "source"]);
+        reports.clear_rows();
         for (i, r) in v.deal.reports().enumerate() {
-            let standing = i == v.standing;
-            t.add_row(vec![
-                if standing { "★" } else { "" }.to_string(),
-                r.date.map_or_else(|| "undated".into(), |d| d.to_string()),
-                text::status_words(r.status).to_string(),
-                r.amount.to_string(),
-                table::cell_text(&text::source_words(&r)),
-            ]);
+            reports.cell(if i == v.standing { "★" } else { "" });
+            reports.cell_with(|s| text::write_date(s, &r));
+            reports.cell(text::status_words(r.status));
+            reports.cell_with(|s| write!(s, "{}", r.amount));
+            reports.cell_with(|s| text::write_source_words(&mut Escaped(s), &r));
         }
-        let _ = writeln!(out, "{t}");
+        reports.write_to(out);
+        out.push('\n');
     }
 }
 
