@@ -139,7 +139,17 @@ pub(crate) fn to_value(shape: &impl Serialize) -> Value {
 
 /// Pretty JSON text with a trailing newline.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-    s.push('\n');
-    s
+    to_string_sized(value, 128)
+}
+
+/// [`to_string`] for a document of about `size` bytes: written into one buffer of that size,
+/// not copied over and over as the buffer grows.
+pub fn to_string_sized<T: Serialize + ?Sized>(value: &T, size: usize) -> String {
+    let mut out = Vec::with_capacity(size);
+    if serde_json::to_writer_pretty(&mut out, value).is_err() {
+        out = b"null".to_vec();
+    }
+    out.push(b'\n');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
 }

@@ -63,8 +63,18 @@ struct EntityJson<'a> {
 struct ShowJson<'a> {
     entity: EntityJson<'a>,
     facts: Vec<FactJson<'a>>,
-    incoming: Vec<js::DealJson<'a>>,
-    outgoing: Vec<js::DealJson<'a>>,
+    incoming: Deals<'a>,
+    outgoing: Deals<'a>,
+}
+
+/// Deals as JSON objects, made one at a time as they are written.
+struct Deals<'a>(&'a Dataset, &'a [DealView<'a>]);
+
+impl Serialize for Deals<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Deals(data, views) = *self;
+        serializer.collect_seq(views.iter().map(|v| js::DealJson::new(data, v)))
+    }
 }
 
 /// The JSON text of `show` (pretty, with a trailing newline): the entity, its facts, and the
@@ -75,18 +85,17 @@ pub fn to_json(
     outgoing: &[DealView<'_>],
     incoming: &[DealView<'_>],
 ) -> String {
-    js::to_string(&document(data, id, outgoing, incoming))
+    // A deal with one report takes about 700 bytes.
+    let size = 1024 + 800 * (outgoing.len() + incoming.len());
+    js::to_string_sized(&document(data, id, outgoing, incoming), size)
 }
 
 fn document<'a>(
     data: &'a Dataset,
     id: EntityId,
-    outgoing: &[DealView<'a>],
-    incoming: &[DealView<'a>],
+    outgoing: &'a [DealView<'a>],
+    incoming: &'a [DealView<'a>],
 ) -> ShowJson<'a> {
-    fn deals<'a>(data: &'a Dataset, views: &[DealView<'a>]) -> Vec<js::DealJson<'a>> {
-        views.iter().map(|v| js::DealJson::new(data, v)).collect()
-    }
     let entity = data.entity(id);
     ShowJson {
         entity: EntityJson {
@@ -97,8 +106,8 @@ fn document<'a>(
             notes: entity.notes(),
         },
         facts: entity.facts().iter().map(FactJson::new).collect(),
-        incoming: deals(data, incoming),
-        outgoing: deals(data, outgoing),
+        incoming: Deals(data, incoming),
+        outgoing: Deals(data, outgoing),
     }
 }
 
