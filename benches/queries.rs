@@ -9,7 +9,7 @@ use dealgraph::graph::{Filter, MoneyGraph};
 use dealgraph::load::Loaded;
 use dealgraph::query::paths::{PathOptions, money_paths};
 use dealgraph::query::stakeholders::{StakeholderOptions, stakeholders};
-use dealgraph::render::{json as js, show};
+use dealgraph::render::show;
 use divan::Bencher;
 
 mod common;
@@ -50,7 +50,7 @@ fn bench_show(bencher: Bencher, deals: u32, what: Show) {
         match what {
             Show::Lists => outgoing.len() + incoming.len(),
             Show::Text => show::to_text(data, hub, &outgoing, &incoming, as_of).len(),
-            Show::Json => js::to_string(&show::to_json(data, hub, &outgoing, &incoming)).len(),
+            Show::Json => show::to_json(data, hub, &outgoing, &incoming).len(),
         }
     });
 }

@@ -1,7 +1,7 @@
 //! `dealgraph show ENTITY`: one entity, its facts, and every deal in and out with all
 //! reports side by side, so conflicting accounts are visible.
 
-use dealgraph::render::{json as js, show};
+use dealgraph::render::show;
 
 pub use dealgraph::render::show::fact_json;
 
@@ -28,7 +28,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let outgoing = graph.outgoing(id);
     let incoming = graph.incoming(id);
     let bytes = if format == Format::Json {
-        js::to_string(&show::to_json(data, id, &outgoing, &incoming))
+        show::to_json(data, id, &outgoing, &incoming)
     } else {
         show::to_text(data, id, &outgoing, &incoming, ctx.as_of())
     };

@@ -4,39 +4,111 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::graph::DealView;
-use crate::model::{Dataset, EntityId, Fact};
-use crate::render::{json as js, table, text};
+use crate::model::{Dataset, EntityId, Fact, PartialDate};
+use crate::render::table::{self, Escaped, SmallTable};
+use crate::render::{json as js, text};
 
-/// A fact of an entity (valuation, revenue, ...) as JSON.
-pub fn fact_json(f: &Fact) -> Value {
-    json!({
-        "kind": f.kind.as_str(), "label": f.label, "amount_usd": js::amount_usd(&f.amount),
-        "qualifier": f.amount.qualifier.as_str(), "period": f.period, "date": f.date.to_string(),
-        "source": &*f.source, "publisher": &*f.publisher, "notes": f.notes,
-    })
+/// A fact of an entity (valuation, revenue, ...) as JSON; fields in sorted key order, as
+/// [`js`] explains.
+#[derive(Serialize)]
+struct FactJson<'a> {
+    amount_usd: Value,
+    date: js::Shown<PartialDate>,
+    kind: &'static str,
+    label: &'a Option<String>,
+    notes: &'a Option<String>,
+    period: &'a Option<String>,
+    publisher: &'a str,
+    qualifier: &'static str,
+    source: &'a str,
 }
 
-/// The JSON document of `show`: the entity, its facts, and the deals it pays (`outgoing`)
-/// and is paid (`incoming`), each with every report.
+impl<'a> FactJson<'a> {
+    fn new(f: &'a Fact) -> Self {
+        FactJson {
+            amount_usd: js::amount_usd(&f.amount),
+            date: js::Shown(f.date),
+            kind: f.kind.as_str(),
+            label: &f.label,
+            notes: &f.notes,
+            period: &f.period,
+            publisher: &f.publisher,
+            qualifier: f.amount.qualifier.as_str(),
+            source: &f.source,
+        }
+    }
+}
+
+/// A fact of an entity as a `Value`.
+pub fn fact_json(f: &Fact) -> Value {
+    js::to_value(&FactJson::new(f))
+}
+
+#[derive(Serialize)]
+struct EntityJson<'a> {
+    aliases: &'a [String],
+    id: &'a str,
+    kind: &'static str,
+    name: &'a str,
+    notes: Option<&'a str>,
+}
+
+/// The document of `show`: the entity, its facts, and the deals it pays (`outgoing`) and is
+/// paid (`incoming`), each with every report.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    entity: EntityJson<'a>,
+    facts: Vec<FactJson<'a>>,
+    incoming: Deals<'a>,
+    outgoing: Deals<'a>,
+}
+
+/// Deals as JSON objects, made one at a time as they are written.
+struct Deals<'a>(&'a Dataset, &'a [DealView<'a>]);
+
+impl Serialize for Deals<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Deals(data, views) = *self;
+        serializer.collect_seq(views.iter().map(|v| js::DealJson::new(data, v)))
+    }
+}
+
+/// The JSON text of `show` (pretty, with a trailing newline): the entity, its facts, and the
+/// deals it pays (`outgoing`) and is paid (`incoming`), each with every report.
 pub fn to_json(
     data: &Dataset,
     id: EntityId,
     outgoing: &[DealView<'_>],
     incoming: &[DealView<'_>],
-) -> Value {
+) -> String {
+    // A deal with one report takes about 700 bytes.
+    let size = 1024 + 800 * (outgoing.len() + incoming.len());
+    js::to_string_sized(&document(data, id, outgoing, incoming), size)
+}
+
+fn document<'a>(
+    data: &'a Dataset,
+    id: EntityId,
+    outgoing: &'a [DealView<'a>],
+    incoming: &'a [DealView<'a>],
+) -> ShowJson<'a> {
     let entity = data.entity(id);
-    json!({
-        "entity": {
-            "id": entity.id, "name": entity.name, "kind": entity.kind.as_str(),
-            "aliases": entity.aliases(), "notes": entity.notes(),
+    ShowJson {
+        entity: EntityJson {
+            aliases: entity.aliases(),
+            id: &entity.id,
+            kind: entity.kind.as_str(),
+            name: &entity.name,
+            notes: entity.notes(),
         },
-        "facts": entity.facts().iter().map(fact_json).collect::<Vec<_>>(),
-        "outgoing": outgoing.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
-        "incoming": incoming.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
-    })
+        facts: entity.facts().iter().map(FactJson::new).collect(),
+        incoming: Deals(data, incoming),
+        outgoing: Deals(data, outgoing),
+    }
 }
 
 /// The text of `show`: the entity, its facts, then every deal it pays and is paid with a
@@ -85,42 +157,43 @@ pub fn to_text(
         }
         let _ = writeln!(out, "{t}");
     }
-    section(
-        &mut out,
-        data,
-        &format!("Pays ({} deals)", outgoing.len()),
-        outgoing,
-    );
-    section(
-        &mut out,
-        data,
-        &format!("Is paid by ({} deals)", incoming.len()),
-        incoming,
-    );
+    let mut reports = SmallTable::new(&["", "date", "status", "amount", "source"]);
+    let pays = format!("Pays ({} deals)", outgoing.len());
+    section(&mut out, data, &pays, outgoing, &mut reports);
+    let paid = format!("Is paid by ({} deals)", incoming.len());
+    section(&mut out, data, &paid, incoming, &mut reports);
     let _ = writeln!(out, "\nAs of {}. ★ marks the report that stands.", as_of);
     out
 }
 
-fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>]) {
+/// The deals of one side, each with a table of its reports drawn in `reports`.
+fn section(
+    out: &mut String,
+    data: &Dataset,
+    title: &str,
+    views: &[DealView<'_>],
+    reports: &mut SmallTable,
+) {
     let _ = writeln!(out, "\n{title}");
     for v in views {
-        let _ = writeln!(out, "  {}", table::cell_text(&text::deal_sentence(data, v)));
-        let _ = writeln!(out, "  deal {}", table::cell_text(&v.deal.id()));
+        out.push_str("  ");
+        let _ = text::write_deal_sentence(&mut Escaped(out), data, v);
+        out.push_str("\n  deal ");
+        let _ = Escaped(out).write_str(&v.deal.id());
+        out.push('\n');
         if let Some(notes) = &v.deal.notes() {
             let _ = writeln!(out, "{}", wrapped(notes, "  "));
         }
-        let mut t = table::new_table(["", "date", "status", "amount", "source"]);
+        reports.clear_rows();
         for (i, r) in v.deal.reports().enumerate() {
-            let standing = i == v.standing;
-            t.add_row(vec![
-                if standing { "★" } else { "" }.to_string(),
-                r.date.map_or_else(|| "undated".into(), |d| d.to_string()),
-                text::status_words(r.status).to_string(),
-                r.amount.to_string(),
-                table::cell_text(&text::source_words(&r)),
-            ]);
+            reports.cell(if i == v.standing { "★" } else { "" });
+            reports.cell_with(|s| text::write_date(s, &r));
+            reports.cell(text::status_words(r.status));
+            reports.cell_with(|s| write!(s, "{}", r.amount));
+            reports.cell_with(|s| text::write_source_words(&mut Escaped(s), &r));
         }
-        let _ = writeln!(out, "{t}");
+        reports.write_to(out);
+        out.push('\n');
     }
 }
 
@@ -131,4 +204,35 @@ fn wrapped(text: &str, indent: &str) -> String {
         .subsequent_indent(indent)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::fill(&table::cell_text(text), options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Filter, MoneyGraph};
+    use crate::load::{LoadOptions, load_bundled, load_str};
+
+    /// Written straight from the data, the document must read as its `Value` tree prints,
+    /// whose keys serde_json sorts: a field out of order, missing or renamed shows here.
+    fn assert_written_as_value_prints(data: &Dataset) {
+        let graph = MoneyGraph::build(data, Filter::today());
+        for id in data.entity_ids() {
+            let (outgoing, incoming) = (graph.outgoing(id), graph.incoming(id));
+            let doc = document(data, id, &outgoing, &incoming);
+            let value = serde_json::to_value(&doc).expect("string keys only");
+            assert_eq!(
+                to_json(data, id, &outgoing, &incoming),
+                js::to_string(&value)
+            );
+        }
+    }
+
+    #[test]
+    fn json_keys_come_in_the_order_values_print_them() {
+        let loaded = load_bundled(LoadOptions::default()).expect("bundled data loads");
+        assert_written_as_value_prints(&loaded.dataset);
+        let hostile = include_str!("../../tests/fixtures/map-hostile.toml");
+        let loaded = load_str("map-hostile.toml", hostile, LoadOptions::default()).expect("loads");
+        assert_written_as_value_prints(&loaded.dataset);
+    }
 }

@@ -1,19 +1,30 @@
 //! Plain-language pieces shared by table output and explanations: how a deal, a report and a
 //! date read in a sentence.
 
+use std::fmt::{self, Write};
+
 use crate::graph::DealView;
 use crate::model::{Dataset, ReportRef, Status};
 
 /// "up to $50B (in talks, 2026-01)".
 pub fn report_summary(report: &ReportRef<'_>) -> String {
-    let date = report
-        .date
-        .map_or_else(|| "undated".to_string(), |d| d.to_string());
-    format!(
-        "{} ({}, {date})",
-        report.amount,
-        status_words(report.status)
-    )
+    let mut out = String::new();
+    let _ = write_report_summary(&mut out, report);
+    out
+}
+
+fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
+    write!(out, "{} ({}, ", report.amount, status_words(report.status))?;
+    write_date(out, report)?;
+    out.write_char(')')
+}
+
+/// The report's date, or "undated".
+pub fn write_date(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
+    match report.date {
+        Some(d) => write!(out, "{d}"),
+        None => out.write_str("undated"),
+    }
 }
 
 /// Status as prose: "in talks" rather than "in-talks".
@@ -38,24 +49,40 @@ pub fn reporter<'a>(report: &ReportRef<'a>) -> &'a str {
 
 /// "000_x.txt (Forbes, citing The Wall Street Journal)".
 pub fn source_words(report: &ReportRef<'_>) -> String {
+    let mut out = String::new();
+    let _ = write_source_words(&mut out, report);
+    out
+}
+
+/// [`source_words`] written to `out`.
+pub fn write_source_words(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
     match &report.publisher {
-        Some(p) => format!("{} ({p})", report.source),
-        None if report.source.is_empty() => "no source given".to_string(),
-        None => report.source.to_string(),
+        Some(p) => write!(out, "{} ({p})", report.source),
+        None if report.source.is_empty() => out.write_str("no source given"),
+        None => out.write_str(report.source),
     }
 }
 
 /// "Amazon invests in OpenAI: up to $50B (in talks, 2026-01)".
 pub fn deal_sentence(data: &Dataset, view: &DealView<'_>) -> String {
+    let mut out = String::new();
+    let _ = write_deal_sentence(&mut out, data, view);
+    out
+}
+
+/// [`deal_sentence`] written to `out`.
+pub fn write_deal_sentence(
+    out: &mut impl Write,
+    data: &Dataset,
+    view: &DealView<'_>,
+) -> fmt::Result {
     let d = view.deal;
     let (from, to) = (&data.entity(d.from()).name, &data.entity(d.to()).name);
-    let relation = match d.kind() {
-        crate::model::DealKind::Other => format!("{from} pays {to} for {}", d.kind_label()),
-        k => format!("{from} {} {to}", k.verb()),
-    };
-    format!(
-        "{relation}: {}{}",
-        report_summary(&view.report),
-        if d.inferred() { " [inferred]" } else { "" }
-    )
+    match d.kind() {
+        crate::model::DealKind::Other => write!(out, "{from} pays {to} for {}", d.kind_label())?,
+        k => write!(out, "{from} {} {to}", k.verb())?,
+    }
+    out.write_str(": ")?;
+    write_report_summary(out, &view.report)?;
+    out.write_str(if d.inferred() { " [inferred]" } else { "" })
 }
