@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::ops::Range;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -16,7 +17,7 @@ use crate::model::{
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
 use super::fields;
-use super::raw::{CsvCells, Part, Pending, RawEntity, Symbols};
+use super::raw::{CsvCells, Part, Pending, RawEntity};
 
 /// Column positions of a deals CSV (the first column of each known name), found once from
 /// the header so that rows are read by index.
@@ -352,9 +353,6 @@ fn parse_records(
     if is_entities && let Some(len) = len {
         pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
     }
-    // The reading thread interns `from` and `to` too (each a probe into a table of up to
-    // millions of ids, the load's hottest step), so it borrows the symbols until the end.
-    let mut symbols = std::mem::take(&mut pending.symbols);
     let mut rows = Rows {
         columns,
         header: &header,
@@ -362,7 +360,6 @@ fn parse_records(
         file,
         today,
         interner,
-        symbols: &mut symbols,
     };
     let mut store = Store {
         file,
@@ -394,7 +391,7 @@ fn parse_records(
                 while batch.items.len() < BATCH {
                     match reader.read_byte_record(&mut record) {
                         Ok(true) => {
-                            let item = rows.convert(&record);
+                            let item = rows.convert(&record, &mut batch.names);
                             batch.items.push(item);
                         }
                         Ok(false) => {
@@ -420,8 +417,9 @@ fn parse_records(
         let mut stopped = false;
         for mut batch in batches {
             for item in batch.items.drain(..) {
-                store.add(item);
+                store.add(item, &batch.names);
             }
+            batch.names.clear();
             if let Some(e) = batch.error.take() {
                 stopped = store.csv_error(e);
             }
@@ -434,12 +432,14 @@ fn parse_records(
         stopped
     });
     let mut reader = lent.expect("the reading thread hands the reader back");
+    let mut names = String::new();
     if !stopped {
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {
-                    let item = rows.convert(&record);
-                    store.add(item);
+                    names.clear();
+                    let item = rows.convert(&record, &mut names);
+                    store.add(item, &names);
                 }
                 Ok(false) => break,
                 Err(e) => {
@@ -451,13 +451,11 @@ fn parse_records(
         }
     }
     let Store {
-        pending,
         diags,
         missing_sources,
         first_missing_source,
         ..
     } = store;
-    pending.symbols = symbols;
     if missing_sources > 0 && has("source") {
         diags.push(
             Diagnostic::warning(
@@ -476,6 +474,8 @@ const BATCH: usize = 1024;
 #[derive(Default)]
 struct Batch {
     items: Vec<Item>,
+    /// The `from` and `to` ids of the batch's deals, back to back.
+    names: String,
     error: Option<csv::Error>,
 }
 
@@ -500,8 +500,6 @@ struct Rows<'a> {
     file: FileId,
     today: NaiveDate,
     interner: &'a mut Interner,
-    /// `from` and `to` ids, numbered in order of first mention.
-    symbols: &'a mut Symbols,
 }
 
 fn cell(file: FileId, line: u64, field: usize, byte: u64) -> Loc {
@@ -514,7 +512,8 @@ fn cell(file: FileId, line: u64, field: usize, byte: u64) -> Loc {
 }
 
 impl Rows<'_> {
-    fn convert(&mut self, record: &csv::ByteRecord) -> Item {
+    /// The `from` and `to` ids of a deal are appended to `names`.
+    fn convert(&mut self, record: &csv::ByteRecord, names: &mut String) -> Item {
         let file = self.file;
         let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
         let at = |f: usize| cell(file, line, f, byte);
@@ -563,7 +562,7 @@ impl Rows<'_> {
             self.today,
             &mut diags,
             self.interner,
-            self.symbols,
+            names,
         ) {
             Some(deal) => Item::Deal {
                 row: deal,
@@ -597,7 +596,8 @@ impl Store<'_> {
         self.diags.len() > 200
     }
 
-    fn add(&mut self, item: Item) {
+    /// `names` holds the ids that `item`'s `from` and `to` point at.
+    fn add(&mut self, item: Item, names: &str) {
         let (mut deal, line, byte, has_source) = match item {
             Item::Skipped(diags) => return self.diags.extend(diags),
             Item::Entity(e) => return self.pending.declared.add(e),
@@ -617,7 +617,7 @@ impl Store<'_> {
         let written_id = match deal.id.take() {
             Some(id) => match self.deal_by_id.get(&id) {
                 Some(&existing) => {
-                    return merge_row(pending, existing, deal, at(0), self.diags);
+                    return merge_row(pending, existing, deal, names, at(0), self.diags);
                 }
                 None => {
                     let text = DealIdText::from(id.as_str());
@@ -633,7 +633,8 @@ impl Store<'_> {
                 None
             }
         };
-        let (from, to) = (deal.from, deal.to);
+        let from = pending.symbols.intern(&names[deal.from.clone()]);
+        let to = pending.symbols.intern(&names[deal.to.clone()]);
         pending.push_csv_origin(self.file, line, byte, written_id.is_some());
         let own_id = written_id.is_some();
         let deal = Deal {
@@ -656,6 +657,13 @@ impl Store<'_> {
             pending.deals.push_made_up(&deal, self.stem, line);
         }
     }
+}
+
+/// Appends `name` to `names`; where it is.
+fn push_name(names: &mut String, name: &str) -> Range<usize> {
+    let start = names.len();
+    names.push_str(name);
+    start..names.len()
 }
 
 fn csv_error(error: csv::Error, file: FileId) -> Diagnostic {
@@ -746,13 +754,13 @@ fn word<T: FromStr<Err = String> + Copy>(
     fields::vocabulary::<T>(text, &valid, loc)
 }
 
-/// A deals CSV row, checked and converted; `from` and `to` are [`Symbols`].
+/// A deals CSV row, checked and converted; `from` and `to` are ranges of the batch's names.
 struct DealRow {
     id: Option<String>,
     kind: DealKind,
     label: Option<Box<str>>,
-    from: u32,
-    to: u32,
+    from: Range<usize>,
+    to: Range<usize>,
     round: Option<Box<str>>,
     term_years: Option<u32>,
     valuation: Option<Amount>,
@@ -768,7 +776,7 @@ fn deal_row(
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
-    symbols: &mut Symbols,
+    names: &mut String,
 ) -> Option<DealRow> {
     let mut errs: Vec<Diagnostic> = Vec::new();
     let require = |name: &str, col: Option<usize>, errs: &mut Vec<Diagnostic>| match record.get(col)
@@ -893,8 +901,8 @@ fn deal_row(
         id: id?,
         kind: kind?,
         label,
-        from: symbols.intern(from?.0),
-        to: symbols.intern(to?.0),
+        from: push_name(names, from?.0),
+        to: push_name(names, to?.0),
         round: record.get(columns.round).map(|(r, _)| r.into()),
         term_years,
         valuation,
@@ -910,12 +918,14 @@ fn merge_row(
     pending: &mut Pending,
     existing: usize,
     row: DealRow,
+    names: &str,
     row_loc: Loc,
     diags: &mut Vec<Diagnostic>,
 ) {
     let first = pending.deals.get(DealId(existing as u32));
-    // One symbol per distinct id, so equal symbols mean equal ids.
-    let same = first.from().0 == row.from && first.to().0 == row.to && first.kind() == row.kind;
+    let same = pending.symbols.name(first.from().0) == &names[row.from.clone()]
+        && pending.symbols.name(first.to().0) == &names[row.to.clone()]
+        && first.kind() == row.kind;
     if !same {
         diags.push(
             Diagnostic::error(
