@@ -21,7 +21,7 @@
 //!     .incoming(amazon)
 //!     .into_iter()
 //!     .filter(|v| v.deal.from() == openai)
-//!     .map(|v| v.report.amount.to_string())
+//!     .map(|v| v.report().amount.to_string())
 //!     .collect();
 //! assert!(paid_by_openai.contains(&"$38B".to_string()));
 //!

@@ -409,7 +409,7 @@ fn ratio_words(graph: &MoneyGraph<'_>, cycle: &Cycle) -> String {
         Some(r) => {
             let amount = graph
                 .deal_view(r.financing)
-                .map(|v| v.report.amount.to_string())
+                .map(|v| v.report().amount.to_string())
                 .unwrap_or_default();
             format!("{} of {amount}", percent(r.value))
         }
@@ -443,8 +443,8 @@ fn loops_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope:
                 lines.push(format!(
                     "· {} {}, {}{}{}",
                     table::cell_text(v.deal.kind_label()),
-                    v.report.amount,
-                    text::status_words(v.report.status),
+                    v.report().amount,
+                    text::status_words(v.report().status),
                     if v.deal.inferred() { ", inferred" } else { "" },
                     if counted { " ◀" } else { "" },
                 ));
@@ -510,7 +510,7 @@ fn explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &st
                         "{} [deal {}; source: {}]",
                         text::deal_sentence(data, &v),
                         v.deal.id(),
-                        text::source_words(&v.report)
+                        text::source_words(&v.report())
                     )
                 })
                 .collect();
@@ -573,7 +573,7 @@ fn trip_sentence(graph: &MoneyGraph<'_>, hops: &HopGraph, cycle: &Cycle) -> Stri
             .iter()
             .flatten()
             .filter_map(|&d| graph.deal_view(d))
-            .filter(|v| v.report.amount.qualifier == q)
+            .filter(|v| v.report().amount.qualifier == q)
             .map(|v| deal_short(data, v.id, graph))
             .collect()
     };
@@ -630,7 +630,7 @@ fn deal_short(data: &Dataset, id: DealId, graph: &MoneyGraph<'_>) -> String {
         data.entity(v.deal.from()).name,
         data.entity(v.deal.to()).name,
         v.deal.kind_label(),
-        v.report.amount
+        v.report().amount
     )
 }
 

@@ -113,9 +113,9 @@ fn deals_table(data: &Dataset, views: &[DealView<'_>]) -> String {
         }
         let others = d.reports().len() - 1;
         let sources = if others == 0 {
-            text::reporter(&v.report).to_string()
+            text::reporter(&v.report()).to_string()
         } else {
-            format!("{} +{others} more", text::reporter(&v.report))
+            format!("{} +{others} more", text::reporter(&v.report()))
         };
         t.add_row(vec![
             table::cell_text(&d.id()),
@@ -125,9 +125,9 @@ fn deals_table(data: &Dataset, views: &[DealView<'_>]) -> String {
                 data.entity(d.to()).name
             )),
             table::cell_text(&kind),
-            v.report.amount.to_string(),
-            text::status_words(v.report.status).to_string(),
-            v.report
+            v.report().amount.to_string(),
+            text::status_words(v.report().status).to_string(),
+            v.report()
                 .date
                 .map_or_else(|| "undated".into(), |d| d.to_string()),
             table::cell_text(&sources),

@@ -166,7 +166,7 @@ fn to_table(
             t.add_row(vec![
                 first,
                 format!("{} → {}", name(hop.from), name(hop.to)),
-                MoneyRange::of(views.iter().map(|v| &v.report.amount)).to_string(),
+                MoneyRange::of(views.iter().map(|v| v.report().amount)).to_string(),
                 deals.join("\n"),
             ]);
         }
@@ -205,7 +205,7 @@ fn to_json(
                     json!({
                         "from": id(hop.from),
                         "to": id(hop.to),
-                        "total": MoneyRange::of(views.iter().map(|v| &v.report.amount)).to_json(),
+                        "total": MoneyRange::of(views.iter().map(|v| v.report().amount)).to_json(),
                         "deals": views.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
                     })
                 })

@@ -85,7 +85,7 @@ fn share_json(ratio: Option<f64>) -> Value {
 /// reported it, then the other reports' figures so conflicting accounts stay visible.
 pub(super) fn deal_cell(view: &DealView<'_>) -> String {
     let deal = view.deal;
-    let standing = text::report_summary(&view.report);
+    let standing = text::report_summary(&view.report());
     let mut lines = vec![
         format!(
             "• {}{}: {standing}",
@@ -95,13 +95,13 @@ pub(super) fn deal_cell(view: &DealView<'_>) -> String {
         format!(
             "{} · {}",
             table::cell_text(&deal.id()),
-            table::cell_text(text::reporter(&view.report))
+            table::cell_text(text::reporter(&view.report()))
         ),
     ];
     let mut others: Vec<String> = Vec::new();
     for (i, r) in deal.reports().enumerate() {
         let s = text::report_summary(&r);
-        if i != view.standing && s != standing && !others.contains(&s) {
+        if i != view.standing as usize && s != standing && !others.contains(&s) {
             others.push(s);
         }
     }

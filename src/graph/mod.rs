@@ -17,9 +17,18 @@ pub use hops::{Hop, HopGraph, HopId};
 pub struct DealView<'d> {
     pub id: DealId,
     pub deal: DealRef<'d>,
-    pub report: ReportRef<'d>,
-    /// Which of the deal's reports `report` is.
-    pub standing: usize,
+    /// Which of the deal's reports stands.
+    pub standing: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<DealView<'static>>() == 24);
+
+impl<'d> DealView<'d> {
+    /// The standing report. (Read on demand, which keeps a view at 40 bytes: queries hold
+    /// tens of thousands of them.)
+    pub fn report(&self) -> ReportRef<'d> {
+        self.deal.report(self.standing as usize)
+    }
 }
 
 /// The edge payload: which deal, and which of its reports stands.
@@ -98,8 +107,7 @@ impl<'d> MoneyGraph<'d> {
         DealView {
             id: edge.deal,
             deal,
-            report: deal.report(edge.report as usize),
-            standing: edge.report as usize,
+            standing: edge.report,
         }
     }
 

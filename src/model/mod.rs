@@ -15,4 +15,4 @@ pub use deal::{Deal, DealId, DealIdText, Report, Reports};
 pub use entity::{Entity, EntityId, Fact};
 pub use kinds::{DealKind, EntityKind, FactKind, Status};
 pub use money::{Amount, AmountError, Money, MoneySum, Qualifier, parse_amount, parse_money};
-pub use store::{DealIdRef, DealIter, DealRef, DealStore, ReportRef};
+pub use store::{DealIdParts, DealIdRef, DealIter, DealRef, DealStore, ReportRef};

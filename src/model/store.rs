@@ -143,11 +143,8 @@ impl DealStore {
 
     /// The deal at `index`. Panics when out of range, like slice indexing.
     pub fn get(&self, id: DealId) -> DealRef<'_> {
-        DealRef {
-            store: self,
-            row: &self.rows[id.index()],
-            id,
-        }
+        assert!(id.index() < self.rows.len(), "no deal {}", id.0);
+        DealRef { store: self, id }
     }
 
     pub fn iter(&self) -> DealIter<'_> {
@@ -314,24 +311,15 @@ impl DealStore {
     }
 }
 
-/// `{stem}-{line}`, as `format!` gives it, inline when it fits in 24 bytes.
+/// `{stem}-{line}`, as `format!` gives it, inline when it fits in 24 bytes. (`itoa` rather
+/// than the formatting machinery: queries build thousands of these ids to sort them.)
 fn made_up_id(stem: &str, line: u64) -> DealIdText {
-    let mut digits = [0u8; 20];
-    let mut n = line;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut id = DealIdText::with_capacity(stem.len() + 1 + digits.len() - i);
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(line);
+    let mut id = DealIdText::with_capacity(stem.len() + 1 + digits.len());
     id.push_str(stem);
     id.push('-');
-    // ASCII digits.
-    id.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    id.push_str(digits);
     id
 }
 
@@ -421,6 +409,29 @@ impl serde::Serialize for DealIdRef<'_> {
     }
 }
 
+/// A deal's id as its row keeps it (see [`DealRef::id_parts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DealIdParts<'a> {
+    Written(&'a str),
+    /// `{stem}-{line}`.
+    MadeUp {
+        stem: &'a str,
+        line: u32,
+    },
+}
+
+impl<'a> DealIdParts<'a> {
+    /// The id's text.
+    pub fn spell(self) -> DealIdRef<'a> {
+        match self {
+            DealIdParts::Written(id) => DealIdRef::Written(id),
+            DealIdParts::MadeUp { stem, line } => {
+                DealIdRef::MadeUp(made_up_id(stem, u64::from(line)))
+            }
+        }
+    }
+}
+
 /// One deal, read from its store. Cheap to copy; every accessor is a field read or two.
 ///
 /// ```
@@ -442,7 +453,7 @@ impl serde::Serialize for DealIdRef<'_> {
 #[derive(Clone, Copy)]
 pub struct DealRef<'a> {
     store: &'a DealStore,
-    row: &'a Row,
+    /// Checked against the store when made, so reading the row cannot fail.
     id: DealId,
 }
 
@@ -465,8 +476,13 @@ impl PartialEq for DealRef<'_> {
 }
 
 impl<'a> DealRef<'a> {
+    fn row(&self) -> &'a Row {
+        &self.store.rows[self.id.index()]
+    }
+
     fn extra(&self) -> Option<&'a Extra> {
-        (self.row.extra != NONE).then(|| &self.store.extras[self.row.extra as usize])
+        let extra = self.row().extra;
+        (extra != NONE).then(|| &self.store.extras[extra as usize])
     }
 
     /// Where the deal is in its dataset.
@@ -475,35 +491,44 @@ impl<'a> DealRef<'a> {
     }
 
     pub fn id(&self) -> DealIdRef<'a> {
-        let id = self.row.id;
+        self.id_parts().spell()
+    }
+
+    /// The id as stored, without spelling out a made-up one: for reading many ids from
+    /// their rows in one pass and building their text in another.
+    pub fn id_parts(&self) -> DealIdParts<'a> {
+        let id = self.row().id;
         if id & MADE_UP != 0 {
             let runs = &self.store.made_up_runs;
             let run = runs.partition_point(|&(first, _)| first <= self.id.0) - 1;
             let stem = &self.store.stems[runs[run].1 as usize];
-            return DealIdRef::MadeUp(made_up_id(stem, u64::from(id & !MADE_UP)));
+            return DealIdParts::MadeUp {
+                stem,
+                line: id & !MADE_UP,
+            };
         }
         let ends = &self.store.written_id_ends;
         let start = if id == 0 { 0 } else { ends[id as usize - 1] };
-        DealIdRef::Written(&self.store.written_ids[start..ends[id as usize]])
+        DealIdParts::Written(&self.store.written_ids[start..ends[id as usize]])
     }
 
     pub fn kind(&self) -> DealKind {
-        self.row.kind
+        self.row().kind
     }
 
     /// Who pays.
     pub fn from(&self) -> EntityId {
-        self.row.from
+        self.row().from
     }
 
     /// Who is paid.
     pub fn to(&self) -> EntityId {
-        self.row.to
+        self.row().to
     }
 
     /// True when no source states the flow and it is implied by other figures.
     pub fn inferred(&self) -> bool {
-        self.row.flags & INFERRED != 0
+        self.row().flags & INFERRED != 0
     }
 
     /// What an `other` deal is for ("model access").
@@ -550,15 +575,16 @@ impl<'a> DealRef<'a> {
         let store = self.store;
         let source = |i: u32| &store.sources[i as usize];
         if index == 0 {
-            let s = source(self.row.source);
+            let row = self.row();
+            let s = source(row.source);
             return ReportRef {
                 source: &s.source,
                 publisher: s.publisher.as_deref(),
-                date: self.row.date,
-                status: self.row.status,
+                date: row.date,
+                status: row.status,
                 amount: Amount {
-                    qualifier: self.row.qualifier,
-                    value: (self.row.flags & HAS_FIGURE != 0).then(|| join(self.row.amount)),
+                    qualifier: row.qualifier,
+                    value: (row.flags & HAS_FIGURE != 0).then(|| join(row.amount)),
                 },
                 notes: self.extra().and_then(|e| e.first_report_notes.as_deref()),
             };
@@ -591,7 +617,7 @@ impl<'a> DealRef<'a> {
     pub fn standing_index(&self, as_of: chrono::NaiveDate) -> Option<usize> {
         match self.extra() {
             Some(extra) if !extra.later_reports.is_empty() => super::deal::standing_among(
-                std::iter::once((self.row.date, self.row.flags & HAS_FIGURE != 0)).chain(
+                std::iter::once((self.row().date, self.row().flags & HAS_FIGURE != 0)).chain(
                     extra
                         .later_reports
                         .iter()
@@ -599,7 +625,7 @@ impl<'a> DealRef<'a> {
                 ),
                 as_of,
             ),
-            _ => match self.row.date {
+            _ => match self.row().date {
                 Some(date) if !date.on_or_before(as_of) => None,
                 _ => Some(0),
             },
@@ -624,7 +650,7 @@ impl<'a> DealRef<'a> {
         let mut reports = super::Reports::new();
         reports.push(owned(
             self.report(0),
-            &self.store.sources[self.row.source as usize],
+            &self.store.sources[self.row().source as usize],
         ));
         if let Some(extra) = self.extra() {
             for (i, later) in extra.later_reports.iter().enumerate() {

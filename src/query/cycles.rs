@@ -693,13 +693,13 @@ pub fn round_trip(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) 
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
-            let Some(value) = view.report.amount.value else {
+            let Some(value) = view.report().amount.value else {
                 continue;
             };
             if best.is_none_or(|(b, _)| value > b) {
                 best = Some((value, d));
             }
-            let r = Range::of(value, view.report.amount.qualifier);
+            let r = Range::of(value, view.report().amount.qualifier);
             range = Some(match range {
                 None => r,
                 Some(acc) => Range {
@@ -818,7 +818,7 @@ pub fn return_ratio(
             if !view.deal.kind().is_financing() {
                 continue;
             }
-            if let Some(value) = view.report.amount.value
+            if let Some(value) = view.report().amount.value
                 && best.is_none_or(|(b, bd)| value > b || (value == b && d < bd))
             {
                 best = Some((value, d));
@@ -901,7 +901,7 @@ impl HopTimes {
             };
             let financing = view.deal.kind().is_financing();
             t.financing |= financing;
-            match view.report.date {
+            match view.report().date {
                 Some(date) => {
                     t.dated.push(date);
                     if financing {
@@ -1849,7 +1849,7 @@ mod tests {
                     .iter()
                     .map(|&d| {
                         let v = graph.deal_view(d).unwrap();
-                        (v.deal.kind().is_financing(), v.report.date)
+                        (v.deal.kind().is_financing(), v.report().date)
                     })
                     .collect()
             })

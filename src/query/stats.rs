@@ -189,9 +189,9 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     let mut inferred_deals = 0;
     for view in graph.deals() {
         let deal = view.deal;
-        let amount = &view.report.amount;
+        let amount = &view.report().amount;
         bump(&mut deals_by_kind, deal.kind());
-        bump(&mut deals_by_status, view.report.status);
+        bump(&mut deals_by_status, view.report().status);
         if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind()) {
             total.add(amount);
         }

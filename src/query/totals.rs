@@ -66,10 +66,10 @@ impl MoneyRange {
     }
 
     /// The total of `amounts`.
-    pub fn of<'a>(amounts: impl IntoIterator<Item = &'a Amount>) -> MoneyRange {
+    pub fn of<A: std::borrow::Borrow<Amount>>(amounts: impl IntoIterator<Item = A>) -> MoneyRange {
         let mut total = MoneyRange::new();
         for a in amounts {
-            total.add(a);
+            total.add(a.borrow());
         }
         total
     }

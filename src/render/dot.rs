@@ -181,7 +181,7 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
     for d in &spec.deals {
         let view = d.view(data);
         let deal = view.deal;
-        let look = style::edge_look(deal, &view.report, highlighting && !d.on_loop);
+        let look = style::edge_look(deal, &view.report(), highlighting && !d.on_loop);
         let colour = if look.opacity < 1.0 {
             format!(
                 "{}{:02x}",
@@ -191,7 +191,7 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
         } else {
             look.colour.to_string()
         };
-        let label = style::wrap(&style::deal_label(deal, &view.report), style::EDGE_WRAP);
+        let label = style::wrap(&style::deal_label(deal, &view.report()), style::EDGE_WRAP);
         let mut attrs = vec![
             attr("id", quoted(&format!("deal-{}", deal.id()))),
             attr("label", lines(&label)),
@@ -258,7 +258,7 @@ pub(crate) fn present(spec: &MapSpec, data: &Dataset) -> Present {
     let views: Vec<_> = spec.deals.iter().map(|d| d.view(data)).collect();
     let mut statuses: Vec<Status> = Vec::new();
     for s in &STATUS_STYLES {
-        if views.iter().any(|v| v.report.status == s.status) {
+        if views.iter().any(|v| v.report().status == s.status) {
             // Completed and announced share a legend line.
             let merged = statuses
                 .iter()

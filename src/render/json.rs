@@ -87,7 +87,7 @@ pub struct DealJson<'a> {
 impl<'a> DealJson<'a> {
     /// The deal as `view` sees it.
     pub fn new(data: &'a Dataset, view: &DealView<'a>) -> Self {
-        Self::with_standing(data, view.deal, &view.report)
+        Self::with_standing(data, view.deal, &view.report())
     }
 
     /// The deal for a given standing report.

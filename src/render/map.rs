@@ -27,8 +27,7 @@ impl MapDeal {
         DealView {
             id: self.id,
             deal,
-            report: deal.report(self.report),
-            standing: self.report,
+            standing: self.report as u32,
         }
     }
 }
@@ -257,7 +256,7 @@ impl MapSpec {
 fn map_deal(view: &DealView<'_>) -> MapDeal {
     MapDeal {
         id: view.id,
-        report: view.standing,
+        report: view.standing as usize,
         on_loop: false,
     }
 }

@@ -186,7 +186,7 @@ fn section(
         }
         reports.clear_rows();
         for (i, r) in v.deal.reports().enumerate() {
-            reports.cell(if i == v.standing { "★" } else { "" });
+            reports.cell(if i == v.standing as usize { "★" } else { "" });
             reports.cell_with(|s| text::write_date(s, &r));
             reports.cell(text::status_words(r.status));
             reports.cell_with(|s| write!(s, "{}", r.amount));

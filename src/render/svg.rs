@@ -587,9 +587,9 @@ fn plan<'d>(spec: &MapSpec, data: &'d Dataset) -> Plan<'d> {
         ) else {
             continue;
         };
-        let look = style::edge_look(view.deal, &view.report, highlighting && !d.on_loop);
+        let look = style::edge_look(view.deal, &view.report(), highlighting && !d.on_loop);
         let lines = style::wrap(
-            &style::deal_label(view.deal, &view.report),
+            &style::deal_label(view.deal, &view.report()),
             style::EDGE_WRAP,
         );
         let label = block_size(&lines, style::EDGE_SIZE, false);

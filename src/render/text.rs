@@ -83,6 +83,6 @@ pub fn write_deal_sentence(
         k => write!(out, "{from} {} {to}", k.verb())?,
     }
     out.write_str(": ")?;
-    write_report_summary(out, &view.report)?;
+    write_report_summary(out, &view.report())?;
     out.write_str(if d.inferred() { " [inferred]" } else { "" })
 }
