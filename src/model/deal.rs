@@ -126,14 +126,6 @@ impl Deal {
             as_of,
         )
     }
-
-    /// A short description of what the money buys: the kind, or the label of an `other` deal.
-    pub fn kind_label(&self) -> &str {
-        match (&self.label, self.kind) {
-            (Some(label), DealKind::Other) => label,
-            _ => self.kind.as_str(),
-        }
-    }
 }
 
 /// The rule of [`Deal::standing`] over reports given as (date, has a figure), in reading order.

@@ -469,12 +469,6 @@ impl fmt::Debug for DealRef<'_> {
     }
 }
 
-impl PartialEq for DealRef<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.to_deal() == other.to_deal()
-    }
-}
-
 impl<'a> DealRef<'a> {
     fn row(&self) -> &'a Row {
         &self.store.rows[self.id.index()]
