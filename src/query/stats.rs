@@ -218,7 +218,7 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
             .map(|(i, t)| Ranked {
                 id: EntityId(i as u32),
                 total: *t,
-                deals: t.count,
+                deals: t.count as usize,
             })
             .collect();
         list.sort_by(|a, b| {

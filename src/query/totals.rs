@@ -40,29 +40,66 @@ use crate::model::{Amount, MoneySum, Qualifier};
 /// assert_eq!(total.to_string(), "at least $9B + 1 undisclosed");
 /// assert_eq!(total.stated.to_string(), "$14B");
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Eq)]
 pub struct MoneyRange {
     /// Sum of exact, about and at-least figures.
     pub min: MoneySum,
-    /// Sum of exact, about and up-to figures; `None` once an at-least figure is added.
-    pub max: Option<MoneySum>,
+    /// Sum of exact, about and up-to figures, while `open` is false; see [`MoneyRange::max`].
+    upper: MoneySum,
     /// Every figure at face value, whatever its qualifier.
     pub stated: MoneySum,
     /// How many amounts were added, disclosed or not.
-    pub count: usize,
+    pub count: u32,
     /// How many of them were undisclosed (they add nothing to the bounds).
-    pub undisclosed: usize,
+    pub undisclosed: u32,
     /// How many were "about" figures (added to both bounds as if exact).
-    pub approximate: usize,
+    pub approximate: u32,
+    /// An at-least figure went in: no upper bound.
+    open: bool,
+}
+
+// Queries hold one per counterparty and side, tens of thousands for a hub: a flag instead of
+// an `Option` keeps the three sums and the counts in one cache line.
+const _: () = assert!(std::mem::size_of::<MoneyRange>() == 64);
+
+impl Default for MoneyRange {
+    fn default() -> Self {
+        MoneyRange::new()
+    }
+}
+
+impl PartialEq for MoneyRange {
+    fn eq(&self, other: &MoneyRange) -> bool {
+        (self.min, self.max(), self.stated) == (other.min, other.max(), other.stated)
+            && (self.count, self.undisclosed, self.approximate)
+                == (other.count, other.undisclosed, other.approximate)
+    }
+}
+
+impl std::hash::Hash for MoneyRange {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.min, self.max(), self.stated).hash(state);
+        (self.count, self.undisclosed, self.approximate).hash(state);
+    }
 }
 
 impl MoneyRange {
     /// The empty total: `$0`, no amounts.
     pub fn new() -> MoneyRange {
         MoneyRange {
-            max: Some(MoneySum::default()),
-            ..MoneyRange::default()
+            min: MoneySum::default(),
+            upper: MoneySum::default(),
+            stated: MoneySum::default(),
+            count: 0,
+            undisclosed: 0,
+            approximate: 0,
+            open: false,
         }
+    }
+
+    /// Sum of exact, about and up-to figures; `None` once an at-least figure is added.
+    pub fn max(&self) -> Option<MoneySum> {
+        (!self.open).then_some(self.upper)
     }
 
     /// The total of `amounts`.
@@ -82,44 +119,32 @@ impl MoneyRange {
             return;
         };
         self.stated.add(value);
+        // The upper sum is kept even once open: cheaper than a branch, and never read then.
         match amount.qualifier {
-            Qualifier::Exact | Qualifier::About => {
+            Qualifier::Exact => {
                 self.min.add(value);
-                if let Some(max) = &mut self.max {
-                    max.add(value);
-                }
-                if amount.qualifier == Qualifier::About {
-                    self.approximate += 1;
-                }
-            }
-            Qualifier::AtLeast => {
-                self.min.add(value);
-                self.max = None;
-            }
-            Qualifier::UpTo => {
-                if let Some(max) = &mut self.max {
-                    max.add(value);
-                }
+                self.upper.add(value);
             }
             // A figure marked undisclosed is still a figure somebody wrote down; read it as
             // "about".
-            Qualifier::Undisclosed => {
+            Qualifier::About | Qualifier::Undisclosed => {
                 self.min.add(value);
-                if let Some(max) = &mut self.max {
-                    max.add(value);
-                }
+                self.upper.add(value);
                 self.approximate += 1;
             }
+            Qualifier::AtLeast => {
+                self.min.add(value);
+                self.open = true;
+            }
+            Qualifier::UpTo => self.upper.add(value),
         }
     }
 
     /// Adds every amount of `other`. `O(1)`.
     pub fn merge(&mut self, other: &MoneyRange) {
         self.min = sum(self.min, other.min);
-        self.max = match (self.max, other.max) {
-            (Some(a), Some(b)) => Some(sum(a, b)),
-            _ => None,
-        };
+        self.upper = sum(self.upper, other.upper);
+        self.open |= other.open;
         self.stated = sum(self.stated, other.stated);
         self.count += other.count;
         self.undisclosed += other.undisclosed;
@@ -133,7 +158,7 @@ impl MoneyRange {
 
     /// True when both bounds are the same figure.
     pub fn is_exact(&self) -> bool {
-        self.max == Some(self.min)
+        self.max() == Some(self.min)
     }
 
     /// `{"min_usd", "max_usd", "stated_usd", "amounts", "undisclosed"}`: dollars as JSON
@@ -141,7 +166,7 @@ impl MoneyRange {
     pub fn to_json(&self) -> Value {
         json!({
             "min_usd": Value::Number(self.min.to_json_number()),
-            "max_usd": self.max.map_or(Value::Null, |m| Value::Number(m.to_json_number())),
+            "max_usd": self.max().map_or(Value::Null, |m| Value::Number(m.to_json_number())),
             "stated_usd": Value::Number(self.stated.to_json_number()),
             "amounts": self.count,
             "undisclosed": self.undisclosed,
@@ -151,7 +176,7 @@ impl MoneyRange {
     /// Orders totals largest first: by stated figure, then lower bound, then upper bound
     /// (open counts as largest). Ties are `Equal`; callers break them by id.
     pub fn cmp_desc(&self, other: &MoneyRange) -> Ordering {
-        let upper = |r: &MoneyRange| r.max.map_or((1, MoneySum::default()), |m| (0, m));
+        let upper = |r: &MoneyRange| r.max().map_or((1, MoneySum::default()), |m| (0, m));
         other
             .stated
             .cmp(&self.stated)
@@ -188,7 +213,7 @@ impl fmt::Display for MoneyRange {
         if self.is_unknown() {
             return f.write_str("undisclosed");
         }
-        match self.max {
+        match self.max() {
             None => write!(f, "at least {}", self.min)?,
             Some(max) if max == self.min => {
                 let about = if self.approximate > 0 { "about " } else { "" };
@@ -222,11 +247,11 @@ mod tests {
     fn at_least_plus_up_to_is_a_range() {
         let t = total(&["at least $8B", "up to $5B"]);
         assert_eq!(t.min, usd(8_000_000_000));
-        assert_eq!(t.max, None, "an at-least figure leaves the top open");
+        assert_eq!(t.max(), None, "an at-least figure leaves the top open");
         assert_eq!(t.to_string(), "at least $8B");
         let t = total(&["$8B", "up to $5B"]);
         assert_eq!(
-            (t.min, t.max),
+            (t.min, t.max()),
             (usd(8_000_000_000), Some(usd(13_000_000_000)))
         );
         assert_eq!(t.to_string(), "$8B – $13B");
@@ -295,7 +320,7 @@ mod tests {
         assert_eq!(t.min.cents(), i128::from(i64::MAX) * 10_000);
         let mut m = t;
         m.merge(&t);
-        assert_eq!(m.max.unwrap().cents(), i128::from(i64::MAX) * 20_000);
+        assert_eq!(m.max().unwrap().cents(), i128::from(i64::MAX) * 20_000);
         let cents = Amount::exact(Money::from_cents(1));
         let mut c = MoneyRange::new();
         for _ in 0..3 {
