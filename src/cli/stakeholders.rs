@@ -157,7 +157,7 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
             let deals: Vec<String> = m.deals.iter().map(deal_cell).collect();
             t.add_row(vec![
                 name(data, m.id),
-                m.total.to_string(),
+                m.total().to_string(),
                 share,
                 deals.join("\n"),
             ]);
@@ -335,7 +335,7 @@ fn to_json(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> Value {
                 json!({
                     "id": id(m.id),
                     "name": data.entity(m.id).name,
-                    "total": m.total.to_json(),
+                    "total": m.total().to_json(),
                     "share_of_inflows": share_json(s.share_of_inflows(&m.inflow)),
                     "share_of_outflows": share_json(s.share_of_outflows(&m.outflow)),
                     "deals": m.deals.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),

@@ -114,12 +114,19 @@ pub struct Counterparty<'d> {
     pub role: Role,
     /// Sorted by deal id string.
     pub deals: Vec<DealView<'d>>,
-    /// All of `deals` (standing amounts).
-    pub total: MoneyRange,
     /// Those of `deals` paid to the entity.
     pub inflow: MoneyRange,
     /// Those of `deals` paid by the entity.
     pub outflow: MoneyRange,
+}
+
+impl Counterparty<'_> {
+    /// All of `deals` (standing amounts): the inflow and the outflow together.
+    pub fn total(&self) -> MoneyRange {
+        let mut total = self.inflow;
+        total.merge(&self.outflow);
+        total
+    }
 }
 
 /// The counterparties of one role, sorted by entity id string.
@@ -344,24 +351,49 @@ pub fn stakeholders<'d>(
     entity: EntityId,
     options: &StakeholderOptions,
 ) -> Stakeholders<'d> {
-    let near = Neighbourhood::of(graph, entity);
-    // Every deal once per side, keyed by (role, counterparty rank, deal rank): one integer
-    // sort puts them in output order, members grouped, deals sorted by id string.
-    let mut order: Vec<(u8, u32, u32)> = near
+    stakeholders_split(graph, entity, options, PARALLEL_FROM)
+}
+
+/// [`stakeholders`], with the work split over two threads from `parallel_from` deals.
+fn stakeholders_split<'d>(
+    graph: &MoneyGraph<'d>,
+    entity: EntityId,
+    options: &StakeholderOptions,
+    parallel_from: usize,
+) -> Stakeholders<'d> {
+    let near = Neighbourhood::of(graph, entity, parallel_from);
+    // Every deal once per side, keyed by (role, counterparty rank, deal rank) and carrying its
+    // place in `near.deals`: one integer sort puts them in output order, members grouped,
+    // deals sorted by id string.
+    let mut order: Vec<u128> = near
         .deals
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let role = Role::of(d.kind, d.incoming);
-            (role as u8, d.counterparty, near.deal_rank[i])
+            let role = Role::of(d.kind, d.incoming) as u128;
+            let rank = u128::from(near.deal_rank[i]);
+            role << 96 | u128::from(d.counterparty) << 64 | rank << 32 | i as u128
         })
         .collect();
     order.sort_unstable();
+    // Gathered in a loop of their own, so that the reads overlap.
+    let sides: Vec<Side<'d>> = order
+        .iter()
+        .map(|&key| near.deals[key as u32 as usize])
+        .collect();
+    let member_of = |key: u128| ((key >> 96) as usize, (key >> 64) as u32);
     // Runs of one (role, counterparty) are the members.
-    let same_member = |a: &(u8, u32, u32), b: &(u8, u32, u32)| (a.0, a.1) == (b.0, b.1);
+    let mut runs: Vec<(usize, u32, std::ops::Range<usize>)> = Vec::new();
+    for (at, &key) in order.iter().enumerate() {
+        let (role, rank) = member_of(key);
+        match runs.last_mut() {
+            Some((r, c, range)) if (*r, *c) == (role, rank) => range.end = at + 1,
+            _ => runs.push((role, rank, at..at + 1)),
+        }
+    }
     let mut sizes = [0usize; Role::ALL.len()];
-    for run in order.chunk_by(same_member) {
-        sizes[usize::from(run[0].0)] += 1;
+    for &(role, _, _) in &runs {
+        sizes[role] += 1;
     }
     let mut groups: Vec<Group<'d>> = Role::ALL
         .iter()
@@ -370,44 +402,29 @@ pub fn stakeholders<'d>(
             members: Vec::with_capacity(sizes[role as usize]),
         })
         .collect();
-    let mut exposure: Vec<Exposure> = near
-        .counterparties
-        .iter()
-        .map(|&id| Exposure {
-            id,
-            inflow: MoneyRange::new(),
-            outflow: MoneyRange::new(),
-        })
-        .collect();
     let mut inflows = MoneyRange::new();
     let mut outflows = MoneyRange::new();
-    for run in order.chunk_by(same_member) {
-        let (role, rank) = (Role::ALL[usize::from(run[0].0)], run[0].1);
+    for (role, rank, range) in runs {
         let mut member = Counterparty {
             id: near.counterparties[rank as usize],
-            role,
-            deals: Vec::with_capacity(run.len()),
-            total: MoneyRange::new(),
+            role: Role::ALL[role],
+            deals: Vec::with_capacity(range.len()),
             inflow: MoneyRange::new(),
             outflow: MoneyRange::new(),
         };
-        let e = &mut exposure[rank as usize];
-        for &(_, _, deal_rank) in run {
-            let d = &near.deals[near.by_rank[deal_rank as usize] as usize];
-            member.total.add(&d.amount);
+        for d in &sides[range] {
             if d.incoming {
                 member.inflow.add(&d.amount);
-                e.inflow.add(&d.amount);
                 inflows.add(&d.amount);
             } else {
                 member.outflow.add(&d.amount);
-                e.outflow.add(&d.amount);
                 outflows.add(&d.amount);
             }
             member.deals.push(d.view);
         }
-        groups[role as usize].members.push(member);
+        groups[role].members.push(member);
     }
+    let exposure = exposure(&near.counterparties, &groups);
     // Hops are only needed to look further than the direct counterparties.
     let vendor = if options.depth >= 2 {
         near.vendor_financing(Some(graph.hops()), options.depth)
@@ -424,6 +441,32 @@ pub fn stakeholders<'d>(
         indirect: indirect_investors(graph, entity, options.depth, options.max_chains),
         vendor_financing: vendor,
     }
+}
+
+/// Each counterparty's inflow and outflow over all its roles, in the order of
+/// `counterparties`, which is the order of each group's members too: one merge of the groups
+/// (writing each total where a counterparty's roles are added up as they come would be a
+/// cache miss per deal for a hub).
+fn exposure(counterparties: &[EntityId], groups: &[Group<'_>]) -> Vec<Exposure> {
+    let mut next = vec![0usize; groups.len()];
+    counterparties
+        .iter()
+        .map(|&id| {
+            let mut e = Exposure {
+                id,
+                inflow: MoneyRange::new(),
+                outflow: MoneyRange::new(),
+            };
+            for (group, at) in groups.iter().zip(&mut next) {
+                if let Some(m) = group.members.get(*at).filter(|m| m.id == id) {
+                    e.inflow.merge(&m.inflow);
+                    e.outflow.merge(&m.outflow);
+                    *at += 1;
+                }
+            }
+            e
+        })
+        .collect()
 }
 
 /// The start of `s` as a number that orders like `s` itself: the first 16 bytes, big-endian,
@@ -480,6 +523,54 @@ struct Side<'d> {
     counterparty: u32,
 }
 
+/// From how many deals [`Neighbourhood::of`] splits its work over two threads (below it, a
+/// thread costs more than it saves).
+const PARALLEL_FROM: usize = 8192;
+
+/// Runs `a` and `b`, at once on two threads when `parallel`.
+fn join<A, B>(parallel: bool, a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B)
+where
+    B: Send,
+{
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let b = scope.spawn(b);
+        let a = a();
+        (
+            a,
+            b.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    })
+}
+
+/// The sides of `views`, the first `incoming` of them paid to the entity and the rest paid by
+/// it, with their deal ids spelled out.
+fn read_sides<'d>(views: &[DealView<'d>], incoming: usize) -> (Vec<Side<'d>>, Vec<DealIdRef<'d>>) {
+    // One tight pass in deal order reads everything later steps need from each deal and its
+    // report: the loads are independent, so their misses overlap.
+    let mut sides: Vec<Side<'d>> = Vec::with_capacity(views.len());
+    let mut id_parts: Vec<DealIdParts<'d>> = Vec::with_capacity(views.len());
+    for (i, &view) in views.iter().enumerate() {
+        let deal = view.deal;
+        let incoming = i < incoming;
+        sides.push(Side {
+            view,
+            kind: deal.kind(),
+            amount: view.report().amount,
+            incoming,
+            counterparty: if incoming { deal.from().0 } else { deal.to().0 },
+        });
+        id_parts.push(deal.id_parts());
+    }
+    // Made-up ids are spelled out in a pass of their own: building one takes a few dozen
+    // instructions, which in the pass above kept the row loads from overlapping.
+    let ids = id_parts.into_iter().map(DealIdParts::spell).collect();
+    (sides, ids)
+}
+
 /// The entity's deals with everything output order needs, worked out once per query in
 /// `O(d log d)` for its `d` deals: counterparties and deals ranked by id string, so that
 /// every later sort compares integers.
@@ -497,45 +588,49 @@ struct Neighbourhood<'d> {
 }
 
 impl<'d> Neighbourhood<'d> {
-    fn of(graph: &MoneyGraph<'d>, entity: EntityId) -> Neighbourhood<'d> {
+    fn of(graph: &MoneyGraph<'d>, entity: EntityId, parallel_from: usize) -> Neighbourhood<'d> {
         let data = graph.dataset();
-        let incoming = graph.incoming(entity);
-        let outgoing = graph.outgoing(entity);
-        // One tight pass in deal order reads everything later steps need from each deal and
-        // its report: the loads are independent, so their misses overlap.
-        let mut deals: Vec<Side<'d>> = Vec::with_capacity(incoming.len() + outgoing.len());
-        let mut id_parts: Vec<DealIdParts<'d>> = Vec::with_capacity(deals.capacity());
-        let sides = incoming.into_iter().map(|v| (true, v));
-        for (incoming, view) in sides.chain(outgoing.into_iter().map(|v| (false, v))) {
-            let deal = view.deal;
-            deals.push(Side {
-                view,
-                kind: deal.kind(),
-                amount: view.report().amount,
-                incoming,
-                counterparty: if incoming { deal.from().0 } else { deal.to().0 },
-            });
-            id_parts.push(deal.id_parts());
-        }
-        // Made-up ids are spelled out in a pass of their own: building one takes a few dozen
-        // instructions, which in the pass above kept the row loads from overlapping.
-        let deal_ids: Vec<DealIdRef<'d>> = id_parts.into_iter().map(DealIdParts::spell).collect();
-        let mut ids: Vec<EntityId> = deals.iter().map(|d| EntityId(d.counterparty)).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let (id_rank, by_id) = ranks_by_id(ids.iter().map(|&e| (data.entity(e).id.as_str(), e)));
+        let mut views = graph.incoming(entity);
+        let incoming = views.len();
+        views.extend(graph.outgoing(entity));
+        // A hub's deals are read half on each core: the reads are cache and TLB misses, and
+        // two cores keep twice as many in flight.
+        let parallel = views.len() >= parallel_from;
+        let read =
+            |from: usize, to: usize| read_sides(&views[from..to], incoming.saturating_sub(from));
+        let mid = if parallel {
+            views.len() / 2
+        } else {
+            views.len()
+        };
+        let ((mut deals, mut deal_ids), (more, more_ids)) =
+            join(parallel, || read(0, mid), || read(mid, views.len()));
+        deals.extend(more);
+        deal_ids.extend(more_ids);
+        // Counterparties and deals are ranked by id string at once, one on each core.
+        let counterparties_by_id = || {
+            let mut ids: Vec<EntityId> = deals.iter().map(|d| EntityId(d.counterparty)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let (rank, by_id) = ranks_by_id(ids.iter().map(|&e| (data.entity(e).id.as_str(), e)));
+            (ids, rank, by_id)
+        };
+        let deals_by_id = || {
+            ranks_by_id(
+                deal_ids
+                    .iter()
+                    .zip(&deals)
+                    .map(|(id, d)| (id.as_str(), (d.view.id, !d.incoming))),
+            )
+        };
+        let ((ids, id_rank, by_id), (deal_rank, by_rank)) =
+            join(parallel, counterparties_by_id, deals_by_id);
         let counterparties: Vec<EntityId> = by_id.iter().map(|&i| ids[i as usize]).collect();
         // From entity index to rank.
         for d in &mut deals {
             let i = ids.binary_search(&EntityId(d.counterparty));
             d.counterparty = id_rank[i.expect("every counterparty is listed")];
         }
-        let (deal_rank, by_rank) = ranks_by_id(
-            deal_ids
-                .iter()
-                .zip(&deals)
-                .map(|(id, d)| (id.as_str(), (d.view.id, !d.incoming))),
-        );
         Neighbourhood {
             entity,
             data,
@@ -918,7 +1013,7 @@ pub fn vendor_financing<'d>(
     entity: EntityId,
     depth: usize,
 ) -> VendorFinancing<'d> {
-    Neighbourhood::of(graph, entity).vendor_financing(Some(hops), depth)
+    Neighbourhood::of(graph, entity, PARALLEL_FROM).vendor_financing(Some(hops), depth)
 }
 
 #[cfg(test)]
@@ -949,6 +1044,77 @@ mod tests {
         list.iter()
             .map(|&e| data.entity(e).id.to_string())
             .collect()
+    }
+
+    /// What a [`Stakeholders`] says, as plain values: members with their deal ids and totals,
+    /// exposure, and who pays back.
+    fn said(data: &Dataset, s: &Stakeholders<'_>) -> Vec<String> {
+        let mut out = vec![format!("in {} out {}", s.inflows, s.outflows)];
+        let deal_ids = |deals: &[DealView<'_>]| -> Vec<String> {
+            deals.iter().map(|v| v.deal.id().to_string()).collect()
+        };
+        for g in &s.groups {
+            for m in &g.members {
+                let id = &data.entity(m.id).id;
+                let deals = deal_ids(&m.deals);
+                out.push(format!(
+                    "{:?} {id} {deals:?} {:?} {:?}",
+                    g.role, m.inflow, m.outflow
+                ));
+            }
+        }
+        for e in &s.exposure {
+            out.push(format!(
+                "{} {:?} {:?}",
+                data.entity(e.id).id,
+                e.inflow,
+                e.outflow
+            ));
+        }
+        let v = &s.vendor_financing;
+        out.push(format!(
+            "{} {} {:?}",
+            v.invested,
+            v.returned,
+            ids(data, &v.financed)
+        ));
+        for r in &v.returning {
+            let id = &data.entity(r.id).id;
+            out.push(format!(
+                "{id} {} {:?}",
+                r.hops_from_financed,
+                deal_ids(&r.deals)
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn a_hub_read_on_two_threads_comes_out_as_on_one() {
+        let spec = crate::generate::Spec {
+            entities: 300,
+            deals: 5_000,
+            seed: 3,
+        };
+        let csv = String::from_utf8(crate::generate::deals_csv(&spec)).expect("UTF-8");
+        let data = load(&csv);
+        let as_of = chrono::NaiveDate::from_ymd_opt(2100, 1, 1).expect("date");
+        let graph = MoneyGraph::build(&data, Filter::new(as_of));
+        let hub = data.resolve("e0").expect("e0");
+        let deals = graph.incoming(hub).len() + graph.outgoing(hub).len();
+        assert!(
+            deals >= 8 * 2,
+            "a hub with {deals} deals splits into halves worth testing"
+        );
+        for depth in [1, 2] {
+            let options = StakeholderOptions {
+                depth,
+                ..StakeholderOptions::default()
+            };
+            let one = stakeholders_split(&graph, hub, &options, usize::MAX);
+            let two = stakeholders_split(&graph, hub, &options, 8);
+            assert_eq!(said(&data, &one), said(&data, &two), "depth {depth}");
+        }
     }
 
     #[test]
@@ -1052,7 +1218,10 @@ mod tests {
         );
         assert_eq!(s.group(Role::Investor).members.len(), 1);
         assert_eq!(s.group(Role::Supplier).members.len(), 1);
-        assert_eq!(s.group(Role::Supplier).members[0].total.to_string(), "$38B");
+        assert_eq!(
+            s.group(Role::Supplier).members[0].total().to_string(),
+            "$38B"
+        );
         assert_eq!(s.exposure.len(), 1);
         assert_eq!(s.vendor_financing.invested.count, 0);
         assert_eq!(s.vendor_financing.ratio(), None);
@@ -1176,7 +1345,7 @@ mod tests {
                 for m in &group.members {
                     prop_assert!(m.deals.iter().map(|v| v.deal.id()).is_sorted());
                     let total = MoneyRange::of(m.deals.iter().map(|v| v.report().amount));
-                    prop_assert_eq!(m.total, total);
+                    prop_assert_eq!(m.total(), total);
                 }
             }
             let inflow = MoneyRange::of(data.deals().filter(|d| d.to() == entity).map(|d| d.report(0).amount));
