@@ -25,8 +25,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let id = ctx.resolve(&args.entity)?;
     let graph = ctx.graph();
     let data = ctx.dataset();
-    let outgoing = graph.outgoing(id);
-    let incoming = graph.incoming(id);
+    let (incoming, outgoing) = graph.neighbourhood(id);
     let bytes = if format == Format::Json {
         show::to_json(data, id, &outgoing, &incoming)
     } else {

@@ -4,6 +4,8 @@
 mod filter;
 mod hops;
 
+use std::sync::OnceLock;
+
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
 use crate::model::{Dataset, DealId, DealRef, Entity, EntityId, ReportRef};
@@ -38,55 +40,39 @@ pub struct Edge {
 }
 
 /// The filtered money-flow multigraph over a [`Dataset`].
+///
+/// Each part is built on first use and kept: the admitted deals (one pass over every deal),
+/// the per-entity deal index, the hop index and petgraph's graph. A question about one
+/// entity ([`MoneyGraph::neighbourhood`]) needs none of them, so it is answered after one
+/// scan instead of after a whole build.
 #[derive(Debug)]
 pub struct MoneyGraph<'d> {
     data: &'d Dataset,
     filter: Filter,
-    graph: StableDiGraph<EntityId, Edge>,
-    /// Node of each entity, by entity index; `None` for entities taken out.
-    node_of: Vec<Option<NodeIndex>>,
     /// Admitted deals in id order.
-    deals: Vec<Edge>,
-    /// Each node's admitted deals, paid and paid to it.
-    paid_by: DealsByNode,
-    paid_to: DealsByNode,
-    /// The hop index, built on first use.
-    hops: std::sync::OnceLock<HopGraph>,
+    deals: OnceLock<Vec<Edge>>,
+    /// Each entity's admitted deals, paid and paid to it.
+    index: OnceLock<(DealsByNode, DealsByNode)>,
+    /// One node per entity, in entity order (so a node's index is its entity's), one edge per
+    /// admitted deal; entities taken out have no edges.
+    graph: OnceLock<StableDiGraph<EntityId, Edge>>,
+    hops: OnceLock<HopGraph>,
 }
 
+/// From how many deals [`MoneyGraph::neighbourhood`] scans on two threads.
+const PARALLEL_SCAN_FROM: usize = 1 << 20;
+
 impl<'d> MoneyGraph<'d> {
-    /// Builds the graph of every deal that passes `filter`. Linear in entities + deals.
+    /// The graph of every deal that passes `filter`. `O(1)`: the parts are built when first
+    /// asked for.
     pub fn build(data: &'d Dataset, filter: Filter) -> MoneyGraph<'d> {
-        let mut graph = StableDiGraph::with_capacity(data.entities().len(), data.deals().len());
-        let mut node_of = Vec::with_capacity(data.entities().len());
-        for id in data.entity_ids() {
-            node_of.push((!filter.without.contains(&id)).then(|| graph.add_node(id)));
-        }
-        let mut deals = Vec::new();
-        for (i, deal) in data.deals().enumerate() {
-            if let Some((report, _)) = filter.admit(deal) {
-                let edge = Edge {
-                    deal: DealId(i as u32),
-                    report: report as u32,
-                };
-                if let (Some(a), Some(b)) =
-                    (node_of[deal.from().index()], node_of[deal.to().index()])
-                {
-                    graph.add_edge(a, b, edge);
-                    deals.push(edge);
-                }
-            }
-        }
-        let (paid_by, paid_to) = DealsByNode::build_both(&graph, deals.len());
         MoneyGraph {
             data,
             filter,
-            graph,
-            node_of,
-            deals,
-            paid_by,
-            paid_to,
-            hops: std::sync::OnceLock::new(),
+            deals: OnceLock::new(),
+            index: OnceLock::new(),
+            graph: OnceLock::new(),
+            hops: OnceLock::new(),
         }
     }
 
@@ -104,7 +90,54 @@ impl<'d> MoneyGraph<'d> {
 
     /// True unless the entity was taken out with `--without`.
     pub fn contains(&self, id: EntityId) -> bool {
-        self.node_of.get(id.index()).is_some_and(Option::is_some)
+        id.index() < self.data.entities().len() && !self.filter.without.contains(&id)
+    }
+
+    /// The standing report of the deal at `index` if it passes the filter (the entities it
+    /// links are tested by the filter too).
+    fn admit(&self, index: usize, deal: DealRef<'d>) -> Option<Edge> {
+        self.filter.admit(deal).map(|(report, _)| Edge {
+            deal: DealId(index as u32),
+            report: report as u32,
+        })
+    }
+
+    fn admitted(&self) -> &[Edge] {
+        self.deals.get_or_init(|| {
+            self.data
+                .deals()
+                .enumerate()
+                .filter_map(|(i, deal)| self.admit(i, deal))
+                .collect()
+        })
+    }
+
+    fn index(&self) -> &(DealsByNode, DealsByNode) {
+        self.index.get_or_init(|| {
+            let deals = self.admitted();
+            let ends = |e: &Edge| {
+                let d = self.data.deal(e.deal);
+                (d.from().index(), d.to().index())
+            };
+            DealsByNode::build_both(self.data.entities().len(), deals.iter().map(ends))
+        })
+    }
+
+    /// petgraph's graph of the admitted deals.
+    fn petgraph(&self) -> &StableDiGraph<EntityId, Edge> {
+        self.graph.get_or_init(|| {
+            let deals = self.admitted();
+            let mut graph = StableDiGraph::with_capacity(self.data.entities().len(), deals.len());
+            for id in self.data.entity_ids() {
+                graph.add_node(id);
+            }
+            for &edge in deals {
+                let deal = self.data.deal(edge.deal);
+                let node = |id: EntityId| NodeIndex::new(id.index());
+                graph.add_edge(node(deal.from()), node(deal.to()), edge);
+            }
+            graph
+        })
     }
 
     fn view(&self, edge: Edge) -> DealView<'d> {
@@ -118,52 +151,107 @@ impl<'d> MoneyGraph<'d> {
 
     /// Every admitted deal, in deal order.
     pub fn deals(&self) -> impl ExactSizeIterator<Item = DealView<'d>> + '_ {
-        self.deals.iter().map(|&e| self.view(e))
+        self.admitted().iter().map(|&e| self.view(e))
     }
 
     /// The admitted deal `id` as it stands, or `None` when the filter left it out.
     /// `O(log D)`.
     pub fn deal_view(&self, id: DealId) -> Option<DealView<'d>> {
-        self.deals
+        let deals = self.admitted();
+        deals
             .binary_search_by_key(&id, |e| e.deal)
             .ok()
-            .map(|i| self.view(self.deals[i]))
+            .map(|i| self.view(deals[i]))
     }
 
     pub fn deal_count(&self) -> usize {
-        self.deals.len()
+        self.admitted().len()
     }
 
     /// Entities that take part in at least one admitted deal, in entity order.
     pub fn active_entities(&self) -> Vec<EntityId> {
+        let (paid_by, paid_to) = self.index();
         self.data
             .entity_ids()
-            .filter(|&id| {
-                self.node_of[id.index()].is_some_and(|n| {
-                    !self.paid_by.of(n.index()).is_empty() || !self.paid_to.of(n.index()).is_empty()
-                })
-            })
+            .filter(|&id| !paid_by.of(id.index()).is_empty() || !paid_to.of(id.index()).is_empty())
             .collect()
     }
 
-    /// Deals paid by `id`, in deal order. `O(d)` for its `d` deals.
+    /// Deals paid by `id`, in deal order. `O(d)` for its `d` deals, once the index is built.
     pub fn outgoing(&self, id: EntityId) -> Vec<DealView<'d>> {
-        self.adjacent(id, &self.paid_by)
+        self.adjacent(id, &self.index().0)
     }
 
-    /// Deals paid to `id`, in deal order. `O(d)` for its `d` deals.
+    /// Deals paid to `id`, in deal order. `O(d)` for its `d` deals, once the index is built.
     pub fn incoming(&self, id: EntityId) -> Vec<DealView<'d>> {
-        self.adjacent(id, &self.paid_to)
+        self.adjacent(id, &self.index().1)
     }
 
     fn adjacent(&self, id: EntityId, side: &DealsByNode) -> Vec<DealView<'d>> {
-        let Some(node) = self.node_of.get(id.index()).copied().flatten() else {
+        if !self.contains(id) {
             return Vec::new();
-        };
-        side.of(node.index())
+        }
+        let deals = self.admitted();
+        side.of(id.index())
             .iter()
-            .map(|&at| self.view(self.deals[at as usize]))
+            .map(|&at| self.view(deals[at as usize]))
             .collect()
+    }
+
+    /// The deals paid to `id` and the deals paid by it, each in deal order: [`incoming`] and
+    /// [`outgoing`] at once. From the index when it is built; otherwise one scan of every
+    /// deal, `O(D)`, on two threads for millions, which for a question about one entity is
+    /// far cheaper than building the index.
+    ///
+    /// [`incoming`]: MoneyGraph::incoming
+    /// [`outgoing`]: MoneyGraph::outgoing
+    pub fn neighbourhood(&self, id: EntityId) -> (Vec<DealView<'d>>, Vec<DealView<'d>>) {
+        self.neighbourhood_split(id, PARALLEL_SCAN_FROM)
+    }
+
+    /// [`MoneyGraph::neighbourhood`], scanning on two threads from `parallel_from` deals.
+    fn neighbourhood_split(
+        &self,
+        id: EntityId,
+        parallel_from: usize,
+    ) -> (Vec<DealView<'d>>, Vec<DealView<'d>>) {
+        if self.index.get().is_some() || !self.contains(id) {
+            return (self.incoming(id), self.outgoing(id));
+        }
+        let scan = |from: usize, to: usize| {
+            let (mut incoming, mut outgoing) = (Vec::new(), Vec::new());
+            for i in from..to {
+                let deal = self.data.deal(DealId(i as u32));
+                let (pays, paid) = (deal.from() == id, deal.to() == id);
+                if !(pays || paid) {
+                    continue;
+                }
+                if let Some(edge) = self.admit(i, deal) {
+                    if paid {
+                        incoming.push(self.view(edge));
+                    }
+                    if pays {
+                        outgoing.push(self.view(edge));
+                    }
+                }
+            }
+            (incoming, outgoing)
+        };
+        let all = self.data.deal_count();
+        if all < parallel_from {
+            return scan(0, all);
+        }
+        let ((mut incoming, mut outgoing), (more_in, more_out)) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| scan(all / 2, all));
+            let first = scan(0, all / 2);
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first, second)
+        });
+        incoming.extend(more_in);
+        outgoing.extend(more_out);
+        (incoming, outgoing)
     }
 
     /// Deals grouped into hops (one per ordered pair of entities), as a compact adjacency.
@@ -172,7 +260,7 @@ impl<'d> MoneyGraph<'d> {
         self.hops.get_or_init(|| {
             HopGraph::build(
                 self.data.entities().len(),
-                self.deals.iter().map(|e| {
+                self.admitted().iter().map(|e| {
                     let d = self.data.deal(e.deal);
                     (d.from(), d.to(), e.deal)
                 }),
@@ -183,10 +271,13 @@ impl<'d> MoneyGraph<'d> {
     /// Strongly connected components (iterative Kosaraju, safe on long chains), each sorted,
     /// largest first, then by smallest entity id.
     pub fn strongly_connected_components(&self) -> Vec<Vec<EntityId>> {
-        let mut sccs: Vec<Vec<EntityId>> = petgraph::algo::kosaraju_scc(&self.graph)
+        let graph = self.petgraph();
+        let mut sccs: Vec<Vec<EntityId>> = petgraph::algo::kosaraju_scc(graph)
             .into_iter()
+            // Entities taken out are nodes with no edges; they are no component.
+            .filter(|c| c.len() > 1 || self.contains(graph[c[0]]))
             .map(|c| {
-                let mut ids: Vec<EntityId> = c.into_iter().map(|n| self.graph[n]).collect();
+                let mut ids: Vec<EntityId> = c.into_iter().map(|n| graph[n]).collect();
                 ids.sort_unstable();
                 ids
             })
@@ -196,8 +287,8 @@ impl<'d> MoneyGraph<'d> {
     }
 }
 
-/// One side of every node's deals as one array: node `n`'s are positions into
-/// [`MoneyGraph::deals`] at `positions[starts[n]..starts[n + 1]]`, in deal order (compressed
+/// One side of every entity's deals as one array: entity `n`'s are positions into the
+/// admitted deals at `positions[starts[n]..starts[n + 1]]`, in deal order (compressed
 /// sparse rows). A hub's deals are read in one sweep, where petgraph's linked edge lists
 /// cost a dependent cache miss per deal.
 #[derive(Debug)]
@@ -207,23 +298,17 @@ struct DealsByNode {
 }
 
 impl DealsByNode {
-    /// Both sides' index of `graph`'s edges, whose `i`-th is `deals[i]`. Two passes over the
-    /// edges, `O(nodes + deals)`, and no sort: each list fills in deal order.
+    /// Both sides' index of the deals whose `i`-th links the entities `ends[i]`, for
+    /// `nodes` entities. Two passes, `O(nodes + deals)`, and no sort: each list fills in deal
+    /// order.
     fn build_both(
-        graph: &StableDiGraph<EntityId, Edge>,
-        deals: usize,
+        nodes: usize,
+        ends: impl ExactSizeIterator<Item = (usize, usize)> + Clone,
     ) -> (DealsByNode, DealsByNode) {
-        let nodes = petgraph::visit::NodeIndexable::node_bound(graph);
-        let ends = |i: usize| {
-            let (a, b) = graph
-                .edge_endpoints(petgraph::stable_graph::EdgeIndex::new(i))
-                .expect("no edge is ever removed");
-            (a.index(), b.index())
-        };
+        let deals = ends.len();
         let mut paid_by = vec![0u32; nodes + 1];
         let mut paid_to = vec![0u32; nodes + 1];
-        for i in 0..deals {
-            let (a, b) = ends(i);
+        for (a, b) in ends.clone() {
             paid_by[a + 1] += 1;
             paid_to[b + 1] += 1;
         }
@@ -234,8 +319,7 @@ impl DealsByNode {
         let (mut next_by, mut next_to) = (paid_by.clone(), paid_to.clone());
         let mut by = vec![0u32; deals];
         let mut to = vec![0u32; deals];
-        for i in 0..deals {
-            let (a, b) = ends(i);
+        for (i, (a, b)) in ends.enumerate() {
             by[next_by[a] as usize] = i as u32;
             next_by[a] += 1;
             to[next_to[b] as usize] = i as u32;
@@ -266,6 +350,7 @@ mod tests {
 
     #[test]
     fn each_entitys_deals_are_the_admitted_ones_it_pays_or_is_paid_in_deal_order() {
+        // Scanned (on one thread and on two) and from the index alike.
         let spec = crate::generate::Spec {
             entities: 200,
             deals: 3_000,
@@ -280,6 +365,7 @@ mod tests {
         let mut filter = Filter::new(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).expect("date"));
         filter.without = vec![data.resolve("e3").expect("e3")];
         let graph = MoneyGraph::build(&data, filter.clone());
+        let scanned = MoneyGraph::build(&data, filter.clone());
         let admitted: Vec<(DealId, EntityId, EntityId, usize)> = data
             .deals()
             .enumerate()
@@ -307,8 +393,20 @@ mod tests {
                 .filter(|d| d.2 == id)
                 .map(|d| (d.0, d.3 as u32))
                 .collect();
-            assert_eq!(listed(graph.outgoing(id)), pays, "{}", data.entity(id).id);
-            assert_eq!(listed(graph.incoming(id)), paid, "{}", data.entity(id).id);
+            let name = &data.entity(id).id;
+            for parallel_from in [1, usize::MAX] {
+                let (incoming, outgoing) = scanned.neighbourhood_split(id, parallel_from);
+                assert_eq!(listed(incoming), paid, "{name} scanned");
+                assert_eq!(listed(outgoing), pays, "{name} scanned");
+            }
+            assert_eq!(listed(graph.outgoing(id)), pays, "{name}");
+            assert_eq!(listed(graph.incoming(id)), paid, "{name}");
+            let (incoming, outgoing) = graph.neighbourhood(id);
+            assert_eq!(
+                (listed(incoming), listed(outgoing)),
+                (paid, pays),
+                "{name} indexed"
+            );
         }
         let active: Vec<EntityId> = data
             .entity_ids()

@@ -313,8 +313,8 @@ impl Stakeholders<'_> {
 /// deals by deal id string; totals as exact ranges.
 ///
 /// # Complexity
-/// `O(d log d)` for the `d` deals of `entity` (at depth 1 that is all: nothing is sized by
-/// the whole graph). From depth 2, `O(n + e)` for the hop graph (built once per graph) and
+/// `O(d log d)` for the `d` deals of `entity`, after finding them: one scan of all `D` deals
+/// unless the graph's per-entity index is already built ([`MoneyGraph::neighbourhood`]). From depth 2, `O(n + e)` for the hop graph (built once per graph) and
 /// the vendor-financing search over `n` entities and `e` hops, and indirect investors,
 /// `O(c · depth)` for the `c ≤ max_chains` investment chains followed.
 ///
@@ -590,9 +590,9 @@ struct Neighbourhood<'d> {
 impl<'d> Neighbourhood<'d> {
     fn of(graph: &MoneyGraph<'d>, entity: EntityId, parallel_from: usize) -> Neighbourhood<'d> {
         let data = graph.dataset();
-        let mut views = graph.incoming(entity);
+        let (mut views, outgoing) = graph.neighbourhood(entity);
         let incoming = views.len();
-        views.extend(graph.outgoing(entity));
+        views.extend(outgoing);
         // A hub's deals are read half on each core: the reads are cache and TLB misses, and
         // two cores keep twice as many in flight.
         let parallel = views.len() >= parallel_from;
