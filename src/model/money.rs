@@ -119,27 +119,113 @@ impl From<Money> for MoneySum {
 
 impl fmt::Display for MoneySum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_compact(f, self.0)
+        match u64::try_from(self.0.unsigned_abs()) {
+            Ok(cents) => f.write_str(compact_text("", self.0 < 0, cents).as_str()),
+            Err(_) => write_compact_wide(f, self.0),
+        }
+    }
+}
+
+impl Money {
+    /// The compact form [`Display`](fmt::Display) writes, spelled without the formatting
+    /// machinery: `show` writes two amounts for each of tens of thousands of deals.
+    pub fn text(self) -> MoneyText {
+        let cents = self.cents();
+        compact_text("", cents < 0, cents.unsigned_abs())
     }
 }
 
 impl fmt::Display for Money {
     /// Compact form: `$38B`, `$22.5B`, `$1.4T`, `$250M`, `$1,234.56`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_compact(f, i128::from(self.cents()))
+        f.write_str(self.text().as_str())
     }
 }
 
-fn write_compact(f: &mut fmt::Formatter<'_>, cents: i128) -> fmt::Result {
-    const UNITS: [(i128, &str); 4] = [
-        (100 * 1_000_000_000_000, "T"),
-        (100 * 1_000_000_000, "B"),
-        (100 * 1_000_000, "M"),
-        (100 * 1_000, "K"),
-    ];
+/// The text of an amount or a figure, held on the stack.
+#[derive(Clone, Copy)]
+pub struct MoneyText {
+    /// Room for the longest: "at least ~-$184467.44T".
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl MoneyText {
+    fn new() -> Self {
+        MoneyText {
+            bytes: [0; 32],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.bytes[self.len..self.len + text.len()].copy_from_slice(text.as_bytes());
+        self.len += text.len();
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Whole `str`s are pushed, so the bytes are UTF-8.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+const UNITS: [(u64, &str); 4] = [
+    (100 * 1_000_000_000_000, "T"),
+    (100 * 1_000_000_000, "B"),
+    (100 * 1_000_000, "M"),
+    (100 * 1_000, "K"),
+];
+
+/// `prefix` and the compact form of `cents` (its magnitude; `negative` gives the sign), in
+/// 64-bit integer arithmetic: every `Money` and nearly every `MoneySum` fits, and the sums that
+/// do not go through [`write_compact_wide`], which this spells the same as.
+fn compact_text(prefix: &str, negative: bool, cents: u64) -> MoneyText {
+    let mut text = MoneyText::new();
+    text.push(prefix);
+    let sign = if negative { "-" } else { "" };
+    let mut digits = itoa::Buffer::new();
+    for (scale, unit) in UNITS {
+        if cents >= scale {
+            // Below 10^14 cents, so a thousand times it still fits in a u64.
+            let rest = cents % scale;
+            if rest * 1000 % scale != 0 {
+                text.push("~");
+            }
+            text.push(sign);
+            text.push("$");
+            text.push(digits.format(cents / scale));
+            let thousandths = (rest * 1000 / scale) as u16;
+            if thousandths != 0 {
+                let mut frac = *b".000";
+                for (i, place) in [100, 10, 1].into_iter().enumerate() {
+                    frac[i + 1] = b'0' + (thousandths / place % 10) as u8;
+                }
+                let kept = 4 - frac.iter().rev().take_while(|&&b| b == b'0').count();
+                text.push(std::str::from_utf8(&frac[..kept]).unwrap_or_default());
+            }
+            text.push(unit);
+            return text;
+        }
+    }
+    text.push(sign);
+    text.push("$");
+    text.push(digits.format(cents / 100));
+    let rest = (cents % 100) as u8;
+    if rest != 0 {
+        text.push(".");
+        let pair = [b'0' + rest / 10, b'0' + rest % 10];
+        text.push(std::str::from_utf8(&pair).unwrap_or_default());
+    }
+    text
+}
+
+/// The compact form of any 128-bit sum: up to three significant decimals, trailing zeros
+/// dropped, `~` when that is not exact.
+fn write_compact_wide(f: &mut fmt::Formatter<'_>, cents: i128) -> fmt::Result {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.abs();
     for (scale, unit) in UNITS {
+        let scale = i128::from(scale);
         if cents >= scale {
             // Up to three significant decimals, trailing zeros dropped; exact integer arithmetic.
             let whole = cents / scale;
@@ -263,12 +349,27 @@ impl Amount {
     }
 }
 
+impl Amount {
+    /// The text [`Display`](fmt::Display) writes ("up to $50B", "undisclosed"), spelled
+    /// without the formatting machinery.
+    pub fn text(&self) -> MoneyText {
+        match self.value {
+            None => {
+                let mut text = MoneyText::new();
+                text.push("undisclosed");
+                text
+            }
+            Some(v) => {
+                let cents = v.cents();
+                compact_text(self.qualifier.prefix(), cents < 0, cents.unsigned_abs())
+            }
+        }
+    }
+}
+
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.value {
-            None => f.write_str("undisclosed"),
-            Some(v) => write!(f, "{}{}", self.qualifier.prefix(), v),
-        }
+        f.write_str(self.text().as_str())
     }
 }
 
@@ -560,6 +661,49 @@ mod tests {
         assert!(matches!(parse_amount(""), Err(AmountError::Empty)));
         assert!(matches!(parse_amount("$"), Err(AmountError::Syntax(_))));
         assert!(matches!(parse_amount("1.2.3"), Err(AmountError::Syntax(_))));
+    }
+
+    /// The 128-bit form, which sums too big for 64 bits still go through.
+    struct Wide(i128);
+
+    impl fmt::Display for Wide {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_compact_wide(f, self.0)
+        }
+    }
+
+    fn spelled_as_wide(cents: i64) {
+        let wide = Wide(i128::from(cents)).to_string();
+        assert_eq!(Money::from_cents(cents).to_string(), wide, "{cents}");
+        assert_eq!(MoneySum(i128::from(cents)).to_string(), wide, "{cents}");
+        let amount = Amount::new(Qualifier::AtLeast, Money::from_cents(cents));
+        assert_eq!(amount.to_string(), format!("at least {wide}"), "{cents}");
+    }
+
+    #[test]
+    fn spelled_as_the_wide_form_at_every_edge() {
+        for (scale, _) in UNITS {
+            let scale = scale as i64;
+            for cents in [scale - 1, scale, scale + 1, scale + scale / 1000, scale + 7] {
+                spelled_as_wide(cents);
+                spelled_as_wide(-cents);
+            }
+        }
+        for cents in [0, 1, 99, 100, 101, 12_345, 99_999, i64::MAX, i64::MIN + 1] {
+            spelled_as_wide(cents);
+        }
+        let huge = MoneySum(i128::from(i64::MAX) * 1000);
+        assert_eq!(huge.to_string(), Wide(huge.0).to_string());
+        assert_eq!(Amount::UNDISCLOSED.to_string(), "undisclosed");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spelled_as_the_wide_form(cents in i64::MIN + 1..=i64::MAX, digits in 0u32..16) {
+            spelled_as_wide(cents);
+            // Amounts as reported are mostly a few significant digits.
+            spelled_as_wide(cents.signum() * (cents % 1000).abs() * 10i64.pow(digits) / 10);
+        }
     }
 
     #[test]
