@@ -1,5 +1,6 @@
 //! Plain-language pieces shared by table output and explanations: how a deal, a report and a
-//! date read in a sentence.
+//! date read in a sentence. Pieces go out one `write_str` at a time rather than through
+//! `write!`, whose machinery was most of the time of `show`, which writes tens of thousands.
 
 use std::fmt::{self, Write};
 
@@ -14,7 +15,10 @@ pub fn report_summary(report: &ReportRef<'_>) -> String {
 }
 
 fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
-    write!(out, "{} ({}, ", report.amount, status_words(report.status))?;
+    out.write_str(report.amount.text().as_str())?;
+    out.write_str(" (")?;
+    out.write_str(status_words(report.status))?;
+    out.write_str(", ")?;
     write_date(out, report)?;
     out.write_char(')')
 }
@@ -22,7 +26,7 @@ fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Re
 /// The report's date, or "undated".
 pub fn write_date(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
     match report.date {
-        Some(d) => write!(out, "{d}"),
+        Some(d) => out.write_str(d.text().as_str()),
         None => out.write_str("undated"),
     }
 }
@@ -57,7 +61,12 @@ pub fn source_words(report: &ReportRef<'_>) -> String {
 /// [`source_words`] written to `out`.
 pub fn write_source_words(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
     match &report.publisher {
-        Some(p) => write!(out, "{} ({p})", report.source),
+        Some(p) => {
+            out.write_str(report.source)?;
+            out.write_str(" (")?;
+            out.write_str(p)?;
+            out.write_char(')')
+        }
         None if report.source.is_empty() => out.write_str("no source given"),
         None => out.write_str(report.source),
     }
@@ -78,9 +87,14 @@ pub fn write_deal_sentence(
 ) -> fmt::Result {
     let d = view.deal;
     let (from, to) = (&data.entity(d.from()).name, &data.entity(d.to()).name);
-    match d.kind() {
-        crate::model::DealKind::Other => write!(out, "{from} pays {to} for {}", d.kind_label())?,
-        k => write!(out, "{from} {} {to}", k.verb())?,
+    out.write_str(from)?;
+    out.write_char(' ')?;
+    out.write_str(d.kind().verb())?;
+    out.write_char(' ')?;
+    out.write_str(to)?;
+    if d.kind() == crate::model::DealKind::Other {
+        out.write_str(" for ")?;
+        out.write_str(d.kind_label())?;
     }
     out.write_str(": ")?;
     write_report_summary(out, &view.report())?;
