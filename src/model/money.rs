@@ -188,7 +188,7 @@ fn compact_text(prefix: &str, negative: bool, cents: u64) -> MoneyText {
         if cents >= scale {
             // Below 10^14 cents, so a thousand times it still fits in a u64.
             let rest = cents % scale;
-            if rest * 1000 % scale != 0 {
+            if !(rest * 1000).is_multiple_of(scale) {
                 text.push("~");
             }
             text.push(sign);
