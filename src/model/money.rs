@@ -120,52 +120,26 @@ impl From<Money> for MoneySum {
 impl fmt::Display for MoneySum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match u64::try_from(self.0.unsigned_abs()) {
-            Ok(cents) => f.write_str(compact_text("", self.0 < 0, cents).as_str()),
+            Ok(cents) => write_compact(f, "", self.0 < 0, cents),
             Err(_) => write_compact_wide(f, self.0),
         }
     }
 }
 
 impl Money {
-    /// The compact form [`Display`](fmt::Display) writes, spelled without the formatting
-    /// machinery: `show` writes two amounts for each of tens of thousands of deals.
-    pub fn text(self) -> MoneyText {
+    /// Writes the compact form [`Display`](fmt::Display) gives, piece by piece rather than
+    /// through the formatting machinery: `show` writes two amounts for each of tens of
+    /// thousands of deals.
+    pub fn write_text(self, out: &mut impl fmt::Write) -> fmt::Result {
         let cents = self.cents();
-        compact_text("", cents < 0, cents.unsigned_abs())
+        write_compact(out, "", cents < 0, cents.unsigned_abs())
     }
 }
 
 impl fmt::Display for Money {
     /// Compact form: `$38B`, `$22.5B`, `$1.4T`, `$250M`, `$1,234.56`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text().as_str())
-    }
-}
-
-/// The text of an amount or a figure, held on the stack.
-#[derive(Clone, Copy)]
-pub struct MoneyText {
-    /// Room for the longest: "at least ~-$184467.44T".
-    bytes: [u8; 32],
-    len: usize,
-}
-
-impl MoneyText {
-    fn new() -> Self {
-        MoneyText {
-            bytes: [0; 32],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, text: &str) {
-        self.bytes[self.len..self.len + text.len()].copy_from_slice(text.as_bytes());
-        self.len += text.len();
-    }
-
-    pub fn as_str(&self) -> &str {
-        // Whole `str`s are pushed, so the bytes are UTF-8.
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+        self.write_text(f)
     }
 }
 
@@ -179,44 +153,51 @@ const UNITS: [(u64, &str); 4] = [
 /// `prefix` and the compact form of `cents` (its magnitude; `negative` gives the sign), in
 /// 64-bit integer arithmetic: every `Money` and nearly every `MoneySum` fits, and the sums that
 /// do not go through [`write_compact_wide`], which this spells the same as.
-fn compact_text(prefix: &str, negative: bool, cents: u64) -> MoneyText {
-    let mut text = MoneyText::new();
-    text.push(prefix);
+fn write_compact(
+    out: &mut impl fmt::Write,
+    prefix: &str,
+    negative: bool,
+    cents: u64,
+) -> fmt::Result {
+    out.write_str(prefix)?;
     let sign = if negative { "-" } else { "" };
     let mut digits = itoa::Buffer::new();
+    let digit = |n: u64| char::from(b'0' + (n % 10) as u8);
     for (scale, unit) in UNITS {
         if cents >= scale {
             // Below 10^14 cents, so a thousand times it still fits in a u64.
             let rest = cents % scale;
             if !(rest * 1000).is_multiple_of(scale) {
-                text.push("~");
+                out.write_char('~')?;
             }
-            text.push(sign);
-            text.push("$");
-            text.push(digits.format(cents / scale));
-            let thousandths = (rest * 1000 / scale) as u16;
+            out.write_str(sign)?;
+            out.write_char('$')?;
+            out.write_str(digits.format(cents / scale))?;
+            // Up to three decimals, trailing zeros dropped.
+            let mut thousandths = rest * 1000 / scale;
             if thousandths != 0 {
-                let mut frac = *b".000";
-                for (i, place) in [100, 10, 1].into_iter().enumerate() {
-                    frac[i + 1] = b'0' + (thousandths / place % 10) as u8;
+                out.write_char('.')?;
+                for place in [100, 10, 1] {
+                    out.write_char(digit(thousandths / place))?;
+                    thousandths %= place;
+                    if thousandths == 0 {
+                        break;
+                    }
                 }
-                let kept = 4 - frac.iter().rev().take_while(|&&b| b == b'0').count();
-                text.push(std::str::from_utf8(&frac[..kept]).unwrap_or_default());
             }
-            text.push(unit);
-            return text;
+            return out.write_str(unit);
         }
     }
-    text.push(sign);
-    text.push("$");
-    text.push(digits.format(cents / 100));
-    let rest = (cents % 100) as u8;
+    out.write_str(sign)?;
+    out.write_char('$')?;
+    out.write_str(digits.format(cents / 100))?;
+    let rest = cents % 100;
     if rest != 0 {
-        text.push(".");
-        let pair = [b'0' + rest / 10, b'0' + rest % 10];
-        text.push(std::str::from_utf8(&pair).unwrap_or_default());
+        out.write_char('.')?;
+        out.write_char(digit(rest / 10))?;
+        out.write_char(digit(rest))?;
     }
-    text
+    Ok(())
 }
 
 /// The compact form of any 128-bit sum: up to three significant decimals, trailing zeros
@@ -350,18 +331,19 @@ impl Amount {
 }
 
 impl Amount {
-    /// The text [`Display`](fmt::Display) writes ("up to $50B", "undisclosed"), spelled
-    /// without the formatting machinery.
-    pub fn text(&self) -> MoneyText {
+    /// Writes the text [`Display`](fmt::Display) gives ("up to $50B", "undisclosed"), piece
+    /// by piece rather than through the formatting machinery.
+    pub fn write_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self.value {
-            None => {
-                let mut text = MoneyText::new();
-                text.push("undisclosed");
-                text
-            }
+            None => out.write_str("undisclosed"),
             Some(v) => {
                 let cents = v.cents();
-                compact_text(self.qualifier.prefix(), cents < 0, cents.unsigned_abs())
+                write_compact(
+                    out,
+                    self.qualifier.prefix(),
+                    cents < 0,
+                    cents.unsigned_abs(),
+                )
             }
         }
     }
@@ -369,7 +351,7 @@ impl Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text().as_str())
+        self.write_text(f)
     }
 }
 

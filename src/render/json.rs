@@ -160,13 +160,14 @@ pub fn to_string_sized<T: Serialize + ?Sized>(value: &T, size: usize) -> String 
 }
 
 /// The deal object of `view` as [`to_string`] prints its [`DealJson`], nested `depth` levels
-/// deep: lines after the first are indented for that depth.
-pub fn write_deal(out: &mut String, data: &Dataset, view: &DealView<'_>, depth: usize) {
+/// deep: lines after the first are indented for that depth. `from` and `to` are the ids of who
+/// pays and who is paid, which callers writing many deals look up many at a time.
+pub fn write_deal(out: &mut String, view: &DealView<'_>, [from, to]: [&str; 2], depth: usize) {
     let (deal, standing) = (view.deal, view.report());
     let mut object = PrettyObject::open(out, depth);
     object.key("amount_usd").usd(standing.amount.value);
     object.key("date").date(standing.date);
-    object.key("from").str(&data.entity(deal.from()).id);
+    object.key("from").str(from);
     let id = object.key("id");
     match deal.id_parts() {
         DealIdParts::MadeUp { stem, line } if plain_json(stem) => {
@@ -199,7 +200,7 @@ pub fn write_deal(out: &mut String, data: &Dataset, view: &DealView<'_>, depth: 
     object.key("stake_pct").f64(deal.stake_pct());
     object.key("status").str(standing.status.as_str());
     object.key("term_years").u32(deal.term_years());
-    object.key("to").str(&data.entity(deal.to()).id);
+    object.key("to").str(to);
     object
         .key("valuation_usd")
         .usd(deal.valuation().and_then(|v| v.value));
@@ -308,7 +309,7 @@ impl PrettyValue<'_> {
         match date {
             Some(date) => {
                 self.out.push('"');
-                self.out.push_str(date.text().as_str());
+                let _ = date.write_text(self.out);
                 self.out.push('"');
             }
             None => self.out.push_str("null"),

@@ -2,6 +2,7 @@
 //! layout: control characters in names are shown escaped. Small tables that need no wrapping
 //! are drawn directly, byte for byte as comfy-table draws them, since `show` prints thousands.
 
+use hashbrown::HashMap;
 use std::fmt::{self, Write as _};
 
 use comfy_table::{ContentArrangement, Table, presets};
@@ -69,16 +70,22 @@ impl<W: fmt::Write> fmt::Write for Escaped<'_, W> {
         }
         self.0.write_str(&text[clean..])
     }
+
+    /// As [`Escaped::write_str`] of the one char, without measuring a string: numbers and dates
+    /// are written a digit at a time.
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if needs_escape(c) {
+            write!(self.0, "{}", c.escape_default())
+        } else {
+            self.0.write_char(c)
+        }
+    }
 }
 
 /// Whether every byte is printable ASCII (no escaping, one column each): nearly all text is.
-/// Checked 16 bytes at a time without stopping early, which the compiler turns into vector
-/// instructions.
+#[inline]
 fn printable_ascii(text: &str) -> bool {
-    let printable = |ok: bool, b: &u8| ok & (0x20..0x7f).contains(b);
-    let mut chunks = text.as_bytes().chunks_exact(16);
-    chunks.all(|chunk| chunk.iter().fold(true, printable))
-        && chunks.remainder().iter().fold(true, printable)
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 /// Control characters and the Unicode bidirectional formatting characters.
@@ -141,6 +148,18 @@ pub struct SmallTable {
     content_widths: Vec<usize>,
     /// The width of each cell (of its widest line), as [`SmallTable::fits`] measured it.
     cell_widths: Vec<usize>,
+    /// Frames drawn before, by column widths. The header never changes, so the lines above
+    /// the rows and the one below depend on the widths alone, and `show` draws tens of
+    /// thousands of tables in a few dozen widths.
+    frames: HashMap<Vec<usize>, Frame>,
+}
+
+/// The lines of a table drawn directly, other than its rows: the top rule, the header and the
+/// header rule (`head`), and the bottom rule.
+#[derive(Clone)]
+struct Frame {
+    head: String,
+    bottom: String,
 }
 
 impl SmallTable {
@@ -159,6 +178,7 @@ impl SmallTable {
             header_cells: header.len(),
             content_widths: Vec::new(),
             cell_widths: Vec::new(),
+            frames: HashMap::new(),
         };
         for cell in header {
             table.cell(cell);
@@ -205,36 +225,52 @@ impl SmallTable {
             let _ = write!(out, "{}", self.comfy_table());
             return;
         }
-        let widths = &self.content_widths;
-        rule(out, widths, TOP);
-        for row in 0..self.ends.len() / self.columns {
+        if !self.frames.contains_key(&self.content_widths) {
+            // More widths than any real output has: start over rather than grow without end.
+            if self.frames.len() >= 4096 {
+                self.frames.clear();
+            }
+            let frame = self.frame();
+            self.frames.insert(self.content_widths.clone(), frame);
+        }
+        let frame = &self.frames[&self.content_widths];
+        out.push_str(&frame.head);
+        for row in 1..self.ends.len() / self.columns {
             out.push('\n');
-            let style = if row == 0 { HEADER_LINE } else { CONTENT_LINE };
-            let cells = row * self.columns..(row + 1) * self.columns;
-            let start = if cells.start == 0 {
-                0
-            } else {
-                self.ends[cells.start - 1]
-            };
-            if self.text[start..self.ends[cells.end - 1]].contains('\n') {
-                text_lines(out, self.row(row), widths, style);
-            } else {
-                let cell_widths = &self.cell_widths[cells.clone()];
-                text_line(
-                    out,
-                    cells.map(|i| self.cell_text(i)),
-                    cell_widths,
-                    widths,
-                    style,
-                );
-            }
-            if row == 0 {
-                out.push('\n');
-                rule(out, widths, HEADER_RULE);
-            }
+            self.write_row(out, row, CONTENT_LINE);
         }
         out.push('\n');
-        rule(out, widths, BOTTOM);
+        out.push_str(&frame.bottom);
+    }
+
+    /// The frame of the table in its `content_widths`.
+    fn frame(&self) -> Frame {
+        let mut head = String::new();
+        rule(&mut head, &self.content_widths, TOP);
+        head.push('\n');
+        self.write_row(&mut head, 0, HEADER_LINE);
+        head.push('\n');
+        rule(&mut head, &self.content_widths, HEADER_RULE);
+        let mut bottom = String::new();
+        rule(&mut bottom, &self.content_widths, BOTTOM);
+        Frame { head, bottom }
+    }
+
+    /// The lines of row `row` (the header is row 0).
+    fn write_row(&self, out: &mut String, row: usize, style: [char; 3]) {
+        let cells = row * self.columns..(row + 1) * self.columns;
+        let start = if cells.start == 0 {
+            0
+        } else {
+            self.ends[cells.start - 1]
+        };
+        if self.text[start..self.ends[cells.end - 1]].contains('\n') {
+            text_lines(out, self.row(row), &self.content_widths, style);
+        } else {
+            let cell_widths = &self.cell_widths[cells.clone()];
+            let cells = cells.map(|i| self.cell_text(i));
+            text_line(out, cells, cell_widths, &self.content_widths, style);
+        }
     }
 
     /// The same table built by comfy-table, which wraps what does not fit.

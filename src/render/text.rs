@@ -15,7 +15,7 @@ pub fn report_summary(report: &ReportRef<'_>) -> String {
 }
 
 fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
-    out.write_str(report.amount.text().as_str())?;
+    report.amount.write_text(out)?;
     out.write_str(" (")?;
     out.write_str(status_words(report.status))?;
     out.write_str(", ")?;
@@ -26,7 +26,7 @@ fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Re
 /// The report's date, or "undated".
 pub fn write_date(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
     match report.date {
-        Some(d) => out.write_str(d.text().as_str()),
+        Some(d) => d.write_text(out),
         None => out.write_str("undated"),
     }
 }
@@ -87,14 +87,27 @@ pub fn write_deal_sentence(
 ) -> fmt::Result {
     let d = view.deal;
     let (from, to) = (&data.entity(d.from()).name, &data.entity(d.to()).name);
-    out.write_str(from)?;
+    write_sentence_between(out, view, [from, to], |out, text| out.write_str(text))
+}
+
+/// [`deal_sentence`] written to `out`, given the names of who pays and who is paid.
+/// `data_text` writes the parts the data spelled (the names and the label of an `other`
+/// deal), so that a caller can escape those and nothing else: the rest is plain ASCII.
+pub fn write_sentence_between<W: Write>(
+    out: &mut W,
+    view: &DealView<'_>,
+    [from, to]: [&str; 2],
+    data_text: impl Fn(&mut W, &str) -> fmt::Result,
+) -> fmt::Result {
+    let d = view.deal;
+    data_text(out, from)?;
     out.write_char(' ')?;
     out.write_str(d.kind().verb())?;
     out.write_char(' ')?;
-    out.write_str(to)?;
+    data_text(out, to)?;
     if d.kind() == crate::model::DealKind::Other {
         out.write_str(" for ")?;
-        out.write_str(d.kind_label())?;
+        data_text(out, d.kind_label())?;
     }
     out.write_str(": ")?;
     write_report_summary(out, &view.report())?;
