@@ -1,11 +1,12 @@
 //! Terminal tables (comfy-table) in one house style, and cell text that cannot break the
 //! layout: control characters in names are shown escaped. Small tables that need no wrapping
-//! are drawn directly, byte for byte as comfy-table draws them, since `show` prints thousands.
+//! are drawn directly, byte for byte as comfy-table draws them, since `show` prints thousands:
+//! their frames (rules and header) are drawn once for each set of column widths.
 
-use hashbrown::HashMap;
 use std::fmt::{self, Write as _};
 
 use comfy_table::{ContentArrangement, Table, presets};
+use hashbrown::HashMap;
 use unicode_width::UnicodeWidthStr;
 
 /// A table with the house style, wrapped to the terminal when stdout is one.
