@@ -189,12 +189,10 @@ pub fn write_deal(out: &mut String, view: &DealView<'_>, [from, to]: [&str; 2], 
     let reports = object.key("reports");
     reports.out.push('[');
     for (i, report) in deal.reports().enumerate() {
-        reports.out.push_str(if i == 0 { "\n" } else { ",\n" });
-        push_indent(reports.out, depth + 2);
+        push_line_break(reports.out, if i == 0 { "" } else { "," }, depth + 2);
         write_report(reports.out, &report, depth + 2);
     }
-    reports.out.push('\n');
-    push_indent(reports.out, depth + 1);
+    push_line_break(reports.out, "", depth + 1);
     reports.out.push(']');
     object.key("round").opt_str(deal.round());
     object.key("stake_pct").f64(deal.stake_pct());
@@ -230,8 +228,7 @@ pub fn write_nested(out: &mut String, value: &impl Serialize, depth: usize) {
     let mut lines = text.split('\n');
     out.push_str(lines.next().unwrap_or_default());
     for line in lines {
-        out.push('\n');
-        push_indent(out, depth);
+        push_line_break(out, "", depth);
         out.push_str(line);
     }
 }
@@ -261,10 +258,11 @@ impl<'o> PrettyObject<'o> {
     }
 
     /// Starts the entry of `key` (which needs no escaping); its value comes next.
+    #[inline]
     pub fn key(&mut self, key: &str) -> PrettyValue<'_> {
-        self.out.push_str(if self.empty { "\n" } else { ",\n" });
+        let comma = if self.empty { "" } else { "," };
         self.empty = false;
-        push_indent(self.out, self.depth + 1);
+        push_line_break(self.out, comma, self.depth + 1);
         self.out.push('"');
         self.out.push_str(key);
         self.out.push_str("\": ");
@@ -273,8 +271,7 @@ impl<'o> PrettyObject<'o> {
 
     pub fn close(self) {
         if !self.empty {
-            self.out.push('\n');
-            push_indent(self.out, self.depth);
+            push_line_break(self.out, "", self.depth);
         }
         self.out.push('}');
     }
@@ -347,20 +344,25 @@ impl PrettyValue<'_> {
 
 /// Whether serde_json writes `text` as it is between its quotes: no quote, backslash or control
 /// character below U+0020 (the only characters it escapes).
+#[inline]
 fn plain_json(text: &str) -> bool {
-    let plain = |ok: bool, b: &u8| ok & (*b >= 0x20 && *b != b'"' && *b != b'\\');
-    let mut chunks = text.as_bytes().chunks_exact(16);
-    chunks.all(|chunk| chunk.iter().fold(true, plain))
-        && chunks.remainder().iter().fold(true, plain)
+    text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
-/// Two spaces per level, as serde_json's pretty printer indents.
-fn push_indent(out: &mut String, depth: usize) {
-    const SPACES: &str = "                                ";
-    let mut left = 2 * depth;
-    while left > 0 {
-        let run = left.min(SPACES.len());
-        out.push_str(&SPACES[..run]);
-        left -= run;
+/// `comma` (or nothing), a line break and the indentation of `depth` levels (two spaces each,
+/// as serde_json's pretty printer indents), copied in one piece: the deals of `show` have two
+/// dozen lines each.
+#[inline]
+fn push_line_break(out: &mut String, comma: &str, depth: usize) {
+    const BREAK: &str = ",\n                                ";
+    out.push_str(comma);
+    match BREAK.get(1..2 + 2 * depth) {
+        Some(line_break) => out.push_str(line_break),
+        None => {
+            out.push('\n');
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
+        }
     }
 }
