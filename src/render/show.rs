@@ -8,9 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::graph::DealView;
-use crate::model::{Dataset, EntityId, Fact, PartialDate};
+use crate::model::{Dataset, DealIdParts, Entity, EntityId, Fact, PartialDate};
+use crate::render::json::{self as js, PrettyObject};
 use crate::render::table::{self, Escaped, SmallTable};
-use crate::render::{json as js, text};
+use crate::render::text;
 
 /// A fact of an entity (valuation, revenue, ...) as JSON; fields in sorted key order, as
 /// [`js`] explains.
@@ -57,28 +58,10 @@ struct EntityJson<'a> {
     notes: Option<&'a str>,
 }
 
-/// The document of `show`: the entity, its facts, and the deals it pays (`outgoing`) and is
-/// paid (`incoming`), each with every report.
-#[derive(Serialize)]
-struct ShowJson<'a> {
-    entity: EntityJson<'a>,
-    facts: Vec<FactJson<'a>>,
-    incoming: Deals<'a>,
-    outgoing: Deals<'a>,
-}
-
-/// Deals as JSON objects, made one at a time as they are written.
-struct Deals<'a>(&'a Dataset, &'a [DealView<'a>]);
-
-impl Serialize for Deals<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Deals(data, views) = *self;
-        serializer.collect_seq(views.iter().map(|v| js::DealJson::new(data, v)))
-    }
-}
-
 /// The JSON text of `show` (pretty, with a trailing newline): the entity, its facts, and the
-/// deals it pays (`outgoing`) and is paid (`incoming`), each with every report.
+/// deals it pays (`outgoing`) and is paid (`incoming`), each with every report. Keys in sorted
+/// order, as the document's `Value` would print them; the deals, nearly all of the text, are
+/// written by [`js::write_deal`], on two threads when there are many.
 pub fn to_json(
     data: &Dataset,
     id: EntityId,
@@ -86,29 +69,44 @@ pub fn to_json(
     incoming: &[DealView<'_>],
 ) -> String {
     // A deal with one report takes about 700 bytes.
-    let size = 1024 + 800 * (outgoing.len() + incoming.len());
-    js::to_string_sized(&document(data, id, outgoing, incoming), size)
+    let mut out = String::with_capacity(1024 + 800 * (outgoing.len() + incoming.len()));
+    let mut document = PrettyObject::open(&mut out, 0);
+    js::write_nested(document.key("entity").out, &entity_json(data, id), 1);
+    let facts: Vec<_> = data.entity(id).facts().iter().map(FactJson::new).collect();
+    js::write_nested(document.key("facts").out, &facts, 1);
+    write_deal_array(document.key("incoming").out, data, incoming);
+    write_deal_array(document.key("outgoing").out, data, outgoing);
+    document.close();
+    out.push('\n');
+    out
 }
 
-fn document<'a>(
-    data: &'a Dataset,
-    id: EntityId,
-    outgoing: &'a [DealView<'a>],
-    incoming: &'a [DealView<'a>],
-) -> ShowJson<'a> {
+fn entity_json(data: &Dataset, id: EntityId) -> EntityJson<'_> {
     let entity = data.entity(id);
-    ShowJson {
-        entity: EntityJson {
-            aliases: entity.aliases(),
-            id: &entity.id,
-            kind: entity.kind.as_str(),
-            name: &entity.name,
-            notes: entity.notes(),
-        },
-        facts: entity.facts().iter().map(FactJson::new).collect(),
-        incoming: Deals(data, incoming),
-        outgoing: Deals(data, outgoing),
+    EntityJson {
+        aliases: entity.aliases(),
+        id: &entity.id,
+        kind: entity.kind.as_str(),
+        name: &entity.name,
+        notes: entity.notes(),
     }
+}
+
+/// The deals as a JSON array one level deep, each object on lines of its own.
+fn write_deal_array(out: &mut String, data: &Dataset, views: &[DealView<'_>]) {
+    out.push('[');
+    if views.is_empty() {
+        out.push(']');
+        return;
+    }
+    in_two_halves(out, views, ",", |out, views| {
+        let with_ids = with_parties(data, views, |e| e.id.as_str());
+        for (i, (v, parties)) in with_ids.enumerate() {
+            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            js::write_deal(out, v, parties, 2);
+        }
+    });
+    out.push_str("\n  ]");
 }
 
 /// The text of `show`: the entity, its facts, then every deal it pays and is paid with a
@@ -157,43 +155,124 @@ pub fn to_text(
         }
         let _ = writeln!(out, "{t}");
     }
-    let mut reports = SmallTable::new(&["", "date", "status", "amount", "source"]);
+    let reports = SmallTable::new(&["", "date", "status", "amount", "source"]);
     let pays = format!("Pays ({} deals)", outgoing.len());
-    section(&mut out, data, &pays, outgoing, &mut reports);
+    section(&mut out, data, &pays, outgoing, &reports);
     let paid = format!("Is paid by ({} deals)", incoming.len());
-    section(&mut out, data, &paid, incoming, &mut reports);
+    section(&mut out, data, &paid, incoming, &reports);
     let _ = writeln!(out, "\nAs of {}. ★ marks the report that stands.", as_of);
     out
 }
 
-/// The deals of one side, each with a table of its reports drawn in `reports`.
+/// The deals of one side, each with a table of its reports drawn in a copy of `reports`.
 fn section(
     out: &mut String,
     data: &Dataset,
     title: &str,
     views: &[DealView<'_>],
-    reports: &mut SmallTable,
+    reports: &SmallTable,
 ) {
     let _ = writeln!(out, "\n{title}");
-    for v in views {
-        out.push_str("  ");
-        let _ = text::write_deal_sentence(&mut Escaped(out), data, v);
-        out.push_str("\n  deal ");
-        let _ = Escaped(out).write_str(&v.deal.id());
-        out.push('\n');
-        if let Some(notes) = &v.deal.notes() {
-            let _ = writeln!(out, "{}", wrapped(notes, "  "));
+    // A deal with one report takes about 800 bytes.
+    out.reserve(800 * views.len());
+    in_two_halves(out, views, "", |out, views| {
+        let mut reports = reports.clone();
+        for (v, parties) in with_parties(data, views, |e| e.name.as_str()) {
+            write_deal_text(out, v, parties, &mut reports);
         }
-        reports.clear_rows();
-        for (i, r) in v.deal.reports().enumerate() {
-            reports.cell(if i == v.standing as usize { "★" } else { "" });
-            reports.cell_with(|s| text::write_date(s, &r));
-            reports.cell(text::status_words(r.status));
-            reports.cell_with(|s| write!(s, "{}", r.amount));
-            reports.cell_with(|s| text::write_source_words(&mut Escaped(s), &r));
+    });
+}
+
+/// Each deal with `side` (the name or the id) of who pays and who is paid. They are read a
+/// batch of deals ahead of writing any: a hub's deals and their parties lie all over a big
+/// dataset, and reads that miss the cache one after another, with no work between them, are
+/// waited on together rather than one at a time.
+fn with_parties<'v, 'd: 'v>(
+    data: &'d Dataset,
+    views: &'v [DealView<'d>],
+    side: impl Fn(&'d Entity) -> &'d str,
+) -> impl Iterator<Item = (&'v DealView<'d>, [&'d str; 2])> {
+    const BATCH: usize = 32;
+    views.chunks(BATCH).flat_map(move |batch| {
+        let mut parties = [[""; 2]; BATCH];
+        for (slot, v) in parties.iter_mut().zip(batch) {
+            *slot = [v.deal.from(), v.deal.to()].map(|e| side(data.entity(e)));
         }
-        reports.write_to(out);
-        out.push('\n');
+        batch.iter().zip(parties)
+    })
+}
+
+/// One deal: its sentence, its id, its notes, and the table of its reports.
+fn write_deal_text(
+    out: &mut String,
+    v: &DealView<'_>,
+    [from, to]: [&str; 2],
+    reports: &mut SmallTable,
+) {
+    out.push_str("  ");
+    let escaped = |out: &mut String, text: &str| Escaped(out).write_str(text);
+    let _ = text::write_sentence_between(out, v, [from, to], escaped);
+    out.push_str("\n  deal ");
+    match v.deal.id_parts() {
+        DealIdParts::Written(id) => {
+            let _ = Escaped(out).write_str(id);
+        }
+        // The stem and line written side by side, as `{stem}-{line}` spells them.
+        DealIdParts::MadeUp { stem, line } => {
+            let _ = Escaped(out).write_str(stem);
+            out.push('-');
+            out.push_str(itoa::Buffer::new().format(line));
+        }
+    }
+    out.push('\n');
+    if let Some(notes) = &v.deal.notes() {
+        let _ = writeln!(out, "{}", wrapped(notes, "  "));
+    }
+    reports.clear_rows();
+    for (i, r) in v.deal.reports().enumerate() {
+        reports.cell(if i == v.standing as usize { "★" } else { "" });
+        reports.cell_with(|s| text::write_date(s, &r));
+        reports.cell(text::status_words(r.status));
+        reports.cell_with(|s| r.amount.write_text(s));
+        reports.cell_with(|s| text::write_source_words(&mut Escaped(s), &r));
+    }
+    reports.write_to(out);
+    out.push('\n');
+}
+
+/// Appends what `render` writes for `views`, with `separator` between the two halves when the
+/// list is long enough to be worth rendering its second half on another thread (`show` of a
+/// hub writes tens of megabytes). The halves are joined in order, so the text is the same.
+fn in_two_halves(
+    out: &mut String,
+    views: &[DealView<'_>],
+    separator: &str,
+    render: impl Fn(&mut String, &[DealView<'_>]) + Sync,
+) {
+    // Below this, starting a thread and copying its half costs more than it saves.
+    const HALF_WORTH_A_THREAD: usize = 2048;
+    if views.len() < 2 * HALF_WORTH_A_THREAD {
+        render(out, views);
+        return;
+    }
+    let (first, second) = views.split_at(views.len() / 2);
+    let room_for_half = (out.capacity() - out.len()) / 2;
+    let second = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let mut text = String::with_capacity(room_for_half);
+            render(&mut text, second);
+            text
+        });
+        render(out, first);
+        worker.join()
+    });
+    match second {
+        Ok(second) => {
+            out.push_str(separator);
+            out.push_str(&second);
+        }
+        // Panics are the worker's own; raise them here, as rendering on one thread would.
+        Err(panic) => std::panic::resume_unwind(panic),
     }
 }
 
@@ -212,6 +291,33 @@ mod tests {
     use crate::graph::{Filter, MoneyGraph};
     use crate::load::{LoadOptions, load_bundled, load_str};
 
+    /// The document of `show` as serde would write it: the reference [`to_json`] is held to.
+    #[derive(Serialize)]
+    struct ShowJson<'a> {
+        entity: EntityJson<'a>,
+        facts: Vec<FactJson<'a>>,
+        incoming: Vec<js::DealJson<'a>>,
+        outgoing: Vec<js::DealJson<'a>>,
+    }
+
+    fn document<'a>(
+        data: &'a Dataset,
+        id: EntityId,
+        outgoing: &[DealView<'a>],
+        incoming: &[DealView<'a>],
+    ) -> ShowJson<'a> {
+        let deals = |views: &[DealView<'a>]| {
+            let deals = views.iter().map(|v| js::DealJson::new(data, v));
+            deals.collect()
+        };
+        ShowJson {
+            entity: entity_json(data, id),
+            facts: data.entity(id).facts().iter().map(FactJson::new).collect(),
+            incoming: deals(incoming),
+            outgoing: deals(outgoing),
+        }
+    }
+
     /// Written straight from the data, the document must read as its `Value` tree prints,
     /// whose keys serde_json sorts: a field out of order, missing or renamed shows here.
     fn assert_written_as_value_prints(data: &Dataset) {
@@ -225,6 +331,47 @@ mod tests {
                 js::to_string(&value)
             );
         }
+    }
+
+    /// Every deal of a generated dataset, more than enough to be written in two halves.
+    fn generated() -> crate::load::Loaded {
+        let spec = crate::generate::Spec {
+            entities: 2_000,
+            deals: 10_000,
+            seed: 1,
+        };
+        let csv = String::from_utf8(crate::generate::deals_csv(&spec)).expect("UTF-8");
+        let options = LoadOptions {
+            auto_entities: true,
+            ..LoadOptions::default()
+        };
+        load_str("deals.csv", &csv, options).expect("generated data loads")
+    }
+
+    #[test]
+    fn long_lists_written_in_halves_read_as_written_in_one_go() {
+        let loaded = generated();
+        let data = &loaded.dataset;
+        let graph = MoneyGraph::build(data, Filter::today());
+        let views: Vec<_> = graph.deals().collect();
+        assert!(views.len() > 4096);
+
+        let mut json = String::new();
+        write_deal_array(&mut json, data, &views);
+        let shapes: Vec<_> = views.iter().map(|v| js::DealJson::new(data, v)).collect();
+        let mut expected = String::new();
+        js::write_nested(&mut expected, &shapes, 1);
+        assert_eq!(json, expected);
+
+        let reports = SmallTable::new(&["", "date", "status", "amount", "source"]);
+        let mut text = String::new();
+        section(&mut text, data, "All", &views, &reports);
+        let mut expected = String::from("\nAll\n");
+        let mut one_table = reports.clone();
+        for (v, parties) in with_parties(data, &views, |e| e.name.as_str()) {
+            write_deal_text(&mut expected, v, parties, &mut one_table);
+        }
+        assert_eq!(text, expected);
     }
 
     #[test]

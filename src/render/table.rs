@@ -1,10 +1,12 @@
 //! Terminal tables (comfy-table) in one house style, and cell text that cannot break the
 //! layout: control characters in names are shown escaped. Small tables that need no wrapping
-//! are drawn directly, byte for byte as comfy-table draws them, since `show` prints thousands.
+//! are drawn directly, byte for byte as comfy-table draws them, since `show` prints thousands:
+//! their frames (rules and header) are drawn once for each set of column widths.
 
 use std::fmt::{self, Write as _};
 
 use comfy_table::{ContentArrangement, Table, presets};
+use hashbrown::HashMap;
 use unicode_width::UnicodeWidthStr;
 
 /// A table with the house style, wrapped to the terminal when stdout is one.
@@ -49,6 +51,9 @@ pub struct Escaped<'a, W: fmt::Write>(pub &'a mut W);
 
 impl<W: fmt::Write> fmt::Write for Escaped<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
+        if printable_ascii(text) {
+            return self.0.write_str(text);
+        }
         let (bytes, mut clean, mut at) = (text.as_bytes(), 0, 0);
         while at < bytes.len() {
             // Printable ASCII, nearly all of the text, never needs escaping.
@@ -66,6 +71,22 @@ impl<W: fmt::Write> fmt::Write for Escaped<'_, W> {
         }
         self.0.write_str(&text[clean..])
     }
+
+    /// As [`Escaped::write_str`] of the one char, without measuring a string: numbers and dates
+    /// are written a digit at a time.
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if needs_escape(c) {
+            write!(self.0, "{}", c.escape_default())
+        } else {
+            self.0.write_char(c)
+        }
+    }
+}
+
+/// Whether every byte is printable ASCII (no escaping, one column each): nearly all text is.
+#[inline]
+fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 /// Control characters and the Unicode bidirectional formatting characters.
@@ -80,10 +101,35 @@ fn table_width() -> Option<u16> {
     new_table(Vec::<String>::new()).width()
 }
 
-/// The borders of UTF8_FULL_CONDENSED: (left, fill, junction, right) of each ruled line.
-const TOP: [char; 4] = ['┌', '─', '┬', '┐'];
-const HEADER_RULE: [char; 4] = ['╞', '═', '╪', '╡'];
-const BOTTOM: [char; 4] = ['└', '─', '┴', '┘'];
+/// A ruled line of UTF8_FULL_CONDENSED.
+struct Rule {
+    left: char,
+    /// A run of the fill character, copied a slice at a time rather than char by char.
+    fill: &'static str,
+    junction: char,
+    right: char,
+}
+
+const THIN_RUN: &str = "────────────────────────────────────────────────────────────────";
+const THICK_RUN: &str = "════════════════════════════════════════════════════════════════";
+const TOP: Rule = Rule {
+    left: '┌',
+    fill: THIN_RUN,
+    junction: '┬',
+    right: '┐',
+};
+const HEADER_RULE: Rule = Rule {
+    left: '╞',
+    fill: THICK_RUN,
+    junction: '╪',
+    right: '╡',
+};
+const BOTTOM: Rule = Rule {
+    left: '└',
+    fill: THIN_RUN,
+    junction: '┴',
+    right: '┘',
+};
 /// (left, junction, right) of each line of text.
 const HEADER_LINE: [char; 3] = ['│', '┆', '│'];
 const CONTENT_LINE: [char; 3] = ['│', '┆', '│'];
@@ -91,6 +137,7 @@ const CONTENT_LINE: [char; 3] = ['│', '┆', '│'];
 /// A table of a few rows in the house style, filled cell by cell into one reused buffer. When
 /// its columns fit the width at their content's width it is drawn directly; otherwise (words
 /// to wrap) comfy-table draws it.
+#[derive(Clone)]
 pub struct SmallTable {
     columns: usize,
     width: Option<u16>,
@@ -100,6 +147,20 @@ pub struct SmallTable {
     ends: Vec<usize>,
     header_cells: usize,
     content_widths: Vec<usize>,
+    /// The width of each cell (of its widest line), as [`SmallTable::fits`] measured it.
+    cell_widths: Vec<usize>,
+    /// Frames drawn before, by column widths. The header never changes, so the lines above
+    /// the rows and the one below depend on the widths alone, and `show` draws tens of
+    /// thousands of tables in a few dozen widths.
+    frames: HashMap<Vec<usize>, Frame>,
+}
+
+/// The lines of a table drawn directly, other than its rows: the top rule, the header and the
+/// header rule (`head`), and the bottom rule.
+#[derive(Clone)]
+struct Frame {
+    head: String,
+    bottom: String,
 }
 
 impl SmallTable {
@@ -117,6 +178,8 @@ impl SmallTable {
             ends: Vec::new(),
             header_cells: header.len(),
             content_widths: Vec::new(),
+            cell_widths: Vec::new(),
+            frames: HashMap::new(),
         };
         for cell in header {
             table.cell(cell);
@@ -149,10 +212,12 @@ impl SmallTable {
     /// The cells of row `row` (the header is row 0).
     fn row(&self, row: usize) -> impl Iterator<Item = &str> + Clone {
         let first = row * self.columns;
-        (first..first + self.columns).map(move |i| {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            &self.text[start..self.ends[i]]
-        })
+        (first..first + self.columns).map(move |i| self.cell_text(i))
+    }
+
+    fn cell_text(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     /// Appends the table as comfy-table's `Display` shows it (no newline after the last line).
@@ -161,19 +226,52 @@ impl SmallTable {
             let _ = write!(out, "{}", self.comfy_table());
             return;
         }
-        let widths = &self.content_widths;
-        rule(out, widths, TOP);
-        for row in 0..self.ends.len() / self.columns {
-            out.push('\n');
-            let style = if row == 0 { HEADER_LINE } else { CONTENT_LINE };
-            text_lines(out, self.row(row), widths, style);
-            if row == 0 {
-                out.push('\n');
-                rule(out, widths, HEADER_RULE);
+        if !self.frames.contains_key(&self.content_widths) {
+            // More widths than any real output has: start over rather than grow without end.
+            if self.frames.len() >= 4096 {
+                self.frames.clear();
             }
+            let frame = self.frame();
+            self.frames.insert(self.content_widths.clone(), frame);
+        }
+        let frame = &self.frames[&self.content_widths];
+        out.push_str(&frame.head);
+        for row in 1..self.ends.len() / self.columns {
+            out.push('\n');
+            self.write_row(out, row, CONTENT_LINE);
         }
         out.push('\n');
-        rule(out, widths, BOTTOM);
+        out.push_str(&frame.bottom);
+    }
+
+    /// The frame of the table in its `content_widths`.
+    fn frame(&self) -> Frame {
+        let mut head = String::new();
+        rule(&mut head, &self.content_widths, TOP);
+        head.push('\n');
+        self.write_row(&mut head, 0, HEADER_LINE);
+        head.push('\n');
+        rule(&mut head, &self.content_widths, HEADER_RULE);
+        let mut bottom = String::new();
+        rule(&mut bottom, &self.content_widths, BOTTOM);
+        Frame { head, bottom }
+    }
+
+    /// The lines of row `row` (the header is row 0).
+    fn write_row(&self, out: &mut String, row: usize, style: [char; 3]) {
+        let cells = row * self.columns..(row + 1) * self.columns;
+        let start = if cells.start == 0 {
+            0
+        } else {
+            self.ends[cells.start - 1]
+        };
+        if self.text[start..self.ends[cells.end - 1]].contains('\n') {
+            text_lines(out, self.row(row), &self.content_widths, style);
+        } else {
+            let cell_widths = &self.cell_widths[cells.clone()];
+            let cells = cells.map(|i| self.cell_text(i));
+            text_line(out, cells, cell_widths, &self.content_widths, style);
+        }
     }
 
     /// The same table built by comfy-table, which wraps what does not fit.
@@ -202,11 +300,18 @@ impl SmallTable {
         self.content_widths.clear();
         // comfy-table gives an empty column one space.
         self.content_widths.resize(columns, 1);
+        self.cell_widths.clear();
         let mut start = 0;
         for (i, &end) in self.ends.iter().enumerate() {
-            let width = self.text[start..end].split('\n').map(display_width);
+            let cell = &self.text[start..end];
+            let width = if printable_ascii(cell) {
+                cell.len()
+            } else {
+                cell.split('\n').map(display_width).fold(0, usize::max)
+            };
+            self.cell_widths.push(width);
             let slot = &mut self.content_widths[i % columns];
-            *slot = width.fold(*slot, usize::max);
+            *slot = (*slot).max(width);
             start = end;
         }
         // Far wider than any terminal, where comfy-table's u16 widths would saturate.
@@ -226,13 +331,40 @@ impl SmallTable {
 }
 
 /// A ruled line: `left`, `fill` over each column and its padding, `junction` between columns.
-fn rule(out: &mut String, widths: &[usize], [left, fill, junction, right]: [char; 4]) {
-    out.push(left);
+fn rule(out: &mut String, widths: &[usize], rule: Rule) {
+    out.push(rule.left);
+    let fill_len = rule.fill.chars().next().map_or(1, char::len_utf8);
     for (i, &w) in widths.iter().enumerate() {
+        if i > 0 {
+            out.push(rule.junction);
+        }
+        let mut left = (w + 2) * fill_len;
+        while left > 0 {
+            let run = left.min(rule.fill.len());
+            out.push_str(&rule.fill[..run]);
+            left -= run;
+        }
+    }
+    out.push(rule.right);
+}
+
+/// One line of text: each cell (a line of its own, `cell_widths` wide) left-aligned and padded
+/// to its column.
+fn text_line<'a>(
+    out: &mut String,
+    cells: impl Iterator<Item = &'a str>,
+    cell_widths: &[usize],
+    widths: &[usize],
+    [left, junction, right]: [char; 3],
+) {
+    out.push(left);
+    for (i, ((cell, &cell_width), &w)) in cells.zip(cell_widths).zip(widths).enumerate() {
         if i > 0 {
             out.push(junction);
         }
-        out.extend(std::iter::repeat_n(fill, w + 2));
+        out.push(' ');
+        out.push_str(cell);
+        push_spaces(out, w - cell_width + 1);
     }
     out.push(right);
 }
@@ -274,7 +406,7 @@ fn text_lines<'a>(
 /// Display width as comfy-table measures it (unicode-width), quick for printable ASCII, where
 /// every character is one column.
 fn display_width(line: &str) -> usize {
-    if line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if printable_ascii(line) {
         line.len()
     } else {
         line.width()

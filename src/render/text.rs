@@ -1,5 +1,6 @@
 //! Plain-language pieces shared by table output and explanations: how a deal, a report and a
-//! date read in a sentence.
+//! date read in a sentence. Pieces go out one `write_str` at a time rather than through
+//! `write!`, whose machinery was most of the time of `show`, which writes tens of thousands.
 
 use std::fmt::{self, Write};
 
@@ -14,7 +15,10 @@ pub fn report_summary(report: &ReportRef<'_>) -> String {
 }
 
 fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
-    write!(out, "{} ({}, ", report.amount, status_words(report.status))?;
+    report.amount.write_text(out)?;
+    out.write_str(" (")?;
+    out.write_str(status_words(report.status))?;
+    out.write_str(", ")?;
     write_date(out, report)?;
     out.write_char(')')
 }
@@ -22,7 +26,7 @@ fn write_report_summary(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Re
 /// The report's date, or "undated".
 pub fn write_date(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
     match report.date {
-        Some(d) => write!(out, "{d}"),
+        Some(d) => d.write_text(out),
         None => out.write_str("undated"),
     }
 }
@@ -57,7 +61,12 @@ pub fn source_words(report: &ReportRef<'_>) -> String {
 /// [`source_words`] written to `out`.
 pub fn write_source_words(out: &mut impl Write, report: &ReportRef<'_>) -> fmt::Result {
     match &report.publisher {
-        Some(p) => write!(out, "{} ({p})", report.source),
+        Some(p) => {
+            out.write_str(report.source)?;
+            out.write_str(" (")?;
+            out.write_str(p)?;
+            out.write_char(')')
+        }
         None if report.source.is_empty() => out.write_str("no source given"),
         None => out.write_str(report.source),
     }
@@ -78,9 +87,27 @@ pub fn write_deal_sentence(
 ) -> fmt::Result {
     let d = view.deal;
     let (from, to) = (&data.entity(d.from()).name, &data.entity(d.to()).name);
-    match d.kind() {
-        crate::model::DealKind::Other => write!(out, "{from} pays {to} for {}", d.kind_label())?,
-        k => write!(out, "{from} {} {to}", k.verb())?,
+    write_sentence_between(out, view, [from, to], |out, text| out.write_str(text))
+}
+
+/// [`deal_sentence`] written to `out`, given the names of who pays and who is paid.
+/// `data_text` writes the parts the data spelled (the names and the label of an `other`
+/// deal), so that a caller can escape those and nothing else: the rest is plain ASCII.
+pub fn write_sentence_between<W: Write>(
+    out: &mut W,
+    view: &DealView<'_>,
+    [from, to]: [&str; 2],
+    data_text: impl Fn(&mut W, &str) -> fmt::Result,
+) -> fmt::Result {
+    let d = view.deal;
+    data_text(out, from)?;
+    out.write_char(' ')?;
+    out.write_str(d.kind().verb())?;
+    out.write_char(' ')?;
+    data_text(out, to)?;
+    if d.kind() == crate::model::DealKind::Other {
+        out.write_str(" for ")?;
+        data_text(out, d.kind_label())?;
     }
     out.write_str(": ")?;
     write_report_summary(out, &view.report())?;
