@@ -1,7 +1,7 @@
 //! `dealgraph stakeholders ENTITY`: who has a stake in an entity, and how exposed it is to each
 //! of them.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -15,8 +15,10 @@ use dealgraph::query::stakeholders::{
     stakeholders,
 };
 use dealgraph::query::totals::MoneyRange;
-use dealgraph::render::{json as js, table, text};
+use dealgraph::render::table::{self, Escaped};
+use dealgraph::render::{json as js, text};
 
+use super::wrapped_table::WrappedTable;
 use super::{CliError, CliResult, Context, Format, output};
 
 /// Who has a stake in ENTITY, and how exposed it is to them.
@@ -83,40 +85,71 @@ pub(super) fn percent(ratio: Option<f64>) -> String {
 /// How one deal reads in a table cell: the standing report first, then the deal id and who
 /// reported it, then the other reports' figures so conflicting accounts stay visible.
 pub(super) fn deal_cell(view: &DealView<'_>) -> String {
+    let mut out = String::new();
+    let _ = write_deal_cell(&mut out, view);
+    out
+}
+
+/// [`deal_cell`] written to `out`.
+fn write_deal_cell(out: &mut String, view: &DealView<'_>) -> fmt::Result {
     let deal = view.deal;
-    let standing = text::report_summary(&view.report());
-    let mut lines = vec![
-        format!(
-            "• {}{}: {standing}",
-            table::cell_text(deal.kind_label()),
-            if deal.inferred() { " (inferred)" } else { "" },
-        ),
-        format!(
-            "{} · {}",
-            table::cell_text(&deal.id()),
-            table::cell_text(text::reporter(&view.report()))
-        ),
-    ];
-    let mut others: Vec<String> = Vec::new();
-    for (i, r) in deal.reports().enumerate() {
-        let s = text::report_summary(&r);
-        if i != view.standing as usize && s != standing && !others.contains(&s) {
-            others.push(s);
+    let report = view.report();
+    let standing = text::report_summary(&report);
+    out.push_str("• ");
+    Escaped(out).write_str(deal.kind_label())?;
+    if deal.inferred() {
+        out.push_str(" (inferred)");
+    }
+    writeln!(out, ": {standing}")?;
+    Escaped(out).write_str(&deal.id())?;
+    out.push_str(" · ");
+    Escaped(out).write_str(text::reporter(&report))?;
+    if deal.reports().len() > 1 {
+        let mut others: Vec<String> = Vec::new();
+        for (i, r) in deal.reports().enumerate() {
+            let s = text::report_summary(&r);
+            if i != view.standing as usize && s != standing && !others.contains(&s) {
+                others.push(s);
+            }
+        }
+        if !others.is_empty() {
+            write!(out, "\nalso reported: {}", others.join("; "))?;
         }
     }
-    if !others.is_empty() {
-        lines.push(format!("also reported: {}", others.join("; ")));
+    Ok(())
+}
+
+/// The deals of a row, one [`deal_cell`] after another.
+fn write_deal_cells(out: &mut String, views: &[DealView<'_>]) -> fmt::Result {
+    for (i, view) in views.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_deal_cell(out, view)?;
     }
-    lines.join("\n")
+    Ok(())
+}
+
+/// An entity's name as [`table::cell_text`] shows it.
+fn write_name(out: &mut String, data: &Dataset, id: EntityId) -> fmt::Result {
+    Escaped(out).write_str(&data.entity(id).name)
 }
 
 fn name(data: &Dataset, id: EntityId) -> String {
     table::cell_text(&data.entity(id).name)
 }
 
+/// [`percent`] written to `out`.
+fn write_percent(out: &mut String, ratio: Option<f64>) -> fmt::Result {
+    match ratio {
+        Some(r) => write!(out, "{:.1}%", r * 100.0),
+        None => out.write_str("–"),
+    }
+}
+
 fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
     let entity = data.entity(s.entity);
-    let mut out = String::new();
+    let mut out = String::with_capacity(table_size(s));
     let _ = writeln!(
         out,
         "Stakeholders of {} ({}, id {}), as of {}",
@@ -138,30 +171,27 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
             Role::Investee | Role::Supplier | Role::Borrower => "share of outflows",
             Role::Other => "share (in / out)",
         };
-        let mut t = table::new_table(["counterparty", "total", share_header, "deals"]);
+        let mut t = WrappedTable::new(&["counterparty", "total", share_header, "deals"]);
         for m in &group.members {
-            let share = match group.role {
+            t.cell_with(|c| write_name(c, data, m.id));
+            t.cell_with(|c| write!(c, "{}", m.total()));
+            t.cell_with(|c| match group.role {
                 Role::Investor | Role::Customer | Role::Lender => {
-                    percent(s.share_of_inflows(&m.inflow))
+                    write_percent(c, s.share_of_inflows(&m.inflow))
                 }
                 Role::Investee | Role::Supplier | Role::Borrower => {
-                    percent(s.share_of_outflows(&m.outflow))
+                    write_percent(c, s.share_of_outflows(&m.outflow))
                 }
-                Role::Other => format!(
-                    "{} / {}",
-                    percent(s.share_of_inflows(&m.inflow)),
-                    percent(s.share_of_outflows(&m.outflow))
-                ),
-            };
-            let deals: Vec<String> = m.deals.iter().map(deal_cell).collect();
-            t.add_row(vec![
-                name(data, m.id),
-                m.total().to_string(),
-                share,
-                deals.join("\n"),
-            ]);
+                Role::Other => {
+                    write_percent(c, s.share_of_inflows(&m.inflow))?;
+                    c.write_str(" / ")?;
+                    write_percent(c, s.share_of_outflows(&m.outflow))
+                }
+            });
+            t.cell_with(|c| write_deal_cells(c, &m.deals));
         }
-        let _ = writeln!(out, "{t}");
+        t.write_to(&mut out);
+        out.push('\n');
     }
     if s.groups.iter().all(|g| g.members.is_empty()) {
         let _ = writeln!(
@@ -173,30 +203,29 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
 
     if !s.exposure.is_empty() {
         let _ = writeln!(out, "\nExposure: each counterparty over all its deals");
-        let mut t = table::new_table([
+        let mut t = WrappedTable::new(&[
             "counterparty",
             "pays it",
             "share of inflows",
             "is paid by it",
             "share of outflows",
         ]);
+        let range = |c: &mut String, r: &MoneyRange| {
+            if r.count == 0 {
+                c.write_str("–")
+            } else {
+                write!(c, "{r}")
+            }
+        };
         for e in &s.exposure {
-            let cell = |r: &MoneyRange| {
-                if r.count == 0 {
-                    "–".to_string()
-                } else {
-                    r.to_string()
-                }
-            };
-            t.add_row(vec![
-                name(data, e.id),
-                cell(&e.inflow),
-                percent(s.share_of_inflows(&e.inflow)),
-                cell(&e.outflow),
-                percent(s.share_of_outflows(&e.outflow)),
-            ]);
+            t.cell_with(|c| write_name(c, data, e.id));
+            t.cell_with(|c| range(c, &e.inflow));
+            t.cell_with(|c| write_percent(c, s.share_of_inflows(&e.inflow)));
+            t.cell_with(|c| range(c, &e.outflow));
+            t.cell_with(|c| write_percent(c, s.share_of_outflows(&e.outflow)));
         }
-        let _ = writeln!(out, "{t}");
+        t.write_to(&mut out);
+        out.push('\n');
         let _ = writeln!(
             out,
             "Shares compare stated figures at face value (\"up to $50B\" counts $50B): of {} \
@@ -216,27 +245,37 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
         let _ = writeln!(out, "\nIndirect investors (up to {} hops): none.", s.depth);
     } else {
         let _ = writeln!(out, "\nIndirect investors (up to {} hops)", s.depth);
-        let mut t = table::new_table(["investor", "chains", "look-through stake"]);
+        let mut t = WrappedTable::new(&["investor", "chains", "look-through stake"]);
         for inv in &s.indirect.investors {
-            let chains: Vec<String> = inv
-                .chains
-                .iter()
-                .map(|c| {
-                    let names: Vec<String> = c.entities.iter().map(|&e| name(data, e)).collect();
-                    let stake = c
-                        .stake_pct
-                        .map_or_else(|| "stake unknown".to_string(), stake_words);
-                    format!("{} ({stake})", names.join(" → "))
-                })
-                .collect();
-            let stake = match (inv.lookthrough_stake_pct, inv.lookthrough_partial) {
-                (None, _) => "unknown".to_string(),
-                (Some(p), false) => stake_words(p),
-                (Some(p), true) => format!("at least {}", stake_words(p)),
-            };
-            t.add_row(vec![name(data, inv.id), chains.join("\n"), stake]);
+            t.cell_with(|c| write_name(c, data, inv.id));
+            t.cell_with(|c| {
+                for (i, chain) in inv.chains.iter().enumerate() {
+                    if i > 0 {
+                        c.push('\n');
+                    }
+                    for (j, &e) in chain.entities.iter().enumerate() {
+                        if j > 0 {
+                            c.push_str(" → ");
+                        }
+                        write_name(c, data, e)?;
+                    }
+                    match chain.stake_pct {
+                        Some(pct) => write!(c, " ({})", stake_words(pct))?,
+                        None => c.push_str(" (stake unknown)"),
+                    }
+                }
+                Ok(())
+            });
+            t.cell_with(
+                |c| match (inv.lookthrough_stake_pct, inv.lookthrough_partial) {
+                    (None, _) => c.write_str("unknown"),
+                    (Some(p), false) => c.write_str(&stake_words(p)),
+                    (Some(p), true) => write!(c, "at least {}", stake_words(p)),
+                },
+            );
         }
-        let _ = writeln!(out, "{t}");
+        t.write_to(&mut out);
+        out.push('\n');
         if s.indirect.truncated {
             let _ = writeln!(
                 out,
@@ -245,6 +284,18 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
         }
     }
     out
+}
+
+/// About how long the table text of `s` is: a deal takes three or four lines of about 140
+/// bytes (the borders are three bytes a character), an exposure row one.
+fn table_size(s: &Stakeholders<'_>) -> usize {
+    let deals: usize = s
+        .groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .map(|m| m.deals.len())
+        .sum();
+    8192 + 500 * deals + 200 * s.exposure.len()
 }
 
 /// A percentage with up to four decimals, trailing zeros dropped: "5%", "0.0125%".
@@ -310,16 +361,14 @@ fn vendor_table(out: &mut String, data: &Dataset, v: &VendorFinancing<'_>, entit
         v.returned.stated,
         v.invested.stated
     );
-    let mut t = table::new_table(["paid back by", "hops from financed", "deals"]);
+    let mut t = WrappedTable::new(&["paid back by", "hops from financed", "deals"]);
     for r in &v.returning {
-        let deals: Vec<String> = r.deals.iter().map(deal_cell).collect();
-        t.add_row(vec![
-            name(data, r.id),
-            r.hops_from_financed.to_string(),
-            deals.join("\n"),
-        ]);
+        t.cell_with(|c| write_name(c, data, r.id));
+        t.cell_with(|c| write!(c, "{}", r.hops_from_financed));
+        t.cell_with(|c| write_deal_cells(c, &r.deals));
     }
-    let _ = writeln!(out, "{t}");
+    t.write_to(out);
+    out.push('\n');
 }
 
 // The JSON document is written straight from the query's result: a hub has tens of thousands
