@@ -380,14 +380,24 @@ fn split_line(
     Ok(())
 }
 
-/// Display width as comfy-table measures it (unicode-width), quick for printable ASCII.
+/// Display width as comfy-table measures it (unicode-width), quick for text of printable ASCII
+/// and [`ONE_COLUMN`] characters.
 fn display_width(text: &str) -> usize {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        text.len()
-    } else {
-        text.width()
+    let mut columns = 0;
+    for c in text.chars() {
+        if !((' '..='~').contains(&c) || ONE_COLUMN.contains(&c)) {
+            // unicode-width measures some sequences as a whole, so all of the text together.
+            return text.width();
+        }
+        columns += 1;
     }
+    columns
 }
+
+/// Punctuation of table cells, one column wide alone and next to printable ASCII and each
+/// other: unicode-width measures some sequences as a whole (emoji and keycaps with variation
+/// selectors, joiners, a few scripts' ligatures), but none made only of these and ASCII.
+const ONE_COLUMN: [char; 4] = ['•', '·', '–', '→'];
 
 /// A ruled line: `fill` over each column and its padding.
 fn rule(out: &mut String, widths: &[u16], [left, fill, junction, right]: [char; 4]) {
@@ -527,6 +537,15 @@ mod tests {
             let rows: Vec<Vec<String>> =
                 cells.chunks_exact(header.len()).map(<[String]>::to_vec).collect();
             prop_assert_eq!(drawn(&header, &rows, width), Some(comfy(&header, &rows, width)));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn widths_are_measured_as_unicode_width_measures_them(
+            text in "[a-zA-Z0-9 #*.,$()•·–→é漢\u{fe0f}\u{20e3}\u{200d}\u{301}]{0,12}",
+        ) {
+            prop_assert_eq!(display_width(&text), text.width());
         }
     }
 
