@@ -172,6 +172,8 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
             Role::Other => "share (in / out)",
         };
         let mut t = WrappedTable::new(&["counterparty", "total", share_header, "deals"]);
+        let deals: usize = group.members.iter().map(|m| m.deals.len()).sum();
+        t.reserve(group.members.len(), 40 * group.members.len() + 110 * deals);
         for m in &group.members {
             t.cell_with(|c| write_name(c, data, m.id));
             t.cell_with(|c| write!(c, "{}", m.total()));
@@ -217,6 +219,7 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
                 write!(c, "{r}")
             }
         };
+        t.reserve(s.exposure.len(), 80 * s.exposure.len());
         for e in &s.exposure {
             t.cell_with(|c| write_name(c, data, e.id));
             t.cell_with(|c| range(c, &e.inflow));

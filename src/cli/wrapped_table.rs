@@ -60,6 +60,12 @@ impl WrappedTable {
         self.ends.push(self.text.len());
     }
 
+    /// Makes room for `rows` more rows of about `bytes` of text in all.
+    pub fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(rows * self.columns);
+    }
+
     /// Adds the next cell, written by `fill` to the buffer it is given.
     pub fn cell_with(&mut self, fill: impl FnOnce(&mut String) -> fmt::Result) {
         let _ = fill(&mut self.text);
@@ -97,6 +103,23 @@ impl WrappedTable {
         (if i == 0 { 0 } else { self.ends[i - 1] })..self.ends[i]
     }
 
+    /// Every line of every cell with its width, measured once for the layout and the drawing.
+    fn measure(&self) -> Measured {
+        let mut measured = Measured {
+            lines: Vec::with_capacity(self.ends.len()),
+            first_line: Vec::with_capacity(self.ends.len() + 1),
+        };
+        for i in 0..self.ends.len() {
+            measured.first_line.push(measured.lines.len());
+            for line in split_lines(&self.text, self.cell_range(i)) {
+                let width = display_width(&self.text[line.clone()]);
+                measured.lines.push((line, width));
+            }
+        }
+        measured.first_line.push(measured.lines.len());
+        measured
+    }
+
     fn rows(&self) -> usize {
         self.ends.len() / self.columns
     }
@@ -105,14 +128,15 @@ impl WrappedTable {
         if self.columns == 0 || !self.ends.len().is_multiple_of(self.columns) {
             return Err(LeftToComfyTable);
         }
-        let widths = self.layout(width)?;
+        let measured = self.measure();
+        let widths = self.layout(&measured, width)?;
         rule(out, &widths, TOP);
         let mut lines: Vec<Vec<(Range<usize>, usize)>> = vec![Vec::new(); self.columns];
         let mut parts = Vec::new();
         for row in 0..self.rows() {
             for (c, cell_lines) in lines.iter_mut().enumerate() {
                 cell_lines.clear();
-                let cell = self.cell_range(row * self.columns + c);
+                let cell = measured.cell(row * self.columns + c);
                 self.cell_lines(cell, usize::from(widths[c]), cell_lines, &mut parts)?;
             }
             text_lines(out, &self.text, &lines, &widths);
@@ -130,18 +154,18 @@ impl WrappedTable {
     /// lines, those wider than the column wrapped.
     fn cell_lines(
         &self,
-        cell: Range<usize>,
+        cell: &[(Range<usize>, usize)],
         width: usize,
         lines: &mut Vec<(Range<usize>, usize)>,
         parts: &mut Vec<Range<usize>>,
     ) -> Result<(), LeftToComfyTable> {
-        for line in split_lines(&self.text, cell) {
-            let text = &self.text[line.clone()];
-            let line_width = display_width(text);
+        for (line, line_width) in cell {
+            let (line, line_width) = (line.clone(), *line_width);
             if line_width <= width {
                 lines.push((line, line_width));
                 continue;
             }
+            let text = &self.text[line.clone()];
             parts.clear();
             split_line(text, width, parts)?;
             for part in parts.iter() {
@@ -155,13 +179,14 @@ impl WrappedTable {
 
     /// Each column's content width, as comfy-table's arrangement gives it: every column at its
     /// widest line without a table width, and with one the dynamic arrangement.
-    fn layout(&self, width: Option<u16>) -> Result<Vec<u16>, LeftToComfyTable> {
+    fn layout(
+        &self,
+        measured: &Measured,
+        width: Option<u16>,
+    ) -> Result<Vec<u16>, LeftToComfyTable> {
         let mut widest = vec![0u16; self.columns];
         for i in 0..self.ends.len() {
-            let cell_widest = split_lines(&self.text, self.cell_range(i))
-                .map(|line| display_width(&self.text[line]))
-                .max()
-                .unwrap_or(0);
+            let cell_widest = measured.cell(i).iter().map(|(_, w)| *w).max().unwrap_or(0);
             let cell_widest = u16::try_from(cell_widest).unwrap_or(u16::MAX).max(1);
             let slot = &mut widest[i % self.columns];
             *slot = (*slot).max(cell_widest);
@@ -178,7 +203,7 @@ impl WrappedTable {
         };
         state.fix_columns_that_fit(&widest);
         if state.remaining_columns > 0 {
-            self.fix_columns_after_split(&mut state)?;
+            self.fix_columns_after_split(measured, &mut state)?;
         }
         if state.remaining_columns > 0 {
             state.distribute_remaining_width();
@@ -188,7 +213,11 @@ impl WrappedTable {
 
     /// comfy-table's `optimize_space_after_split`: a column whose lines, wrapped to the
     /// average width left, need 3 or more columns less than it is fixed at that width.
-    fn fix_columns_after_split(&self, state: &mut Arrangement) -> Result<(), LeftToComfyTable> {
+    fn fix_columns_after_split(
+        &self,
+        measured: &Measured,
+        state: &mut Arrangement,
+    ) -> Result<(), LeftToComfyTable> {
         let mut found_smaller = true;
         while found_smaller {
             found_smaller = false;
@@ -197,7 +226,7 @@ impl WrappedTable {
                     continue;
                 }
                 let average = state.average_width();
-                let longest = self.longest_line_after_split(average, column)?;
+                let longest = self.longest_line_after_split(measured, average, column)?;
                 if average.saturating_sub(longest) >= 3 {
                     if !state.fix(column, u16::try_from(longest).unwrap_or(u16::MAX)) {
                         break;
@@ -211,6 +240,7 @@ impl WrappedTable {
 
     fn longest_line_after_split(
         &self,
+        measured: &Measured,
         average: usize,
         column: usize,
     ) -> Result<usize, LeftToComfyTable> {
@@ -218,13 +248,12 @@ impl WrappedTable {
         let mut longest = 0;
         let mut parts = Vec::new();
         for row in 0..self.rows() {
-            for line in split_lines(&self.text, self.cell_range(row * self.columns + column)) {
-                let text = &self.text[line];
-                let line_width = display_width(text);
-                if line_width <= average {
-                    longest = longest.max(line_width);
+            for (line, line_width) in measured.cell(row * self.columns + column) {
+                if *line_width <= average {
+                    longest = longest.max(*line_width);
                     continue;
                 }
+                let text = &self.text[line.clone()];
                 parts.clear();
                 split_line(text, width, &mut parts)?;
                 for part in &parts {
@@ -233,6 +262,19 @@ impl WrappedTable {
             }
         }
         Ok(longest)
+    }
+}
+
+/// The lines of each cell (as ranges of the table's text) and their display widths.
+struct Measured {
+    lines: Vec<(Range<usize>, usize)>,
+    /// Where each cell's lines start in `lines`, and then the end of the last cell's.
+    first_line: Vec<usize>,
+}
+
+impl Measured {
+    fn cell(&self, i: usize) -> &[(Range<usize>, usize)] {
+        &self.lines[self.first_line[i]..self.first_line[i + 1]]
     }
 }
 
