@@ -591,6 +591,27 @@ mod tests {
         }
     }
 
+    /// Whether drawn here or by comfy-table, the table reads as a `new_table` with its cells.
+    #[test]
+    fn tables_are_written_as_new_tables_print() {
+        let header = ["name", "deals"];
+        let cells = [
+            "漢字".repeat(90),
+            "• investment: $1B (announced, 2025-06)\nd-1 · dealgraph-generate".to_string(),
+            "Zoë ★ 🚀 ".repeat(30),
+            "word ".repeat(60),
+        ];
+        let mut ours = WrappedTable::new(&header);
+        let mut theirs = table::new_table(header);
+        for row in cells.chunks(2) {
+            row.iter().for_each(|c| ours.cell(c));
+            theirs.add_row(row.to_vec());
+        }
+        let mut out = String::new();
+        ours.write_to(&mut out);
+        assert_eq!(out, theirs.to_string());
+    }
+
     #[test]
     fn non_ascii_words_cut_inside_are_left_to_comfy_table() {
         let header = ["name".to_string()];
