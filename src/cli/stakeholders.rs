@@ -104,7 +104,8 @@ fn write_deal_cell(out: &mut String, view: &DealView<'_>) -> fmt::Result {
     Escaped(out).write_str(&deal.id())?;
     out.push_str(" · ");
     Escaped(out).write_str(text::reporter(&report))?;
-    if deal.reports().len() > 1 {
+    // Most deals have one report, and nothing else to show.
+    if deal.report_count() > 1 {
         let mut others: Vec<String> = Vec::new();
         for (i, r) in deal.reports().enumerate() {
             let s = text::report_summary(&r);

@@ -25,7 +25,8 @@ pub struct WrappedTable {
     ends: Vec<usize>,
 }
 
-/// Where comfy-table's own drawing differs from ours: it cuts a non-ASCII word by graphemes.
+/// A table drawn by comfy-table after all: it cuts a word that is not plain ASCII between
+/// grapheme clusters, and finding those needs Unicode segmentation, which is not at hand here.
 struct LeftToComfyTable;
 
 /// UTF8_FULL_CONDENSED: (left, fill, junction, right) of each ruled line.
@@ -54,7 +55,7 @@ impl WrappedTable {
         table
     }
 
-    /// Adds the next cell; rows fill left to right.
+    /// Adds the next cell; rows fill left to right, and every row is filled.
     pub fn cell(&mut self, text: &str) {
         self.text.push_str(text);
         self.ends.push(self.text.len());
