@@ -12,6 +12,7 @@ pub mod show;
 pub mod stakeholders;
 pub mod stats;
 pub mod validate;
+pub mod wrapped_table;
 
 use std::path::PathBuf;
 

@@ -1,18 +1,24 @@
 //! `dealgraph stakeholders ENTITY`: who has a stake in an entity, and how exposed it is to each
 //! of them.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
-use serde_json::{Map, Value, json};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::Number;
 
 use dealgraph::graph::DealView;
-use dealgraph::model::{Dataset, EntityId};
+use dealgraph::model::{Dataset, EntityId, MoneySum};
 use dealgraph::query::stakeholders::{
-    Role, StakeholderOptions, Stakeholders, VendorFinancing, stakeholders,
+    Chain, Counterparty, Group, Role, StakeholderOptions, Stakeholders, VendorFinancing,
+    stakeholders,
 };
 use dealgraph::query::totals::MoneyRange;
-use dealgraph::render::{json as js, table, text};
+use dealgraph::render::table::{self, Escaped};
+use dealgraph::render::{json as js, text};
 
+use super::wrapped_table::WrappedTable;
 use super::{CliError, CliResult, Context, Format, output};
 
 /// Who has a stake in ENTITY, and how exposed it is to them.
@@ -65,7 +71,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     };
     let result = stakeholders(&graph, id, &options);
     let bytes = match format {
-        Format::Json => js::to_string(&to_json(data, &result, ctx)),
+        Format::Json => to_json(data, &result, ctx.as_of()),
         _ => to_table(data, &result, ctx),
     };
     output::stdout(bytes.as_bytes())
@@ -76,48 +82,75 @@ pub(super) fn percent(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "–".to_string(), |r| format!("{:.1}%", r * 100.0))
 }
 
-/// A share as a JSON number, or null.
-fn share_json(ratio: Option<f64>) -> Value {
-    ratio.map_or(Value::Null, |r| json!(r))
-}
-
 /// How one deal reads in a table cell: the standing report first, then the deal id and who
 /// reported it, then the other reports' figures so conflicting accounts stay visible.
 pub(super) fn deal_cell(view: &DealView<'_>) -> String {
+    let mut out = String::new();
+    let _ = write_deal_cell(&mut out, view);
+    out
+}
+
+/// [`deal_cell`] written to `out`.
+fn write_deal_cell(out: &mut String, view: &DealView<'_>) -> fmt::Result {
     let deal = view.deal;
-    let standing = text::report_summary(&view.report());
-    let mut lines = vec![
-        format!(
-            "• {}{}: {standing}",
-            table::cell_text(deal.kind_label()),
-            if deal.inferred() { " (inferred)" } else { "" },
-        ),
-        format!(
-            "{} · {}",
-            table::cell_text(&deal.id()),
-            table::cell_text(text::reporter(&view.report()))
-        ),
-    ];
-    let mut others: Vec<String> = Vec::new();
-    for (i, r) in deal.reports().enumerate() {
-        let s = text::report_summary(&r);
-        if i != view.standing as usize && s != standing && !others.contains(&s) {
-            others.push(s);
+    let report = view.report();
+    let standing = text::report_summary(&report);
+    out.push_str("• ");
+    Escaped(out).write_str(deal.kind_label())?;
+    if deal.inferred() {
+        out.push_str(" (inferred)");
+    }
+    writeln!(out, ": {standing}")?;
+    Escaped(out).write_str(&deal.id())?;
+    out.push_str(" · ");
+    Escaped(out).write_str(text::reporter(&report))?;
+    // Most deals have one report, and nothing else to show.
+    if deal.report_count() > 1 {
+        let mut others: Vec<String> = Vec::new();
+        for (i, r) in deal.reports().enumerate() {
+            let s = text::report_summary(&r);
+            if i != view.standing as usize && s != standing && !others.contains(&s) {
+                others.push(s);
+            }
+        }
+        if !others.is_empty() {
+            write!(out, "\nalso reported: {}", others.join("; "))?;
         }
     }
-    if !others.is_empty() {
-        lines.push(format!("also reported: {}", others.join("; ")));
+    Ok(())
+}
+
+/// The deals of a row, one [`deal_cell`] after another.
+fn write_deal_cells(out: &mut String, views: &[DealView<'_>]) -> fmt::Result {
+    for (i, view) in views.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_deal_cell(out, view)?;
     }
-    lines.join("\n")
+    Ok(())
+}
+
+/// An entity's name as [`table::cell_text`] shows it.
+fn write_name(out: &mut String, data: &Dataset, id: EntityId) -> fmt::Result {
+    Escaped(out).write_str(&data.entity(id).name)
 }
 
 fn name(data: &Dataset, id: EntityId) -> String {
     table::cell_text(&data.entity(id).name)
 }
 
+/// [`percent`] written to `out`.
+fn write_percent(out: &mut String, ratio: Option<f64>) -> fmt::Result {
+    match ratio {
+        Some(r) => write!(out, "{:.1}%", r * 100.0),
+        None => out.write_str("–"),
+    }
+}
+
 fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
     let entity = data.entity(s.entity);
-    let mut out = String::new();
+    let mut out = String::with_capacity(table_size(s));
     let _ = writeln!(
         out,
         "Stakeholders of {} ({}, id {}), as of {}",
@@ -139,30 +172,29 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
             Role::Investee | Role::Supplier | Role::Borrower => "share of outflows",
             Role::Other => "share (in / out)",
         };
-        let mut t = table::new_table(["counterparty", "total", share_header, "deals"]);
+        let mut t = WrappedTable::new(&["counterparty", "total", share_header, "deals"]);
+        let deals: usize = group.members.iter().map(|m| m.deals.len()).sum();
+        t.reserve(group.members.len(), 40 * group.members.len() + 110 * deals);
         for m in &group.members {
-            let share = match group.role {
+            t.cell_with(|c| write_name(c, data, m.id));
+            t.cell_with(|c| write!(c, "{}", m.total()));
+            t.cell_with(|c| match group.role {
                 Role::Investor | Role::Customer | Role::Lender => {
-                    percent(s.share_of_inflows(&m.inflow))
+                    write_percent(c, s.share_of_inflows(&m.inflow))
                 }
                 Role::Investee | Role::Supplier | Role::Borrower => {
-                    percent(s.share_of_outflows(&m.outflow))
+                    write_percent(c, s.share_of_outflows(&m.outflow))
                 }
-                Role::Other => format!(
-                    "{} / {}",
-                    percent(s.share_of_inflows(&m.inflow)),
-                    percent(s.share_of_outflows(&m.outflow))
-                ),
-            };
-            let deals: Vec<String> = m.deals.iter().map(deal_cell).collect();
-            t.add_row(vec![
-                name(data, m.id),
-                m.total().to_string(),
-                share,
-                deals.join("\n"),
-            ]);
+                Role::Other => {
+                    write_percent(c, s.share_of_inflows(&m.inflow))?;
+                    c.write_str(" / ")?;
+                    write_percent(c, s.share_of_outflows(&m.outflow))
+                }
+            });
+            t.cell_with(|c| write_deal_cells(c, &m.deals));
         }
-        let _ = writeln!(out, "{t}");
+        t.write_to(&mut out);
+        out.push('\n');
     }
     if s.groups.iter().all(|g| g.members.is_empty()) {
         let _ = writeln!(
@@ -174,30 +206,30 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
 
     if !s.exposure.is_empty() {
         let _ = writeln!(out, "\nExposure: each counterparty over all its deals");
-        let mut t = table::new_table([
+        let mut t = WrappedTable::new(&[
             "counterparty",
             "pays it",
             "share of inflows",
             "is paid by it",
             "share of outflows",
         ]);
+        let range = |c: &mut String, r: &MoneyRange| {
+            if r.count == 0 {
+                c.write_str("–")
+            } else {
+                write!(c, "{r}")
+            }
+        };
+        t.reserve(s.exposure.len(), 80 * s.exposure.len());
         for e in &s.exposure {
-            let cell = |r: &MoneyRange| {
-                if r.count == 0 {
-                    "–".to_string()
-                } else {
-                    r.to_string()
-                }
-            };
-            t.add_row(vec![
-                name(data, e.id),
-                cell(&e.inflow),
-                percent(s.share_of_inflows(&e.inflow)),
-                cell(&e.outflow),
-                percent(s.share_of_outflows(&e.outflow)),
-            ]);
+            t.cell_with(|c| write_name(c, data, e.id));
+            t.cell_with(|c| range(c, &e.inflow));
+            t.cell_with(|c| write_percent(c, s.share_of_inflows(&e.inflow)));
+            t.cell_with(|c| range(c, &e.outflow));
+            t.cell_with(|c| write_percent(c, s.share_of_outflows(&e.outflow)));
         }
-        let _ = writeln!(out, "{t}");
+        t.write_to(&mut out);
+        out.push('\n');
         let _ = writeln!(
             out,
             "Shares compare stated figures at face value (\"up to $50B\" counts $50B): of {} \
@@ -217,27 +249,37 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
         let _ = writeln!(out, "\nIndirect investors (up to {} hops): none.", s.depth);
     } else {
         let _ = writeln!(out, "\nIndirect investors (up to {} hops)", s.depth);
-        let mut t = table::new_table(["investor", "chains", "look-through stake"]);
+        let mut t = WrappedTable::new(&["investor", "chains", "look-through stake"]);
         for inv in &s.indirect.investors {
-            let chains: Vec<String> = inv
-                .chains
-                .iter()
-                .map(|c| {
-                    let names: Vec<String> = c.entities.iter().map(|&e| name(data, e)).collect();
-                    let stake = c
-                        .stake_pct
-                        .map_or_else(|| "stake unknown".to_string(), stake_words);
-                    format!("{} ({stake})", names.join(" → "))
-                })
-                .collect();
-            let stake = match (inv.lookthrough_stake_pct, inv.lookthrough_partial) {
-                (None, _) => "unknown".to_string(),
-                (Some(p), false) => stake_words(p),
-                (Some(p), true) => format!("at least {}", stake_words(p)),
-            };
-            t.add_row(vec![name(data, inv.id), chains.join("\n"), stake]);
+            t.cell_with(|c| write_name(c, data, inv.id));
+            t.cell_with(|c| {
+                for (i, chain) in inv.chains.iter().enumerate() {
+                    if i > 0 {
+                        c.push('\n');
+                    }
+                    for (j, &e) in chain.entities.iter().enumerate() {
+                        if j > 0 {
+                            c.push_str(" → ");
+                        }
+                        write_name(c, data, e)?;
+                    }
+                    match chain.stake_pct {
+                        Some(pct) => write!(c, " ({})", stake_words(pct))?,
+                        None => c.push_str(" (stake unknown)"),
+                    }
+                }
+                Ok(())
+            });
+            t.cell_with(
+                |c| match (inv.lookthrough_stake_pct, inv.lookthrough_partial) {
+                    (None, _) => c.write_str("unknown"),
+                    (Some(p), false) => c.write_str(&stake_words(p)),
+                    (Some(p), true) => write!(c, "at least {}", stake_words(p)),
+                },
+            );
         }
-        let _ = writeln!(out, "{t}");
+        t.write_to(&mut out);
+        out.push('\n');
         if s.indirect.truncated {
             let _ = writeln!(
                 out,
@@ -246,6 +288,18 @@ fn to_table(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> String {
         }
     }
     out
+}
+
+/// About how long the table text of `s` is: a deal takes three or four lines of about 140
+/// bytes (the borders are three bytes a character), an exposure row one.
+fn table_size(s: &Stakeholders<'_>) -> usize {
+    let deals: usize = s
+        .groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .map(|m| m.deals.len())
+        .sum();
+    8192 + 500 * deals + 200 * s.exposure.len()
 }
 
 /// A percentage with up to four decimals, trailing zeros dropped: "5%", "0.0125%".
@@ -311,101 +365,610 @@ fn vendor_table(out: &mut String, data: &Dataset, v: &VendorFinancing<'_>, entit
         v.returned.stated,
         v.invested.stated
     );
-    let mut t = table::new_table(["paid back by", "hops from financed", "deals"]);
+    let mut t = WrappedTable::new(&["paid back by", "hops from financed", "deals"]);
     for r in &v.returning {
-        let deals: Vec<String> = r.deals.iter().map(deal_cell).collect();
-        t.add_row(vec![
-            name(data, r.id),
-            r.hops_from_financed.to_string(),
-            deals.join("\n"),
-        ]);
+        t.cell_with(|c| write_name(c, data, r.id));
+        t.cell_with(|c| write!(c, "{}", r.hops_from_financed));
+        t.cell_with(|c| write_deal_cells(c, &r.deals));
     }
-    let _ = writeln!(out, "{t}");
+    t.write_to(out);
+    out.push('\n');
 }
 
-fn to_json(data: &Dataset, s: &Stakeholders<'_>, ctx: &Context) -> Value {
+// The JSON document is written straight from the query's result: a hub has tens of thousands
+// of counterparties, and a `Value` tree of them takes far longer to build than to print. Fields
+// of every shape are in the sorted order that a `Value` (serde_json without `preserve_order`)
+// prints its keys in, so the text is the same as that tree's; a test holds the two together.
+
+/// The JSON text of `stakeholders` (pretty, with a trailing newline).
+fn to_json(data: &Dataset, s: &Stakeholders<'_>, as_of: NaiveDate) -> String {
+    let deals: usize = s
+        .groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .map(|m| m.deals.len())
+        .sum();
+    let members: usize = s.groups.iter().map(|g| g.members.len()).sum();
+    // About 1.2 KB per deal object, 600 bytes per member and per exposure row.
+    let size = 4096 + 1300 * deals + 600 * (members + s.exposure.len());
+    pretty_json(&document(data, s, as_of), size)
+}
+
+/// [`js::to_string_sized`] with [`LinePerWrite`] in place of serde_json's `PrettyFormatter`.
+fn pretty_json(value: &impl Serialize, size: usize) -> String {
+    let mut out = Vec::with_capacity(size);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, LinePerWrite::default());
+    if value.serialize(&mut serializer).is_err() {
+        out = b"null".to_vec();
+    }
+    out.push(b'\n');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level), byte for byte, but writing each line
+/// break with its indentation in one piece. A hub's document is millions of short, deeply
+/// indented lines, and the indentation two bytes at a time was a good part of its time.
+#[derive(Default)]
+struct LinePerWrite {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A comma, a line break and indentation for the levels a document usually has.
+const COMMA_NEWLINE_INDENT: &[u8; 66] =
+    b",\n                                                                ";
+
+impl LinePerWrite {
+    fn new_line(
+        &self,
+        out: &mut (impl std::io::Write + ?Sized),
+        comma: bool,
+    ) -> std::io::Result<()> {
+        let start = usize::from(!comma);
+        let end = 2 + 2 * self.depth;
+        match COMMA_NEWLINE_INDENT.get(start..end) {
+            Some(line) => out.write_all(line),
+            None => {
+                out.write_all(&COMMA_NEWLINE_INDENT[start..2])?;
+                for _ in 0..self.depth {
+                    out.write_all(b"  ")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for LinePerWrite {
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"[")
+    }
+
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(out, false)?;
+        }
+        out.write_all(b"]")
+    }
+
+    fn begin_array_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(out, !first)
+    }
+
+    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(out, false)?;
+        }
+        out.write_all(b"}")
+    }
+
+    fn begin_object_key<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(out, !first)
+    }
+
+    fn begin_object_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+fn document<'a>(data: &'a Dataset, s: &'a Stakeholders<'a>, as_of: NaiveDate) -> DocumentJson<'a> {
     let entity = data.entity(s.entity);
-    let id = |e: EntityId| json!(data.entity(e).id);
-    let mut groups = Map::new();
-    for group in &s.groups {
-        let members: Vec<Value> = group
-            .members
+    let v = &s.vendor_financing;
+    DocumentJson {
+        as_of: js::Shown(as_of),
+        depth: s.depth,
+        entity: &entity.id,
+        exposure: ExposuresJson { data, s },
+        groups: GroupsJson { data, s },
+        indirect_investors: IndirectJson { data, s },
+        indirect_truncated: s.indirect.truncated,
+        inflows: RangeJson::new(&s.inflows),
+        name: &entity.name,
+        outflows: RangeJson::new(&s.outflows),
+        vendor_financing: VendorJson {
+            depth: v.depth,
+            financed: IdsJson(data, &v.financed),
+            invested: RangeJson::new(&v.invested),
+            invested_usd: usd(v.invested.stated),
+            ratio: v.ratio(),
+            returned: RangeJson::new(&v.returned),
+            returned_direct: RangeJson::new(&v.returned_direct),
+            returned_usd: usd(v.returned.stated),
+            returning: ReturningJson { data, v },
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct DocumentJson<'a> {
+    as_of: js::Shown<NaiveDate>,
+    depth: usize,
+    entity: &'a str,
+    exposure: ExposuresJson<'a>,
+    groups: GroupsJson<'a>,
+    indirect_investors: IndirectJson<'a>,
+    indirect_truncated: bool,
+    inflows: RangeJson,
+    name: &'a str,
+    outflows: RangeJson,
+    vendor_financing: VendorJson<'a>,
+}
+
+/// Dollars as a JSON number, as [`MoneySum::to_json_number`] gives them; whole dollars, nearly
+/// every sum, without going through its text.
+fn usd(sum: MoneySum) -> Number {
+    let cents = sum.cents();
+    if cents % 100 == 0
+        && let Ok(dollars) = i64::try_from(cents / 100)
+    {
+        return Number::from(dollars);
+    }
+    sum.to_json_number()
+}
+
+/// A [`MoneyRange`] as [`MoneyRange::to_json`] shows it.
+#[derive(Serialize)]
+struct RangeJson {
+    amounts: u32,
+    max_usd: Option<Number>,
+    min_usd: Number,
+    stated_usd: Number,
+    undisclosed: u32,
+}
+
+impl RangeJson {
+    fn new(r: &MoneyRange) -> Self {
+        RangeJson {
+            amounts: r.count,
+            max_usd: r.max().map(usd),
+            min_usd: usd(r.min),
+            stated_usd: usd(r.stated),
+            undisclosed: r.undisclosed,
+        }
+    }
+}
+
+/// Entity ids.
+struct IdsJson<'a>(&'a Dataset, &'a [EntityId]);
+
+impl Serialize for IdsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let IdsJson(data, ids) = *self;
+        serializer.collect_seq(ids.iter().map(|&e| data.entity(e).id.as_str()))
+    }
+}
+
+/// Each role's members under its key. Keys print sorted, and a key met twice keeps the later
+/// group, as inserting them into a `Map` one by one would.
+struct GroupsJson<'a> {
+    data: &'a Dataset,
+    s: &'a Stakeholders<'a>,
+}
+
+impl Serialize for GroupsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut groups: Vec<&Group<'_>> = Vec::with_capacity(self.s.groups.len());
+        for group in &self.s.groups {
+            let key = group.role.group_key();
+            match groups.iter_mut().find(|g| g.role.group_key() == key) {
+                Some(earlier) => *earlier = group,
+                None => groups.push(group),
+            }
+        }
+        groups.sort_by_key(|g| g.role.group_key());
+        let mut map = serializer.serialize_map(Some(groups.len()))?;
+        for group in groups {
+            let members = MembersJson {
+                data: self.data,
+                s: self.s,
+                members: &group.members,
+            };
+            map.serialize_entry(group.role.group_key(), &members)?;
+        }
+        map.end()
+    }
+}
+
+struct MembersJson<'a> {
+    data: &'a Dataset,
+    s: &'a Stakeholders<'a>,
+    members: &'a [Counterparty<'a>],
+}
+
+impl Serialize for MembersJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (data, s) = (self.data, self.s);
+        serializer.collect_seq(self.members.iter().map(|m| MemberJson {
+            deals: DealsJson(data, &m.deals),
+            id: &data.entity(m.id).id,
+            name: &data.entity(m.id).name,
+            share_of_inflows: s.share_of_inflows(&m.inflow),
+            share_of_outflows: s.share_of_outflows(&m.outflow),
+            total: RangeJson::new(&m.total()),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct MemberJson<'a> {
+    deals: DealsJson<'a>,
+    id: &'a str,
+    name: &'a str,
+    share_of_inflows: Option<f64>,
+    share_of_outflows: Option<f64>,
+    total: RangeJson,
+}
+
+/// Deals as the deal objects of [`js::DealJson`], made one at a time as they are written.
+struct DealsJson<'a>(&'a Dataset, &'a [DealView<'a>]);
+
+impl Serialize for DealsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let DealsJson(data, views) = *self;
+        serializer.collect_seq(views.iter().map(|v| js::DealJson::new(data, v)))
+    }
+}
+
+struct ExposuresJson<'a> {
+    data: &'a Dataset,
+    s: &'a Stakeholders<'a>,
+}
+
+impl Serialize for ExposuresJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (data, s) = (self.data, self.s);
+        serializer.collect_seq(s.exposure.iter().map(|e| ExposureJson {
+            id: &data.entity(e.id).id,
+            inflow: RangeJson::new(&e.inflow),
+            name: &data.entity(e.id).name,
+            outflow: RangeJson::new(&e.outflow),
+            share_of_inflows: s.share_of_inflows(&e.inflow),
+            share_of_outflows: s.share_of_outflows(&e.outflow),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct ExposureJson<'a> {
+    id: &'a str,
+    inflow: RangeJson,
+    name: &'a str,
+    outflow: RangeJson,
+    share_of_inflows: Option<f64>,
+    share_of_outflows: Option<f64>,
+}
+
+struct IndirectJson<'a> {
+    data: &'a Dataset,
+    s: &'a Stakeholders<'a>,
+}
+
+impl Serialize for IndirectJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let data = self.data;
+        serializer.collect_seq(
+            self.s
+                .indirect
+                .investors
+                .iter()
+                .map(|inv| IndirectInvestorJson {
+                    also_direct: inv.also_direct(),
+                    chains: ChainsJson(data, &inv.chains),
+                    id: &data.entity(inv.id).id,
+                    lookthrough_partial: inv.lookthrough_partial,
+                    lookthrough_stake_pct: inv.lookthrough_stake_pct,
+                    name: &data.entity(inv.id).name,
+                    via: IdsJson(data, &inv.via().entities),
+                }),
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct IndirectInvestorJson<'a> {
+    also_direct: bool,
+    chains: ChainsJson<'a>,
+    id: &'a str,
+    lookthrough_partial: bool,
+    lookthrough_stake_pct: Option<f64>,
+    name: &'a str,
+    via: IdsJson<'a>,
+}
+
+struct ChainsJson<'a>(&'a Dataset, &'a [Chain]);
+
+impl Serialize for ChainsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ChainsJson(data, chains) = *self;
+        serializer.collect_seq(chains.iter().map(|c| ChainJson {
+            entities: IdsJson(data, &c.entities),
+            stake_pct: c.stake_pct,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct ChainJson<'a> {
+    entities: IdsJson<'a>,
+    stake_pct: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct VendorJson<'a> {
+    depth: usize,
+    financed: IdsJson<'a>,
+    invested: RangeJson,
+    invested_usd: Number,
+    ratio: Option<f64>,
+    returned: RangeJson,
+    returned_direct: RangeJson,
+    returned_usd: Number,
+    returning: ReturningJson<'a>,
+}
+
+struct ReturningJson<'a> {
+    data: &'a Dataset,
+    v: &'a VendorFinancing<'a>,
+}
+
+impl Serialize for ReturningJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let data = self.data;
+        serializer.collect_seq(self.v.returning.iter().map(|r| ReturnerJson {
+            deals: DealIdsJson(&r.deals),
+            hops_from_financed: r.hops_from_financed,
+            id: &data.entity(r.id).id,
+            name: &data.entity(r.id).name,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct ReturnerJson<'a> {
+    deals: DealIdsJson<'a>,
+    hops_from_financed: usize,
+    id: &'a str,
+    name: &'a str,
+}
+
+struct DealIdsJson<'a>(&'a [DealView<'a>]);
+
+impl Serialize for DealIdsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| d.deal.id()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use dealgraph::graph::{Filter, MoneyGraph};
+    use dealgraph::load::{LoadOptions, load_bundled, load_str};
+    use dealgraph::model::Money;
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    /// A share as a JSON number, or null.
+    fn share_json(ratio: Option<f64>) -> Value {
+        ratio.map_or(Value::Null, |r| json!(r))
+    }
+
+    /// The document as a `Value` tree, the way it was built before it was written directly.
+    fn value_document(data: &Dataset, s: &Stakeholders<'_>, as_of: NaiveDate) -> Value {
+        let entity = data.entity(s.entity);
+        let id = |e: EntityId| json!(data.entity(e).id);
+        let mut groups = Map::new();
+        for group in &s.groups {
+            let members: Vec<Value> = group
+                .members
+                .iter()
+                .map(|m| {
+                    json!({
+                        "id": id(m.id),
+                        "name": data.entity(m.id).name,
+                        "total": m.total().to_json(),
+                        "share_of_inflows": share_json(s.share_of_inflows(&m.inflow)),
+                        "share_of_outflows": share_json(s.share_of_outflows(&m.outflow)),
+                        "deals": m.deals.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            groups.insert(group.role.group_key().to_string(), Value::Array(members));
+        }
+        let exposure: Vec<Value> = s
+            .exposure
             .iter()
-            .map(|m| {
+            .map(|e| {
                 json!({
-                    "id": id(m.id),
-                    "name": data.entity(m.id).name,
-                    "total": m.total().to_json(),
-                    "share_of_inflows": share_json(s.share_of_inflows(&m.inflow)),
-                    "share_of_outflows": share_json(s.share_of_outflows(&m.outflow)),
-                    "deals": m.deals.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
+                    "id": id(e.id),
+                    "name": data.entity(e.id).name,
+                    "inflow": e.inflow.to_json(),
+                    "share_of_inflows": share_json(s.share_of_inflows(&e.inflow)),
+                    "outflow": e.outflow.to_json(),
+                    "share_of_outflows": share_json(s.share_of_outflows(&e.outflow)),
                 })
             })
             .collect();
-        groups.insert(group.role.group_key().to_string(), Value::Array(members));
+        let indirect: Vec<Value> = s
+            .indirect
+            .investors
+            .iter()
+            .map(|inv| {
+                let ids = |c: &[EntityId]| c.iter().map(|&e| id(e)).collect::<Vec<_>>();
+                json!({
+                    "id": id(inv.id),
+                    "name": data.entity(inv.id).name,
+                    "via": ids(&inv.via().entities),
+                    "also_direct": inv.also_direct(),
+                    "chains": inv.chains.iter().map(|c| json!({
+                        "entities": ids(&c.entities),
+                        "stake_pct": c.stake_pct,
+                    })).collect::<Vec<_>>(),
+                    "lookthrough_stake_pct": inv.lookthrough_stake_pct,
+                    "lookthrough_partial": inv.lookthrough_partial,
+                })
+            })
+            .collect();
+        let v = &s.vendor_financing;
+        let vendor = json!({
+            "invested_usd": Value::Number(v.invested.stated.to_json_number()),
+            "returned_usd": Value::Number(v.returned.stated.to_json_number()),
+            "ratio": share_json(v.ratio()),
+            "depth": v.depth,
+            "invested": v.invested.to_json(),
+            "returned": v.returned.to_json(),
+            "returned_direct": v.returned_direct.to_json(),
+            "financed": v.financed.iter().map(|&e| id(e)).collect::<Vec<_>>(),
+            "returning": v.returning.iter().map(|r| json!({
+                "id": id(r.id),
+                "name": data.entity(r.id).name,
+                "hops_from_financed": r.hops_from_financed,
+                "deals": r.deals.iter().map(|d| json!(d.deal.id())).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        json!({
+            "entity": entity.id,
+            "name": entity.name,
+            "as_of": as_of.to_string(),
+            "depth": s.depth,
+            "inflows": s.inflows.to_json(),
+            "outflows": s.outflows.to_json(),
+            "groups": Value::Object(groups),
+            "exposure": exposure,
+            "indirect_investors": indirect,
+            "indirect_truncated": s.indirect.truncated,
+            "vendor_financing": vendor,
+        })
     }
-    let exposure: Vec<Value> = s
-        .exposure
-        .iter()
-        .map(|e| {
-            json!({
-                "id": id(e.id),
-                "name": data.entity(e.id).name,
-                "inflow": e.inflow.to_json(),
-                "share_of_inflows": share_json(s.share_of_inflows(&e.inflow)),
-                "outflow": e.outflow.to_json(),
-                "share_of_outflows": share_json(s.share_of_outflows(&e.outflow)),
-            })
-        })
-        .collect();
-    let indirect: Vec<Value> = s
-        .indirect
-        .investors
-        .iter()
-        .map(|inv| {
-            let ids = |c: &[EntityId]| c.iter().map(|&e| id(e)).collect::<Vec<_>>();
-            json!({
-                "id": id(inv.id),
-                "name": data.entity(inv.id).name,
-                "via": ids(&inv.via().entities),
-                "also_direct": inv.also_direct(),
-                "chains": inv.chains.iter().map(|c| json!({
-                    "entities": ids(&c.entities),
-                    "stake_pct": c.stake_pct,
-                })).collect::<Vec<_>>(),
-                "lookthrough_stake_pct": inv.lookthrough_stake_pct,
-                "lookthrough_partial": inv.lookthrough_partial,
-            })
-        })
-        .collect();
-    let v = &s.vendor_financing;
-    let vendor = json!({
-        "invested_usd": Value::Number(v.invested.stated.to_json_number()),
-        "returned_usd": Value::Number(v.returned.stated.to_json_number()),
-        "ratio": share_json(v.ratio()),
-        "depth": v.depth,
-        "invested": v.invested.to_json(),
-        "returned": v.returned.to_json(),
-        "returned_direct": v.returned_direct.to_json(),
-        "financed": v.financed.iter().map(|&e| id(e)).collect::<Vec<_>>(),
-        "returning": v.returning.iter().map(|r| json!({
-            "id": id(r.id),
-            "name": data.entity(r.id).name,
-            "hops_from_financed": r.hops_from_financed,
-            "deals": r.deals.iter().map(|d| json!(d.deal.id())).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
-    json!({
-        "entity": entity.id,
-        "name": entity.name,
-        "as_of": ctx.as_of().to_string(),
-        "depth": s.depth,
-        "inflows": s.inflows.to_json(),
-        "outflows": s.outflows.to_json(),
-        "groups": Value::Object(groups),
-        "exposure": exposure,
-        "indirect_investors": indirect,
-        "indirect_truncated": s.indirect.truncated,
-        "vendor_financing": vendor,
-    })
+
+    /// Written straight from the result, every document must read as its `Value` tree prints,
+    /// whose keys serde_json sorts: a field out of order, missing or renamed shows here.
+    fn assert_written_as_value_prints(data: &Dataset, as_of: NaiveDate) {
+        let graph = MoneyGraph::build(data, Filter::new(as_of));
+        for id in data.entity_ids() {
+            for depth in 1..=3 {
+                let options = StakeholderOptions {
+                    depth,
+                    ..StakeholderOptions::default()
+                };
+                let result = stakeholders(&graph, id, &options);
+                let value = value_document(data, &result, as_of);
+                assert_eq!(
+                    to_json(data, &result, as_of),
+                    js::to_string(&value),
+                    "{} at depth {depth}",
+                    data.entity(id).id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn json_keys_come_in_the_order_values_print_them() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).expect("a date");
+        let loaded = load_bundled(LoadOptions::default()).expect("bundled data loads");
+        assert_written_as_value_prints(&loaded.dataset, as_of);
+        for (name, text) in [
+            (
+                "map-hostile.toml",
+                include_str!("../../tests/fixtures/map-hostile.toml"),
+            ),
+            (
+                "stake-chain.toml",
+                include_str!("../../tests/fixtures/stake-chain.toml"),
+            ),
+            (
+                "cycles-small.toml",
+                include_str!("../../tests/fixtures/cycles-small.toml"),
+            ),
+        ] {
+            let loaded = load_str(name, text, LoadOptions::default()).expect("fixture loads");
+            assert_written_as_value_prints(&loaded.dataset, as_of);
+        }
+    }
+
+    /// Deeper than the indentation kept at hand, and every kind of value and emptiness.
+    #[test]
+    fn lines_are_indented_as_serde_json_indents_them() {
+        let mut deep = json!({"a": [], "b": {}, "c": [1, {"d": null}], "e": "x\n\"é"});
+        for i in 0..70 {
+            deep = if i % 2 == 0 {
+                json!([deep, [], {}, 1.5, true, {"k": []}])
+            } else {
+                json!({"z": deep, "a": {}, "m": [null]})
+            };
+        }
+        for value in [deep, json!([]), json!({}), json!(null), json!(3)] {
+            assert_eq!(pretty_json(&value, 0), js::to_string(&value));
+        }
+    }
+
+    #[test]
+    fn whole_and_fractional_dollars_print_as_before() {
+        for cents in [0i64, 100, -100, 150, -150, 1, 99, i64::MAX, i64::MIN + 1] {
+            let mut sum = MoneySum::default();
+            sum.add(Money::from_cents(cents));
+            let mut big = sum;
+            big.add(Money::from_cents(cents));
+            for s in [sum, big] {
+                assert_eq!(
+                    js::to_string(&usd(s)),
+                    js::to_string(&s.to_json_number()),
+                    "{s:?}"
+                );
+            }
+        }
+    }
 }
