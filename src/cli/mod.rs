@@ -12,7 +12,6 @@ pub mod show;
 pub mod stakeholders;
 pub mod stats;
 pub mod validate;
-pub mod wrapped_table;
 
 use std::path::PathBuf;
 

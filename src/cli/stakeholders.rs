@@ -18,8 +18,8 @@ use dealgraph::query::totals::MoneyRange;
 use dealgraph::render::table::{self, Escaped};
 use dealgraph::render::{json as js, text};
 
-use super::wrapped_table::WrappedTable;
 use super::{CliError, CliResult, Context, Format, output};
+use dealgraph::render::wrapped_table::WrappedTable;
 
 /// Who has a stake in ENTITY, and how exposed it is to them.
 ///
@@ -391,116 +391,7 @@ fn to_json(data: &Dataset, s: &Stakeholders<'_>, as_of: NaiveDate) -> String {
     let members: usize = s.groups.iter().map(|g| g.members.len()).sum();
     // About 1.2 KB per deal object, 600 bytes per member and per exposure row.
     let size = 4096 + 1300 * deals + 600 * (members + s.exposure.len());
-    pretty_json(&document(data, s, as_of), size)
-}
-
-/// [`js::to_string_sized`] with [`LinePerWrite`] in place of serde_json's `PrettyFormatter`.
-fn pretty_json(value: &impl Serialize, size: usize) -> String {
-    let mut out = Vec::with_capacity(size);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, LinePerWrite::default());
-    if value.serialize(&mut serializer).is_err() {
-        out = b"null".to_vec();
-    }
-    out.push(b'\n');
-    // serde_json writes UTF-8 only.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// serde_json's `PrettyFormatter` (two spaces a level), byte for byte, but writing each line
-/// break with its indentation in one piece. A hub's document is millions of short, deeply
-/// indented lines, and the indentation two bytes at a time was a good part of its time.
-#[derive(Default)]
-struct LinePerWrite {
-    depth: usize,
-    has_value: bool,
-}
-
-/// A comma, a line break and indentation for the levels a document usually has.
-const COMMA_NEWLINE_INDENT: &[u8; 66] =
-    b",\n                                                                ";
-
-impl LinePerWrite {
-    fn new_line(
-        &self,
-        out: &mut (impl std::io::Write + ?Sized),
-        comma: bool,
-    ) -> std::io::Result<()> {
-        let start = usize::from(!comma);
-        let end = 2 + 2 * self.depth;
-        match COMMA_NEWLINE_INDENT.get(start..end) {
-            Some(line) => out.write_all(line),
-            None => {
-                out.write_all(&COMMA_NEWLINE_INDENT[start..2])?;
-                for _ in 0..self.depth {
-                    out.write_all(b"  ")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl serde_json::ser::Formatter for LinePerWrite {
-    fn begin_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(b"[")
-    }
-
-    fn end_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(out, false)?;
-        }
-        out.write_all(b"]")
-    }
-
-    fn begin_array_value<W: std::io::Write + ?Sized>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.new_line(out, !first)
-    }
-
-    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(b"{")
-    }
-
-    fn end_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(out, false)?;
-        }
-        out.write_all(b"}")
-    }
-
-    fn begin_object_key<W: std::io::Write + ?Sized>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.new_line(out, !first)
-    }
-
-    fn begin_object_value<W: std::io::Write + ?Sized>(
-        &mut self,
-        out: &mut W,
-    ) -> std::io::Result<()> {
-        out.write_all(b": ")
-    }
-
-    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
+    js::to_string_sized(&document(data, s, as_of), size)
 }
 
 fn document<'a>(data: &'a Dataset, s: &'a Stakeholders<'a>, as_of: NaiveDate) -> DocumentJson<'a> {
@@ -936,22 +827,6 @@ mod tests {
         ] {
             let loaded = load_str(name, text, LoadOptions::default()).expect("fixture loads");
             assert_written_as_value_prints(&loaded.dataset, as_of);
-        }
-    }
-
-    /// Deeper than the indentation kept at hand, and every kind of value and emptiness.
-    #[test]
-    fn lines_are_indented_as_serde_json_indents_them() {
-        let mut deep = json!({"a": [], "b": {}, "c": [1, {"d": null}], "e": "x\n\"é"});
-        for i in 0..70 {
-            deep = if i % 2 == 0 {
-                json!([deep, [], {}, 1.5, true, {"k": []}])
-            } else {
-                json!({"z": deep, "a": {}, "m": [null]})
-            };
-        }
-        for value in [deep, json!([]), json!({}), json!(null), json!(3)] {
-            assert_eq!(pretty_json(&value, 0), js::to_string(&value));
         }
     }
 

@@ -151,12 +151,110 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
 /// not copied over and over as the buffer grows.
 pub fn to_string_sized<T: Serialize + ?Sized>(value: &T, size: usize) -> String {
     let mut out = Vec::with_capacity(size);
-    if serde_json::to_writer_pretty(&mut out, value).is_err() {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, LinePerWrite::default());
+    if value.serialize(&mut serializer).is_err() {
         out = b"null".to_vec();
     }
     out.push(b'\n');
     // serde_json writes UTF-8 only.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level), byte for byte, but writing each line
+/// break with its indentation in one piece. A hub's document is millions of short, deeply
+/// indented lines, and the indentation two bytes at a time was a good part of its time.
+#[derive(Default)]
+struct LinePerWrite {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A comma, a line break and indentation for the levels a document usually has.
+const COMMA_NEWLINE_INDENT: &[u8; 66] =
+    b",\n                                                                ";
+
+impl LinePerWrite {
+    fn new_line(
+        &self,
+        out: &mut (impl std::io::Write + ?Sized),
+        comma: bool,
+    ) -> std::io::Result<()> {
+        let start = usize::from(!comma);
+        let end = 2 + 2 * self.depth;
+        match COMMA_NEWLINE_INDENT.get(start..end) {
+            Some(line) => out.write_all(line),
+            None => {
+                out.write_all(&COMMA_NEWLINE_INDENT[start..2])?;
+                for _ in 0..self.depth {
+                    out.write_all(b"  ")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for LinePerWrite {
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"[")
+    }
+
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(out, false)?;
+        }
+        out.write_all(b"]")
+    }
+
+    fn begin_array_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(out, !first)
+    }
+
+    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(out, false)?;
+        }
+        out.write_all(b"}")
+    }
+
+    fn begin_object_key<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(out, !first)
+    }
+
+    fn begin_object_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// The deal object of `view` as [`to_string`] prints its [`DealJson`], nested `depth` levels
@@ -363,6 +461,32 @@ fn push_line_break(out: &mut String, comma: &str, depth: usize) {
             for _ in 0..depth {
                 out.push_str("  ");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Deeper than the indentation kept at hand, and every kind of value and emptiness.
+    #[test]
+    fn lines_are_indented_as_serde_json_indents_them() {
+        let mut deep = json!({"a": [], "b": {}, "c": [1, {"d": null}], "e": "x\n\"é"});
+        for i in 0..70 {
+            deep = if i % 2 == 0 {
+                json!([deep, [], {}, 1.5, true, {"k": []}])
+            } else {
+                json!({"z": deep, "a": {}, "m": [null]})
+            };
+        }
+        for value in [deep, json!([]), json!({}), json!(null), json!(3)] {
+            assert_eq!(
+                to_string_sized(&value, 0),
+                serde_json::to_string_pretty(&value).unwrap() + "\n"
+            );
         }
     }
 }

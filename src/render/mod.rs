@@ -10,3 +10,4 @@ pub mod style;
 pub mod svg;
 pub mod table;
 pub mod text;
+pub mod wrapped_table;

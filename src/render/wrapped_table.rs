@@ -12,8 +12,8 @@
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 
+use super::table;
 use comfy_table::Table;
-use dealgraph::render::table;
 use unicode_width::UnicodeWidthStr;
 
 /// A table filled cell by cell into one buffer, drawn as comfy-table would draw it.
