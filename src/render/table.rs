@@ -413,7 +413,7 @@ fn display_width(line: &str) -> usize {
     }
 }
 
-fn push_spaces(out: &mut String, mut n: usize) {
+pub(super) fn push_spaces(out: &mut String, mut n: usize) {
     const SPACES: &str = "                                                                ";
     while n > 0 {
         let run = n.min(SPACES.len());
@@ -423,14 +423,18 @@ fn push_spaces(out: &mut String, mut n: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::collection::vec;
     use proptest::prelude::*;
 
     use super::*;
 
     /// The table as comfy-table draws it with the house style in `width` (`None`: no width).
-    fn comfy(header: &[String], rows: &[Vec<String>], width: Option<u16>) -> String {
+    pub(in crate::render) fn comfy(
+        header: &[String],
+        rows: &[Vec<String>],
+        width: Option<u16>,
+    ) -> String {
         let mut table = Table::new();
         table
             .load_style(presets::UTF8_FULL_CONDENSED)

@@ -12,7 +12,7 @@
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 
-use super::table;
+use super::table::{self, push_spaces};
 use comfy_table::Table;
 use unicode_width::UnicodeWidthStr;
 
@@ -484,41 +484,14 @@ fn text_lines(out: &mut String, text: &str, cells: &[Vec<(Range<usize>, usize)>]
     }
 }
 
-fn push_spaces(out: &mut String, mut n: usize) {
-    const SPACES: &str = "                                                                ";
-    while n > 0 {
-        let run = n.min(SPACES.len());
-        out.push_str(&SPACES[..run]);
-        n -= run;
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use comfy_table::{ContentArrangement, presets};
     use proptest::collection::vec;
     use proptest::prelude::*;
 
     use super::*;
+    use crate::render::table::tests::comfy;
 
-    /// The table as comfy-table draws it with the house style in `width` (`None`: no width).
-    fn comfy(header: &[String], rows: &[Vec<String>], width: Option<u16>) -> String {
-        let mut table = Table::new();
-        table
-            .load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(header.to_vec());
-        match width {
-            Some(w) => table.set_width(w),
-            None => table.force_no_tty(),
-        };
-        for row in rows {
-            table.add_row(row.clone());
-        }
-        table.to_string()
-    }
-
-    /// The table drawn here, or `None` where it is left to comfy-table.
     fn drawn(header: &[String], rows: &[Vec<String>], width: Option<u16>) -> Option<String> {
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let mut table = WrappedTable::new(&header);
