@@ -1,5 +1,6 @@
-//! The money-flow graph: one node per entity, one edge per deal from payer to payee, built
-//! with petgraph after the global [`Filter`]s. Queries read it through this module only.
+//! The money-flow graph: one node per entity, one edge per deal from payer to payee, after
+//! the global [`Filter`]s, kept as the indexes queries need (petgraph's graph among them),
+//! each built on first use. Queries read it through this module only.
 
 mod filter;
 mod hops;
@@ -52,7 +53,7 @@ pub struct MoneyGraph<'d> {
     /// Admitted deals in id order.
     deals: OnceLock<Vec<Edge>>,
     /// Each entity's admitted deals, paid and paid to it.
-    index: OnceLock<(DealsByNode, DealsByNode)>,
+    index: OnceLock<(DealsByEntity, DealsByEntity)>,
     /// One node per entity, in entity order (so a node's index is its entity's), one edge per
     /// admitted deal; entities taken out have no edges.
     graph: OnceLock<StableDiGraph<EntityId, Edge>>,
@@ -112,14 +113,14 @@ impl<'d> MoneyGraph<'d> {
         })
     }
 
-    fn index(&self) -> &(DealsByNode, DealsByNode) {
+    fn index(&self) -> &(DealsByEntity, DealsByEntity) {
         self.index.get_or_init(|| {
             let deals = self.admitted();
             let ends = |e: &Edge| {
                 let d = self.data.deal(e.deal);
                 (d.from().index(), d.to().index())
             };
-            DealsByNode::build_both(self.data.entities().len(), deals.iter().map(ends))
+            DealsByEntity::build_both(self.data.entities().len(), deals.iter().map(ends))
         })
     }
 
@@ -187,7 +188,7 @@ impl<'d> MoneyGraph<'d> {
         self.adjacent(id, &self.index().1)
     }
 
-    fn adjacent(&self, id: EntityId, side: &DealsByNode) -> Vec<DealView<'d>> {
+    fn adjacent(&self, id: EntityId, side: &DealsByEntity) -> Vec<DealView<'d>> {
         if !self.contains(id) {
             return Vec::new();
         }
@@ -292,19 +293,19 @@ impl<'d> MoneyGraph<'d> {
 /// sparse rows). A hub's deals are read in one sweep, where petgraph's linked edge lists
 /// cost a dependent cache miss per deal.
 #[derive(Debug)]
-struct DealsByNode {
+struct DealsByEntity {
     starts: Vec<u32>,
     positions: Vec<u32>,
 }
 
-impl DealsByNode {
+impl DealsByEntity {
     /// Both sides' index of the deals whose `i`-th links the entities `ends[i]`, for
     /// `nodes` entities. Two passes, `O(nodes + deals)`, and no sort: each list fills in deal
     /// order.
     fn build_both(
         nodes: usize,
         ends: impl ExactSizeIterator<Item = (usize, usize)> + Clone,
-    ) -> (DealsByNode, DealsByNode) {
+    ) -> (DealsByEntity, DealsByEntity) {
         let deals = ends.len();
         let mut paid_by = vec![0u32; nodes + 1];
         let mut paid_to = vec![0u32; nodes + 1];
@@ -326,18 +327,18 @@ impl DealsByNode {
             next_to[b] += 1;
         }
         (
-            DealsByNode {
+            DealsByEntity {
                 starts: paid_by,
                 positions: by,
             },
-            DealsByNode {
+            DealsByEntity {
                 starts: paid_to,
                 positions: to,
             },
         )
     }
 
-    /// Positions of node `n`'s deals, in deal order.
+    /// Positions of entity `n`'s deals, in deal order.
     fn of(&self, n: usize) -> &[u32] {
         &self.positions[self.starts[n] as usize..self.starts[n + 1] as usize]
     }
