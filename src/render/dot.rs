@@ -1,5 +1,5 @@
 //! Graphviz DOT for a [`MapSpec`], built as a graphviz-rust AST (never by pasting strings):
-//! nodes keyed by entity id, one edge per deal, styles from [`style`](super::style), a
+//! nodes keyed by entity id, one edge per deal, styles from [`style`], a
 //! legend (ranked last, so it stands at the right) and a title. The same spec gives byte-identical text.
 //!
 //! graphviz-rust prints ids exactly as given, so every id and label passes through

@@ -1,6 +1,6 @@
 //! SVG maps, two ways: through Graphviz (`dot` on PATH, run by graphviz-rust on the DOT of
-//! [`dot::to_dot`](super::dot::to_dot)), or with the builtin renderer: pure Rust, a layered
-//! layout from [`layout`](super::layout) and our own SVG writer. Both read the same style
+//! [`dot::to_dot`]), or with the builtin renderer: pure Rust, a layered
+//! layout from [`layout`] and our own SVG writer. Both read the same style
 //! table. Every piece of text is XML-escaped by [`xml_escape`]; a name can never add an
 //! element or an attribute.
 
