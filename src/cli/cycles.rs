@@ -434,7 +434,7 @@ fn loops_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope:
                 table::cell_text(&data.entity(hop.from).name),
                 table::cell_text(&data.entity(hop.to).name)
             ));
-            for &d in &hop.deals {
+            for &d in hop.deals {
                 let Some(v) = graph.deal_view(d) else {
                     continue;
                 };

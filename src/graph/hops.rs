@@ -8,17 +8,22 @@ use crate::model::{DealId, EntityId};
 pub struct HopId(pub u32);
 
 /// Every admitted deal from `from` to `to`, in deal order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Hop {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hop<'g> {
     pub from: EntityId,
     pub to: EntityId,
-    pub deals: Vec<DealId>,
+    pub deals: &'g [DealId],
 }
 
 /// Hops with a compressed adjacency: successors of each entity sorted by entity id.
 #[derive(Clone, Debug, Default)]
 pub struct HopGraph {
-    hops: Vec<Hop>,
+    /// `(from, to)` of each hop, sorted.
+    ends: Vec<(EntityId, EntityId)>,
+    /// Hop `h`'s deals are `deals[deal_starts[h]..deal_starts[h + 1]]`: one array for every
+    /// hop's deals, where a vector per hop cost an allocation and 24 bytes a hop.
+    deal_starts: Vec<u32>,
+    deals: Vec<DealId>,
     /// `offsets[v]..offsets[v + 1]` indexes `targets` for entity `v`.
     offsets: Vec<u32>,
     targets: Vec<(EntityId, HopId)>,
@@ -32,32 +37,34 @@ impl HopGraph {
     ) -> HopGraph {
         let mut triples: Vec<(EntityId, EntityId, DealId)> = deals.collect();
         triples.sort_unstable();
-        let mut hops: Vec<Hop> = Vec::new();
+        let mut ends: Vec<(EntityId, EntityId)> = Vec::new();
+        let mut deal_starts: Vec<u32> = Vec::new();
+        let mut hop_deals: Vec<DealId> = Vec::with_capacity(triples.len());
         for (from, to, deal) in triples {
-            match hops.last_mut() {
-                Some(h) if h.from == from && h.to == to => h.deals.push(deal),
-                _ => hops.push(Hop {
-                    from,
-                    to,
-                    deals: vec![deal],
-                }),
+            if ends.last() != Some(&(from, to)) {
+                ends.push((from, to));
+                deal_starts.push(hop_deals.len() as u32);
             }
+            hop_deals.push(deal);
         }
+        deal_starts.push(hop_deals.len() as u32);
         let mut offsets = vec![0u32; entity_count + 1];
-        for h in &hops {
-            offsets[h.from.index() + 1] += 1;
+        for &(from, _) in &ends {
+            offsets[from.index() + 1] += 1;
         }
         for i in 0..entity_count {
             offsets[i + 1] += offsets[i];
         }
         // Hops are sorted by (from, to), so targets come out grouped and sorted.
-        let targets = hops
+        let targets = ends
             .iter()
             .enumerate()
-            .map(|(i, h)| (h.to, HopId(i as u32)))
+            .map(|(i, &(_, to))| (to, HopId(i as u32)))
             .collect();
         HopGraph {
-            hops,
+            ends,
+            deal_starts,
+            deals: hop_deals,
             offsets,
             targets,
         }
@@ -67,12 +74,20 @@ impl HopGraph {
         self.offsets.len().saturating_sub(1)
     }
 
-    pub fn hop(&self, id: HopId) -> &Hop {
-        &self.hops[id.0 as usize]
+    pub fn hop(&self, id: HopId) -> Hop<'_> {
+        let i = id.0 as usize;
+        let (from, to) = self.ends[i];
+        let deals = &self.deals[self.deal_starts[i] as usize..self.deal_starts[i + 1] as usize];
+        Hop { from, to, deals }
     }
 
-    pub fn hops(&self) -> &[Hop] {
-        &self.hops
+    /// Every hop, in id order (sorted by `(from, to)`).
+    pub fn hops(&self) -> impl ExactSizeIterator<Item = Hop<'_>> + '_ {
+        (0..self.ends.len()).map(|i| self.hop(HopId(i as u32)))
+    }
+
+    pub fn hop_count(&self) -> usize {
+        self.ends.len()
     }
 
     /// Successors of `v` with the hop leading to each, sorted by successor id.

@@ -689,7 +689,7 @@ pub fn round_trip(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) 
     for (i, &h) in loop_hops.iter().enumerate() {
         let mut best: Option<(Money, DealId)> = None;
         let mut range: Option<Range> = None;
-        for &d in &hops.hop(h).deals {
+        for &d in hops.hop(h).deals {
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
@@ -811,7 +811,7 @@ pub fn return_ratio(
     let amount = round_trip.amount?;
     let mut best: Option<(Money, DealId)> = None;
     for &h in loop_hops {
-        for &d in &hops.hop(h).deals {
+        for &d in hops.hop(h).deals {
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
@@ -876,7 +876,7 @@ pub fn is_time_ordered(
 ) -> bool {
     let times: Vec<HopTimes> = loop_hops
         .iter()
-        .map(|&h| HopTimes::of(graph, hops.hop(h)))
+        .map(|&h| HopTimes::of(graph, &hops.hop(h)))
         .collect();
     let refs: Vec<&HopTimes> = times.iter().collect();
     time_ordered(&refs, undated)
@@ -893,9 +893,9 @@ struct HopTimes {
 }
 
 impl HopTimes {
-    fn of(graph: &MoneyGraph<'_>, hop: &Hop) -> HopTimes {
+    fn of(graph: &MoneyGraph<'_>, hop: &Hop<'_>) -> HopTimes {
         let mut t = HopTimes::default();
-        for &d in &hop.deals {
+        for &d in hop.deals {
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
@@ -1008,7 +1008,7 @@ impl Net {
     fn build(graph: &MoneyGraph<'_>, hops: &HopGraph, opts: &CycleOptions) -> Net {
         let data = graph.dataset();
         let times: Vec<HopTimes> = if opts.time_ordered {
-            hops.hops().iter().map(|h| HopTimes::of(graph, h)).collect()
+            hops.hops().map(|h| HopTimes::of(graph, &h)).collect()
         } else {
             Vec::new()
         };
@@ -1017,7 +1017,7 @@ impl Net {
         };
         let n_all = hops.entity_count();
         let mut present = vec![false; n_all];
-        for (i, h) in hops.hops().iter().enumerate() {
+        for (i, h) in hops.hops().enumerate() {
             if h.from != h.to && usable(i) {
                 present[h.from.index()] = true;
                 present[h.to.index()] = true;
@@ -1033,7 +1033,7 @@ impl Net {
             local[e.index()] = i as u32;
         }
         let mut arcs: Vec<(u32, Arc)> = Vec::new();
-        for (i, h) in hops.hops().iter().enumerate() {
+        for (i, h) in hops.hops().enumerate() {
             if h.from == h.to || !usable(i) {
                 continue;
             }
