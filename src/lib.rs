@@ -34,5 +34,6 @@ pub mod generate;
 pub mod graph;
 pub mod load;
 pub mod model;
+mod parallel;
 pub mod query;
 pub mod render;

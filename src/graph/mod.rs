@@ -239,17 +239,9 @@ impl<'d> MoneyGraph<'d> {
             (incoming, outgoing)
         };
         let all = self.data.deal_count();
-        if all < parallel_from {
-            return scan(0, all);
-        }
-        let ((mut incoming, mut outgoing), (more_in, more_out)) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| scan(all / 2, all));
-            let first = scan(0, all / 2);
-            let second = second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (first, second)
-        });
+        let mid = if all >= parallel_from { all / 2 } else { all };
+        let ((mut incoming, mut outgoing), (more_in, more_out)) =
+            crate::parallel::join(mid < all, || scan(0, mid), || scan(mid, all));
         incoming.extend(more_in);
         outgoing.extend(more_out);
         (incoming, outgoing)

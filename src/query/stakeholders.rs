@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::graph::{DealView, HopGraph, MoneyGraph};
 use crate::model::{Amount, DealIdParts, DealIdRef, DealKind, EntityId};
+use crate::parallel::join;
 use crate::query::totals::MoneyRange;
 
 /// A counterparty's role towards the entity, by deal kind and direction.
@@ -526,25 +527,6 @@ struct Side<'d> {
 /// From how many deals [`Neighbourhood::of`] splits its work over two threads (below it, a
 /// thread costs more than it saves).
 const PARALLEL_FROM: usize = 8192;
-
-/// Runs `a` and `b`, at once on two threads when `parallel`.
-fn join<A, B>(parallel: bool, a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B)
-where
-    B: Send,
-{
-    if !parallel {
-        return (a(), b());
-    }
-    std::thread::scope(|scope| {
-        let b = scope.spawn(b);
-        let a = a();
-        (
-            a,
-            b.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        )
-    })
-}
 
 /// The sides of `views`, the first `incoming` of them paid to the entity and the rest paid by
 /// it, with their deal ids spelled out.

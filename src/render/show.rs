@@ -257,23 +257,17 @@ fn in_two_halves(
     }
     let (first, second) = views.split_at(views.len() / 2);
     let room_for_half = (out.capacity() - out.len()) / 2;
-    let second = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
+    let ((), second) = crate::parallel::join(
+        true,
+        || render(out, first),
+        || {
             let mut text = String::with_capacity(room_for_half);
             render(&mut text, second);
             text
-        });
-        render(out, first);
-        worker.join()
-    });
-    match second {
-        Ok(second) => {
-            out.push_str(separator);
-            out.push_str(&second);
-        }
-        // Panics are the worker's own; raise them here, as rendering on one thread would.
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+        },
+    );
+    out.push_str(separator);
+    out.push_str(&second);
 }
 
 /// Notes as a paragraph wrapped at 100 columns with `indent` on every line.
