@@ -521,6 +521,25 @@ fn entity_rows(spec: &Spec) -> impl Iterator<Item = (String, String, String)> {
         .into_iter()
 }
 
+/// The deals of a generated dataset loaded as the CLI loads `--auto-entities` data, for the
+/// tests of the layers above.
+#[cfg(test)]
+pub(crate) fn loaded_deals(entities: u32, deals: u32, seed: u64) -> crate::model::Dataset {
+    let spec = Spec {
+        entities,
+        deals,
+        seed,
+    };
+    let csv = String::from_utf8(deals_csv(&spec)).expect("the generator writes UTF-8");
+    let options = crate::load::LoadOptions {
+        auto_entities: true,
+        ..crate::load::LoadOptions::default()
+    };
+    crate::load::load_str("deals.csv", &csv, options)
+        .expect("generated data loads")
+        .dataset
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

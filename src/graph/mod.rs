@@ -339,22 +339,11 @@ impl DealsByEntity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{LoadOptions, load_str};
 
     #[test]
     fn each_entitys_deals_are_the_admitted_ones_it_pays_or_is_paid_in_deal_order() {
         // Scanned (on one thread and on two) and from the index alike.
-        let spec = crate::generate::Spec {
-            entities: 200,
-            deals: 3_000,
-            seed: 11,
-        };
-        let csv = String::from_utf8(crate::generate::deals_csv(&spec)).expect("UTF-8");
-        let options = LoadOptions {
-            auto_entities: true,
-            ..LoadOptions::default()
-        };
-        let data = load_str("deals.csv", &csv, options).expect("loads").dataset;
+        let data = crate::generate::loaded_deals(200, 3_000, 11);
         let mut filter = Filter::new(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).expect("date"));
         filter.without = vec![data.resolve("e3").expect("e3")];
         let graph = MoneyGraph::build(&data, filter.clone());

@@ -1073,13 +1073,7 @@ mod tests {
 
     #[test]
     fn a_hub_read_on_two_threads_comes_out_as_on_one() {
-        let spec = crate::generate::Spec {
-            entities: 300,
-            deals: 5_000,
-            seed: 3,
-        };
-        let csv = String::from_utf8(crate::generate::deals_csv(&spec)).expect("UTF-8");
-        let data = load(&csv);
+        let data = crate::generate::loaded_deals(300, 5_000, 3);
         let as_of = chrono::NaiveDate::from_ymd_opt(2100, 1, 1).expect("date");
         let graph = MoneyGraph::build(&data, Filter::new(as_of));
         let hub = data.resolve("e0").expect("e0");

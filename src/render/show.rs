@@ -327,25 +327,10 @@ mod tests {
         }
     }
 
-    /// Every deal of a generated dataset, more than enough to be written in two halves.
-    fn generated() -> crate::load::Loaded {
-        let spec = crate::generate::Spec {
-            entities: 2_000,
-            deals: 10_000,
-            seed: 1,
-        };
-        let csv = String::from_utf8(crate::generate::deals_csv(&spec)).expect("UTF-8");
-        let options = LoadOptions {
-            auto_entities: true,
-            ..LoadOptions::default()
-        };
-        load_str("deals.csv", &csv, options).expect("generated data loads")
-    }
-
     #[test]
     fn long_lists_written_in_halves_read_as_written_in_one_go() {
-        let loaded = generated();
-        let data = &loaded.dataset;
+        // More than enough deals to be written in two halves.
+        let data = &crate::generate::loaded_deals(2_000, 10_000, 1);
         let graph = MoneyGraph::build(data, Filter::today());
         let views: Vec<_> = graph.deals().collect();
         assert!(views.len() > 4096);
