@@ -174,6 +174,30 @@ const COMMA_NEWLINE_INDENT: &[u8; 66] =
     b",\n                                                                ";
 
 impl LinePerWrite {
+    /// An array or object opens one level deeper, with nothing in it yet.
+    fn open(
+        &mut self,
+        out: &mut (impl std::io::Write + ?Sized),
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    /// It closes on a line of its own unless it is empty.
+    fn close(
+        &mut self,
+        out: &mut (impl std::io::Write + ?Sized),
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(out, false)?;
+        }
+        out.write_all(bracket)
+    }
+
     fn new_line(
         &self,
         out: &mut (impl std::io::Write + ?Sized),
@@ -196,17 +220,11 @@ impl LinePerWrite {
 
 impl serde_json::ser::Formatter for LinePerWrite {
     fn begin_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(b"[")
+        self.open(out, b"[")
     }
 
     fn end_array<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(out, false)?;
-        }
-        out.write_all(b"]")
+        self.close(out, b"]")
     }
 
     fn begin_array_value<W: std::io::Write + ?Sized>(
@@ -223,17 +241,11 @@ impl serde_json::ser::Formatter for LinePerWrite {
     }
 
     fn begin_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        out.write_all(b"{")
+        self.open(out, b"{")
     }
 
     fn end_object<W: std::io::Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(out, false)?;
-        }
-        out.write_all(b"}")
+        self.close(out, b"}")
     }
 
     fn begin_object_key<W: std::io::Write + ?Sized>(
