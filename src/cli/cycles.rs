@@ -17,7 +17,7 @@ use dealgraph::render::{json as js, table, text};
 
 use std::io::Write as _;
 
-use super::{CliError, CliResult, Context, Format, output};
+use super::{CliError, CliResult, Context, Format, LengthArgs, output};
 
 /// Find circular-financing loops: money paid out that comes back round to the payer.
 ///
@@ -43,10 +43,8 @@ use super::{CliError, CliResult, Context, Format, output};
   dealgraph cycles --status announced,completed --count
   dealgraph cycles --through anthropic --out loops.svg   draw the loops on a map")]
 pub struct Args {
-    /// Longest loop, in hops; 0 means no bound (the search may then take long on dense data:
-    /// see --limit and --timeout).
-    #[arg(long, value_name = "N", default_value_t = 6)]
-    pub max_len: usize,
+    #[command(flatten)]
+    pub length: LengthArgs,
 
     /// Shortest loop, in hops (2 is the shortest there is: A → B → A).
     #[arg(long, value_name = "N", default_value_t = 2)]
@@ -247,22 +245,22 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
         format
     };
     let mut problems = Vec::new();
-    if args.max_len == 1 {
-        problems.push(
-            "--max-len 1: a loop needs at least 2 hops (self-deals are not allowed); use 0 for no bound"
-                .to_string(),
-        );
-    }
+    let max_len = args.length.loop_bound().unwrap_or_else(|e| {
+        problems.push(format!("{e}; use 0 for no bound"));
+        None
+    });
     if args.min_len < 2 {
         problems.push(format!(
             "--min-len {}: the shortest possible loop has 2 hops (A → B → A)",
             args.min_len
         ));
     }
-    if args.max_len >= 2 && args.min_len > args.max_len {
+    if let Some(max) = max_len
+        && args.min_len > max
+    {
         problems.push(format!(
-            "--min-len {} is more than --max-len {}",
-            args.min_len, args.max_len
+            "--min-len {} is more than --max-len {max}",
+            args.min_len
         ));
     }
     let timeout = match args.timeout {
@@ -298,7 +296,7 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     };
     Ok(Plan {
         opts: CycleOptions {
-            max_len: (args.max_len > 0).then_some(args.max_len),
+            max_len,
             min_len: args.min_len,
             through,
             financing_only: !args.all,

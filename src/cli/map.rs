@@ -8,7 +8,7 @@ use dealgraph::query::cycles::{CycleOptions, SearchEnd, SortKey, collect_cycles}
 use dealgraph::render::map::MapSpec;
 use dealgraph::render::{dot, svg};
 
-use super::{CliError, CliResult, Context, Format, output};
+use super::{CliError, CliResult, Context, Format, LengthArgs, output};
 
 /// Draw a map of who pays whom, as Graphviz DOT or SVG.
 ///
@@ -23,6 +23,7 @@ use super::{CliError, CliResult, Context, Format, output};
 /// --kinds, --min-amount, --without, --no-inferred) choose the deals drawn.
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Map options")]
+#[command(mut_arg("max_len", |a| a.requires("loops")))]
 #[command(after_help = "EXAMPLES:
   dealgraph map --out map.svg                        the whole graph as SVG
   dealgraph map --focus openai --out openai.svg      OpenAI and everyone it deals with
@@ -41,10 +42,13 @@ pub struct Args {
     pub radius: Option<usize>,
 
     /// Draw only the entities and deals on circular-financing loops (money that comes back
-    /// to where it started within 6 steps, with at least one investment or loan on the way).
-    /// With --focus: only the loops through that entity.
+    /// to where it started within --max-len hops, with at least one investment or loan on the
+    /// way). With --focus: only the loops through that entity.
     #[arg(long, conflicts_with = "radius")]
     pub loops: bool,
+
+    #[command(flatten)]
+    pub length: LengthArgs,
 
     #[command(flatten)]
     pub draw: DrawArgs,
@@ -99,8 +103,7 @@ impl LayoutArg {
     }
 }
 
-/// Longest loop drawn by `--loops`, in hops, and the most loops collected.
-const MAX_LOOP_LEN: usize = 6;
+/// The most loops collected by `--loops`.
 const MAX_LOOPS: usize = 1000;
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
@@ -122,7 +125,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let spec = if args.loops {
         let hops = graph.hops();
         let opts = CycleOptions {
-            max_len: Some(MAX_LOOP_LEN),
+            max_len: args.length.loop_bound()?,
             through: focus.into_iter().collect(),
             ..CycleOptions::default()
         };

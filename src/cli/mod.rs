@@ -14,6 +14,7 @@ pub mod stats;
 pub mod validate;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -109,6 +110,33 @@ pub struct GlobalArgs {
     /// command took after that (building the graph included), in seconds.
     #[arg(long, global = true)]
     pub timings: bool,
+}
+
+/// How many hops a loop (or, for `path`, a path) may have. One option group, flattened into
+/// `cycles`, `path`, `stats` and `map`, so the flag is spelled and checked the same way
+/// everywhere; `path` changes the default to 4 with `mut_arg`.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct LengthArgs {
+    /// Longest loop, in hops (2 to 64); 0 means no bound (the search may then take long on
+    /// dense data: see --timeout).
+    #[arg(long, value_name = "HOPS", default_value_t = 6,
+          value_parser = clap::value_parser!(u16).range(0..=64))]
+    pub max_len: u16,
+}
+
+impl LengthArgs {
+    /// The bound as the queries take it: `None` for no bound. 1 is a usage error: no loop
+    /// has a single hop (self-deals are not allowed).
+    pub fn loop_bound(&self) -> CliResult<Option<usize>> {
+        match self.max_len {
+            0 => Ok(None),
+            1 => Err(CliError::usage_help(
+                "--max-len 1: a loop needs at least 2 hops (self-deals are not allowed)",
+                "use --max-len 2 or more, or 0 for no bound",
+            )),
+            n => Ok(Some(usize::from(n))),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -298,6 +326,18 @@ fn parse_list<T: std::str::FromStr<Err = String>>(
         }
     }
     out
+}
+
+/// A positive number of seconds, for `--timeout`.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 10 or 2.5)"))?;
+    if !(secs.is_finite() && secs > 0.0 && secs <= 1e9) {
+        return Err(format!("{text:?} must be a positive number of seconds"));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 impl Context {

@@ -10,8 +10,8 @@ use dealgraph::query::paths::{MoneyPath, PathEnd, PathList, PathOptions, money_p
 use dealgraph::query::totals::MoneyRange;
 use dealgraph::render::{json as js, table};
 
-use super::stakeholders::deal_cell;
-use super::{CliError, CliResult, Context, Format, output};
+use super::{CliError, CliResult, Context, Format, LengthArgs, output, parse_seconds};
+use dealgraph::render::cells::deal_cell;
 
 /// Money paths from FROM to TO, shortest first: "how does Nvidia's money reach Amazon?"
 ///
@@ -26,6 +26,9 @@ use super::{CliError, CliResult, Context, Format, output};
 ///   dealgraph path softbank microsoft --max-len 3 --format json
 ///   dealgraph path nvidia amazon --without openai      (is there another way?)
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("max_len", |a| a.default_value("4")
+    .value_parser(clap::value_parser!(u16).range(1..=64))
+    .help("Longest path, in hops (1 to 64)")))]
 pub struct Args {
     /// Where the money starts (entity id, name or alias).
     pub from: String,
@@ -33,10 +36,8 @@ pub struct Args {
     /// Where it ends up (entity id, name or alias).
     pub to: String,
 
-    /// Longest path, in hops.
-    #[arg(long, value_name = "HOPS", default_value_t = 4,
-          value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub max_len: u16,
+    #[command(flatten)]
+    pub length: LengthArgs,
 
     /// Most paths to list (at most 10000: each is rendered in memory whole); the search stops
     /// once this many are found and says so.
@@ -47,18 +48,6 @@ pub struct Args {
     /// Stop searching after this many seconds and print what was found (e.g. 2.5).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
-}
-
-/// A positive number of seconds, for `--timeout`.
-pub(super) fn parse_seconds(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 10 or 2.5)"))?;
-    if !(secs.is_finite() && secs > 0.0 && secs <= 1e9) {
-        return Err(format!("{text:?} must be a positive number of seconds"));
-    }
-    Ok(Duration::from_secs_f64(secs))
 }
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
@@ -83,7 +72,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     }
     let hops = graph.hops();
     let options = PathOptions {
-        max_len: usize::from(args.max_len),
+        max_len: usize::from(args.length.max_len),
         limit: args.limit as usize,
         deadline: args.timeout.map(|t| Instant::now() + t),
     };
@@ -133,7 +122,7 @@ fn to_table(
     let (from, to) = (name(ends.0), name(ends.1));
     let mut out = format!(
         "Money paths from {from} to {to}, shortest first (up to {} hops), as of {}\n",
-        args.max_len,
+        args.length.max_len,
         ctx.as_of()
     );
     if found.paths.is_empty() {
@@ -143,7 +132,7 @@ fn to_table(
         };
         out.push_str(&format!(
             "\nNo money path from {from} to {to} within {} hops{why}.\n",
-            args.max_len
+            args.length.max_len
         ));
         return out;
     }
@@ -221,7 +210,7 @@ fn to_json(
         "from": id(ends.0),
         "to": id(ends.1),
         "as_of": ctx.as_of().to_string(),
-        "max_len": args.max_len,
+        "max_len": args.length.max_len,
         "limit": args.limit,
         "end": end_str(found.end),
         "complete": found.end == PathEnd::Complete,

@@ -15,8 +15,9 @@ use dealgraph::query::stakeholders::{
     stakeholders,
 };
 use dealgraph::query::totals::MoneyRange;
+use dealgraph::render::cells::write_deal_cells;
+use dealgraph::render::json as js;
 use dealgraph::render::table::{self, Escaped};
-use dealgraph::render::{json as js, text};
 
 use super::{CliError, CliResult, Context, Format, output};
 use dealgraph::render::wrapped_table::WrappedTable;
@@ -80,55 +81,6 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
 /// A ratio as a percentage with one decimal, or "–" when unknown.
 pub(super) fn percent(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "–".to_string(), |r| format!("{:.1}%", r * 100.0))
-}
-
-/// How one deal reads in a table cell: the standing report first, then the deal id and who
-/// reported it, then the other reports' figures so conflicting accounts stay visible.
-pub(super) fn deal_cell(view: &DealView<'_>) -> String {
-    let mut out = String::new();
-    let _ = write_deal_cell(&mut out, view);
-    out
-}
-
-/// [`deal_cell`] written to `out`.
-fn write_deal_cell(out: &mut String, view: &DealView<'_>) -> fmt::Result {
-    let deal = view.deal;
-    let report = view.report();
-    let standing = text::report_summary(&report);
-    out.push_str("• ");
-    Escaped(out).write_str(deal.kind_label())?;
-    if deal.inferred() {
-        out.push_str(" (inferred)");
-    }
-    writeln!(out, ": {standing}")?;
-    Escaped(out).write_str(&deal.id())?;
-    out.push_str(" · ");
-    Escaped(out).write_str(text::reporter(&report))?;
-    // Most deals have one report, and nothing else to show.
-    if deal.report_count() > 1 {
-        let mut others: Vec<String> = Vec::new();
-        for (i, r) in deal.reports().enumerate() {
-            let s = text::report_summary(&r);
-            if i != view.standing as usize && s != standing && !others.contains(&s) {
-                others.push(s);
-            }
-        }
-        if !others.is_empty() {
-            write!(out, "\nalso reported: {}", others.join("; "))?;
-        }
-    }
-    Ok(())
-}
-
-/// The deals of a row, one [`deal_cell`] after another.
-fn write_deal_cells(out: &mut String, views: &[DealView<'_>]) -> fmt::Result {
-    for (i, view) in views.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        write_deal_cell(out, view)?;
-    }
-    Ok(())
 }
 
 /// An entity's name as [`table::cell_text`] shows it.

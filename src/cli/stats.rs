@@ -11,8 +11,7 @@ use dealgraph::query::cycles::{CycleOptions, SearchEnd};
 use dealgraph::query::stats::{Ranked, Stats, StatsOptions, stats};
 use dealgraph::render::{json as js, table};
 
-use super::path::parse_seconds;
-use super::{CliResult, Context, Format, output};
+use super::{CliResult, Context, Format, LengthArgs, output, parse_seconds};
 
 /// Summary statistics of the data as it stands on --as-of, after every filter.
 ///
@@ -35,10 +34,8 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub top: u32,
 
-    /// Longest loop counted, in hops.
-    #[arg(long, value_name = "HOPS", default_value_t = 6,
-          value_parser = clap::value_parser!(u16).range(2..=64))]
-    pub max_len: u16,
+    #[command(flatten)]
+    pub length: LengthArgs,
 
     /// Count every loop, not only circular-financing ones (those with an investment or loan).
     #[arg(long)]
@@ -55,7 +52,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let options = StatsOptions {
         top: args.top as usize,
         loops: CycleOptions {
-            max_len: Some(usize::from(args.max_len)),
+            max_len: args.length.loop_bound()?,
             financing_only: !args.all_loops,
             deadline: Some(Instant::now() + args.timeout),
             ..CycleOptions::default()
@@ -244,7 +241,7 @@ fn to_table(data: &Dataset, s: &Stats, args: &Args, ctx: &Context) -> String {
         "\n{}: {bound}{} of up to {} hops, through {} entities",
         capitalize(loop_words(args)),
         l.count,
-        args.max_len,
+        args.length.max_len,
         l.entities_on_loops
     );
     if !l.by_length.is_empty() {
@@ -340,7 +337,7 @@ fn to_json(data: &Dataset, s: &Stats, args: &Args, ctx: &Context) -> Value {
             .collect::<Vec<_>>(),
         "loops": {
             "financing_only": !args.all_loops,
-            "max_len": args.max_len,
+            "max_len": args.length.max_len,
             "count": s.loops.count,
             "complete": s.loops.end == SearchEnd::Complete,
             "end": end,

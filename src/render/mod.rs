@@ -1,6 +1,7 @@
 //! Output: terminal tables, JSON, CSV, plain-language text, DOT and SVG maps. Renderers
 //! decide how results look, never what they are; writing them out is the caller's job.
 
+pub mod cells;
 pub mod dot;
 pub mod json;
 pub mod layout;
