@@ -25,6 +25,15 @@ where
     table
 }
 
+/// The line under a table cut to its first `shown` of `total` rows (`what` names the rows,
+/// plural: "deals", "loops"), saying how to see every row. Every capped table ends with it.
+pub fn capped_note(shown: usize, total: usize, what: &str) -> String {
+    format!(
+        "note: showing {shown} of {total} {what}; --limit 0 shows them all, \
+         --format csv or --format json lists every one"
+    )
+}
+
 fn house_style<I, S>(table: &mut Table, header: I)
 where
     I: IntoIterator<Item = S>,
