@@ -15,4 +15,5 @@ pub mod style;
 pub mod svg;
 pub mod table;
 pub mod text;
+pub mod validate;
 pub mod wrapped_table;
