@@ -66,20 +66,10 @@ fn deals(args: &Args, ctx: &Context, format: Format) -> CliResult {
         .filter(|v| kind.is_none_or(|k| v.deal.kind() == k))
         .filter(|v| involving.is_none_or(|e| v.deal.from() == e || v.deal.to() == e))
         .collect();
-    views.sort_by(|a, b| {
-        let (x, y) = (a.deal, b.deal);
-        (
-            &data.entity(x.from()).id,
-            &data.entity(x.to()).id,
-            x.kind(),
-            &x.id(),
-        )
-            .cmp(&(
-                &data.entity(y.from()).id,
-                &data.entity(y.to()).id,
-                y.kind(),
-                &y.id(),
-            ))
+    views.sort_by_key(|v| {
+        let d = v.deal;
+        let id = |e| &data.entity(e).id;
+        (id(d.from()), id(d.to()), d.kind(), d.id())
     });
     let text = match format {
         Format::Json => render::deals_json(data, &views),
@@ -108,7 +98,7 @@ fn entities(args: &Args, ctx: &Context, format: Format) -> CliResult {
                 || graph.incoming(id).iter().any(|v| v.deal.from() == other)
         });
     }
-    ids.sort_by(|a, b| data.entity(*a).id.cmp(&data.entity(*b).id));
+    ids.sort_by_key(|&id| &data.entity(id).id);
     let text = match format {
         Format::Json => render::entities_json(&graph, &ids),
         Format::Csv => render::entities_csv(data, &ids).map_err(anyhow::Error::from)?,

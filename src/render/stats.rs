@@ -203,12 +203,15 @@ fn loops(out: &mut String, data: &Dataset, s: &Stats, scope: &Scope<'_>) {
     } else {
         "at least "
     };
+    let lengths = match scope.options.loops.max_len {
+        Some(max) => format!("of up to {max} hops"),
+        None => "of any length".to_string(),
+    };
     let _ = writeln!(
         out,
-        "\n{}: {bound}{} of up to {} hops, through {} entities",
+        "\n{}: {bound}{} {lengths}, through {} entities",
         scope.loop_words(),
         l.count,
-        scope.max_len(),
         l.entities_on_loops
     );
     if !l.by_length.is_empty() {
