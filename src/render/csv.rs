@@ -3,14 +3,15 @@
 
 pub use ::csv::Result;
 
-/// The CSV text of `header` and `rows`. Every row must have as many fields as the header.
-pub fn to_string<R, F>(header: &[&str], rows: impl IntoIterator<Item = R>) -> Result<String>
+/// The CSV text of `header` (column names, comma-separated) and `rows`. Every row must have
+/// as many fields as the header has names.
+pub fn to_string<R, F>(header: &str, rows: impl IntoIterator<Item = R>) -> Result<String>
 where
     R: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
 {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header)?;
+    w.write_record(header.split(','))?;
     for row in rows {
         w.write_record(row)?;
     }

@@ -64,23 +64,6 @@ pub fn deals_json(data: &Dataset, views: &[DealView<'_>]) -> String {
 
 /// One row per report, in the deals-CSV layout `--data` reads back.
 pub fn deals_csv(data: &Dataset, views: &[DealView<'_>]) -> csv::Result<String> {
-    let header = [
-        "id",
-        "from",
-        "to",
-        "kind",
-        "label",
-        "amount_usd",
-        "amount_qualifier",
-        "date",
-        "status",
-        "source",
-        "publisher",
-        "notes",
-        "round",
-        "term_years",
-        "inferred",
-    ];
     let rows = views.iter().flat_map(|v| {
         let d = v.deal;
         d.reports().map(move |r| {
@@ -104,7 +87,9 @@ pub fn deals_csv(data: &Dataset, views: &[DealView<'_>]) -> csv::Result<String> 
             ]
         })
     });
-    csv::to_string(&header, rows)
+    let header = "id,from,to,kind,label,amount_usd,amount_qualifier,date,status,source,\
+                  publisher,notes,round,term_years,inferred";
+    csv::to_string(header, rows)
 }
 
 /// One row per entity with how many deals it pays and is paid, and a count.
@@ -181,5 +166,5 @@ pub fn entities_csv(data: &Dataset, ids: &[EntityId]) -> csv::Result<String> {
         ]
         .map(str::to_string)
     });
-    csv::to_string(&["id", "name", "kind", "aliases"], rows)
+    csv::to_string("id,name,kind,aliases", rows)
 }

@@ -88,18 +88,6 @@ pub fn to_table(graph: &MoneyGraph<'_>, found: &PathList, asked: &Asked<'_>) -> 
 /// open), and its `deals` (ids, `;`-joined).
 pub fn to_csv(graph: &MoneyGraph<'_>, found: &PathList) -> csv::Result<String> {
     let data = graph.dataset();
-    let header = [
-        "path",
-        "length",
-        "hop",
-        "from",
-        "to",
-        "undisclosed",
-        "stated_usd",
-        "min_usd",
-        "max_usd",
-        "deals",
-    ];
     let mut rows = Vec::new();
     for (n, path) in found.paths.iter().enumerate() {
         for i in 0..path.len() {
@@ -123,7 +111,10 @@ pub fn to_csv(graph: &MoneyGraph<'_>, found: &PathList) -> csv::Result<String> {
             ]);
         }
     }
-    csv::to_string(&header, rows)
+    csv::to_string(
+        "path,length,hop,from,to,undisclosed,stated_usd,min_usd,max_usd,deals",
+        rows,
+    )
 }
 
 /// The JSON document of `path` (docs/json.md). Fields of every view here are in sorted

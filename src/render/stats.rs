@@ -83,31 +83,36 @@ fn counts_table(out: &mut String, s: &Stats) {
     }
     let _ = writeln!(out, "\nCounts");
     let mut t = table::new_table(["", "count", "breakdown"]);
-    t.add_row(vec![
-        "entities".to_string(),
-        format!("{} ({} with deals)", s.entities, s.active_entities),
-        breakdown(&s.entities_by_kind),
-    ]);
-    t.add_row(vec![
-        "deals".to_string(),
-        format!("{} of {} in the data", s.deals, s.deals_in_data),
-        breakdown(&s.deals_by_kind),
-    ]);
-    t.add_row(vec![
-        "deals by status".to_string(),
-        format!("{} inferred", s.inferred_deals),
-        breakdown(&s.deals_by_status),
-    ]);
-    t.add_row(vec![
-        "reports".to_string(),
-        format!("{} of {} in the data", s.reports, s.reports_in_data),
-        breakdown(&s.reports_by_status),
-    ]);
-    t.add_row(vec![
-        "sources".to_string(),
-        format!("{} of {} in the data", s.sources, s.sources_in_data),
-        String::new(),
-    ]);
+    let rows = [
+        (
+            "entities",
+            format!("{} ({} with deals)", s.entities, s.active_entities),
+            breakdown(&s.entities_by_kind),
+        ),
+        (
+            "deals",
+            format!("{} of {} in the data", s.deals, s.deals_in_data),
+            breakdown(&s.deals_by_kind),
+        ),
+        (
+            "deals by status",
+            format!("{} inferred", s.inferred_deals),
+            breakdown(&s.deals_by_status),
+        ),
+        (
+            "reports",
+            format!("{} of {} in the data", s.reports, s.reports_in_data),
+            breakdown(&s.reports_by_status),
+        ),
+        (
+            "sources",
+            format!("{} of {} in the data", s.sources, s.sources_in_data),
+            String::new(),
+        ),
+    ];
+    for (what, count, by) in rows {
+        t.add_row(vec![what.to_string(), count, by]);
+    }
     let _ = writeln!(out, "{t}");
 }
 
@@ -241,18 +246,6 @@ fn loops(out: &mut String, data: &Dataset, s: &Stats, scope: &Scope<'_>) {
 /// the money rankings, or `count` (counterparties, loops) for the others; fields that do not
 /// apply are empty.
 pub fn to_csv(data: &Dataset, s: &Stats) -> csv::Result<String> {
-    let header = [
-        "ranking",
-        "rank",
-        "id",
-        "name",
-        "deals",
-        "undisclosed",
-        "stated_usd",
-        "min_usd",
-        "max_usd",
-        "count",
-    ];
     let row =
         |ranking: &str, rank: usize, e: EntityId, money: Option<&Ranked>, count: Option<u64>| {
             let e = data.entity(e);
@@ -284,7 +277,10 @@ pub fn to_csv(data: &Dataset, s: &Stats) -> csv::Result<String> {
     for (i, &(e, n)) in s.loops.top_entities.iter().enumerate() {
         rows.push(row("loops", i, e, None, Some(n)));
     }
-    csv::to_string(&header, rows)
+    csv::to_string(
+        "ranking,rank,id,name,deals,undisclosed,stated_usd,min_usd,max_usd,count",
+        rows,
+    )
 }
 
 /// The JSON document of `stats` (docs/json.md). Fields of every view here are in sorted
