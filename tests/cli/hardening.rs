@@ -748,3 +748,150 @@ fn out_replaces_the_file_whole_and_leaves_nothing_else() {
     assert!(roxmltree::Document::parse(&written).is_ok());
     assert_eq!(names_in(dir.path()), ["map.svg"]);
 }
+
+// ---- stats, path, list, validate: help, formats and CSV (issue 13) ----
+
+#[test]
+fn examples_in_help_print_one_a_line() {
+    for command in ["list", "path", "stats", "validate"] {
+        let out = run(&[command, "--help"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let examples = out
+            .stdout
+            .split_once("EXAMPLES:\n")
+            .unwrap_or_else(|| panic!("{command} --help has no EXAMPLES:\n{}", out.stdout))
+            .1;
+        assert!(!examples.trim().is_empty(), "{command}");
+        for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                line.starts_with("  dealgraph ") && line.matches("dealgraph ").count() == 1,
+                "{command} --help: {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_command_accepts_only_its_formats() {
+    for (args, format) in [
+        (&["validate"][..], "csv"),
+        (&["list", "deals"], "dot"),
+        (&["stats"], "svg"),
+        (&["path", "openai", "amazon"], "dot"),
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--format", format]);
+        let out = run(&all);
+        assert_eq!(out.code, 2, "{args:?} --format {format}: {}", out.stdout);
+        assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
+    }
+}
+
+/// The rows of CSV text, header first.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn stats_csv_has_one_row_per_ranked_entity_as_in_the_json() {
+    let json: Value =
+        serde_json::from_str(&run(&["stats", "--format", "json", "--top", "3"]).stdout).unwrap();
+    let out = run(&["stats", "--format", "csv", "--top", "3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows[0][..4], ["ranking", "rank", "id", "name"]);
+    let ids = |ranking: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r[0] == ranking)
+            .map(|r| r[2].clone())
+            .collect()
+    };
+    let json_ids = |list: &Value| -> Vec<String> {
+        let items = list.as_array().unwrap();
+        items
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("inflow"), json_ids(&json["top"]["inflow"]));
+    assert_eq!(ids("outflow"), json_ids(&json["top"]["outflow"]));
+    assert_eq!(
+        ids("counterparties"),
+        json_ids(&json["top"]["counterparties"])
+    );
+    assert_eq!(ids("loops"), json_ids(&json["loops"]["top_entities"]));
+    let first_inflow = rows.iter().find(|r| r[0] == "inflow").unwrap();
+    let stated = &json["top"]["inflow"][0]["total"]["stated_usd"];
+    assert_eq!(first_inflow[6], stated.to_string(), "{first_inflow:?}");
+}
+
+#[test]
+fn path_csv_has_one_row_per_hop_as_in_the_json() {
+    let args = ["path", "openai", "amazon"];
+    let json: Value =
+        serde_json::from_str(&run(&[&args[..], &["--format", "json"]].concat()).stdout).unwrap();
+    let out = run(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = csv_rows(&out.stdout);
+    let mut expected = Vec::new();
+    for (n, path) in json["paths"].as_array().unwrap().iter().enumerate() {
+        for (i, hop) in path["hops"].as_array().unwrap().iter().enumerate() {
+            let deals: Vec<&str> = hop["deals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap())
+                .collect();
+            expected.push(vec![
+                (n + 1).to_string(),
+                path["length"].to_string(),
+                (i + 1).to_string(),
+                hop["from"].as_str().unwrap().to_string(),
+                hop["to"].as_str().unwrap().to_string(),
+                deals.join(";"),
+            ]);
+        }
+    }
+    assert!(!expected.is_empty());
+    let got: Vec<Vec<String>> = rows[1..]
+        .iter()
+        .map(|r| [&r[..5], &r[r.len() - 1..]].concat())
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn path_title_and_json_give_the_max_len_in_force() {
+    let out = run(&["path", "openai", "amazon"]);
+    assert!(
+        out.stdout
+            .starts_with("Money paths from OpenAI to Amazon, shortest first (up to 4 hops)")
+    );
+    let out = run(&[
+        "path",
+        "openai",
+        "amazon",
+        "--max-len",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["max_len"], json!(2));
+}
+
+#[test]
+fn stats_without_a_loop_bound_says_any_length() {
+    let out = run(&["stats", "--max-len", "0"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(" of any length, through "),
+        "{}",
+        out.stdout
+    );
+}
