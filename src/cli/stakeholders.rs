@@ -20,13 +20,13 @@ use super::{CliError, CliResult, Context, Format, output};
 /// The vendor-financing ratio is the part of what ENTITY invests or lends that comes back to it
 /// as revenue (cloud, chips, services) from the counterparties it finances, directly or, with
 /// --depth N, through up to N hops (loops of up to N+1 hops).
-///
-/// Examples:
-///   dealgraph stakeholders openai
-///   dealgraph stakeholders amazon --status announced,completed
-///   dealgraph stakeholders openai --depth 2 --format json
-///   dealgraph stakeholders openai --without softbank     (what if SoftBank walked away?)
 #[derive(Debug, clap::Args)]
+#[command(after_help = "EXAMPLES:
+  dealgraph stakeholders openai
+  dealgraph stakeholders amazon --status announced,completed
+  dealgraph stakeholders openai --depth 2 --format json
+  dealgraph stakeholders openai --without softbank   what if SoftBank walked away?
+  dealgraph stakeholders e0 --data /tmp/dg --limit 0  every row of every table")]
 pub struct Args {
     /// Entity id, name or alias.
     pub entity: String,
