@@ -13,7 +13,7 @@ use crate::graph::DealView;
 use crate::model::{Dataset, EntityId, MoneySum};
 use crate::query::stakeholders::{Chain, Counterparty, Group, Role, Stakeholders, VendorFinancing};
 use crate::query::totals::MoneyRange;
-use crate::render::cells::write_deal_cells;
+use crate::render::cells::deal_cells;
 use crate::render::json as js;
 use crate::render::table::{self, cell_text, new_table};
 
@@ -119,9 +119,12 @@ fn group_table(
                 percent(s.share_of_outflows(&m.outflow))
             ),
         };
-        let mut deals = String::new();
-        let _ = write_deal_cells(&mut deals, &m.deals);
-        vec![name(data, m.id), m.total().to_string(), share, deals]
+        vec![
+            name(data, m.id),
+            m.total().to_string(),
+            share,
+            deal_cells(&m.deals),
+        ]
     });
 }
 
@@ -288,9 +291,8 @@ fn vendor_table(
         limit,
         "counterparties paying back",
         |r| {
-            let mut deals = String::new();
-            let _ = write_deal_cells(&mut deals, &r.deals);
-            vec![name(data, r.id), r.hops_from_financed.to_string(), deals]
+            let hops = r.hops_from_financed.to_string();
+            vec![name(data, r.id), hops, deal_cells(&r.deals)]
         },
     );
 }

@@ -176,7 +176,10 @@ fn stakeholders_openai_table() {
 fn limit_caps_each_table_with_a_note() {
     let full = run(&["stakeholders", "openai", "--as-of", AS_OF]);
     let all = run(&["stakeholders", "openai", "--as-of", AS_OF, "--limit", "0"]);
-    assert_eq!(all.stdout, full.stdout, "no table of openai reaches the default limit");
+    assert_eq!(
+        all.stdout, full.stdout,
+        "no table of openai reaches the default limit"
+    );
     assert!(!full.stdout.contains("note: showing"));
     let capped = run(&["stakeholders", "openai", "--as-of", AS_OF, "--limit", "2"]);
     assert_eq!(capped.code, 0, "{}", capped.stderr);
