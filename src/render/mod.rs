@@ -2,6 +2,7 @@
 //! decide how results look, never what they are; writing them out is the caller's job.
 
 pub mod cells;
+pub mod cycles;
 pub mod dot;
 pub mod json;
 pub mod layout;

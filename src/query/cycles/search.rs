@@ -591,6 +591,9 @@ impl<'n> Search<'n> {
 
     /// The depth-first search from `s`: Gupta–Suzumura bounded blocking when `bound` is set,
     /// Johnson's blocking otherwise.
+    // Over 100 lines: one loop over the explicit stack, whose descend and backtrack halves
+    // share the path counters (financing and `through` hops on the path); split apart, every
+    // piece would need them threaded through, and the papers' pseudocode reads as one loop.
     fn search(
         &mut self,
         s: u32,
