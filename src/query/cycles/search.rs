@@ -15,7 +15,7 @@ use crate::query::components::Tarjan;
 
 const INF: u32 = u32::MAX;
 
-/// The visitor of [`cycles`], behind a reference inside the search.
+/// The visitor of [`cycles`](super::cycles), behind a reference inside the search.
 type Visitor<'v> = dyn FnMut(&[EntityId], &[HopId]) -> ControlFlow<()> + 'v;
 
 /// One hop as the search sees it.

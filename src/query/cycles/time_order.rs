@@ -14,7 +14,7 @@ use super::Undated;
 /// `undated`.
 ///
 /// # Arguments
-/// * `graph`, `hops`, `loop_hops`: as for [`round_trip`].
+/// * `graph`, `hops`, `loop_hops`: as for [`round_trip`](super::round_trip).
 /// * `undated`: whether an undated deal breaks the order or fits anywhere.
 ///
 /// # Returns
