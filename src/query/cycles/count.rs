@@ -190,7 +190,7 @@ pub struct CountOptions {
 ///
 /// # Example
 /// ```
-/// use dealgraph::query::cycle_count::{count_cycles_by_length, CountOptions};
+/// use dealgraph::query::cycles::{count_cycles_by_length, CountOptions};
 /// //   0 ⇄ 1      the arc 2 → 0 is marked (*)
 /// //   ▲   │
 /// //   *── 2 ◀── 3 (no way back to 3)
