@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod csv;
+pub mod cycles;
 pub mod dot;
 pub mod json;
 pub mod layout;
