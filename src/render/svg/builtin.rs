@@ -28,36 +28,7 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         placed,
         ..
     } = plan(spec, data);
-    // Title block.
-    let mut head = String::new();
-    let mut y = MARGIN + style::TITLE_SIZE;
-    let mut head_w: f64 = 0.0;
-    let _ = writeln!(
-        head,
-        "<text class=\"title\" x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{}\">{}</text>",
-        n(MARGIN),
-        n(y),
-        n(style::TITLE_SIZE),
-        style::INK,
-        xml_escape(&spec.title)
-    );
-    head_w = head_w.max(text_width(&spec.title, style::TITLE_SIZE, true));
-    y += 4.0;
-    for line in std::iter::once(&spec.subtitle).chain(&spec.notes) {
-        for part in style::wrap(line, 120) {
-            y += line_height(style::SUBTITLE_SIZE);
-            let _ = writeln!(
-                head,
-                "<text class=\"caption\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
-                n(MARGIN),
-                n(y),
-                n(style::SUBTITLE_SIZE),
-                style::MUTED,
-                xml_escape(&part)
-            );
-            head_w = head_w.max(text_width(&part, style::SUBTITLE_SIZE, false));
-        }
-    }
+    let (head, head_w, y) = title_block(spec);
     let top = y + 22.0;
     let origin = Point { x: MARGIN, y: top };
 
@@ -106,94 +77,166 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
     // Deals under entities: lines, arrowheads, then labels on top.
     let _ = writeln!(svg, "<g class=\"deals\">");
     for ((view, look, _), route) in deals.iter().zip(&placed.edges) {
-        if route.curves.is_empty() {
-            continue;
+        if !route.curves.is_empty() {
+            svg.push_str(&deal_svg(data, view, look, route, &at));
         }
-        let (end, dir) = route.end();
-        let (arrow_len, half) = layout::arrow_size(look.width);
-        // Stop the line where the arrowhead starts, so a thick line cannot poke through it.
-        let back = Point {
-            x: -dir.x * arrow_len * 0.9,
-            y: -dir.y * arrow_len * 0.9,
-        };
-        let mut d = format!("M{},{}", n(at(route.start).x), n(at(route.start).y));
-        let last = route.curves.len() - 1;
-        for (i, c) in route.curves.iter().enumerate() {
-            let shift = |p: Point, yes: bool| {
-                let p = at(p);
-                if yes {
-                    Point {
-                        x: p.x + back.x,
-                        y: p.y + back.y,
-                    }
-                } else {
-                    p
-                }
-            };
-            let (c1, c2, e) = (
-                shift(c[0], false),
-                shift(c[1], i == last),
-                shift(c[2], i == last),
-            );
-            let _ = write!(
-                d,
-                " C{},{} {},{} {},{}",
-                n(c1.x),
-                n(c1.y),
-                n(c2.x),
-                n(c2.y),
-                n(e.x),
-                n(e.y)
-            );
-        }
-        let dash = look
-            .dash
-            .svg_dasharray(look.width)
-            .map_or_else(String::new, |a| {
-                format!(" stroke-dasharray=\"{a}\" stroke-linecap=\"round\"")
-            });
-        let opacity = if look.opacity < 1.0 {
-            format!(" opacity=\"{}\"", look.opacity)
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            svg,
-            "<g class=\"deal\" id=\"deal-{}\"{opacity}><title>{}</title>",
-            xml_escape(&view.deal.id()),
-            xml_escape(&text::deal_sentence(data, view))
-        );
-        let _ = writeln!(
-            svg,
-            "<path d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{dash}/>",
-            look.colour,
-            n(look.width)
-        );
-        let tip = at(end);
-        let base = Point {
-            x: tip.x - dir.x * arrow_len,
-            y: tip.y - dir.y * arrow_len,
-        };
-        let normal = Point {
-            x: -dir.y * half,
-            y: dir.x * half,
-        };
-        let fill = if look.hollow { "white" } else { look.colour };
-        let _ = writeln!(
-            svg,
-            "<path class=\"arrow\" d=\"M{},{} L{},{} L{},{} Z\" fill=\"{fill}\" stroke=\"{}\" stroke-width=\"1.2\" stroke-linejoin=\"miter\"/>",
-            n(tip.x),
-            n(tip.y),
-            n(base.x + normal.x),
-            n(base.y + normal.y),
-            n(base.x - normal.x),
-            n(base.y - normal.y),
-            look.colour
-        );
-        let _ = writeln!(svg, "</g>");
     }
     let _ = writeln!(svg, "</g>");
+    entities_svg(&mut svg, spec, data, &names, &placed, &at);
+    labels_svg(&mut svg, &deals, &placed, &at);
+    svg.push_str(&legend);
+    if spec.entities.is_empty() {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">No deals match the filters.</text>",
+            n(MARGIN),
+            n(top + 14.0),
+            n(style::NODE_SIZE),
+            style::MUTED
+        );
+    }
+    let _ = writeln!(svg, "</svg>");
+    svg
+}
 
+/// The title and caption lines: their SVG, their widest line and the baseline of the last.
+fn title_block(spec: &MapSpec) -> (String, f64, f64) {
+    let mut head = String::new();
+    let mut y = MARGIN + style::TITLE_SIZE;
+    let mut head_w: f64 = 0.0;
+    let _ = writeln!(
+        head,
+        "<text class=\"title\" x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{}\">{}</text>",
+        n(MARGIN),
+        n(y),
+        n(style::TITLE_SIZE),
+        style::INK,
+        xml_escape(&spec.title)
+    );
+    head_w = head_w.max(text_width(&spec.title, style::TITLE_SIZE, true));
+    y += 4.0;
+    for line in std::iter::once(&spec.subtitle).chain(&spec.notes) {
+        for part in style::wrap(line, 120) {
+            y += line_height(style::SUBTITLE_SIZE);
+            let _ = writeln!(
+                head,
+                "<text class=\"caption\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
+                n(MARGIN),
+                n(y),
+                n(style::SUBTITLE_SIZE),
+                style::MUTED,
+                xml_escape(&part)
+            );
+            head_w = head_w.max(text_width(&part, style::SUBTITLE_SIZE, false));
+        }
+    }
+    (head, head_w, y)
+}
+
+/// One deal: its line (stopped short of the arrowhead), its arrowhead, and a tooltip with
+/// the deal in words.
+fn deal_svg(
+    data: &Dataset,
+    view: &DealView,
+    look: &style::EdgeLook,
+    route: &layout::Route,
+    at: &dyn Fn(Point) -> Point,
+) -> String {
+    let mut out = String::new();
+    let (end, dir) = route.end();
+    let (arrow_len, half) = layout::arrow_size(look.width);
+    // Stop the line where the arrowhead starts, so a thick line cannot poke through it.
+    let back = Point {
+        x: -dir.x * arrow_len * 0.9,
+        y: -dir.y * arrow_len * 0.9,
+    };
+    let mut d = format!("M{},{}", n(at(route.start).x), n(at(route.start).y));
+    let last = route.curves.len() - 1;
+    for (i, c) in route.curves.iter().enumerate() {
+        let shift = |p: Point, yes: bool| {
+            let p = at(p);
+            if yes {
+                Point {
+                    x: p.x + back.x,
+                    y: p.y + back.y,
+                }
+            } else {
+                p
+            }
+        };
+        let (c1, c2, e) = (
+            shift(c[0], false),
+            shift(c[1], i == last),
+            shift(c[2], i == last),
+        );
+        let _ = write!(
+            d,
+            " C{},{} {},{} {},{}",
+            n(c1.x),
+            n(c1.y),
+            n(c2.x),
+            n(c2.y),
+            n(e.x),
+            n(e.y)
+        );
+    }
+    let dash = look
+        .dash
+        .svg_dasharray(look.width)
+        .map_or_else(String::new, |a| {
+            format!(" stroke-dasharray=\"{a}\" stroke-linecap=\"round\"")
+        });
+    let opacity = if look.opacity < 1.0 {
+        format!(" opacity=\"{}\"", look.opacity)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "<g class=\"deal\" id=\"deal-{}\"{opacity}><title>{}</title>",
+        xml_escape(&view.deal.id()),
+        xml_escape(&text::deal_sentence(data, view))
+    );
+    let _ = writeln!(
+        out,
+        "<path d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{dash}/>",
+        look.colour,
+        n(look.width)
+    );
+    let tip = at(end);
+    let base = Point {
+        x: tip.x - dir.x * arrow_len,
+        y: tip.y - dir.y * arrow_len,
+    };
+    let normal = Point {
+        x: -dir.y * half,
+        y: dir.x * half,
+    };
+    let fill = if look.hollow { "white" } else { look.colour };
+    let _ = writeln!(
+        out,
+        "<path class=\"arrow\" d=\"M{},{} L{},{} L{},{} Z\" fill=\"{fill}\" stroke=\"{}\" stroke-width=\"1.2\" stroke-linejoin=\"miter\"/>",
+        n(tip.x),
+        n(tip.y),
+        n(base.x + normal.x),
+        n(base.y + normal.y),
+        n(base.x - normal.x),
+        n(base.y - normal.y),
+        look.colour
+    );
+    let _ = writeln!(out, "</g>");
+    out
+}
+
+/// The entities, each its outline and its name; the focus drawn bold.
+fn entities_svg(
+    svg: &mut String,
+    spec: &MapSpec,
+    data: &Dataset,
+    names: &[Vec<String>],
+    placed: &layout::Layout,
+    at: &dyn Fn(Point) -> Point,
+) {
     let _ = writeln!(svg, "<g class=\"entities\">");
     for (i, &e) in spec.entities.iter().enumerate() {
         let entity = data.entity(e);
@@ -234,7 +277,15 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         let _ = writeln!(svg, "</g>");
     }
     let _ = writeln!(svg, "</g>");
+}
 
+/// The deal labels, on top of everything but the legend.
+fn labels_svg(
+    svg: &mut String,
+    deals: &[PlannedDeal],
+    placed: &layout::Layout,
+    at: &dyn Fn(Point) -> Point,
+) {
     let _ = writeln!(svg, "<g class=\"labels\">");
     for ((view, look, lines), route) in deals.iter().zip(&placed.edges) {
         if route.curves.is_empty() {
@@ -261,26 +312,16 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         let _ = writeln!(svg, "</g>");
     }
     let _ = writeln!(svg, "</g>");
-    svg.push_str(&legend);
-    if spec.entities.is_empty() {
-        let _ = writeln!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">No deals match the filters.</text>",
-            n(MARGIN),
-            n(top + 14.0),
-            n(style::NODE_SIZE),
-            style::MUTED
-        );
-    }
-    let _ = writeln!(svg, "</svg>");
-    svg
 }
+
+/// A deal on the map: the deal, its look and its label lines.
+type PlannedDeal<'d> = (DealView<'d>, style::EdgeLook, Vec<String>);
 
 /// The laid-out map before it is written: entity name lines, deals with their look and
 /// label lines, and the layout input and output.
 struct Plan<'d> {
     names: Vec<Vec<String>>,
-    deals: Vec<(DealView<'d>, style::EdgeLook, Vec<String>)>,
+    deals: Vec<PlannedDeal<'d>>,
     /// The layout input for the deals (read by the tests).
     #[cfg_attr(not(test), allow(dead_code))]
     edges: Vec<LayoutEdge>,

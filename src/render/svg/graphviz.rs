@@ -89,4 +89,3 @@ pub fn render_graphviz(
         Err(e) => Err(SvgError::GraphvizFailed(e.to_string().trim().to_string())),
     }
 }
-

@@ -165,57 +165,8 @@ pub(super) fn legend(groups: &[Vec<(Sample, String)>], at: Point, across: bool) 
         for (sample, text) in group {
             let h = row_height(sample);
             let mid = y + h / 2.0;
-            let (x0, x1) = (x, x + SAMPLE_W);
-            match sample {
-                Sample::Shape(shape, fill) => body.push_str(&shape_svg(
-                    *shape,
-                    Point {
-                        x: x + SAMPLE_W / 2.0,
-                        y: mid,
-                    },
-                    Size {
-                        w: SAMPLE_W - 4.0,
-                        h: 16.0,
-                    },
-                    fill,
-                    1.0,
-                )),
-                Sample::Line {
-                    colour,
-                    width,
-                    dash,
-                    hollow,
-                    opacity,
-                } => {
-                    if *opacity < 1.0 {
-                        let _ = writeln!(body, "<g opacity=\"{opacity}\">");
-                    }
-                    body.push_str(&legend_line(x0, x1, mid, colour, *width, *dash, *hollow));
-                    if *opacity < 1.0 {
-                        body.push_str("</g>\n");
-                    }
-                }
-                Sample::Widths => {
-                    body.push_str(&legend_line(
-                        x0,
-                        x1,
-                        mid - 5.0,
-                        style::INK,
-                        1.0,
-                        Dash::Solid,
-                        false,
-                    ));
-                    body.push_str(&legend_line(
-                        x0,
-                        x1,
-                        mid + 5.0,
-                        style::INK,
-                        4.0,
-                        Dash::Solid,
-                        false,
-                    ));
-                }
-            }
+            let x1 = x + SAMPLE_W;
+            body.push_str(&sample_svg(sample, x, mid));
             let _ = writeln!(
                 body,
                 "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
@@ -242,6 +193,64 @@ pub(super) fn legend(groups: &[Vec<(Sample, String)>], at: Point, across: bool) 
         n(size.h)
     );
     (out, size)
+}
+
+/// A legend sample (a shape, a line with its arrowhead, or a thin and a thick line) whose
+/// left edge is at `x`, centred on height `mid`.
+fn sample_svg(sample: &Sample, x: f64, mid: f64) -> String {
+    let (x0, x1) = (x, x + SAMPLE_W);
+    let mut out = String::new();
+    match sample {
+        Sample::Shape(shape, fill) => out.push_str(&shape_svg(
+            *shape,
+            Point {
+                x: x + SAMPLE_W / 2.0,
+                y: mid,
+            },
+            Size {
+                w: SAMPLE_W - 4.0,
+                h: 16.0,
+            },
+            fill,
+            1.0,
+        )),
+        Sample::Line {
+            colour,
+            width,
+            dash,
+            hollow,
+            opacity,
+        } => {
+            if *opacity < 1.0 {
+                let _ = writeln!(out, "<g opacity=\"{opacity}\">");
+            }
+            out.push_str(&legend_line(x0, x1, mid, colour, *width, *dash, *hollow));
+            if *opacity < 1.0 {
+                out.push_str("</g>\n");
+            }
+        }
+        Sample::Widths => {
+            out.push_str(&legend_line(
+                x0,
+                x1,
+                mid - 5.0,
+                style::INK,
+                1.0,
+                Dash::Solid,
+                false,
+            ));
+            out.push_str(&legend_line(
+                x0,
+                x1,
+                mid + 5.0,
+                style::INK,
+                4.0,
+                Dash::Solid,
+                false,
+            ));
+        }
+    }
+    out
 }
 
 /// A legend line sample with its arrowhead, from `x0` to `x1` at height `y`.
@@ -274,4 +283,3 @@ fn legend_line(
         n(y + half)
     )
 }
-

@@ -17,9 +17,9 @@ pub use builtin::render_builtin;
 pub use graphviz::{GraphvizLayout, graphviz_path, render_graphviz};
 pub use text::{text_width, xml_escape};
 
+use super::map::MapSpec;
 #[cfg(doc)]
 use super::{dot, layout};
-use super::map::MapSpec;
 use crate::model::Dataset;
 
 /// Which renderer draws the SVG.
@@ -116,4 +116,3 @@ pub fn render(spec: &MapSpec, data: &Dataset, options: SvgOptions) -> Result<Svg
         }
     }
 }
-

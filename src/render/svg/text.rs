@@ -117,4 +117,3 @@ pub(super) fn text_block(
     out.push_str("</text>\n");
     out
 }
-
