@@ -351,26 +351,7 @@ fn deal_row(
             .ok(),
         None => Some(Status::Announced),
     };
-    let qualifier = record
-        .get(columns.amount_qualifier)
-        .or_else(|| record.get(columns.qualifier))
-        .map(|(q, i)| (q, at(i)));
-    let amount_cell = record
-        .get(columns.amount_usd)
-        .or_else(|| record.get(columns.amount));
-    let amount = match amount_cell {
-        Some((a, i)) => fields::amount(a, qualifier, at(i))
-            .map_err(|d| errs.push(d))
-            .ok(),
-        None => match qualifier {
-            None => Some(Amount::UNDISCLOSED),
-            Some((q, loc)) => fields::qualifier(q)
-                .map_err(|e: String| Diagnostic::error(e, loc))
-                .and_then(|q| fields::combine(Amount::UNDISCLOSED, q, loc))
-                .map_err(|d| errs.push(d))
-                .ok(),
-        },
-    };
+    let amount = amount(record, columns, &at, &mut errs);
     let date = match record.get(columns.date) {
         Some((d, i)) => fields::date(d, today, at(i))
             .map_err(|d| errs.push(d))
@@ -385,6 +366,81 @@ fn deal_row(
             .map(Some),
         None => Some(None),
     };
+    let (term_years, valuation, stake_pct, inferred) = details(record, columns, &at, &mut errs);
+    let label = record.get(columns.label).map(|(l, _)| l.into());
+    if kind == Some(DealKind::Other) && label.is_none() {
+        errs.push(
+            Diagnostic::error("a deal of kind other needs a label", at(kind_cell?.1))
+                .with_help("add a label column saying what the money pays for"),
+        );
+    }
+    if !errs.is_empty() {
+        diags.extend(errs);
+        return None;
+    }
+    let report = Report {
+        source: interner.intern(record.get(columns.source).map_or("", |(s, _)| s)),
+        publisher: record
+            .get(columns.publisher)
+            .map(|(p, _)| interner.intern(p)),
+        date: date?,
+        status: status?,
+        amount: amount?,
+        notes: record.get(columns.notes).map(|(n, _)| n.into()),
+    };
+    Some(DealRow {
+        id: id?,
+        kind: kind?,
+        label,
+        from: push_name(names, from?.0),
+        to: push_name(names, to?.0),
+        round: record.get(columns.round).map(|(r, _)| r.into()),
+        term_years,
+        valuation,
+        stake_pct,
+        inferred,
+        report,
+    })
+}
+
+/// The amount of a row, from `amount_usd` (or `amount`) and its qualifier; undisclosed
+/// when there is neither.
+fn amount(
+    record: Row<'_>,
+    columns: &DealColumns,
+    at: impl Fn(usize) -> Loc,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Amount> {
+    let qualifier = record
+        .get(columns.amount_qualifier)
+        .or_else(|| record.get(columns.qualifier))
+        .map(|(q, i)| (q, at(i)));
+    let amount_cell = record
+        .get(columns.amount_usd)
+        .or_else(|| record.get(columns.amount));
+    match amount_cell {
+        Some((a, i)) => fields::amount(a, qualifier, at(i))
+            .map_err(|d| errs.push(d))
+            .ok(),
+        None => match qualifier {
+            None => Some(Amount::UNDISCLOSED),
+            Some((q, loc)) => fields::qualifier(q)
+                .map_err(|e: String| Diagnostic::error(e, loc))
+                .and_then(|q| fields::combine(Amount::UNDISCLOSED, q, loc))
+                .map_err(|d| errs.push(d))
+                .ok(),
+        },
+    }
+}
+
+/// The optional details of a deal: term in years, valuation, stake and whether it is
+/// inferred.
+fn details(
+    record: Row<'_>,
+    columns: &DealColumns,
+    at: impl Fn(usize) -> Loc,
+    errs: &mut Vec<Diagnostic>,
+) -> (Option<u32>, Option<Amount>, Option<f64>, bool) {
     let term_years = match record.get(columns.term_years) {
         Some((t, i)) => match t.parse::<u32>().ok().filter(|y| (1..=100).contains(y)) {
             Some(y) => Some(y),
@@ -422,40 +478,7 @@ fn deal_row(
         },
         None => false,
     };
-    let label = record.get(columns.label).map(|(l, _)| l.into());
-    if kind == Some(DealKind::Other) && label.is_none() {
-        errs.push(
-            Diagnostic::error("a deal of kind other needs a label", at(kind_cell?.1))
-                .with_help("add a label column saying what the money pays for"),
-        );
-    }
-    if !errs.is_empty() {
-        diags.extend(errs);
-        return None;
-    }
-    let report = Report {
-        source: interner.intern(record.get(columns.source).map_or("", |(s, _)| s)),
-        publisher: record
-            .get(columns.publisher)
-            .map(|(p, _)| interner.intern(p)),
-        date: date?,
-        status: status?,
-        amount: amount?,
-        notes: record.get(columns.notes).map(|(n, _)| n.into()),
-    };
-    Some(DealRow {
-        id: id?,
-        kind: kind?,
-        label,
-        from: push_name(names, from?.0),
-        to: push_name(names, to?.0),
-        round: record.get(columns.round).map(|(r, _)| r.into()),
-        term_years,
-        valuation,
-        stake_pct,
-        inferred,
-        report,
-    })
+    (term_years, valuation, stake_pct, inferred)
 }
 
 #[cfg(test)]
