@@ -3,8 +3,8 @@
 //! `id` and `name` without `from` make it entities.
 
 //!
-//! [`quoting`] finds a quote left open, [`reading`] runs the reading thread, [`rows`]
-//! checks and converts each record, [`store`] keeps them in row order. This file reads the
+//! `quoting` finds a quote left open, `reading` runs the reading thread, `rows`
+//! checks and converts each record, `store` keeps them in row order. This file reads the
 //! header and reports what is wrong with it.
 
 mod quoting;

@@ -485,33 +485,17 @@ fn details(
 mod tests {
     use super::*;
 
-    /// Every column the unknown-column check lets through is one that rows read.
+    /// Every column the unknown-column check lets through is one that rows read: each of
+    /// the 19 names fills one of the 19 slots.
     #[test]
     fn every_known_deal_column_is_read() {
         let header: Vec<String> = DEAL_COLUMNS.iter().map(|c| c.to_string()).collect();
-        let c = DealColumns::new(&header);
-        let read = [
-            c.id,
-            c.from,
-            c.to,
-            c.kind,
-            c.label,
-            c.amount_usd,
-            c.amount,
-            c.amount_qualifier,
-            c.qualifier,
-            c.date,
-            c.status,
-            c.source,
-            c.publisher,
-            c.notes,
-            c.round,
-            c.term_years,
-            c.valuation_usd,
-            c.stake_pct,
-            c.inferred,
-        ];
-        let read: Vec<usize> = read.into_iter().flatten().collect();
-        assert_eq!(read, (0..DEAL_COLUMNS.len()).collect::<Vec<_>>());
+        let slots = format!("{:?}", DealColumns::new(&header));
+        assert_eq!(
+            slots.matches("Some(").count(),
+            DEAL_COLUMNS.len(),
+            "{slots}"
+        );
+        assert!(!slots.contains("None"), "{slots}");
     }
 }

@@ -19,7 +19,7 @@
 //!
 //! Everything is deterministic: ties are broken by index.
 
-//! The phases live in [`layers`] (1–3), [`order`] (4), [`placement`] (5) and [`routing`]
+//! The phases live in `layers` (1–3), `order` (4), `placement` (5) and `routing`
 //! (6); this file holds the public types and runs the phases in turn.
 
 mod layers;

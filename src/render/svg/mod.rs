@@ -5,8 +5,8 @@
 //! element or an attribute.
 
 //!
-//! [`graphviz`] runs Graphviz; [`builtin`] plans and writes the builtin map, with its
-//! [`legend`]; [`text`] escapes, measures and places text.
+//! `graphviz` runs Graphviz; `builtin` plans and writes the builtin map, with its
+//! `legend`; `text` escapes, measures and places text.
 
 mod builtin;
 mod graphviz;
