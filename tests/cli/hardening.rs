@@ -895,3 +895,168 @@ fn stats_without_a_loop_bound_says_any_length() {
         out.stdout
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Input that cannot hurt (issue 15): --out never replaces a special file, and a misspelt
+// CSV column is an error, not a silently undisclosed amount.
+
+/// `map -o /dev/null` (as root, once) renamed a regular file over /dev/null. It must write
+/// into the device and leave it a character device.
+#[cfg(unix)]
+#[test]
+fn out_to_dev_null_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let out = run(&[
+        "map",
+        "--engine",
+        "builtin",
+        "--format",
+        "svg",
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let kind = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null is now {kind:?}");
+}
+
+/// A FIFO given to --out receives the whole map and stays a FIFO (it used to be replaced by
+/// a regular file while its reader waited for ever).
+#[cfg(unix)]
+#[test]
+fn out_to_a_fifo_feeds_its_reader_and_stays_a_fifo() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("map.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (sent, received) = std::sync::mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&reader_path).and_then(|mut f| f.read_to_end(&mut bytes));
+        let _ = sent.send(read.map(|_| bytes));
+    });
+    let args = ["map", "--engine", "builtin", "--format", "svg"];
+    let out = run(&[&args[..], &["-o", fifo.to_str().unwrap()]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let bytes = received
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the FIFO's reader got the map")
+        .unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap(), run(&args).stdout);
+    let kind = std::fs::metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO is now {kind:?}");
+    assert_eq!(names_in(dir.path()), ["map.fifo"]);
+}
+
+/// `-o -` is stdout, not a file named `-`.
+#[test]
+fn out_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dealgraph()
+        .current_dir(dir.path())
+        .args(["map", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("digraph"));
+    assert!(names_in(dir.path()).is_empty());
+}
+
+/// A misspelt column (`ammount_usd`) is an error at its header cell with the closest name;
+/// before, the $100B deal loaded as undisclosed and validate said ok.
+#[test]
+fn misspelt_csv_column_is_an_error_with_did_you_mean() {
+    let csv = "id,from,to,kind,ammount_usd,date,status,source\n\
+               d1,a,b,investment,100000000000,2025-01,announced,s.txt\n";
+    let (_dir, path) = temp_file("deals.csv", csv.as_bytes());
+    let out = run(&[
+        "validate",
+        "--auto-entities",
+        "--data",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: unknown column `ammount_usd` in the deals CSV"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("deals.csv:1:17"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `amount_usd`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    // Entities CSVs are checked the same way.
+    let (_dir, path) = temp_file("entities.csv", b"id,name,knd\na,A,company\n");
+    let out = run(&["validate", "--data", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `kind`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Columns starting with `x_` are carried and ignored, in deals and entities CSVs.
+#[test]
+fn x_prefixed_csv_columns_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "from,to,kind,amount_usd,source,x_checked_by\na,b,investment,5000000,s.txt,me\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("entities.csv"),
+        "id,name,x_ticker\na,A,AAA\nb,B,BBB\n",
+    )
+    .unwrap();
+    let out = run(&["validate", "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("ok: 2 entities, 1 deals"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Every file of the seeds and of tests/fixtures still loads (a CSV column the loader does
+/// not read would now fail it).
+#[test]
+fn seeds_and_fixtures_still_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = root.join("tests/fixtures");
+    let mut sets: Vec<Vec<PathBuf>> = vec![vec![root.join("seeds")]];
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        // The deals CSV names entities its sibling declares.
+        match name.as_str() {
+            "small-deals.csv" => sets.push(vec![path, fixtures.join("small-entities.csv")]),
+            _ => sets.push(vec![path]),
+        }
+    }
+    for set in &sets {
+        let mut cmd = dealgraph();
+        cmd.arg("validate");
+        for path in set {
+            cmd.arg("--data").arg(path);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{set:?}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
