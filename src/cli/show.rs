@@ -1,7 +1,7 @@
 //! `dealgraph show ENTITY`: one entity, its facts, and every deal in and out with all
 //! reports side by side, so conflicting accounts are visible.
 
-use dealgraph::render::show;
+use dealgraph::render::{json, show};
 
 pub use dealgraph::render::show::fact_json;
 
@@ -18,6 +18,10 @@ use super::{CliResult, Context, Format, output};
 pub struct Args {
     /// Entity id, name or alias.
     pub entity: String,
+
+    /// Show at most N deals each way in the table (0 = all); --format json lists every one.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
 }
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
@@ -27,9 +31,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let data = ctx.dataset();
     let (incoming, outgoing) = graph.neighbourhood(id);
     let bytes = if format == Format::Json {
-        show::to_json(data, id, &outgoing, &incoming)
+        json::to_string(&show::document(data, id, &outgoing, &incoming))
     } else {
-        show::to_text(data, id, &outgoing, &incoming, ctx.as_of())
+        show::to_text(data, id, &outgoing, &incoming, ctx.as_of(), args.limit)
     };
     output::stdout(bytes.as_bytes())
 }
