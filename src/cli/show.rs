@@ -13,6 +13,9 @@ use super::{CliResult, Context, Format, output};
 /// listed, so conflicting accounts sit side by side; the standing report (newest on or before
 /// --as-of) is marked ★.
 ///
+/// A hub's table lists its first --limit deals each way and says how many more there are;
+/// --format json lists every deal.
+///
 /// ENTITY may be an id, a name or an alias, in any case: `show aws` finds Amazon.
 #[derive(Debug, clap::Args)]
 pub struct Args {
