@@ -3,8 +3,6 @@
 
 use dealgraph::render::{json, show};
 
-pub use dealgraph::render::show::fact_json;
-
 use super::{CliResult, Context, Format, output};
 
 /// Show one entity, its facts, and every deal it pays or is paid, with all their reports.

@@ -163,3 +163,19 @@ pub fn write<T: Serialize + ?Sized>(
     serde_json::to_writer_pretty(&mut out, value)?;
     out.write_all(b"\n")
 }
+
+/// `value` as [`to_string`] prints it (without the trailing newline), nested `depth` levels
+/// deep, for documents written piece by piece (`cycles --limit 0` streams its loops).
+/// serde_json never writes a line break inside a string, so indenting every line after the
+/// first nests it.
+pub fn write_nested(out: &mut String, value: &impl Serialize, depth: usize) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    let indent = "  ".repeat(depth);
+    let mut lines = text.split('\n');
+    out.push_str(lines.next().unwrap_or_default());
+    for line in lines {
+        out.push('\n');
+        out.push_str(&indent);
+        out.push_str(line);
+    }
+}

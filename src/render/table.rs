@@ -29,7 +29,7 @@ where
 pub fn capped_note(shown: usize, total: usize, what: &str) -> String {
     format!(
         "note: showing {shown} of {total} {what}; --limit 0 shows them all, \
-         --format csv or --format json lists every one"
+         --format json lists every one"
     )
 }
 
@@ -82,43 +82,11 @@ pub fn needs_escape(c: char) -> bool {
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `n` spaces. Only `wrapped_table` uses it; it goes with that file.
-pub(super) fn push_spaces(out: &mut String, mut n: usize) {
-    const SPACES: &str = "                                                                ";
-    while n > 0 {
-        let run = n.min(SPACES.len());
-        out.push_str(&SPACES[..run]);
-        n -= run;
-    }
-}
-
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use proptest::prelude::*;
 
     use super::*;
-
-    /// The table as comfy-table draws it with the house style in `width` (`None`: no width),
-    /// which the tests of `wrapped_table` hold it to; it goes with that file.
-    pub(in crate::render) fn comfy(
-        header: &[String],
-        rows: &[Vec<String>],
-        width: Option<u16>,
-    ) -> String {
-        let mut table = Table::new();
-        table
-            .load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(header.to_vec());
-        match width {
-            Some(w) => table.set_width(w),
-            None => table.force_no_tty(),
-        };
-        for row in rows {
-            table.add_row(row.clone());
-        }
-        table.to_string()
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
