@@ -2,6 +2,7 @@
 //! are turned into before any work, and one module per subcommand.
 
 pub mod cycles;
+pub mod explore;
 pub mod generate;
 pub mod list;
 pub mod map;
@@ -57,6 +58,7 @@ pub enum Command {
     Path(path::Args),
     Stats(stats::Args),
     Map(map::Args),
+    Explore(explore::Args),
     Generate(generate::Args),
 }
 
