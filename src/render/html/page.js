@@ -59,7 +59,6 @@
     layout: { name: 'preset' },
     minZoom: 0.02,
     maxZoom: 4,
-    wheelSensitivity: 0.3,
     textureOnViewport: D.entities.length > 1500,
     hideEdgesOnViewport: D.deals.length > 4000,
     style: [
@@ -443,5 +442,6 @@
   update();
   fit();
   window.dealgraphExplore = { cy: cy, data: D, state: state, update: update, chooseLoop: chooseLoop };
+  document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
   document.documentElement.dataset.ready = 'true';
 })();
