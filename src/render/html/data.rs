@@ -40,8 +40,9 @@ impl Default for ExploreOptions {
 }
 
 /// What the page can show: every deal that passes the date-independent filters (kinds,
-/// inferred, `--without`) and has a report on or before the as-of date, and their entities.
-/// Statuses and amounts depend on the date, so the page applies them.
+/// inferred, `--without`) and has a report on or before the as-of date that passes
+/// `--min-amount`, and their entities. Which report stands depends on the date, so the page
+/// applies statuses and amounts to it.
 #[derive(Clone, Debug)]
 pub struct Selection {
     pub deals: Vec<DealId>,
@@ -58,7 +59,12 @@ impl Selection {
                 && (filter.include_inferred || !deal.inferred())
                 && !filter.without.contains(&deal.from())
                 && !filter.without.contains(&deal.to())
-                && deal.standing_index(filter.as_of).is_some();
+                && deal.reports().any(|r| {
+                    r.date.is_none_or(|d| d.on_or_before(filter.as_of))
+                        && filter
+                            .min_amount
+                            .is_none_or(|min| r.amount.value.is_some_and(|v| v >= min))
+                });
             if keep {
                 deals.push(DealId(i as u32));
                 on_page[deal.from().index()] = true;
