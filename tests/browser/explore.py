@@ -365,7 +365,10 @@ def screenshots(b, binary, work, out):
     b.open(page)
     time.sleep(1.0)
     b.screenshot(os.path.join(out, "explore-1000.png"))
-    print(f"wrote {out}/explore-seeds.png, explore-seeds-loop.png, explore-1000.png")
+    b.js("document.querySelectorAll('#loops button')[0].click()")
+    time.sleep(0.5)
+    b.screenshot(os.path.join(out, "explore-1000-loop.png"))
+    print(f"wrote {out}/explore-seeds.png, explore-seeds-loop.png, explore-1000.png, explore-1000-loop.png")
 
 
 def bench(b, binary, work):

@@ -413,24 +413,26 @@ fn place(entities: &mut [EntityData], deals: &[DealData]) {
             edges.push(LayoutEdge {
                 from: d.from,
                 to: d.to,
-                label: Size { w: 90.0, h: 12.0 },
+                label: Size { w: 0.0, h: 0.0 },
                 stroke: 1.0,
                 weight: 0,
             });
             edges.len() - 1
         });
+        // Room for every label of the pair, one above the other (the page draws parallel
+        // deals side by side, labels at their middles), about 5.5 points per character.
+        let longest = d.reports.iter().map(|r| r.label.chars().count()).max();
+        let label = &mut edges[at].label;
+        label.w = label.w.max(longest.unwrap_or(0).min(style::EDGE_WRAP) as f64 * 5.5);
+        label.h += 26.0;
         // Financing keeps pointing right when loops must be broken.
         edges[at].weight += if financing { 4 } else { 1 };
     }
     let placed = layout::layout(&nodes, &edges);
-    for (e, (p, s)) in entities
-        .iter_mut()
-        .zip(placed.nodes.iter().zip(&placed.sizes))
-    {
+    // The layout grows nodes where many edges meet; the page keeps them at their text's size.
+    for (e, p) in entities.iter_mut().zip(&placed.nodes) {
         e.x = p.x;
         e.y = p.y;
-        e.w = s.w;
-        e.h = s.h;
     }
 }
 

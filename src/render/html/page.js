@@ -243,7 +243,24 @@
       b.setAttribute('aria-pressed', String(state.loop === i));
       const head = el('strong', (rank + 1) + '. ' + l.amount + ' round trip, ' + l.entities.length + ' hops');
       b.append(head, el('br'), nameSpan(loopWords(l)));
-      b.addEventListener('click', () => chooseLoop(state.loop === i ? null : i));
+      b.addEventListener('click', () => {
+        chooseLoop(state.loop === i ? null : i);
+        if (state.loop !== null) {
+          const hl = cy.$('.hl');
+          cy.fit(hl, 80);
+          if (cy.zoom() > 1.5) cy.zoom({ level: 1.5, position: centreOf(hl) });
+          // On a big map the loop's ends are far apart: keep its labels readable on screen.
+          const scale = Math.max(1, 0.9 / cy.zoom());
+          if (scale > 1) {
+            hl.nodes().forEach((n) => n.style({
+              'font-size': 12 * scale, width: n.data('w') * scale, height: n.data('h') * scale,
+            }));
+            hl.edges().forEach((e) => e.style({
+              'font-size': 9.5 * scale, 'min-zoomed-font-size': 0, width: e.data('width') * scale,
+            }));
+          }
+        }
+      });
       li.append(b);
       list.append(li);
     });
@@ -255,10 +272,15 @@
     if (state.loop !== null && !now.includes(state.loop)) chooseLoop(null);
     else if (state.loop !== null) chooseLoop(state.loop);
   }
+  function centreOf(eles) {
+    const bb = eles.boundingBox();
+    return { x: (bb.x1 + bb.x2) / 2, y: (bb.y1 + bb.y2) / 2 };
+  }
   function chooseLoop(i) {
     state.loop = i;
     cy.batch(() => {
       cy.elements().removeClass('faded hl');
+      cy.elements().removeStyle();
       if (i === null) return;
       const deals = loopDeals(D.loops[i]) || [];
       cy.elements().addClass('faded');
