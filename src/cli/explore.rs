@@ -65,7 +65,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         max_len,
         ..ExploreOptions::default()
     };
-    let page = html::page_data(ctx.dataset(), &ctx.filter, &selection, &ctx.data_label, &options);
+    let page = html::page_data(
+        ctx.dataset(),
+        &ctx.filter,
+        &selection,
+        &ctx.data_label,
+        &options,
+    );
     let text = html::to_html(&page);
     match &args.out {
         Some(path) => output::file(ctx, path, text.as_bytes()),

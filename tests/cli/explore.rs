@@ -15,19 +15,26 @@ fn page_data(html: &str) -> serde_json::Value {
 fn seeds_page_is_self_contained_and_matches_map() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("map.html");
-    let r = run(&["explore", "--as-of", "2026-01-31", "--out", out.to_str().unwrap()]);
+    let r = run(&[
+        "explore",
+        "--as-of",
+        "2026-01-31",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.is_empty() && r.stderr.is_empty(), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.is_empty() && r.stderr.is_empty(),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Nothing loaded from elsewhere: no src or href attribute, no stylesheet link, and a
     // policy that forbids fetching.
     for needle in [" src=", " href=", "<link", "@import", "url("] {
-        let outside_script = html
-            .split("<script")
-            .next()
-            .unwrap()
-            .contains(needle);
+        let outside_script = html.split("<script").next().unwrap().contains(needle);
         assert!(!outside_script, "{needle} in the page head");
     }
     assert!(html.contains("default-src 'none'"));
@@ -35,9 +42,16 @@ fn seeds_page_is_self_contained_and_matches_map() {
     assert!(html.contains("Copyright (c) 2016-2026, The Cytoscape Consortium."));
     let data = page_data(&html);
     assert_eq!(data["as_of"], "2026-01-31");
-    assert_eq!(data["dates"].as_array().unwrap().last().unwrap(), "2026-01-31");
+    assert_eq!(
+        data["dates"].as_array().unwrap().last().unwrap(),
+        "2026-01-31"
+    );
     let map = run(&["map", "--verbose", "--as-of", "2026-01-31"]);
-    assert!(map.stderr.starts_with("map: 7 entities, 18 deals"), "{}", map.stderr);
+    assert!(
+        map.stderr.starts_with("map: 7 entities, 18 deals"),
+        "{}",
+        map.stderr
+    );
     assert_eq!(data["entities"].as_array().unwrap().len(), 7);
     assert_eq!(data["deals"].as_array().unwrap().len(), 18);
     let loops = run(&["cycles", "--format", "json", "--as-of", "2026-01-31"]);
@@ -56,7 +70,13 @@ fn hostile_names_cannot_close_the_data_block() {
                 [[deal.report]]\nsource = \"</script>\"\ndate = \"2025-01\"\nstatus = \"announced\"\n";
     let (dir, data) = temp_file("evil.toml", toml.as_bytes());
     let out = dir.path().join("evil.html");
-    let r = run(&["--data", data.to_str().unwrap(), "explore", "--out", out.to_str().unwrap()]);
+    let r = run(&[
+        "--data",
+        data.to_str().unwrap(),
+        "explore",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(!html.contains("alert(1)</script>"));
@@ -81,7 +101,11 @@ fn refuses_other_formats_and_keeps_inputs() {
     let d = data.to_str().unwrap();
     let r = run(&["--data", d, "--auto-entities", "explore", "--out", d]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("refusing to write over the input"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("refusing to write over the input"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -90,9 +114,21 @@ fn size_guard_names_the_limit_and_force_passes_it() {
     let r = run(&["--data", &folder, "explore", "--out", "never.html"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("above 5000"), "{}", r.stderr);
-    assert!(r.stderr.contains("--min-amount") && r.stderr.contains("--force"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--min-amount") && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
     let out = dir.path().join("big.html");
     let out = out.to_str().unwrap();
-    let r = run(&["--data", &folder, "--min-amount", "$100B", "explore", "--out", out]);
+    let r = run(&[
+        "--data",
+        &folder,
+        "--min-amount",
+        "$100B",
+        "explore",
+        "--out",
+        out,
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }

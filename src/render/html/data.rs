@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::graph::{Filter, MoneyGraph};
-use crate::model::{Dataset, DealId, DealKind, DealRef, EntityId, EntityKind, Status};
+use crate::model::{Amount, Dataset, DealId, DealKind, DealRef, EntityId, EntityKind, Status};
 use crate::query::cycles::{Bound, CycleOptions, RoundTrip, SortKey, collect_cycles};
 use crate::query::stakeholders::{StakeholderOptions, stakeholders};
 use crate::render::layout::{self, LayoutEdge, LayoutNode, Size};
@@ -61,9 +61,7 @@ impl Selection {
                 && !filter.without.contains(&deal.to())
                 && deal.reports().any(|r| {
                     r.date.is_none_or(|d| d.on_or_before(filter.as_of))
-                        && filter
-                            .min_amount
-                            .is_none_or(|min| r.amount.value.is_some_and(|v| v >= min))
+                        && big_enough(filter, &r.amount)
                 });
             if keep {
                 deals.push(DealId(i as u32));
@@ -301,7 +299,10 @@ fn deal_data(
     dates: &[NaiveDate],
     page_index: &[usize],
 ) -> DealData {
-    let kind = DealKind::ALL.iter().position(|&k| k == deal.kind()).unwrap_or(0);
+    let kind = DealKind::ALL
+        .iter()
+        .position(|&k| k == deal.kind())
+        .unwrap_or(0);
     let reports = deal
         .reports()
         .map(|r| ReportData {
@@ -310,9 +311,7 @@ fn deal_data(
             date: r.date.map(|d| d.to_string()),
             status: Status::ALL.iter().position(|&s| s == r.status).unwrap_or(0),
             amount: r.amount.to_string(),
-            big_enough: filter
-                .min_amount
-                .is_none_or(|min| r.amount.value.is_some_and(|v| v >= min)),
+            big_enough: big_enough(filter, &r.amount),
             notes: r.notes.map(str::to_string),
             label: style::deal_label(deal, &r),
             width: style::edge_width(&r.amount),
@@ -423,7 +422,9 @@ fn place(entities: &mut [EntityData], deals: &[DealData]) {
         // deals side by side, labels at their middles), about 5.5 points per character.
         let longest = d.reports.iter().map(|r| r.label.chars().count()).max();
         let label = &mut edges[at].label;
-        label.w = label.w.max(longest.unwrap_or(0).min(style::EDGE_WRAP) as f64 * 5.5);
+        label.w = label
+            .w
+            .max(longest.unwrap_or(0).min(style::EDGE_WRAP) as f64 * 5.5);
         label.h += 26.0;
         // Financing keeps pointing right when loops must be broken.
         edges[at].weight += if financing { 4 } else { 1 };
@@ -491,7 +492,11 @@ fn loops(
                     Some(&i) => i,
                     None if found.len() < options.max_loops => {
                         found.push(LoopData {
-                            entities: cycle.entities.iter().map(|e| page_index[e.index()]).collect(),
+                            entities: cycle
+                                .entities
+                                .iter()
+                                .map(|e| page_index[e.index()])
+                                .collect(),
                             amount: round_trip_words(&cycle.round_trip),
                             spans: Vec::new(),
                         });
@@ -525,6 +530,13 @@ fn loops(
         }
     }
     (found, incomplete)
+}
+
+/// True when `amount` passes `--min-amount` (as [`Filter::admit`] tests the standing report).
+fn big_enough(filter: &Filter, amount: &Amount) -> bool {
+    filter
+        .min_amount
+        .is_none_or(|min| amount.value.is_some_and(|v| v >= min))
 }
 
 /// "at most $38B", "$38B", "at least $8B", "about $38B" or "unknown", as `cycles` says it.

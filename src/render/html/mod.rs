@@ -38,7 +38,8 @@ pub const CYTOSCAPE: &str = include_str!("vendor/cytoscape.min.js");
 /// ```
 pub fn to_html(page: &PageData) -> String {
     let data = script_json(page);
-    let mut out = String::with_capacity(TEMPLATE.len() + CSS.len() + CYTOSCAPE.len() + JS.len() + data.len());
+    let mut out =
+        String::with_capacity(TEMPLATE.len() + CSS.len() + CYTOSCAPE.len() + JS.len() + data.len());
     let mut rest = TEMPLATE;
     for (marker, text) in [
         ("{{CSS}}", CSS),
@@ -94,7 +95,9 @@ mod tests {
             assert!(!lower.contains("<!--"), "{name} contains <!--");
             assert!(!lower.contains("</style"), "{name} contains </style");
         }
-        assert!(CYTOSCAPE.starts_with("/**\n * Copyright (c) 2016-2026, The Cytoscape Consortium."));
+        assert!(
+            CYTOSCAPE.starts_with("/**\n * Copyright (c) 2016-2026, The Cytoscape Consortium.")
+        );
     }
 
     #[test]
