@@ -540,6 +540,8 @@ fn big_enough(filter: &Filter, amount: &Amount) -> bool {
 }
 
 /// "at most $38B", "$38B", "at least $8B", "about $38B" or "unknown", as `cycles` says it.
+/// (A copy of `round_trip_words` in src/cli/cycles.rs: call the shared one once the house
+/// refactor moves it into `render`.)
 fn round_trip_words(trip: &RoundTrip) -> String {
     match (trip.amount, trip.bound) {
         (Some(a), Some(Bound::Upper)) => format!("at most {a}"),

@@ -264,7 +264,7 @@
       li.append(b);
       list.append(li);
     });
-    let note = now.length === 0 ? 'No circular-financing loops at this date under these filters.'
+    let note = now.length === 0 ? 'No circular-financing loops at this date under these filters'
       : now.length + (now.length === 1 ? ' loop' : ' loops') + ' at this date, ranked as `dealgraph cycles` ranks them';
     if (now.length > SHOWN_LOOPS) note += '; the first ' + SHOWN_LOOPS + ' are listed';
     if (D.loops_incomplete) note += '. The search stopped at its limits: narrow the data (--min-amount, --kinds, --max-len) to see every loop';
