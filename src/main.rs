@@ -37,6 +37,7 @@ fn dispatch(command: &Command, ctx: &cli::Context) -> cli::CliResult {
         Command::Path(a) => cli::path::run(a, ctx),
         Command::Stats(a) => cli::stats::run(a, ctx),
         Command::Map(a) => cli::map::run(a, ctx),
+        Command::Explore(a) => cli::explore::run(a, ctx),
         Command::Generate(_) => unreachable!("handled in main"),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cycles;
 pub mod draw;
+pub mod explore;
 pub mod generate;
 pub mod list;
 pub mod map;
@@ -58,6 +59,7 @@ pub enum Command {
     Path(path::Args),
     Stats(stats::Args),
     Map(map::Args),
+    Explore(explore::Args),
     Generate(generate::Args),
 }
 
