@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde_json::Value;
 
 /// The dealgraph binary, with a fixed terminal width and no colour.
 pub fn dealgraph() -> Command {
@@ -93,4 +94,68 @@ pub fn generated_folder(entities: u32, deals: u32, seed: u64) -> (tempfile::Temp
     ]);
     assert_eq!(made.code, 0, "{}", made.stderr);
     (dir, out, made)
+}
+
+/// Runs `args` (which must succeed) and returns stdout.
+pub fn ok_run(args: &[&str]) -> String {
+    let out = run(args);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    out.stdout
+}
+
+/// The rows of CSV text, header first.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The ids of a JSON list of `{"id": ..}` objects, in order.
+pub fn ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id"))
+        .collect()
+}
+
+/// The seeds as they stood at the start of February 2026 (every article is out by then).
+pub const AS_OF: &str = "2026-02-01";
+
+/// Runs `args --as-of AS_OF --format json` on the bundled seeds (it must succeed) and parses
+/// stdout.
+pub fn seeds_json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--as-of", AS_OF, "--format", "json"]);
+    let r = run(&all);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", r.stdout))
+}
+
+/// Runs on tests/fixtures/stake-chain.toml as of 2026-01-01, with the fixture given by a
+/// relative path, so outputs that name the data file are the same on every machine.
+pub fn on_stake_chain(args: &[&str]) -> Run {
+    let out = dealgraph()
+        .current_dir(fixture(""))
+        .args(["--data", "stake-chain.toml", "--as-of", "2026-01-01"])
+        .args(args)
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// [`on_stake_chain`] with `--format json` (it must succeed), parsed.
+pub fn stake_chain_json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let r = on_stake_chain(&all);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("json")
 }

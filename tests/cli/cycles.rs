@@ -843,3 +843,63 @@ fn timings_go_to_stderr_and_leave_the_output_alone() {
         "{line:?}"
     );
 }
+
+#[test]
+fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
+    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
+    let data = path.to_str().unwrap();
+    let base = [
+        "cycles",
+        "--data",
+        data,
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--all",
+    ];
+    let out = run(&base);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("note: showing the first 1000 loops found; more exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("1000 loop(s)"), "{}", out.stdout);
+    let json = run(&[&base[..], &["--format", "json"]].concat());
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let json: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["count"], 1000);
+    assert_eq!(json["truncated"], true);
+    assert_eq!(json["cycles"].as_array().map(Vec::len), Some(1000));
+}
+
+#[test]
+fn complete_digraph_of_15_count_with_a_timeout_is_partial_and_exits_0() {
+    // K15 has about 2.6e11 simple cycles: no machine counts them in half a second.
+    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
+    let out = run(&[
+        "cycles",
+        "--data",
+        path.to_str().unwrap(),
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--all",
+        "--count",
+        "--timeout",
+        "0.5",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let counted: u64 = out.stdout.trim().parse().unwrap_or_else(|_| {
+        panic!("stdout is only the count: {:?}", out.stdout);
+    });
+    assert!(counted > 0);
+    assert!(
+        out.stderr.contains(&format!(
+            "note: stopped after the --timeout of 0.5s; at least {counted} loop(s) match"
+        )),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,10 +1,18 @@
-//! The integration-test binary: CLI behaviour per command, one module each, sharing helpers.
+//! The integration-test binary: CLI behaviour per command, one module each, plus what all
+//! commands share (global options, hostile input, escaping), sharing helpers.
 
 mod common;
 mod cycles;
+mod escaping;
 mod explore;
-mod foundation;
 mod generate;
-mod hardening;
+mod global;
+mod hostile_input;
+mod list;
 mod map;
+mod path;
+mod seeds;
+mod show;
 mod stakeholders;
+mod stats;
+mod validate;
