@@ -2,6 +2,7 @@
 //! are turned into before any work, and one module per subcommand.
 
 pub mod cycles;
+pub mod export;
 pub mod generate;
 pub mod list;
 pub mod map;
@@ -53,6 +54,7 @@ pub enum Command {
     List(list::Args),
     Show(show::Args),
     Cycles(cycles::Args),
+    Export(export::Args),
     Stakeholders(stakeholders::Args),
     Path(path::Args),
     Stats(stats::Args),

@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod dot;
+pub mod export;
 pub mod json;
 pub mod layout;
 pub mod map;
