@@ -2,6 +2,7 @@
 
 mod common;
 mod cycles;
+mod export;
 mod foundation;
 mod generate;
 mod hardening;
