@@ -211,7 +211,12 @@ fn neo4j_csvs_load_into_kuzu_and_cypher_finds_the_same_loops() {
                 .expect("reference JSON");
         let count = |key: &str| reference[key].as_array().map_or(0, Vec::len);
         // The constraint, one MERGE per entity, one CREATE per deal; no statement spans lines.
-        assert_eq!(statements, 1 + count("entities") + count("deals"), "{}", case.name);
+        assert_eq!(
+            statements,
+            1 + count("entities") + count("deals"),
+            "{}",
+            case.name
+        );
         assert_eq!(cypher.lines().count(), statements + 2, "{}", case.name);
         case.check("check_kuzu.py", &folder);
     }
@@ -300,7 +305,9 @@ fn filters_apply_to_the_export() {
     };
     let (all, cloud) = (deals(&all.stdout), deals(&cloud.stdout));
     assert!(cloud.len() < all.len() && !cloud.is_empty());
-    assert!(cloud.iter().all(|d| d["kind"] == "cloud"
-        && d["from"] != "openai"
-        && d["to"] != "openai"));
+    assert!(
+        cloud
+            .iter()
+            .all(|d| d["kind"] == "cloud" && d["from"] != "openai" && d["to"] != "openai")
+    );
 }
