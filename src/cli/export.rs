@@ -65,29 +65,31 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         ));
     }
     let graph = ctx.graph();
-    let one = |name: &'static str, bytes: Vec<u8>| vec![ExportFile::new(name, bytes)];
-    let (files, folder) = match args.format {
-        ExportFormat::Graphml => (one("", export::graphml::to_graphml(&graph)), false),
-        ExportFormat::Gexf => (one("", export::gexf::to_gexf(&graph)), false),
-        ExportFormat::Ftm => (one("", export::ftm::to_ftm(&graph)), false),
-        ExportFormat::Json => (one("", export::json::to_json(&graph)), false),
-        ExportFormat::Neo4j => (export::neo4j::to_neo4j(&graph), true),
-        ExportFormat::Columnar => (export::columnar::to_columnar(&graph), true),
+    let file = match args.format {
+        ExportFormat::Graphml => export::graphml::to_graphml(&graph),
+        ExportFormat::Gexf => export::gexf::to_gexf(&graph),
+        ExportFormat::Ftm => export::ftm::to_ftm(&graph),
+        ExportFormat::Json => export::json::to_json(&graph),
+        ExportFormat::Neo4j => return folder(ctx, args, export::neo4j::to_neo4j(&graph)),
+        ExportFormat::Columnar => return folder(ctx, args, export::columnar::to_columnar(&graph)),
     };
-    match (&args.out, folder) {
-        (None, false) => output::stdout(&files[0].bytes),
-        (Some(path), false) => output::file(ctx, path, &files[0].bytes),
-        (None, true) => Err(CliError::usage_help(
+    match &args.out {
+        None => output::stdout(&file),
+        Some(path) => output::file(ctx, path, &file),
+    }
+}
+
+/// Writes the files of a several-file format into the folder `--out`.
+fn folder(ctx: &Context, args: &Args, files: Vec<ExportFile>) -> CliResult {
+    let Some(dir) = &args.out else {
+        return Err(CliError::usage_help(
             "this format writes several files: give a folder with --out",
             "e.g. --out export-dir/",
-        )),
-        (Some(dir), true) => {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                CliError::usage(format!("cannot create the folder {}: {e}", dir.display()))
-            })?;
-            files
-                .iter()
-                .try_for_each(|f| output::file(ctx, &dir.join(f.name), &f.bytes))
-        }
-    }
+        ));
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::usage(format!("cannot create the folder {}: {e}", dir.display())))?;
+    files
+        .iter()
+        .try_for_each(|f| output::file(ctx, &dir.join(f.name), &f.bytes))
 }

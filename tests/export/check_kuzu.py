@@ -46,7 +46,8 @@ with tempfile.TemporaryDirectory() as tmp:
     conn.execute(f"CREATE NODE TABLE Entity({node_cols}, PRIMARY KEY (id))")
     rel_cols = ", ".join(columns(rels_header))
     conn.execute(f"CREATE REL TABLE Deal(FROM Entity TO Entity, {rel_cols})")
-    options = "(HEADER=true, PARALLEL=false)"
+    # The csv crate's quoting (RFC 4180: quotes doubled); notes may span lines.
+    options = "(HEADER=true, PARALLEL=false, AUTO_DETECT=false, QUOTE='\"', ESCAPE='\"', DELIM=',')"
     conn.execute(f"COPY Entity FROM '{os.path.join(folder, 'nodes.csv')}' {options}")
     conn.execute(f"COPY Deal FROM '{os.path.join(folder, 'relationships.csv')}' {options}")
 
