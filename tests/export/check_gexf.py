@@ -2,43 +2,34 @@
 intervals as the reference, and the same simple cycles as `dealgraph cycles --all`.
 (igraph has no GEXF reader; xmllint checks the file against the XSD in tests/cli/export.rs.)"""
 
-import json
-
-from common import Checks, args, canonical, need, xml_text
+from common import Checks, args, canonical, check_networkx_graph, need
 
 nx = need("networkx")
 
 path, reference, dealgraph_loops, bound = args()
 checks = Checks("gexf")
-entities = {e["id"]: e for e in reference["entities"]}
-deals = {d["id"]: d for d in reference["deals"]}
 
 g = nx.read_gexf(path)
-checks.equal("node count", g.number_of_nodes(), len(entities))
-checks.equal("edge count", g.number_of_edges(), len(deals))
-checks.equal("node names", {n: a.get("name") for n, a in g.nodes(data=True)},
-             {i: xml_text(e["name"]) for i, e in entities.items()})
-found, starts = {}, {}
-for a, b, attrs in g.edges(data=True):
-    found[attrs["deal"]] = {"from": a, "to": b, "kind": attrs["kind"],
-                            "reports": len(json.loads(attrs["reports"]))}
-    starts[attrs["deal"]] = attrs.get("start")
-checks.equal("deals", found,
-             {i: {"from": d["from"], "to": d["to"], "kind": d["kind"],
-                  "reports": len(d["reports"])} for i, d in deals.items()})
+attributes = check_networkx_graph(checks, g, reference, "networkx")
 
 
 def first_day(date):
-    parts = date.split("-") + ["01", "01"]
-    return "-".join(parts[:3])
+    return "-".join((date.split("-") + ["01", "01"])[:3])
 
 
-expected_starts = {}
-for i, d in deals.items():
-    dates = [r["date"] for r in d["reports"] if "date" in r]
-    # partial dates sort before full ones inside them, as dealgraph orders them
-    expected_starts[i] = first_day(min(dates)) if dates else None
-checks.equal("edge start dates", starts, expected_starts)
+def expected_start(deal):
+    """The first day of the earliest report's date."""
+    dates = [r["date"] for r in deal["reports"] if "date" in r]
+    # Partial dates sort before the full dates inside them, as dealgraph orders them.
+    return first_day(min(dates)) if dates else None
+
+
+checks.equal("edge start dates", {i: a.get("start") for i, a in attributes.items()},
+             {d["id"]: expected_start(d) for d in reference["deals"]})
+ends = {i: a["end"] for i, a in attributes.items() if a.get("end")}
+cancelled = {i: first_day(a["date"]) for i, a in attributes.items()
+             if a.get("status") == "cancelled" and a.get("date")}
+checks.equal("cancelled deals (dated), and only they, end on that date", ends, cancelled)
 loops = {canonical(c) for c in nx.simple_cycles(nx.DiGraph(g), length_bound=bound)}
 checks.loops("networkx simple_cycles", loops, dealgraph_loops)
 checks.finish()

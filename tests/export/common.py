@@ -88,3 +88,22 @@ def xml_text(text):
     """Text as XML 1.0 can carry it: the control characters it forbids (all below U+0020
     but tab, newline and carriage return) become U+FFFD, as dealgraph writes them."""
     return "".join("\ufffd" if ord(c) < 0x20 and c not in "\t\n\r" else c for c in text)
+
+
+def check_networkx_graph(checks, g, reference, what):
+    """A networkx graph read from GraphML or GEXF against the reference: node and edge
+    counts, node names (as XML carries them), and each deal's ends, kind and number of
+    reports. Returns each deal's edge attributes, by deal id."""
+    entities = {e["id"]: e for e in reference["entities"]}
+    deals = {d["id"]: d for d in reference["deals"]}
+    checks.equal(f"{what} node count", g.number_of_nodes(), len(entities))
+    checks.equal(f"{what} edge count", g.number_of_edges(), len(deals))
+    checks.equal(f"{what} node names", {n: a.get("name") for n, a in g.nodes(data=True)},
+                 {i: xml_text(e["name"]) for i, e in entities.items()})
+    found, attributes = {}, {}
+    for a, b, attrs in g.edges(data=True):
+        found[attrs["deal"]] = (a, b, attrs["kind"], len(json.loads(attrs["reports"])))
+        attributes[attrs["deal"]] = attrs
+    checks.equal(f"{what} deals", found,
+                 {i: (d["from"], d["to"], d["kind"], len(d["reports"])) for i, d in deals.items()})
+    return attributes
