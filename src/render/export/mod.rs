@@ -219,12 +219,6 @@ pub fn end_date(view: &DealView<'_>) -> Option<PartialDate> {
         .flatten()
 }
 
-/// Money as a double, for tools that type amounts as floating point (display and sorting;
-/// the exact figure is in the text formats and the JSON export).
-pub fn dollars(money: Money) -> f64 {
-    money.cents() as f64 / 100.0
-}
-
 /// The entity id of a deal's payer and payee.
 pub fn ends<'d>(data: &'d Dataset, view: &DealView<'d>) -> (&'d str, &'d str) {
     (
