@@ -114,3 +114,65 @@ fn colour(doc: &mut Doc, hex: &str) {
     let (r, g, b) = (channel(1), channel(3), channel(5));
     doc.empty("color", &[("r", &r), ("g", &g), ("b", &b)]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{HOSTILE, hostile_graph};
+    use super::*;
+
+    #[test]
+    fn attributes_keep_hostile_text_and_edges_carry_their_interval() {
+        let (data, filter) = hostile_graph();
+        let bytes = to_gexf(&MoneyGraph::build(&data, filter));
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let doc = roxmltree::Document::parse(&text).expect("well-formed GEXF");
+        let node = doc
+            .descendants()
+            .find(|n| n.has_tag_name("node"))
+            .expect("a node");
+        // Attribute values survive attribute-value normalisation (tabs, line ends).
+        let name = node
+            .descendants()
+            .find(|n| n.attribute("for") == Some("name"))
+            .and_then(|n| n.attribute("value"));
+        assert_eq!(name, Some(HOSTILE));
+        let edges: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .collect();
+        let intervals: Vec<_> = edges
+            .iter()
+            .map(|e| (e.attribute("start"), e.attribute("end")))
+            .collect();
+        assert_eq!(
+            intervals,
+            [
+                (Some("2025-03-01"), None),
+                (Some("2025-04-02"), Some("2025-09-01"))
+            ]
+        );
+        let colour = node
+            .children()
+            .find(|n| n.has_tag_name("color"))
+            .expect("colour");
+        let fill = style::entity_style(crate::model::EntityKind::Company).fill;
+        assert_eq!(
+            format!(
+                "#{:02x}{:02x}{:02x}",
+                colour
+                    .attribute("r")
+                    .and_then(|v| v.parse::<u8>().ok())
+                    .unwrap_or(0),
+                colour
+                    .attribute("g")
+                    .and_then(|v| v.parse::<u8>().ok())
+                    .unwrap_or(0),
+                colour
+                    .attribute("b")
+                    .and_then(|v| v.parse::<u8>().ok())
+                    .unwrap_or(0),
+            ),
+            fill
+        );
+    }
+}

@@ -67,3 +67,44 @@ fn data_elements(doc: &mut Doc, prefix: &str, columns: &[Column], cells: &[super
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{HOSTILE, hostile_graph};
+    use super::*;
+
+    #[test]
+    fn an_xml_parser_reads_back_every_name_and_note_exactly() {
+        let (data, filter) = hostile_graph();
+        let bytes = to_graphml(&MoneyGraph::build(&data, filter));
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let doc = roxmltree::Document::parse(&text).expect("well-formed GraphML");
+        let data_of = |key: &str| -> Vec<String> {
+            doc.descendants()
+                .filter(|n| n.has_tag_name("data") && n.attribute("key") == Some(key))
+                .map(|n| n.text().unwrap_or_default().to_owned())
+                .collect()
+        };
+        assert_eq!(data_of("n_name")[0], HOSTILE);
+        assert_eq!(data_of("e_notes")[0], HOSTILE);
+        assert_eq!(data_of("e_publisher"), [HOSTILE, HOSTILE]);
+        // Every key is declared before the graph, typed.
+        let names: Vec<_> = doc
+            .root_element()
+            .children()
+            .filter(|n| n.is_element())
+            .collect();
+        assert!(names.last().is_some_and(|n| n.has_tag_name("graph")));
+        let amount = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("e_amount_usd"))
+            .expect("amount key");
+        assert_eq!(amount.attribute("attr.type"), Some("double"));
+        let edges: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .collect();
+        assert_eq!(edges.len(), 2);
+        assert_eq!(edges[0].attribute("source"), Some("a"));
+    }
+}

@@ -337,8 +337,58 @@ pub(crate) mod xml {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::graph::Filter;
+    use crate::model::{Deal, DealKind, EntityKind, Report, parse_amount};
+
+    /// Names that every format must carry through: markup, quotes, line ends, a tab, a
+    /// right-to-left mark.
+    pub(crate) const HOSTILE: &str = "<a href=\"x\">AT&T</a> 'q' ]]>\r\nline two\tend \u{200f}שלום";
+
+    /// Two entities with hostile names and a loop of two deals between them (one with two
+    /// reports, the later one cancelled), as of 2026-06-30 with every status kept.
+    pub(crate) fn hostile_graph() -> (Dataset, Filter) {
+        let mut data = Dataset::new();
+        let a = data
+            .add_entity(Entity::new("a", HOSTILE, EntityKind::Company))
+            .expect("new");
+        let b = data
+            .add_entity(Entity::new("b", "B & \"b\"", EntityKind::Fund))
+            .expect("new");
+        let report = |date: &str, status: Status, amount: &str| Report {
+            source: Arc::from("https://example.com/?a=1&b=<2>"),
+            publisher: Some(Arc::from(HOSTILE)),
+            date: Some(date.parse().expect("date")),
+            status,
+            amount: parse_amount(amount).expect("amount"),
+            notes: Some(HOSTILE.into()),
+        };
+        let mut ab = Deal::new(
+            "a-b",
+            DealKind::Investment,
+            a,
+            b,
+            vec![report("2025-03", Status::Announced, "up to $1.5B")],
+        );
+        ab.notes = Some(HOSTILE.into());
+        data.add_deal(ab);
+        data.add_deal(Deal::new(
+            "b-a",
+            DealKind::Cloud,
+            b,
+            a,
+            vec![
+                report("2025-04-02", Status::Announced, "$12.34"),
+                report("2025-09", Status::Cancelled, "$12.34"),
+            ],
+        ));
+        let mut filter = Filter::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).expect("day"));
+        filter.statuses = Status::ALL.to_vec();
+        (data, filter)
+    }
 
     #[test]
     fn xml_escape_keeps_hostile_text_recoverable() {
@@ -348,5 +398,32 @@ mod tests {
             "a&lt;b&gt;&amp;&quot;c&apos;&#10;d&#13;e&#9;f\u{fffd}"
         );
         assert_eq!(xml_escape("\u{200f}שלום"), "\u{200f}שלום");
+    }
+
+    #[test]
+    fn edge_cells_carry_the_standing_report_and_every_report() {
+        let (data, filter) = hostile_graph();
+        let graph = MoneyGraph::build(&data, filter);
+        let views: Vec<_> = graph.deals().collect();
+        let cells = edge_cells(&views[1]);
+        let text = |i: usize| cells[i].text().map(|t| t.into_owned());
+        let column = |name: &str| {
+            EDGE_COLUMNS
+                .iter()
+                .position(|c| c.name == name)
+                .expect(name)
+        };
+        assert_eq!(text(column("status")).as_deref(), Some("cancelled"));
+        assert_eq!(text(column("amount_usd")).as_deref(), Some("12.34"));
+        assert_eq!(text(column("first_date")).as_deref(), Some("2025-04-02"));
+        assert_eq!(text(column("report_count")).as_deref(), Some("2"));
+        let reports: serde_json::Value =
+            serde_json::from_str(&text(column("reports")).expect("reports")).expect("JSON");
+        assert_eq!(reports.as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            end_date(&views[1]).map(|d| d.to_string()).as_deref(),
+            Some("2025-09")
+        );
+        assert_eq!(end_date(&views[0]), None);
     }
 }
