@@ -247,15 +247,38 @@ fn the_pyspark_recipe_finds_the_same_loops_when_spark_is_installed() {
 }
 
 #[test]
-fn json_export_loads_back_with_the_same_deals_and_entities() {
-    for case in [Case::seeds(), Case::hostile()] {
+fn json_export_loads_back_with_the_same_deals_entities_facts_and_reports() {
+    let seeds = Case::seeds();
+    let hostile = Case::hostile();
+    let seed_ids: Vec<String> = {
+        let reference: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(seeds.path("reference.json")).expect("ref"))
+                .expect("reference JSON");
+        reference["entities"]
+            .as_array()
+            .expect("entities")
+            .iter()
+            .map(|e| e["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let hostile_ids = ["quote", "markup", "newline", "rtl", "formula", "emoji"].map(String::from);
+    for (case, ids) in [(&seeds, &seed_ids[..]), (&hostile, &hostile_ids[..])] {
         let exported = case.path("reference.json").display().to_string();
-        for list in ["deals", "entities"] {
-            let before = case.dealgraph(&["list", list, "--format", "json"]);
+        // `show` lists an entity's facts and every report of its deals.
+        let mut commands: Vec<Vec<&str>> = vec![
+            vec!["list", "deals", "--format", "json"],
+            vec!["list", "entities", "--format", "json"],
+        ];
+        commands.extend(
+            ids.iter()
+                .map(|id| vec!["show", id.as_str(), "--format", "json"]),
+        );
+        for command in commands {
+            let before = case.dealgraph(&command);
             let after = dealgraph()
                 .args(["--data", &exported])
                 .args(case.filters())
-                .args(["list", list, "--format", "json"])
+                .args(&command)
                 .output()
                 .expect("runs");
             assert!(
@@ -266,7 +289,7 @@ fn json_export_loads_back_with_the_same_deals_and_entities() {
             );
             assert!(
                 before == after.stdout,
-                "{} list {list}: the reloaded export differs",
+                "{} {command:?}: the reloaded export differs",
                 case.name
             );
         }
