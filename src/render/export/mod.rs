@@ -88,7 +88,7 @@ pub const NODE_COLUMNS: [Column; 6] = [
 /// and `publisher` come from the standing report; `first_date` is the earliest report date;
 /// `grade` is the evidence grade (`stated` by a source, or `inferred` from other figures);
 /// `reports` holds every report as a JSON array (the shape of docs/json.md).
-pub const EDGE_COLUMNS: [Column; 19] = [
+pub const EDGE_COLUMNS: [Column; 20] = [
     column("deal", ColumnType::Text),
     column("kind", ColumnType::Text),
     column("label", ColumnType::Text),
@@ -103,6 +103,7 @@ pub const EDGE_COLUMNS: [Column; 19] = [
     column("round", ColumnType::Text),
     column("term_years", ColumnType::Int),
     column("valuation_usd", ColumnType::Double),
+    column("valuation_qualifier", ColumnType::Text),
     column("stake_pct", ColumnType::Double),
     column("notes", ColumnType::Text),
     column("report_count", ColumnType::Int),
@@ -162,7 +163,7 @@ pub fn node_cells(entity: &Entity) -> [Cell<'_>; 6] {
 }
 
 /// A deal's values, in [`EDGE_COLUMNS`] order.
-pub fn edge_cells<'d>(view: &DealView<'d>) -> [Cell<'d>; 19] {
+pub fn edge_cells<'d>(view: &DealView<'d>) -> [Cell<'d>; 20] {
     let deal = view.deal;
     let report = view.report();
     let money = |amount: Option<Amount>| {
@@ -191,6 +192,9 @@ pub fn edge_cells<'d>(view: &DealView<'d>) -> [Cell<'d>; 19] {
         deal.term_years()
             .map_or(Cell::Missing, |y| Cell::Int(u64::from(y))),
         money(deal.valuation()),
+        deal.valuation().map_or(Cell::Missing, |v| {
+            Cell::Text(Cow::Borrowed(v.qualifier.as_str()))
+        }),
         deal.stake_pct().map_or(Cell::Missing, Cell::Number),
         Cell::opt_str(deal.notes()),
         Cell::Int(deal.report_count() as u64),
