@@ -33,6 +33,7 @@ fn dispatch(command: &Command, ctx: &cli::Context) -> cli::CliResult {
         Command::List(a) => cli::list::run(a, ctx),
         Command::Show(a) => cli::show::run(a, ctx),
         Command::Cycles(a) => cli::cycles::run(a, ctx),
+        Command::Export(a) => cli::export::run(a, ctx),
         Command::Stakeholders(a) => cli::stakeholders::run(a, ctx),
         Command::Path(a) => cli::path::run(a, ctx),
         Command::Stats(a) => cli::stats::run(a, ctx),

@@ -4,6 +4,7 @@
 pub mod cycles;
 pub mod draw;
 pub mod explore;
+pub mod export;
 pub mod generate;
 pub mod list;
 pub mod map;
@@ -55,6 +56,7 @@ pub enum Command {
     List(list::Args),
     Show(show::Args),
     Cycles(cycles::Args),
+    Export(export::Args),
     Stakeholders(stakeholders::Args),
     Path(path::Args),
     Stats(stats::Args),

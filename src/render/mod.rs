@@ -5,6 +5,7 @@ pub mod cells;
 pub mod csv;
 pub mod cycles;
 pub mod dot;
+pub mod export;
 pub mod html;
 pub mod json;
 pub mod layout;

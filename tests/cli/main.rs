@@ -5,6 +5,7 @@ mod common;
 mod cycles;
 mod escaping;
 mod explore;
+mod export;
 mod generate;
 mod global;
 mod hostile_input;

@@ -1,0 +1,174 @@
+//! dealgraph's own data format as JSON (docs/data-format.md): every entity with its aliases,
+//! notes and facts, every deal with every report, exact amounts and qualifiers, so the file
+//! can be read again with `--data`.
+
+use serde::Serialize;
+use serde_json::Number;
+
+use crate::graph::MoneyGraph;
+use crate::model::{Amount, DealRef, Entity, Fact, PartialDate, ReportRef};
+use crate::render::json::Shown;
+
+use super::nodes;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    entities: Vec<EntityData<'a>>,
+    deals: Vec<DealData<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityData<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    aliases: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    facts: Vec<FactData<'a>>,
+}
+
+#[derive(Serialize)]
+struct FactData<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_usd: Option<Number>,
+    qualifier: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<&'a str>,
+    date: Shown<PartialDate>,
+    source: &'a str,
+    publisher: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DealData<'a> {
+    id: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    from: &'a str,
+    to: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    term_years: Option<u32>,
+    /// An amount in words with its qualifier ("up to 830000000000"): the field takes text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valuation_usd: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stake_pct: Option<f64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inferred: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+    reports: Vec<ReportData<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReportData<'a> {
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<Shown<PartialDate>>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_usd: Option<Number>,
+    qualifier: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+}
+
+/// The data file of `graph`: the entities of [`nodes`] and the deals that pass the filter,
+/// each with all its reports (not only the standing one).
+pub fn to_json(graph: &MoneyGraph<'_>) -> Vec<u8> {
+    let data = graph.dataset();
+    let document = Document {
+        entities: nodes(graph).into_iter().map(|(_, e)| entity(e)).collect(),
+        deals: graph
+            .deals()
+            .map(|view| {
+                deal(
+                    view.deal,
+                    [
+                        &data.entity(view.deal.from()).id,
+                        &data.entity(view.deal.to()).id,
+                    ],
+                )
+            })
+            .collect(),
+    };
+    let size = 512 * (document.deals.len() + document.entities.len()) + 64;
+    crate::render::json::to_string_sized(&document, size).into_bytes()
+}
+
+fn entity(e: &Entity) -> EntityData<'_> {
+    EntityData {
+        id: &e.id,
+        name: &e.name,
+        kind: e.kind.as_str(),
+        aliases: e.aliases(),
+        notes: e.notes(),
+        facts: e.facts().iter().map(fact).collect(),
+    }
+}
+
+fn fact(f: &Fact) -> FactData<'_> {
+    FactData {
+        kind: f.kind.as_str(),
+        label: f.label.as_deref(),
+        amount_usd: f.amount.value.map(|m| m.to_json_number()),
+        qualifier: f.amount.qualifier.as_str(),
+        period: f.period.as_deref(),
+        date: Shown(f.date),
+        source: &f.source,
+        publisher: &f.publisher,
+        notes: f.notes.as_deref(),
+    }
+}
+
+fn deal<'a>(d: DealRef<'a>, [from, to]: [&'a str; 2]) -> DealData<'a> {
+    DealData {
+        id: d.id().as_str().to_owned(),
+        kind: d.kind().as_str(),
+        label: d.label(),
+        from,
+        to,
+        round: d.round(),
+        term_years: d.term_years(),
+        valuation_usd: d.valuation().as_ref().and_then(amount_text),
+        stake_pct: d.stake_pct(),
+        inferred: d.inferred(),
+        notes: d.notes(),
+        reports: d.reports().map(|r| report(&r)).collect(),
+    }
+}
+
+fn report<'a>(r: &ReportRef<'a>) -> ReportData<'a> {
+    ReportData {
+        source: r.source,
+        publisher: r.publisher,
+        date: r.date.map(Shown),
+        status: r.status.as_str(),
+        amount_usd: r.amount.value.map(|m| m.to_json_number()),
+        qualifier: r.amount.qualifier.as_str(),
+        notes: r.notes,
+    }
+}
+
+/// An amount as exact text the loader reads back: the qualifier's words, then the dollars.
+fn amount_text(amount: &Amount) -> Option<String> {
+    let value = amount.value?;
+    Some(format!(
+        "{}{}",
+        amount.qualifier.prefix(),
+        value.to_json_number()
+    ))
+}
