@@ -5,6 +5,9 @@ use std::fmt::{self, Write as _};
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+/// The width of a table written to a pipe or file when `COLUMNS` is not set.
+pub const PIPED_WIDTH: u16 = 100;
+
 /// A table with the house style, wrapped to the terminal when stdout is one.
 pub fn new_table<I, S>(header: I) -> Table
 where
@@ -16,10 +19,14 @@ where
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
-    if std::env::var_os("COLUMNS").is_none()
-        && !std::io::IsTerminal::is_terminal(&std::io::stdout())
-    {
-        table.set_width(140);
+    // A terminal's width is comfy-table's to find; piped output is as wide as COLUMNS says,
+    // or 100 columns.
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|&c| c >= 20);
+        table.set_width(columns.unwrap_or(PIPED_WIDTH));
     }
     table
 }

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The dealgraph binary, with a fixed terminal width and no colour.
+/// The dealgraph binary, with a fixed terminal width of 140 columns (the golden tables were
+/// drawn at it; `global::piped_tables_default_to_100_columns` checks the default) and no
+/// colour.
 pub fn dealgraph() -> Command {
     let mut cmd = Command::cargo_bin("dealgraph").expect("binary builds");
-    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
+    cmd.env("NO_COLOR", "1").env("COLUMNS", "140");
     cmd
 }
 

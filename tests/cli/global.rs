@@ -152,3 +152,21 @@ fn broken_pipe_exits_quietly() {
     );
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
+
+/// Piped tables are 100 columns wide unless COLUMNS says otherwise.
+#[test]
+fn piped_tables_default_to_100_columns() {
+    let width = |columns: Option<&str>| {
+        let mut cmd = crate::common::dealgraph();
+        match columns {
+            Some(c) => cmd.env("COLUMNS", c),
+            None => cmd.env_remove("COLUMNS"),
+        };
+        let out = cmd.args(["cycles", "--max-len", "2"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().next().unwrap().chars().count()
+    };
+    assert_eq!(width(None), 100);
+    let wider = width(Some("120"));
+    assert!(wider > 100 && wider <= 120, "{wider}");
+}

@@ -117,7 +117,17 @@ fn amazon_has_openai_as_customer_and_anthropic_as_investee() {
 
 #[test]
 fn stakeholders_openai_table() {
-    let r = run(&["stakeholders", "openai", "--as-of", AS_OF]);
+    // Wide enough that no deal cell wraps mid-sentence.
+    let out = crate::common::dealgraph()
+        .env("COLUMNS", "200")
+        .args(["stakeholders", "openai", "--as-of", AS_OF])
+        .output()
+        .unwrap();
+    let r = crate::common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout
