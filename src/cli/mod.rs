@@ -286,6 +286,16 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
             return Err(CliError::Data(format!("{}{summary}", diags.render(color))));
         }
     };
+    if global.as_of.is_some() {
+        let unknown = loaded.dataset.unreported_at(as_of);
+        if unknown > 0 {
+            eprintln!(
+                "note: {unknown} of {} deals have no report dated on or before {as_of}: what \
+                 they stood at then is unknown, not absent, so they are left out",
+                loaded.dataset.deal_count()
+            );
+        }
+    }
     let mut filter = Filter::new(as_of);
     if !statuses.is_empty() {
         filter.statuses = statuses;
