@@ -2,6 +2,7 @@
 //! are turned into before any work, and one module per subcommand.
 
 pub mod cycles;
+pub mod draw;
 pub mod generate;
 pub mod list;
 pub mod map;

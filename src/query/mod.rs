@@ -2,7 +2,6 @@
 //! query per file; each returns owned, deterministically sorted results.
 
 pub mod components;
-pub mod cycle_count;
 pub mod cycles;
 pub mod paths;
 pub mod stakeholders;

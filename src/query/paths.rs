@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use crate::graph::{HopGraph, HopId, MoneyGraph};
+use crate::graph::{DealView, HopGraph, HopId, MoneyGraph};
 use crate::model::EntityId;
 
 /// One money path.
@@ -29,6 +29,20 @@ impl MoneyPath {
 
     pub fn is_empty(&self) -> bool {
         self.hops.is_empty()
+    }
+
+    /// The admitted deals of hop `i` (from `entities[i]` to `entities[i + 1]`), sorted by deal
+    /// id string.
+    pub fn hop_deals<'d>(&self, graph: &MoneyGraph<'d>, i: usize) -> Vec<DealView<'d>> {
+        let mut views: Vec<DealView<'d>> = graph
+            .hops()
+            .hop(self.hops[i])
+            .deals
+            .iter()
+            .filter_map(|&d| graph.deal_view(d))
+            .collect();
+        views.sort_by(|a, b| a.deal.id().cmp(&b.deal.id()).then(a.id.cmp(&b.id)));
+        views
     }
 }
 

@@ -45,13 +45,14 @@ fn write_deal_cell(out: &mut String, view: &DealView<'_>) -> fmt::Result {
     Ok(())
 }
 
-/// The deals of a row, one [`deal_cell`] after another.
-pub fn write_deal_cells(out: &mut String, views: &[DealView<'_>]) -> fmt::Result {
+/// The deals of a row, one [`deal_cell`] after another, a line apart.
+pub fn deal_cells(views: &[DealView<'_>]) -> String {
+    let mut out = String::new();
     for (i, view) in views.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        write_deal_cell(out, view)?;
+        let _ = write_deal_cell(&mut out, view);
     }
-    Ok(())
+    out
 }

@@ -194,6 +194,26 @@ impl MapSpec {
         spec
     }
 
+    /// The map of `map --loops`: [`MapSpec::loops`], centred on `focus` when the loops were
+    /// searched through it (and titled so), with a caption line when there are none.
+    pub fn loops_through(
+        graph: &MoneyGraph<'_>,
+        loops: &[Vec<EntityId>],
+        focus: Option<EntityId>,
+        data_label: &str,
+    ) -> MapSpec {
+        let mut spec = MapSpec::loops(graph, loops, data_label);
+        if let Some(f) = focus {
+            spec.focus = Some(f);
+            spec.title = format!("{} through {}", spec.title, graph.dataset().entity(f).name);
+        }
+        if spec.loops.is_empty() {
+            spec.notes
+                .push("No circular-financing loops under these filters.".to_string());
+        }
+        spec
+    }
+
     /// Marks the deals of this map that lie on `loops` (see [`MapSpec::loops`]); the others
     /// are drawn faded. Lists the loops in the caption when there are at most eight.
     pub fn highlight_loops(&mut self, graph: &MoneyGraph<'_>, loops: &[Vec<EntityId>]) {

@@ -2,13 +2,19 @@
 //! decide how results look, never what they are; writing them out is the caller's job.
 
 pub mod cells;
+pub mod csv;
+pub mod cycles;
 pub mod dot;
 pub mod json;
 pub mod layout;
+pub mod list;
 pub mod map;
+pub mod paths;
 pub mod show;
+pub mod stakeholders;
+pub mod stats;
 pub mod style;
 pub mod svg;
 pub mod table;
 pub mod text;
-pub mod wrapped_table;
+pub mod validate;

@@ -748,3 +748,315 @@ fn out_replaces_the_file_whole_and_leaves_nothing_else() {
     assert!(roxmltree::Document::parse(&written).is_ok());
     assert_eq!(names_in(dir.path()), ["map.svg"]);
 }
+
+// ---- stats, path, list, validate: help, formats and CSV (issue 13) ----
+
+#[test]
+fn examples_in_help_print_one_a_line() {
+    for command in ["list", "path", "stats", "validate"] {
+        let out = run(&[command, "--help"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let examples = out
+            .stdout
+            .split_once("EXAMPLES:\n")
+            .unwrap_or_else(|| panic!("{command} --help has no EXAMPLES:\n{}", out.stdout))
+            .1;
+        assert!(!examples.trim().is_empty(), "{command}");
+        for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                line.starts_with("  dealgraph ") && line.matches("dealgraph ").count() == 1,
+                "{command} --help: {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_command_accepts_only_its_formats() {
+    for (args, format) in [
+        (&["validate"][..], "csv"),
+        (&["list", "deals"], "dot"),
+        (&["stats"], "svg"),
+        (&["path", "openai", "amazon"], "dot"),
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--format", format]);
+        let out = run(&all);
+        assert_eq!(out.code, 2, "{args:?} --format {format}: {}", out.stdout);
+        assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
+    }
+}
+
+/// The rows of CSV text, header first.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn stats_csv_has_one_row_per_ranked_entity_as_in_the_json() {
+    let json: Value =
+        serde_json::from_str(&run(&["stats", "--format", "json", "--top", "3"]).stdout).unwrap();
+    let out = run(&["stats", "--format", "csv", "--top", "3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows[0][..4], ["ranking", "rank", "id", "name"]);
+    let ids = |ranking: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r[0] == ranking)
+            .map(|r| r[2].clone())
+            .collect()
+    };
+    let json_ids = |list: &Value| -> Vec<String> {
+        let items = list.as_array().unwrap();
+        items
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("inflow"), json_ids(&json["top"]["inflow"]));
+    assert_eq!(ids("outflow"), json_ids(&json["top"]["outflow"]));
+    assert_eq!(
+        ids("counterparties"),
+        json_ids(&json["top"]["counterparties"])
+    );
+    assert_eq!(ids("loops"), json_ids(&json["loops"]["top_entities"]));
+    let first_inflow = rows.iter().find(|r| r[0] == "inflow").unwrap();
+    let stated = &json["top"]["inflow"][0]["total"]["stated_usd"];
+    assert_eq!(first_inflow[6], stated.to_string(), "{first_inflow:?}");
+}
+
+#[test]
+fn path_csv_has_one_row_per_hop_as_in_the_json() {
+    let args = ["path", "openai", "amazon"];
+    let json: Value =
+        serde_json::from_str(&run(&[&args[..], &["--format", "json"]].concat()).stdout).unwrap();
+    let out = run(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = csv_rows(&out.stdout);
+    let mut expected = Vec::new();
+    for (n, path) in json["paths"].as_array().unwrap().iter().enumerate() {
+        for (i, hop) in path["hops"].as_array().unwrap().iter().enumerate() {
+            let deals: Vec<&str> = hop["deals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap())
+                .collect();
+            expected.push(vec![
+                (n + 1).to_string(),
+                path["length"].to_string(),
+                (i + 1).to_string(),
+                hop["from"].as_str().unwrap().to_string(),
+                hop["to"].as_str().unwrap().to_string(),
+                deals.join(";"),
+            ]);
+        }
+    }
+    assert!(!expected.is_empty());
+    let got: Vec<Vec<String>> = rows[1..]
+        .iter()
+        .map(|r| [&r[..5], &r[r.len() - 1..]].concat())
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn path_title_and_json_give_the_max_len_in_force() {
+    let out = run(&["path", "openai", "amazon"]);
+    assert!(
+        out.stdout
+            .starts_with("Money paths from OpenAI to Amazon, shortest first (up to 4 hops)")
+    );
+    let out = run(&[
+        "path",
+        "openai",
+        "amazon",
+        "--max-len",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["max_len"], json!(2));
+}
+
+#[test]
+fn stats_without_a_loop_bound_says_any_length() {
+    let out = run(&["stats", "--max-len", "0"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(" of any length, through "),
+        "{}",
+        out.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Input that cannot hurt (issue 15): --out never replaces a special file, and a misspelt
+// CSV column is an error, not a silently undisclosed amount.
+
+/// `map -o /dev/null` (as root, once) renamed a regular file over /dev/null. It must write
+/// into the device and leave it a character device.
+#[cfg(unix)]
+#[test]
+fn out_to_dev_null_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let out = run(&[
+        "map",
+        "--engine",
+        "builtin",
+        "--format",
+        "svg",
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let kind = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/null is now {kind:?}");
+}
+
+/// A FIFO given to --out receives the whole map and stays a FIFO (it used to be replaced by
+/// a regular file while its reader waited for ever).
+#[cfg(unix)]
+#[test]
+fn out_to_a_fifo_feeds_its_reader_and_stays_a_fifo() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("map.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (sent, received) = std::sync::mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&reader_path).and_then(|mut f| f.read_to_end(&mut bytes));
+        let _ = sent.send(read.map(|_| bytes));
+    });
+    let args = ["map", "--engine", "builtin", "--format", "svg"];
+    let out = run(&[&args[..], &["-o", fifo.to_str().unwrap()]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let bytes = received
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the FIFO's reader got the map")
+        .unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap(), run(&args).stdout);
+    let kind = std::fs::metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO is now {kind:?}");
+    assert_eq!(names_in(dir.path()), ["map.fifo"]);
+}
+
+/// `-o -` is stdout, not a file named `-`.
+#[test]
+fn out_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dealgraph()
+        .current_dir(dir.path())
+        .args(["map", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("digraph"));
+    assert!(names_in(dir.path()).is_empty());
+}
+
+/// A misspelt column (`ammount_usd`) is an error at its header cell with the closest name;
+/// before, the $100B deal loaded as undisclosed and validate said ok.
+#[test]
+fn misspelt_csv_column_is_an_error_with_did_you_mean() {
+    let csv = "id,from,to,kind,ammount_usd,date,status,source\n\
+               d1,a,b,investment,100000000000,2025-01,announced,s.txt\n";
+    let (_dir, path) = temp_file("deals.csv", csv.as_bytes());
+    let out = run(&[
+        "validate",
+        "--auto-entities",
+        "--data",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: unknown column `ammount_usd` in the deals CSV"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("deals.csv:1:17"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `amount_usd`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    // Entities CSVs are checked the same way.
+    let (_dir, path) = temp_file("entities.csv", b"id,name,knd\na,A,company\n");
+    let out = run(&["validate", "--data", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `kind`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Columns starting with `x_` are carried and ignored, in deals and entities CSVs.
+#[test]
+fn x_prefixed_csv_columns_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "from,to,kind,amount_usd,source,x_checked_by\na,b,investment,5000000,s.txt,me\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("entities.csv"),
+        "id,name,x_ticker\na,A,AAA\nb,B,BBB\n",
+    )
+    .unwrap();
+    let out = run(&["validate", "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("ok: 2 entities, 1 deals"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Every file of the seeds and of tests/fixtures still loads (a CSV column the loader does
+/// not read would now fail it).
+#[test]
+fn seeds_and_fixtures_still_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = root.join("tests/fixtures");
+    let mut sets: Vec<Vec<PathBuf>> = vec![vec![root.join("seeds")]];
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        // The deals CSV names entities its sibling declares.
+        match name.as_str() {
+            "small-deals.csv" => sets.push(vec![path, fixtures.join("small-entities.csv")]),
+            _ => sets.push(vec![path]),
+        }
+    }
+    for set in &sets {
+        let mut cmd = dealgraph();
+        cmd.arg("validate");
+        for path in set {
+            cmd.arg("--data").arg(path);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{set:?}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -171,6 +171,28 @@ fn stakeholders_openai_table() {
     insta::assert_snapshot!("stakeholders_openai", r.stdout);
 }
 
+/// Long tables show their first --limit rows and say how to see the rest; JSON lists them all.
+#[test]
+fn limit_caps_each_table_with_a_note() {
+    let full = run(&["stakeholders", "openai", "--as-of", AS_OF]);
+    let all = run(&["stakeholders", "openai", "--as-of", AS_OF, "--limit", "0"]);
+    assert_eq!(
+        all.stdout, full.stdout,
+        "no table of openai reaches the default limit"
+    );
+    assert!(!full.stdout.contains("note: showing"));
+    let capped = run(&["stakeholders", "openai", "--as-of", AS_OF, "--limit", "2"]);
+    assert_eq!(capped.code, 0, "{}", capped.stderr);
+    assert!(capped.stdout.contains("Investors (invest in it) — 5"));
+    insta::assert_snapshot!("stakeholders_openai_limit_2", capped.stdout);
+    let note = "note: showing 2 of 5 counterparties; --limit 0 shows them all";
+    assert!(capped.stdout.contains(note), "{}", capped.stdout);
+    assert_eq!(
+        json(&["stakeholders", "openai", "--limit", "1"]),
+        json(&["stakeholders", "openai"])
+    );
+}
+
 #[test]
 fn without_softbank_drops_it_and_its_money_from_openai() {
     let with = json(&["stakeholders", "openai"]);

@@ -1,7 +1,7 @@
 //! Counting elementary cycles of bounded length without listing them: the kernel behind
-//! `dealgraph cycles --count`. It works on a bare simple digraph (vertex numbers and arcs)
-//! and returns how many cycles there are of each length; [`cycles`](super::cycles) maps the
-//! money graph and the loop options onto it.
+//! `dealgraph cycles --count`. The kernel works on a bare simple digraph (vertex numbers and
+//! arcs) and returns how many cycles there are of each length; [`count_cycles`] maps the
+//! money graph and the loop options onto it (or counts with the search where it must).
 //!
 //! Listing must report every loop in a fixed order, from its entity with the smallest id;
 //! counting may pick any order. So the vertices are ranked by degree, biggest first, and each
@@ -10,10 +10,124 @@
 //! and two-arc paths back to `s` counts them in one step. Loops of 7 hops or more also prune
 //! the walk by the distance back to `s`.
 
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use super::components::strongly_connected;
+use super::search::{Net, Search};
+use super::{CycleOptions, SearchEnd, cycles};
+use crate::graph::{HopId, MoneyGraph};
+use crate::model::EntityId;
+use crate::query::components::strongly_connected;
+
+/// Counts the loops of `graph` that match `opts` without storing them.
+///
+/// With a length bound and no `through` or time-order requirement (the common case, and what
+/// `cycles --count` runs), the loops are counted without being listed, by
+/// [`count_cycles_by_length`] on the bare digraph of hops: financing loops are all loops less
+/// the loops of non-financing hops alone. Otherwise the search of [`cycles`] runs and each
+/// loop it finds is counted.
+///
+/// # Arguments
+/// * `graph`, `opts`: as for [`cycles`] (the hops are built only when the search needs them).
+///
+/// # Returns
+/// The number of loops, and how the search ended (a [`SearchEnd::TimedOut`] count is a lower
+/// bound).
+///
+/// # Complexity
+/// See [`count_cycles_by_length`] for the counting kernel (on every core); otherwise as
+/// [`cycles`], spread over every core when the length is bounded. `O(n + e)` memory per core
+/// either way.
+///
+/// # Example
+/// ```
+/// # use dealgraph::graph::{Filter, MoneyGraph};
+/// # use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::cycles::{count_cycles, CycleOptions, SearchEnd};
+/// //   a ──investment──▶ b ──cloud──▶ c
+/// //   ▲  ◀────cloud─────┘            │
+/// //   └────────────revenue───────────┘
+/// let csv = "from,to,kind,source\na,b,investment,s\nb,a,cloud,s\nb,c,cloud,s\nc,a,revenue,s\n";
+/// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// # let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// assert_eq!(count_cycles(&graph, &CycleOptions::default()), (2, SearchEnd::Complete));
+/// let short = CycleOptions { max_len: Some(2), ..CycleOptions::default() };
+/// assert_eq!(count_cycles(&graph, &short).0, 1);
+/// ```
+pub fn count_cycles(graph: &MoneyGraph<'_>, opts: &CycleOptions) -> (u64, SearchEnd) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(max_len) = opts.max_len
+        && opts.through.is_empty()
+        && !opts.time_ordered
+    {
+        // Counting needs no order and no hop ids: the kernel counts on the bare digraph of
+        // deals (it merges parallel deals into one arc, financing if any of them is).
+        let arcs = graph
+            .deals()
+            .map(|d| (d.deal.from().0, d.deal.to().0, d.deal.kind().is_financing()));
+        let kernel = CountOptions {
+            max_len,
+            only_marked: opts.financing_only,
+            deadline: opts.deadline,
+            threads,
+        };
+        let counts = count_cycles_by_length(graph.dataset().entities().len(), arcs, &kernel);
+        let end = if counts.complete {
+            SearchEnd::Complete
+        } else {
+            SearchEnd::TimedOut
+        };
+        return (counts.at_least(opts.min_len), end);
+    }
+    let hops = graph.hops();
+    let parts = threads as u32;
+    if opts.max_len.is_none() || parts < 2 {
+        let mut count = 0u64;
+        let end = cycles(graph, hops, opts, |_, _| {
+            count += 1;
+            ControlFlow::Continue(())
+        });
+        return (count, end);
+    }
+    // Bounded search: the loops out of a start through different first hops are found
+    // independently, so each thread takes every `parts`-th first hop of every start (a few
+    // hub entities hold most loops, so splitting by start alone would leave threads idle).
+    // The sum does not depend on who took which.
+    let net = Net::build(graph, hops, opts);
+    let results: Vec<(u64, SearchEnd)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..parts)
+            .map(|part| {
+                let net = &net;
+                scope.spawn(move || {
+                    let mut search = Search::new(net, opts);
+                    search.first_arcs = (part, parts);
+                    let mut count = 0u64;
+                    let end = search.run(&mut |_: &[EntityId], _: &[HopId]| {
+                        count += 1;
+                        ControlFlow::Continue(())
+                    });
+                    (count, end)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let count = results.iter().map(|r| r.0).sum();
+    let end = results
+        .iter()
+        .map(|r| r.1)
+        .find(|e| *e != SearchEnd::Complete)
+        .unwrap_or(SearchEnd::Complete);
+    (count, end)
+}
 
 const UNSEEN: u32 = u32::MAX;
 
@@ -76,7 +190,7 @@ pub struct CountOptions {
 ///
 /// # Example
 /// ```
-/// use dealgraph::query::cycle_count::{count_cycles_by_length, CountOptions};
+/// use dealgraph::query::cycles::{count_cycles_by_length, CountOptions};
 /// //   0 ⇄ 1      the arc 2 → 0 is marked (*)
 /// //   ▲   │
 /// //   *── 2 ◀── 3 (no way back to 3)
@@ -608,6 +722,8 @@ impl<'n> Counter<'n> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::graph_of;
+    use crate::graph::Filter;
     use proptest::prelude::*;
 
     use super::*;
@@ -735,5 +851,16 @@ mod tests {
         let counts = count_cycles_by_length(n as usize, arcs, &options(n as usize, true, 2));
         assert_eq!(counts.at_least(2), 1);
         assert_eq!(counts.by_length[n as usize], 1);
+    }
+
+    #[test]
+    fn deadline_in_the_past_times_out() {
+        let data = graph_of("from,to,kind,source\na,b,investment,s\nb,a,cloud,s\n");
+        let graph = MoneyGraph::build(&data, Filter::today());
+        let opts = CycleOptions {
+            deadline: Some(Instant::now()),
+            ..CycleOptions::default()
+        };
+        assert_eq!(count_cycles(&graph, &opts).1, SearchEnd::TimedOut);
     }
 }

@@ -1,0 +1,318 @@
+//! CSV files, streamed row by row. The header decides what a file holds: `from` and `to`
+//! columns make it deals (one report per row; rows sharing an `id` are reports of one deal),
+//! `id` and `name` without `from` make it entities.
+
+//!
+//! `quoting` finds a quote left open, `reading` runs the reading thread, `rows`
+//! checks and converts each record, `store` keeps them in row order. This file reads the
+//! header and reports what is wrong with it.
+
+mod quoting;
+mod reading;
+mod rows;
+mod store;
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use chrono::NaiveDate;
+
+use self::quoting::QuoteTracker;
+use self::rows::{DealColumns, Rows};
+use self::store::Store;
+use super::Interner;
+use super::diagnostic::{Diagnostic, FileId, Loc};
+use super::fields;
+use super::raw::{CsvCells, Pending};
+
+/// Columns whose name starts with this are carried in the file but not read (`x_notes`,
+/// `x_reviewed_by`); any other column dealgraph does not know is an error.
+pub const EXTRA_PREFIX: &str = "x_";
+
+/// A CSV file to read: its id in the diagnostics, the stem that made-up deal ids start with,
+/// and its size in bytes when known (to make room for its entities in one step).
+#[derive(Clone, Copy, Debug)]
+pub struct CsvFile<'a> {
+    pub id: FileId,
+    pub stem: &'a str,
+    pub len: Option<u64>,
+}
+
+/// Average bytes per row of an entities CSV at the least (`e1,Name 1,company`), to guess
+/// from its size how many entities it declares.
+const ENTITY_ROW_BYTES: u64 = 32;
+
+/// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
+/// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
+/// skipped.
+pub fn parse(
+    reader: impl Read + Send,
+    input: CsvFile<'_>,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+    interner: &mut Interner,
+    pending: &mut Pending,
+) {
+    let file = input.id;
+    let mut quotes = QuoteTracker::new(reader);
+    parse_records(&mut quotes, input, today, diags, interner, pending);
+    // The csv crate ends a quoted field silently at the end of the file, which would swallow
+    // every row after a stray opening quote into one field: report it instead.
+    if let Some((line, byte)) = quotes.unclosed() {
+        diags.push(
+            Diagnostic::error(
+                "malformed CSV: this quoted field is never closed",
+                Loc::Cell {
+                    file,
+                    line,
+                    field: 0,
+                    record_start: byte,
+                },
+            )
+            .with_help(
+                "every row after this quote was read as part of one field; close the quote, or \
+                 double a quote inside a quoted field (\"\")",
+            ),
+        );
+    }
+}
+
+/// Reads the header, then every row through the reading thread into `pending`.
+fn parse_records(
+    reader: impl Read + Send,
+    input: CsvFile<'_>,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+    interner: &mut Interner,
+    pending: &mut Pending,
+) {
+    let CsvFile {
+        id: file,
+        stem,
+        len,
+    } = input;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(reader);
+    // One record, reused for every row: no allocation per row.
+    let mut record = csv::ByteRecord::new();
+    let Some(header) = read_header(&mut reader, &mut record, file, diags) else {
+        return;
+    };
+    let Some(holds) = check_header(&header, file, diags) else {
+        return;
+    };
+    let (is_deals, is_entities) = (holds == Holds::Deals, holds == Holds::Entities);
+    let has = |name: &str| header.iter().any(|h| h == name);
+    let columns = DealColumns::new(&header);
+    if is_deals {
+        let narrow = |i: Option<usize>| i.unwrap_or(0).min(u16::MAX as usize) as u16;
+        pending.csv_cells.push((
+            file,
+            CsvCells {
+                id: columns.id.map(|i| narrow(Some(i))),
+                from: narrow(columns.from),
+                to: narrow(columns.to),
+            },
+        ));
+    }
+    if is_entities && let Some(len) = len {
+        pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
+    }
+    let mut rows = Rows {
+        columns,
+        header: &header,
+        is_entities,
+        file,
+        today,
+        interner,
+    };
+    let mut store = Store {
+        file,
+        stem,
+        pending,
+        diags,
+        deal_by_id: HashMap::new(),
+        missing_sources: 0,
+        first_missing_source: None,
+        made_up: false,
+    };
+    reading::read_rows(reader, &mut record, &mut rows, &mut store);
+    let Store {
+        diags,
+        missing_sources,
+        first_missing_source,
+        ..
+    } = store;
+    if missing_sources > 0 && has("source") {
+        diags.push(
+            Diagnostic::warning(
+                format!("{missing_sources} row(s) have no source"),
+                first_missing_source,
+            )
+            .with_help("fill the source column so readers can check each deal"),
+        );
+    }
+}
+
+/// What a CSV file holds, as its header says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    Deals,
+    Entities,
+}
+
+/// The header's column names, trimmed and lowercased (and without a byte-order mark); none
+/// when the file is empty or its first record cannot be read.
+fn read_header<R: Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
+    match reader.read_byte_record(record) {
+        Ok(false) => {
+            diags.push(
+                Diagnostic::error("the CSV file is empty", Loc::File(file))
+                    .with_help("a deals CSV starts with a header such as from,to,kind,amount_usd,date,status,source"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(csv_error(e, file));
+            return None;
+        }
+        Ok(true) => {}
+    }
+    Some(
+        record
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    &h
+                };
+                h.trim().to_ascii_lowercase()
+            })
+            .collect(),
+    )
+}
+
+/// What the header says the file holds; none, with errors in `diags`, when it cannot tell,
+/// a required column is missing or a column is unknown.
+fn check_header(header: &[String], file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Holds> {
+    let has = |name: &str| header.iter().any(|h| h == name);
+    let header_loc = cell(file, 1, 0, 0);
+    let is_deals = has("from") || has("to");
+    let is_entities = !is_deals && has("id") && has("name");
+    if !is_deals && !is_entities {
+        diags.push(
+            Diagnostic::error(
+                format!(
+                    "cannot tell what this CSV holds from its header ({})",
+                    header.join(",")
+                ),
+                header_loc,
+            )
+            .with_help(
+                "deals need the columns from,to,kind (plus amount_usd,amount_qualifier,date,status,\
+                 source,...); entities need id,name (plus kind,aliases)",
+            ),
+        );
+        return None;
+    }
+    let (holds, known) = if is_deals {
+        (Holds::Deals, rows::DEAL_COLUMNS)
+    } else {
+        (Holds::Entities, rows::ENTITY_COLUMNS)
+    };
+    unknown_columns(header, known, file, diags);
+    if is_deals {
+        for required in ["from", "to", "kind"] {
+            if !has(required) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("the deals CSV has no `{required}` column"),
+                        header_loc,
+                    )
+                    .with_help("a deals CSV needs at least the columns from,to,kind"),
+                );
+            }
+        }
+    }
+    if diags
+        .iter()
+        .any(|d| d.is_error() && d.loc.map(Loc::file) == Some(file))
+    {
+        return None;
+    }
+    if is_deals && !has("source") {
+        diags.push(
+            Diagnostic::warning("the deals CSV has no `source` column", header_loc).with_help(
+                "add a source column (article file or URL) so readers can check each deal",
+            ),
+        );
+    }
+    Some(holds)
+}
+
+/// Reports every column of `header` that is not in `known` and does not start with
+/// [`EXTRA_PREFIX`], with the closest known name: a misspelled column would otherwise be
+/// ignored and its values lost without a word.
+fn unknown_columns(header: &[String], known: &[&str], file: FileId, diags: &mut Vec<Diagnostic>) {
+    let what = if known == rows::DEAL_COLUMNS {
+        "deals"
+    } else {
+        "entities"
+    };
+    for (i, name) in header.iter().enumerate() {
+        if known.contains(&name.as_str()) || name.starts_with(EXTRA_PREFIX) {
+            continue;
+        }
+        let message = if name.is_empty() {
+            format!("column {} of the {what} CSV has no name", i + 1)
+        } else {
+            format!("unknown column `{name}` in the {what} CSV")
+        };
+        let extra = format!(
+            "to carry a column dealgraph does not read, start its name with `{EXTRA_PREFIX}`"
+        );
+        let help = match fields::closest(name, known.iter().copied()) {
+            Some(best) if !name.is_empty() => format!("did you mean `{best}`? Otherwise, {extra}"),
+            _ => format!("known columns: {}; {extra}", known.join(", ")),
+        };
+        diags.push(Diagnostic::error(message, cell(file, 1, i, 0)).with_help(help));
+    }
+}
+
+/// The location of field `field` of the record on `line` starting at `byte`.
+fn cell(file: FileId, line: u64, field: usize, byte: u64) -> Loc {
+    Loc::Cell {
+        file,
+        line: line as u32,
+        field: field.min(u16::MAX as usize) as u16,
+        record_start: byte,
+    }
+}
+
+/// A record the csv crate could not read, located where it stopped.
+fn csv_error(error: csv::Error, file: FileId) -> Diagnostic {
+    let loc = error.position().map_or(Loc::File(file), |p| Loc::Cell {
+        file,
+        line: p.line() as u32,
+        field: 0,
+        record_start: p.byte(),
+    });
+    let message = match error.kind() {
+        csv::ErrorKind::Io(e) => format!("cannot read the CSV file: {e}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not valid UTF-8", err.field() + 1),
+        _ => format!("malformed CSV: {error}"),
+    };
+    Diagnostic::error(message, loc).with_help(
+        "check the quoting on this row; fields with commas or newlines go in double quotes",
+    )
+}

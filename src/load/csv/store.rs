@@ -1,0 +1,129 @@
+//! Storing converted rows in row order: deal ids, rows sharing an id merged into one deal's
+//! reports, made-up ids, and the count of rows without a source.
+
+use std::collections::HashMap;
+
+use super::rows::{DealRow, Item};
+use super::{cell, csv_error};
+use crate::load::diagnostic::{Diagnostic, FileId, Loc};
+use crate::load::raw::{Part, Pending};
+use crate::model::{Deal, DealId, DealIdText, EntityId, Reports};
+
+/// Stores [`Item`]s in row order (on the calling thread): ids, merged rows, the deals.
+pub(super) struct Store<'a> {
+    pub(super) file: FileId,
+    pub(super) stem: &'a str,
+    pub(super) pending: &'a mut Pending,
+    pub(super) diags: &'a mut Vec<Diagnostic>,
+    /// Rows sharing an id: the index in `pending.deals` of the first.
+    pub(super) deal_by_id: HashMap<String, usize>,
+    pub(super) missing_sources: usize,
+    pub(super) first_missing_source: Option<Loc>,
+    pub(super) made_up: bool,
+}
+
+impl Store<'_> {
+    /// Reports a record that could not be read; true when the rest of the file is skipped.
+    pub(super) fn csv_error(&mut self, e: csv::Error) -> bool {
+        self.diags.push(csv_error(e, self.file));
+        // A broken quote or unreadable bytes make the rest of the file unreliable.
+        self.diags.len() > 200
+    }
+
+    /// `names` holds the ids that `item`'s `from` and `to` point at.
+    pub(super) fn add(&mut self, item: Item, names: &str) {
+        let (mut deal, line, byte, has_source) = match item {
+            Item::Skipped(diags) => return self.diags.extend(diags),
+            Item::Entity(e) => return self.pending.declared.add(e),
+            Item::Deal {
+                row,
+                line,
+                byte,
+                has_source,
+            } => (row, line, byte, has_source),
+        };
+        let at = |f: usize| cell(self.file, line, f, byte);
+        if !has_source {
+            self.missing_sources += 1;
+            self.first_missing_source.get_or_insert(at(0));
+        }
+        let pending = &mut *self.pending;
+        let written_id = match deal.id.take() {
+            Some(id) => match self.deal_by_id.get(&id) {
+                Some(&existing) => {
+                    return merge_row(pending, existing, deal, names, at(0), self.diags);
+                }
+                None => {
+                    let text = DealIdText::from(id.as_str());
+                    self.deal_by_id.insert(id, pending.deals.len());
+                    Some(text)
+                }
+            },
+            None => {
+                if !self.made_up {
+                    self.made_up = true;
+                    pending.made_up_stems.push(self.stem.to_string());
+                }
+                None
+            }
+        };
+        let from = pending.symbols.intern(&names[deal.from.clone()]);
+        let to = pending.symbols.intern(&names[deal.to.clone()]);
+        pending.push_csv_origin(self.file, line, byte, written_id.is_some());
+        let own_id = written_id.is_some();
+        let deal = Deal {
+            id: written_id.unwrap_or_default(),
+            kind: deal.kind,
+            label: deal.label,
+            from: EntityId(from),
+            to: EntityId(to),
+            round: deal.round,
+            term_years: deal.term_years,
+            valuation: deal.valuation,
+            stake_pct: deal.stake_pct,
+            inferred: deal.inferred,
+            notes: None,
+            reports: Reports::from_buf([deal.report]),
+        };
+        if own_id {
+            pending.deals.push(&deal);
+        } else {
+            pending.deals.push_made_up(&deal, self.stem, line);
+        }
+    }
+}
+
+/// A later row with an id already seen adds a report to that deal (`existing` in
+/// `pending.deals`); its parties must agree.
+fn merge_row(
+    pending: &mut Pending,
+    existing: usize,
+    row: DealRow,
+    names: &str,
+    row_loc: Loc,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let first = pending.deals.get(DealId(existing as u32));
+    let same = pending.symbols.name(first.from().0) == &names[row.from.clone()]
+        && pending.symbols.name(first.to().0) == &names[row.to.clone()]
+        && first.kind() == row.kind;
+    if !same {
+        diags.push(
+            Diagnostic::error(
+                format!("rows with id {:?} disagree on from, to or kind", first.id()),
+                row_loc,
+            )
+            .with_related(pending.loc(existing, Part::Deal), "first row of this deal")
+            .with_help("rows sharing an id are reports of one deal: give them the same from, to and kind, or different ids"),
+        );
+        return;
+    }
+    pending.deals.modify(DealId(existing as u32), |existing| {
+        existing.reports.push(row.report);
+        existing.term_years = existing.term_years.or(row.term_years);
+        existing.valuation = existing.valuation.or(row.valuation);
+        existing.stake_pct = existing.stake_pct.or(row.stake_pct);
+        existing.round = existing.round.take().or(row.round);
+        existing.inferred |= row.inferred;
+    });
+}

@@ -1,0 +1,559 @@
+//! What `dealgraph cycles` prints for a [`CycleList`]: the loops table, the `--explain`
+//! paragraphs, the documented JSON (whole, or streamed loop by loop as the search finds them)
+//! and the notes that say a search stopped early. Writing it out is the caller's.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Number;
+
+use crate::graph::{HopGraph, MoneyGraph};
+use crate::model::{Dataset, DealId, Qualifier};
+use crate::query::cycles::{
+    Bound, Cycle, CycleList, CycleOptions, RoundTrip, SearchEnd, Undated, cycles,
+};
+use crate::render::json::{self as js, DealJson};
+use crate::render::{table, text};
+
+/// Where a list of loops goes, for [`stopped_note`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// A table or the `--explain` paragraphs.
+    Text,
+    /// A map (DOT or SVG).
+    Map,
+    /// JSON: the document itself says `truncated`.
+    Json,
+}
+
+/// The note on stderr when `--through` names an entity that `--without` left out.
+pub fn left_out_note(data: &Dataset, entity: crate::model::EntityId) -> String {
+    format!(
+        "note: {} is left out with --without, so no loop can pass through it",
+        table::cell_text(&data.entity(entity).name)
+    )
+}
+
+/// What a search cut short by `--timeout` produced, for [`timed_out_note`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Partial {
+    /// `--count`: this many loops at least.
+    Counted(u64),
+    /// Streamed JSON: this many loops written.
+    Written(u64),
+    /// A table, map or JSON document of this many loops.
+    Shown(usize),
+}
+
+/// The note on stderr after `--timeout` ran out, saying what the output holds.
+pub fn timed_out_note(seconds: f64, partial: Partial) -> String {
+    let found = match partial {
+        Partial::Counted(n) => format!("at least {n} loop(s) match"),
+        Partial::Written(n) => format!("the {n} loop(s) written are those found so far"),
+        Partial::Shown(n) => format!("the {n} loop(s) shown are those found so far"),
+    };
+    format!("note: stopped after the --timeout of {seconds}s; {found}")
+}
+
+/// The note on stderr when the search stopped at the limit; `capped` when the limit was the
+/// most a table or map holds rather than `--limit`. `None` when there is nothing to say.
+pub fn stopped_note(list: &CycleList, shown: Shown, capped: bool) -> Option<String> {
+    if list.end != SearchEnd::Stopped {
+        return None;
+    }
+    let n = list.cycles.len();
+    match (shown, capped) {
+        (Shown::Json, _) => None,
+        (Shown::Map, true) => Some(format!(
+            "note: drawing the first {n} loops found; more exist (a map shows at most 10000; \
+             narrow the search with --through or --max-len)"
+        )),
+        (Shown::Map, false) => Some(format!(
+            "note: drawing the first {n} loops found; more exist (raise --limit or narrow the \
+             search)"
+        )),
+        (Shown::Text, true) => Some(format!(
+            "note: showing the first {n} loops found, the most a table shows; more exist. \
+             --format json --limit 0 streams them all, --count counts them"
+        )),
+        (Shown::Text, false) => Some(format!(
+            "note: showing the first {n} loops found; more exist. Raise --limit (0 = no \
+             limit), narrow the search (--through, --max-len), or count them all with --count"
+        )),
+    }
+}
+
+/// "2–6 hops; with an investment or loan; as of 2026-01-31": what was searched, for the line
+/// under the table.
+pub fn scope_words(data: &Dataset, opts: &CycleOptions, as_of: NaiveDate) -> String {
+    let mut parts = vec![match opts.max_len {
+        Some(max) if max == opts.min_len => format!("{max} hops"),
+        Some(max) => format!("{}–{max} hops", opts.min_len),
+        None => format!("{} hops or more", opts.min_len),
+    }];
+    if opts.financing_only {
+        parts.push("with an investment or loan".into());
+    } else {
+        parts.push("trade loops included".into());
+    }
+    if !opts.through.is_empty() {
+        let names: Vec<String> = opts
+            .through
+            .iter()
+            .map(|&t| table::cell_text(&data.entity(t).name))
+            .collect();
+        parts.push(format!("through {}", names.join(" and ")));
+    }
+    if opts.time_ordered {
+        parts.push(match opts.undated {
+            Undated::Break => "time-ordered".into(),
+            Undated::Ok => "time-ordered, undated deals allowed".into(),
+        });
+    }
+    parts.push(format!("as of {as_of}"));
+    parts.join("; ")
+}
+
+/// The text view: the loops table, or with `explain` a paragraph per loop, or what to try
+/// when nothing matched. `scope` is [`scope_words`].
+pub fn to_text(
+    graph: &MoneyGraph<'_>,
+    list: &CycleList,
+    opts: &CycleOptions,
+    scope: &str,
+    explain: bool,
+) -> String {
+    let hops = graph.hops();
+    if list.cycles.is_empty() {
+        no_loops(opts, scope, list.end)
+    } else if explain {
+        to_explain(graph, hops, list, scope)
+    } else {
+        to_table(graph, hops, list, scope)
+    }
+}
+
+/// What to say when nothing matched, with the options that would widen the search.
+fn no_loops(opts: &CycleOptions, scope: &str, end: SearchEnd) -> String {
+    if end == SearchEnd::TimedOut {
+        return format!("No loops found before the --timeout ({scope}).\n");
+    }
+    let mut hints = Vec::new();
+    if opts.financing_only {
+        hints.push("--all for trade loops too");
+    }
+    if opts.max_len.is_some() {
+        hints.push("--max-len 0 for any length");
+    }
+    if opts.time_ordered && opts.undated == Undated::Break {
+        hints.push("--undated ok to let undated deals fit anywhere");
+    }
+    hints.push("a wider --status or --kinds");
+    format!("No loops found ({scope}).\nTry {}.\n", hints.join(", "))
+}
+
+fn loop_names(data: &Dataset, cycle: &Cycle) -> String {
+    let mut names: Vec<String> = cycle
+        .entities
+        .iter()
+        .map(|&e| table::cell_text(&data.entity(e).name))
+        .collect();
+    names.push(names[0].clone());
+    names.join(" → ")
+}
+
+/// "at most $38B", "$38B", "at least $8B", "about $38B" or "unknown".
+fn round_trip_words(trip: &RoundTrip) -> String {
+    match (trip.amount, trip.bound) {
+        (Some(a), Some(Bound::Upper)) => format!("at most {a}"),
+        (Some(a), Some(Bound::Lower)) => format!("at least {a}"),
+        (Some(a), Some(Bound::Approx)) => format!("about {a}"),
+        (Some(a), _) => a.to_string(),
+        (None, _) => "unknown".into(),
+    }
+}
+
+/// A ratio as a percentage: "76%", "4.5%".
+fn percent(ratio: f64) -> String {
+    let pct = ratio * 100.0;
+    if pct >= 10.0 || pct == 0.0 {
+        format!("{pct:.0}%")
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
+/// "76% of up to $50B".
+fn ratio_words(graph: &MoneyGraph<'_>, cycle: &Cycle) -> String {
+    match &cycle.ratio {
+        None => "–".into(),
+        Some(r) => {
+            let amount = graph
+                .deal_view(r.financing)
+                .map(|v| v.report().amount.to_string())
+                .unwrap_or_default();
+            format!("{} of {amount}", percent(r.value))
+        }
+    }
+}
+
+/// The hops cell of a loop's row: each hop, then its deals (◀ on the one that sets the round
+/// trip).
+fn hop_lines(graph: &MoneyGraph<'_>, hops: &HopGraph, cycle: &Cycle) -> String {
+    let data = graph.dataset();
+    let mut lines = Vec::new();
+    for (i, &h) in cycle.hops.iter().enumerate() {
+        let hop = hops.hop(h);
+        lines.push(format!(
+            "{} → {}",
+            table::cell_text(&data.entity(hop.from).name),
+            table::cell_text(&data.entity(hop.to).name)
+        ));
+        for &d in hop.deals {
+            let Some(v) = graph.deal_view(d) else {
+                continue;
+            };
+            let counted = cycle.round_trip.hop_deals.get(i) == Some(&Some(d))
+                && cycle.round_trip.limiting_hop == Some(i);
+            lines.push(format!(
+                "· {} {}, {}{}{}",
+                table::cell_text(v.deal.kind_label()),
+                v.report().amount,
+                text::status_words(v.report().status),
+                if v.deal.inferred() { ", inferred" } else { "" },
+                if counted { " ◀" } else { "" },
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The loops table, with the count and scope under it and a key to the marks used.
+fn to_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &str) -> String {
+    let data = graph.dataset();
+    let mut t = table::new_table([
+        "#",
+        "loop",
+        "hops (deals: amount, status)",
+        "round trip",
+        "return",
+    ]);
+    for (rank, cycle) in list.cycles.iter().enumerate() {
+        t.add_row(vec![
+            (rank + 1).to_string(),
+            loop_names(data, cycle),
+            hop_lines(graph, hops, cycle),
+            round_trip_words(&cycle.round_trip),
+            ratio_words(graph, cycle),
+        ]);
+    }
+    let mut out = format!("{t}\n{} loop(s) ({scope})\n", list.cycles.len());
+    if list.cycles.iter().any(|c| c.round_trip.amount.is_some()) {
+        out.push_str("◀ the deal whose amount sets the round trip\n");
+    }
+    let bounds: Vec<Bound> = list
+        .cycles
+        .iter()
+        .filter_map(|c| c.round_trip.bound)
+        .collect();
+    if bounds.contains(&Bound::Upper) {
+        out.push_str(
+            "at most: an \"up to\" figure on the loop may turn out smaller, so less may come round\n",
+        );
+    }
+    if bounds.contains(&Bound::Lower) {
+        out.push_str("at least: an \"at least\" figure on the loop may turn out larger\n");
+    }
+    if bounds.contains(&Bound::Approx) {
+        out.push_str("about: \"about\" figures, or qualifiers that pull both ways, decide it\n");
+    }
+    if list.cycles.iter().any(|c| c.round_trip.amount.is_none()) {
+        out.push_str("unknown: some hop has no reported amount\n");
+    }
+    out
+}
+
+/// Width of the `--explain` paragraphs, in columns.
+const EXPLAIN_WIDTH: usize = 100;
+
+/// One paragraph per loop: each deal with amount, status, date and source; the round trip
+/// and its caveat; the return ratio.
+fn to_explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &str) -> String {
+    let data = graph.dataset();
+    let mut out = String::new();
+    for (rank, cycle) in list.cycles.iter().enumerate() {
+        let mut p = format!(
+            "{}. {} ({} hops).",
+            rank + 1,
+            loop_names(data, cycle),
+            cycle.length()
+        );
+        for &h in &cycle.hops {
+            let sentences: Vec<String> = hops
+                .hop(h)
+                .deals
+                .iter()
+                .filter_map(|&d| graph.deal_view(d))
+                .map(|v| {
+                    format!(
+                        "{} [deal {}; source: {}]",
+                        text::deal_sentence(data, &v),
+                        v.deal.id(),
+                        text::source_words(&v.report())
+                    )
+                })
+                .collect();
+            p.push(' ');
+            p.push_str(&sentences.join("; "));
+            p.push('.');
+        }
+        p.push(' ');
+        p.push_str(&trip_sentence(graph, hops, cycle));
+        if let Some(r) = &cycle.ratio
+            && let Some(v) = graph.deal_view(r.financing)
+        {
+            p.push_str(&format!(
+                " Return ratio: {}, the round trip divided by the largest financing deal on the \
+                 loop, {}.",
+                percent(r.value),
+                deal_short(data, v.id, graph)
+            ));
+        }
+        // Wrapped for reading in a terminal or a report; ids and file names are never split.
+        let options = textwrap::Options::new(EXPLAIN_WIDTH)
+            .subsequent_indent("   ")
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        out.push_str(&textwrap::fill(&table::cell_text(&p), options));
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!("{} loop(s) ({scope})\n", list.cycles.len()));
+    out
+}
+
+/// The round trip in words, with the reason for its bound.
+fn trip_sentence(graph: &MoneyGraph<'_>, hops: &HopGraph, cycle: &Cycle) -> String {
+    let data = graph.dataset();
+    let trip = &cycle.round_trip;
+    let hop_name = |i: usize| {
+        let hop = hops.hop(cycle.hops[i]);
+        format!(
+            "{} → {}",
+            data.entity(hop.from).name,
+            data.entity(hop.to).name
+        )
+    };
+    let Some(amount) = trip.amount else {
+        let unknown: Vec<String> = (0..cycle.hops.len())
+            .filter(|&i| trip.hop_deals[i].is_none())
+            .map(hop_name)
+            .collect();
+        return format!(
+            "Round trip: unknown, because no amount is reported for {}.",
+            unknown.join(" or ")
+        );
+    };
+    let limiting = trip
+        .limiting_hop
+        .map(|i| format!(", set by {}", hop_name(i)))
+        .unwrap_or_default();
+    format!(
+        "Round trip: {} (the smallest of each hop's largest known deal{limiting}). {}",
+        round_trip_words(trip),
+        caveat(graph, trip, amount)
+    )
+}
+
+/// Why the round trip is an upper or lower bound, approximate, or exact.
+fn caveat(graph: &MoneyGraph<'_>, trip: &RoundTrip, amount: crate::model::Money) -> String {
+    let data = graph.dataset();
+    let with = |q: Qualifier| -> Vec<String> {
+        trip.hop_deals
+            .iter()
+            .flatten()
+            .filter_map(|&d| graph.deal_view(d))
+            .filter(|v| v.report().amount.qualifier == q)
+            .map(|v| deal_short(data, v.id, graph))
+            .collect()
+    };
+    // "the A → B investment (up to $50B) is only an "up to" figure", or several.
+    let reported = |deals: Vec<String>, what: &str| match deals.as_slice() {
+        [one] => format!("{one} is only an {what} figure"),
+        many => format!("{} are {what} figures", many.join(" and ")),
+    };
+    match trip.bound {
+        Some(Bound::Upper) => {
+            let up_to = with(Qualifier::UpTo);
+            if up_to.is_empty() {
+                "It is an upper bound: an \"up to\" figure on the loop may turn out smaller, so \
+                 less may come round."
+                    .to_string()
+            } else {
+                format!(
+                    "It is an upper bound: {} and may turn out smaller, so at most {amount} can \
+                     come round.",
+                    reported(up_to, "\"up to\"")
+                )
+            }
+        }
+        Some(Bound::Lower) => {
+            let at_least = with(Qualifier::AtLeast);
+            if at_least.is_empty() {
+                "It is a lower bound: an \"at least\" figure on the loop may turn out larger."
+                    .to_string()
+            } else {
+                format!(
+                    "It is a lower bound: {} and may turn out larger.",
+                    reported(at_least, "\"at least\"")
+                )
+            }
+        }
+        Some(Bound::Approx) => "It is approximate: \"about\" figures, or \"up to\" and \"at \
+                                least\" figures that pull both ways, decide it."
+            .to_string(),
+        _ => "Every figure that decides it is exact.".to_string(),
+    }
+}
+
+/// "the Amazon → OpenAI investment (up to $50B)".
+fn deal_short(data: &Dataset, id: DealId, graph: &MoneyGraph<'_>) -> String {
+    let Some(v) = graph.deal_view(id) else {
+        return String::new();
+    };
+    format!(
+        "the {} → {} {} ({})",
+        data.entity(v.deal.from()).name,
+        data.entity(v.deal.to()).name,
+        v.deal.kind_label(),
+        v.report().amount
+    )
+}
+
+/// One loop as the documented JSON object (docs/json.md); fields in sorted key order, as
+/// [`js`] explains.
+#[derive(Serialize)]
+pub struct CycleJson<'a> {
+    bound: Option<&'static str>,
+    entities: Vec<&'a str>,
+    hops: Vec<HopJson<'a>>,
+    length: usize,
+    return_ratio: Option<Number>,
+    round_trip_usd: Option<Number>,
+}
+
+/// One hop of a loop: its ends (ids) and every deal on it.
+#[derive(Serialize)]
+pub struct HopJson<'a> {
+    deals: Vec<DealJson<'a>>,
+    from: &'a str,
+    to: &'a str,
+}
+
+impl<'a> CycleJson<'a> {
+    /// The JSON view of `cycle`, found in `graph` with `hops`.
+    pub fn new(graph: &MoneyGraph<'a>, hops: &HopGraph, cycle: &Cycle) -> Self {
+        let data = graph.dataset();
+        let hops = cycle
+            .hops
+            .iter()
+            .map(|&h| {
+                let hop = hops.hop(h);
+                HopJson {
+                    deals: hop
+                        .deals
+                        .iter()
+                        .filter_map(|&d| graph.deal_view(d))
+                        .map(|v| DealJson::new(data, &v))
+                        .collect(),
+                    from: &data.entity(hop.from).id,
+                    to: &data.entity(hop.to).id,
+                }
+            })
+            .collect();
+        CycleJson {
+            bound: cycle.round_trip.bound.map(Bound::as_str),
+            entities: cycle
+                .entities
+                .iter()
+                .map(|&e| data.entity(e).id.as_str())
+                .collect(),
+            hops,
+            length: cycle.length(),
+            return_ratio: cycle.ratio.and_then(|r| Number::from_f64(r.value)),
+            round_trip_usd: cycle.round_trip.amount.map(|m| m.to_json_number()),
+        }
+    }
+}
+
+/// Writes one loop of the `cycles` array, pretty-printed and indented to sit inside it.
+fn write_cycle(out: &mut impl Write, cycle: &CycleJson<'_>, first: bool) -> std::io::Result<()> {
+    let mut text = String::from(if first { "\n    " } else { ",\n    " });
+    js::write_nested(&mut text, cycle, 2);
+    out.write_all(text.as_bytes())
+}
+
+/// The `{"count", "cycles", "truncated"}` document, one loop rendered at a time, so memory
+/// holds the sorted loops but never the whole JSON text.
+pub fn write_json(
+    out: &mut impl Write,
+    graph: &MoneyGraph<'_>,
+    list: &CycleList,
+) -> std::io::Result<()> {
+    let hops = graph.hops();
+    write!(
+        out,
+        "{{\n  \"count\": {},\n  \"cycles\": [",
+        list.cycles.len()
+    )?;
+    for (i, c) in list.cycles.iter().enumerate() {
+        write_cycle(out, &CycleJson::new(graph, hops, c), i == 0)?;
+    }
+    if !list.cycles.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    writeln!(out, "],\n  \"truncated\": {}\n}}", list.truncated)
+}
+
+/// `--limit 0 --format json`: runs the search and writes every loop as it is found, in search
+/// order (sorting them all would mean holding them all), so memory stays bounded however many
+/// there are. The count follows the loops.
+///
+/// # Returns
+/// How many loops were written and how the search ended; a write error stops the search.
+pub fn stream_json(
+    out: &mut impl Write,
+    graph: &MoneyGraph<'_>,
+    opts: &CycleOptions,
+) -> std::io::Result<(u64, SearchEnd)> {
+    let hops = graph.hops();
+    out.write_all(b"{\n  \"cycles\": [")?;
+    let mut count = 0u64;
+    let mut failure: Option<std::io::Error> = None;
+    let end = cycles(graph, hops, opts, |entities, loop_hops| {
+        let cycle = Cycle::new(graph, hops, entities, loop_hops);
+        match write_cycle(out, &CycleJson::new(graph, hops, &cycle), count == 0) {
+            Ok(()) => {
+                count += 1;
+                ControlFlow::Continue(())
+            }
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if count > 0 {
+        out.write_all(b"\n  ")?;
+    }
+    let timed_out = end == SearchEnd::TimedOut;
+    writeln!(
+        out,
+        "],\n  \"count\": {count},\n  \"truncated\": {timed_out}\n}}"
+    )?;
+    Ok((count, end))
+}
