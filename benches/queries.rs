@@ -50,8 +50,11 @@ fn bench_show(bencher: Bencher, deals: u32, what: Show) {
         let (incoming, outgoing) = graph.neighbourhood(hub);
         match what {
             Show::Lists => outgoing.len() + incoming.len(),
-            Show::Text => show::to_text(data, hub, &outgoing, &incoming, as_of).len(),
-            Show::Json => show::to_json(data, hub, &outgoing, &incoming).len(),
+            Show::Text => show::to_text(data, hub, &outgoing, &incoming, as_of, 0).len(),
+            Show::Json => {
+                dealgraph::render::json::to_string(&show::document(data, hub, &outgoing, &incoming))
+                    .len()
+            }
         }
     });
 }

@@ -49,6 +49,8 @@
 
 use std::io::{self, Write};
 
+use chrono::{Days, NaiveDate};
+
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spec {
@@ -342,52 +344,20 @@ fn log_uniform_amount(rng: &mut Rng) -> u64 {
     mantissa * 10u64.pow(3 + rng.below(7) as u32)
 }
 
-/// Year, month and day of `days` after 2015-01-01 (proleptic Gregorian).
-fn civil(days: u32) -> (u32, u32, u32) {
-    let (mut year, mut left) = (2015u32, days);
-    loop {
-        let len = if is_leap(year) { 366 } else { 365 };
-        if left < len {
-            break;
-        }
-        left -= len;
-        year += 1;
-    }
-    let mut month = 1;
-    loop {
-        let len = month_len(year, month);
-        if left < len {
-            return (year, month, left + 1);
-        }
-        left -= len;
-        month += 1;
-    }
+/// The first day a generated deal can be dated.
+const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2015, 1, 1).expect("a valid date");
+
+/// The day `days` after [`FIRST_DAY`].
+fn day(days: u32) -> NaiveDate {
+    FIRST_DAY + Days::new(u64::from(days))
 }
 
-fn is_leap(y: u32) -> bool {
-    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
-}
-
-fn month_len(y: u32, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
+/// The date as the CSV spells it: nothing when undated, `YYYY-MM` or `YYYY-MM-DD`.
 fn write_date(out: &mut impl Write, date: Option<(u32, u8)>) -> io::Result<()> {
     match date {
         None => Ok(()),
-        Some((days, precision)) => {
-            let (y, m, d) = civil(days);
-            if precision == 1 {
-                write!(out, "{y:04}-{m:02}")
-            } else {
-                write!(out, "{y:04}-{m:02}-{d:02}")
-            }
-        }
+        Some((days, 1)) => write!(out, "{}", day(days).format("%Y-%m")),
+        Some((days, _)) => write!(out, "{}", day(days).format("%Y-%m-%d")),
     }
 }
 
@@ -709,15 +679,15 @@ e4,Granite Semiconductor 4,fund
 
     #[test]
     fn dates_are_valid_and_in_range() {
-        assert_eq!(civil(0), (2015, 1, 1));
-        assert_eq!(civil(365 + 31 + 28), (2016, 2, 29));
-        assert_eq!(civil(DATE_SPAN_DAYS as u32 - 1), (2026, 6, 30));
-        for days in 0..DATE_SPAN_DAYS as u32 {
-            let (y, m, d) = civil(days);
-            let date = chrono::NaiveDate::from_ymd_opt(y as i32, m, d).expect("valid date");
-            let start = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
-            assert_eq!((date - start).num_days(), i64::from(days));
-        }
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(day(0), ymd(2015, 1, 1));
+        assert_eq!(day(365 + 31 + 28), ymd(2016, 2, 29));
+        assert_eq!(day(DATE_SPAN_DAYS as u32 - 1), ymd(2026, 6, 30));
+        let mut text = Vec::new();
+        write_date(&mut text, Some((365 + 31 + 28, 2))).unwrap();
+        write_date(&mut text, Some((365 + 31 + 28, 1))).unwrap();
+        write_date(&mut text, None).unwrap();
+        assert_eq!(text, b"2016-02-292016-02");
     }
 
     #[test]

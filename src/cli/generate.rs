@@ -1,12 +1,11 @@
 //! `dealgraph generate`: a deterministic synthetic deal dataset for tests, benchmarks and
 //! scale trials (see `dealgraph::generate` for the model).
 
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::io::BufWriter;
 
 use dealgraph::generate::{self, Spec};
 
-use super::{CliError, CliResult};
+use super::{CliError, CliResult, output};
 
 /// Make a synthetic, scale-free deal dataset: the same seed gives the same bytes on any machine.
 ///
@@ -63,8 +62,11 @@ pub fn run(args: &Args) -> CliResult {
     let is_csv = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        return atomic_write(out, |w| generate::write_deals(&spec, w));
+    // A device or FIFO (or `-`) takes the deals CSV as a stream.
+    let special = out.as_os_str() == "-"
+        || std::fs::metadata(out).is_ok_and(|m| !m.is_dir() && !m.is_file());
+    if is_csv || special {
+        return output::write_to(out, |w| generate::write_deals(&spec, w));
     }
     if out.is_file() {
         return Err(CliError::usage_help(
@@ -74,35 +76,8 @@ pub fn run(args: &Args) -> CliResult {
     }
     std::fs::create_dir_all(out)
         .map_err(|e| CliError::usage(format!("cannot create {}: {e}", out.display())))?;
-    atomic_write(&out.join("entities.csv"), |w| {
+    output::write_to(&out.join("entities.csv"), |w| {
         generate::write_entities(&spec, w)
     })?;
-    atomic_write(&out.join("deals.csv"), |w| generate::write_deals(&spec, w))
-}
-
-/// Writes `path` through a buffered temporary file in the same folder, renamed into place once
-/// complete, so nobody ever reads half a file.
-fn atomic_write(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> CliResult {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".dealgraph-");
-    // Like any new file (0666 less the umask), not the private 0600 of a temporary file.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let tmp = builder
-        .tempfile_in(dir)
-        .map_err(|e| CliError::usage(format!("cannot write in {}: {e}", dir.display())))?;
-    let mut buf = BufWriter::with_capacity(1 << 20, tmp);
-    write(&mut buf)?;
-    let tmp = buf.into_inner().map_err(|e| e.into_error())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| CliError::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
+    output::write_to(&out.join("deals.csv"), |w| generate::write_deals(&spec, w))
 }

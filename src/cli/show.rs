@@ -1,9 +1,7 @@
 //! `dealgraph show ENTITY`: one entity, its facts, and every deal in and out with all
 //! reports side by side, so conflicting accounts are visible.
 
-use dealgraph::render::show;
-
-pub use dealgraph::render::show::fact_json;
+use dealgraph::render::{json, show};
 
 use super::{CliResult, Context, Format, output};
 
@@ -13,11 +11,18 @@ use super::{CliResult, Context, Format, output};
 /// listed, so conflicting accounts sit side by side; the standing report (newest on or before
 /// --as-of) is marked ★.
 ///
+/// A hub's table lists its first --limit deals each way and says how many more there are;
+/// --format json lists every deal.
+///
 /// ENTITY may be an id, a name or an alias, in any case: `show aws` finds Amazon.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Entity id, name or alias.
     pub entity: String,
+
+    /// Show at most N deals each way in the table (0 = all); --format json lists every one.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
 }
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
@@ -27,9 +32,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let data = ctx.dataset();
     let (incoming, outgoing) = graph.neighbourhood(id);
     let bytes = if format == Format::Json {
-        show::to_json(data, id, &outgoing, &incoming)
+        json::to_string(&show::document(data, id, &outgoing, &incoming))
     } else {
-        show::to_text(data, id, &outgoing, &incoming, ctx.as_of())
+        show::to_text(data, id, &outgoing, &incoming, ctx.as_of(), args.limit)
     };
     output::stdout(bytes.as_bytes())
 }

@@ -119,27 +119,14 @@ impl From<Money> for MoneySum {
 
 impl fmt::Display for MoneySum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match u64::try_from(self.0.unsigned_abs()) {
-            Ok(cents) => write_compact(f, "", self.0 < 0, cents),
-            Err(_) => write_compact_wide(f, self.0),
-        }
-    }
-}
-
-impl Money {
-    /// Writes the compact form [`Display`](fmt::Display) gives, piece by piece rather than
-    /// through the formatting machinery: `show` writes two amounts for each of tens of
-    /// thousands of deals.
-    pub fn write_text(self, out: &mut impl fmt::Write) -> fmt::Result {
-        let cents = self.cents();
-        write_compact(out, "", cents < 0, cents.unsigned_abs())
+        write_compact(f, self.0)
     }
 }
 
 impl fmt::Display for Money {
     /// Compact form: `$38B`, `$22.5B`, `$1.4T`, `$250M`, `$1,234.56`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_text(f)
+        write_compact(f, i128::from(self.cents()))
     }
 }
 
@@ -150,59 +137,9 @@ const UNITS: [(u64, &str); 4] = [
     (100 * 1_000, "K"),
 ];
 
-/// `prefix` and the compact form of `cents` (its magnitude; `negative` gives the sign), in
-/// 64-bit integer arithmetic: every `Money` and nearly every `MoneySum` fits, and the sums that
-/// do not go through [`write_compact_wide`], which this spells the same as.
-fn write_compact(
-    out: &mut impl fmt::Write,
-    prefix: &str,
-    negative: bool,
-    cents: u64,
-) -> fmt::Result {
-    out.write_str(prefix)?;
-    let sign = if negative { "-" } else { "" };
-    let mut digits = itoa::Buffer::new();
-    let digit = |n: u64| char::from(b'0' + (n % 10) as u8);
-    for (scale, unit) in UNITS {
-        if cents >= scale {
-            // Below 10^14 cents, so a thousand times it still fits in a u64.
-            let rest = cents % scale;
-            if !(rest * 1000).is_multiple_of(scale) {
-                out.write_char('~')?;
-            }
-            out.write_str(sign)?;
-            out.write_char('$')?;
-            out.write_str(digits.format(cents / scale))?;
-            // Up to three decimals, trailing zeros dropped.
-            let mut thousandths = rest * 1000 / scale;
-            if thousandths != 0 {
-                out.write_char('.')?;
-                for place in [100, 10, 1] {
-                    out.write_char(digit(thousandths / place))?;
-                    thousandths %= place;
-                    if thousandths == 0 {
-                        break;
-                    }
-                }
-            }
-            return out.write_str(unit);
-        }
-    }
-    out.write_str(sign)?;
-    out.write_char('$')?;
-    out.write_str(digits.format(cents / 100))?;
-    let rest = cents % 100;
-    if rest != 0 {
-        out.write_char('.')?;
-        out.write_char(digit(rest / 10))?;
-        out.write_char(digit(rest))?;
-    }
-    Ok(())
-}
-
 /// The compact form of any 128-bit sum: up to three significant decimals, trailing zeros
 /// dropped, `~` when that is not exact.
-fn write_compact_wide(f: &mut fmt::Formatter<'_>, cents: i128) -> fmt::Result {
+fn write_compact(f: &mut fmt::Formatter<'_>, cents: i128) -> fmt::Result {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.abs();
     for (scale, unit) in UNITS {
@@ -330,28 +267,13 @@ impl Amount {
     }
 }
 
-impl Amount {
-    /// Writes the text [`Display`](fmt::Display) gives ("up to $50B", "undisclosed"), piece
-    /// by piece rather than through the formatting machinery.
-    pub fn write_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
-        match self.value {
-            None => out.write_str("undisclosed"),
-            Some(v) => {
-                let cents = v.cents();
-                write_compact(
-                    out,
-                    self.qualifier.prefix(),
-                    cents < 0,
-                    cents.unsigned_abs(),
-                )
-            }
-        }
-    }
-}
-
 impl fmt::Display for Amount {
+    /// "up to $50B", "undisclosed".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_text(f)
+        match self.value {
+            None => f.write_str("undisclosed"),
+            Some(v) => write!(f, "{}{v}", self.qualifier.prefix()),
+        }
     }
 }
 
@@ -645,12 +567,12 @@ mod tests {
         assert!(matches!(parse_amount("1.2.3"), Err(AmountError::Syntax(_))));
     }
 
-    /// The 128-bit form, which sums too big for 64 bits still go through.
+    /// The 128-bit form, which sums too big for 64 bits go through.
     struct Wide(i128);
 
     impl fmt::Display for Wide {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write_compact_wide(f, self.0)
+            write_compact(f, self.0)
         }
     }
 
