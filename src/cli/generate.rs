@@ -63,8 +63,8 @@ pub fn run(args: &Args) -> CliResult {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     // A device or FIFO (or `-`) takes the deals CSV as a stream.
-    let special = out.as_os_str() == "-"
-        || std::fs::metadata(out).is_ok_and(|m| !m.is_dir() && !m.is_file());
+    let special =
+        out.as_os_str() == "-" || std::fs::metadata(out).is_ok_and(|m| !m.is_dir() && !m.is_file());
     if is_csv || special {
         return output::write_to(out, |w| generate::write_deals(&spec, w));
     }

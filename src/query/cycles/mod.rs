@@ -27,6 +27,7 @@
 
 mod count;
 mod figures;
+mod grades;
 mod search;
 mod sort;
 mod time_order;
@@ -42,6 +43,7 @@ use crate::model::{EntityId, Grade};
 
 pub use count::{CountOptions, LengthCounts, count_cycles, count_cycles_by_length};
 pub use figures::{Bound, ReturnRatio, RoundTrip, return_ratio, round_trip};
+pub use grades::{GradeCounts, count_by_grade};
 pub use sort::{SortKey, sort_cycles};
 pub use time_order::is_time_ordered;
 
