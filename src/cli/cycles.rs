@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 
 use dealgraph::query::cycles::{
-    CycleOptions, SearchEnd, SortKey, Undated, collect_cycles, count_cycles,
+    CycleOptions, SearchEnd, SortKey, Undated, collect_cycles, count_by_grade, count_cycles,
 };
 use dealgraph::render::cycles::{self as render, Partial, Shown};
 use dealgraph::render::map::MapSpec;
@@ -143,6 +143,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
                 "{}",
                 render::timed_out_note(seconds, Partial::Counted(count))
             );
+        }
+        // Scripts read the bare number; people read what it rests on, on stderr.
+        if end == SearchEnd::Complete {
+            let (grades, end) = count_by_grade(data, &ctx.filter, &opts);
+            if end == SearchEnd::Complete {
+                eprintln!("{}", render::grade_summary(&grades));
+            }
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }

@@ -103,6 +103,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_inferred: bool,
 
+    /// Only what a source states as done: deals announced or completed, nothing in talks,
+    /// rumored or inferred. The same as --status announced,completed --no-inferred.
+    #[arg(long, global = true, conflicts_with = "status")]
+    pub confirmed: bool,
+
     /// Output format. Each command lists the ones it supports; default: table.
     #[arg(long, short = 'f', value_enum, global = true)]
     pub format: Option<Format>,
@@ -244,7 +249,11 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
             today
         }),
     };
-    let statuses = parse_list::<Status>(&global.status, "--status", &mut problems);
+    let statuses = if global.confirmed {
+        vec![Status::Announced, Status::Completed]
+    } else {
+        parse_list::<Status>(&global.status, "--status", &mut problems)
+    };
     let kinds = parse_list::<DealKind>(&global.kinds, "--kinds", &mut problems);
     let min_amount = global.min_amount.as_ref().and_then(|text| {
         parse_money(text)
@@ -282,6 +291,16 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
             return Err(CliError::Data(format!("{}{summary}", diags.render(color))));
         }
     };
+    if global.as_of.is_some() {
+        let unknown = loaded.dataset.unreported_at(as_of);
+        if unknown > 0 {
+            eprintln!(
+                "note: {unknown} of {} deals have no report dated on or before {as_of}: what \
+                 they stood at then is unknown, not absent, so they are left out",
+                loaded.dataset.deal_count()
+            );
+        }
+    }
     let mut filter = Filter::new(as_of);
     if !statuses.is_empty() {
         filter.statuses = statuses;
@@ -290,7 +309,7 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
         filter.kinds = kinds;
     }
     filter.min_amount = min_amount;
-    filter.include_inferred = !global.no_inferred;
+    filter.include_inferred = !(global.no_inferred || global.confirmed);
     for name in &global.without {
         let id = loaded
             .dataset

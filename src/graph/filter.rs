@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{DealKind, DealRef, EntityId, Money, ReportRef, Status};
+use crate::model::{DealKind, DealRef, EntityId, Grade, Money, ReportRef, Status};
 
 /// The global filters every query applies before it looks at the graph.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +20,8 @@ pub struct Filter {
     pub include_inferred: bool,
     /// Entities removed together with their deals.
     pub without: Vec<EntityId>,
+    /// Keep only flows at least this sure (see [`Grade`]). Default: [`Grade::Inferred`], all.
+    pub min_grade: Grade,
 }
 
 impl Filter {
@@ -36,6 +38,15 @@ impl Filter {
             min_amount: None,
             include_inferred: true,
             without: Vec::new(),
+            min_grade: Grade::Inferred,
+        }
+    }
+
+    /// This filter, keeping only flows at least as sure as `grade` as well.
+    pub fn at_grade(&self, grade: Grade) -> Filter {
+        Filter {
+            min_grade: self.min_grade.max(grade),
+            ..self.clone()
         }
     }
 
@@ -55,7 +66,9 @@ impl Filter {
         }
         let index = deal.standing_index(self.as_of)?;
         let report = deal.report(index);
-        if !self.statuses.contains(&report.status) {
+        if !self.statuses.contains(&report.status)
+            || Grade::of(report.status, deal.inferred()) < self.min_grade
+        {
             return None;
         }
         if let Some(min) = self.min_amount

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
-use crate::model::{Dataset, DealId, DealRef, Entity, EntityId, ReportRef};
+use crate::model::{Dataset, DealId, DealRef, Entity, EntityId, Grade, ReportRef};
 
 pub use filter::Filter;
 pub use hops::{Hop, HopGraph, HopId};
@@ -30,6 +30,11 @@ impl<'d> DealView<'d> {
     /// tens of thousands of them.)
     pub fn report(&self) -> ReportRef<'d> {
         self.deal.report(self.standing as usize)
+    }
+
+    /// How sure this flow is: inferred, or its standing report's status as a grade.
+    pub fn grade(&self) -> Grade {
+        Grade::of(self.report().status, self.deal.inferred())
     }
 }
 

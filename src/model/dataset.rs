@@ -261,6 +261,16 @@ impl Dataset {
             .map(|(_, id)| id.to_string())
     }
 
+    /// How many deals no report speaks of on or before `as_of` (every report is dated
+    /// later). What those deals stood at then is unknown, not absent: a report of 2025-12 on a
+    /// stake bought in 2019 says nothing of 2024.
+    pub fn unreported_at(&self, as_of: chrono::NaiveDate) -> usize {
+        self.deals
+            .iter()
+            .filter(|d| d.standing_index(as_of).is_none())
+            .count()
+    }
+
     /// Number of reports over all deals.
     pub fn report_count(&self) -> usize {
         self.deals.iter().map(|d| d.report_count()).sum()

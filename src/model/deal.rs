@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use compact_str::CompactString;
 use smallvec::SmallVec;
 
-use super::{Amount, DealKind, EntityId, PartialDate, Status};
+use super::{Amount, DealKind, EntityId, PartialDate, Qualifier, Status};
 
 /// Index of a deal in its [`Dataset`](super::Dataset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,9 +89,11 @@ impl Deal {
     }
 
     /// The report that stands at `as_of`: the newest one dated on or before it. Undated reports
-    /// count as older than any dated one; among reports of the same date one with a figure beats
-    /// one without, then the one read last wins. `None` when every
-    /// report is dated after `as_of`: the deal does not exist yet at that date.
+    /// count as older than any dated one. Reports of the same date are ranked by a stated rule,
+    /// never by file order (see [`Precedence`]): one with a figure beats one without; then the
+    /// more definite status; then the firmer figure (exact, then about, at least, up to); then a
+    /// named outlet over an unattributed one; then the source whose name sorts first. `None`
+    /// when every report is dated after `as_of`: the deal does not exist yet at that date.
     ///
     /// ```
     /// # use dealgraph::model::*;
@@ -120,27 +122,110 @@ impl Deal {
     /// Index into `reports` of the standing report (see [`Deal::standing`]).
     pub fn standing_index(&self, as_of: NaiveDate) -> Option<usize> {
         standing_among(
-            self.reports
-                .iter()
-                .map(|r| (r.date, r.amount.value.is_some())),
+            self.reports.iter().map(|r| {
+                Precedence::new(
+                    r.date,
+                    r.status,
+                    r.amount,
+                    r.publisher.as_deref(),
+                    &r.source,
+                )
+            }),
             as_of,
         )
     }
 }
 
-/// The rule of [`Deal::standing`] over reports given as (date, has a figure), in reading order.
-pub(super) fn standing_among(
-    reports: impl Iterator<Item = (Option<PartialDate>, bool)>,
+/// How a report ranks against the other reports of its deal: the larger key stands (see
+/// [`Deal::standing`]). The fields compare in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Precedence<'a> {
+    /// Newer first; undated is oldest.
+    pub date: Option<PartialDate>,
+    /// A figure beats an undisclosed amount.
+    pub has_figure: bool,
+    /// completed > cancelled > announced > in talks > rumored.
+    pub status: u8,
+    /// exact > about > at least > up to.
+    pub firmness: u8,
+    /// A named outlet beats none, or one whose publisher reads "Unattributed…".
+    pub named: bool,
+    /// Last resort: the source whose name sorts first.
+    pub source: std::cmp::Reverse<&'a str>,
+}
+
+impl<'a> Precedence<'a> {
+    pub fn new(
+        date: Option<PartialDate>,
+        status: Status,
+        amount: Amount,
+        publisher: Option<&str>,
+        source: &'a str,
+    ) -> Self {
+        Precedence {
+            date,
+            has_figure: amount.value.is_some(),
+            status: match status {
+                Status::Rumored => 0,
+                Status::InTalks => 1,
+                Status::Announced => 2,
+                Status::Cancelled => 3,
+                Status::Completed => 4,
+            },
+            firmness: match amount.qualifier {
+                Qualifier::Undisclosed => 0,
+                Qualifier::UpTo => 1,
+                Qualifier::AtLeast => 2,
+                Qualifier::About => 3,
+                Qualifier::Exact => 4,
+            },
+            named: publisher.is_some_and(is_named_outlet),
+            source: std::cmp::Reverse(source),
+        }
+    }
+
+    /// Why the report with this key stands over `other`, a report it beat: the first field
+    /// that differs, in words ("newer", "a named outlet", ...).
+    pub fn reason_over(&self, other: &Precedence<'_>) -> &'static str {
+        if self.date != other.date {
+            "the newest report"
+        } else if self.has_figure != other.has_figure {
+            "same date; the only one with a figure"
+        } else if self.status != other.status {
+            "same date; the most definite status"
+        } else if self.firmness != other.firmness {
+            "same date; the firmest figure"
+        } else if self.named != other.named {
+            "same date; a named outlet"
+        } else {
+            "same date and weight; its source's name sorts first"
+        }
+    }
+}
+
+/// A publisher that names an outlet: not empty and not "Unattributed…" (any case).
+fn is_named_outlet(publisher: &str) -> bool {
+    let p = publisher.trim();
+    !p.is_empty()
+        && !p
+            .get(..12)
+            .is_some_and(|head| head.eq_ignore_ascii_case("unattributed"))
+}
+
+/// The rule of [`Deal::standing`] over the reports' keys, in reading order. Equal keys (the
+/// same source twice, with the same date, status and qualifier) keep the first.
+pub(super) fn standing_among<'a>(
+    reports: impl Iterator<Item = Precedence<'a>>,
     as_of: NaiveDate,
 ) -> Option<usize> {
-    let mut best: Option<((Option<PartialDate>, bool), usize)> = None;
+    let mut best: Option<(Precedence<'a>, usize)> = None;
     for (i, key) in reports.enumerate() {
-        if let Some(date) = key.0
+        if let Some(date) = key.date
             && !date.on_or_before(as_of)
         {
             continue;
         }
-        if best.is_none_or(|(best_key, _)| key >= best_key) {
+        if best.as_ref().is_none_or(|(best_key, _)| key > *best_key) {
             best = Some((key, i));
         }
     }
@@ -207,11 +292,42 @@ mod tests {
     }
 
     #[test]
-    fn ties_go_to_the_report_read_last() {
-        let d = deal(vec![
-            report(Some("2025-11"), "$1B"),
-            report(Some("2025-11"), "$2B"),
-        ]);
-        assert_eq!(d.standing_index(day("2025-12-01")), Some(1));
+    fn same_day_ties_follow_the_stated_rule_not_file_order() {
+        let with = |source: &str, publisher: Option<&str>, status: Status, amount: &str| Report {
+            source: Arc::from(source),
+            publisher: publisher.map(Arc::from),
+            status,
+            ..report(Some("2026-01"), amount)
+        };
+        let unattributed = Some("Unattributed (people familiar)");
+        let cases = [
+            // The firmer figure: exact beats "up to".
+            (
+                with("a.txt", unattributed, Status::InTalks, "up to $50B"),
+                with("b.txt", Some("WSJ"), Status::InTalks, "$50B"),
+            ),
+            // The more definite status, even from an unattributed source.
+            (
+                with("a.txt", Some("WSJ"), Status::Rumored, "undisclosed"),
+                with("b.txt", unattributed, Status::InTalks, "undisclosed"),
+            ),
+            // A named outlet over an unattributed one.
+            (
+                with("a.txt", unattributed, Status::InTalks, "$5B"),
+                with("b.txt", Some("DCD"), Status::InTalks, "$5B"),
+            ),
+            // Otherwise the source whose name sorts first.
+            (
+                with("b.txt", Some("DCD"), Status::InTalks, "$5B"),
+                with("a.txt", Some("WSJ"), Status::InTalks, "$6B"),
+            ),
+        ];
+        for (loser, winner) in cases {
+            let as_of = day("2026-02-01");
+            let forward = deal(vec![loser.clone(), winner.clone()]);
+            assert_eq!(forward.standing(as_of), Some(&winner), "{winner:?}");
+            let backward = deal(vec![winner.clone(), loser]);
+            assert_eq!(backward.standing(as_of), Some(&winner), "{winner:?}");
+        }
     }
 }

@@ -104,6 +104,31 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// How sure a flow is, weakest first: what a figure built from flows rests on. A flow
+    /// stated by no source is inferred; otherwise its standing report's status decides:
+    /// rumored, in talks, or confirmed (announced, completed or cancelled: a source states
+    /// it). A chain of flows is as sure as its weakest flow.
+    Grade, "evidence grade" {
+        Inferred => "inferred",
+        Rumored => "rumored",
+        InTalks => "in-talks",
+        Confirmed => "confirmed",
+    }
+);
+
+impl Grade {
+    /// The grade of a flow with this standing status, inferred or not.
+    pub fn of(status: Status, inferred: bool) -> Grade {
+        match (inferred, status) {
+            (true, _) => Grade::Inferred,
+            (false, Status::Rumored) => Grade::Rumored,
+            (false, Status::InTalks) => Grade::InTalks,
+            (false, Status::Announced | Status::Completed | Status::Cancelled) => Grade::Confirmed,
+        }
+    }
+}
+
+vocabulary!(
     /// What an entity fact measures.
     FactKind, "fact kind" {
         Valuation => "valuation",
@@ -122,6 +147,10 @@ mod tests {
     #[test]
     fn parses_spellings_and_lists_valid_values() {
         assert_eq!("in-talks".parse::<Status>(), Ok(Status::InTalks));
+        assert_eq!("confirmed".parse::<Grade>(), Ok(Grade::Confirmed));
+        assert_eq!(Grade::of(Status::Completed, true), Grade::Inferred);
+        assert_eq!(Grade::of(Status::Announced, false), Grade::Confirmed);
+        assert!(Grade::Rumored < Grade::InTalks && Grade::InTalks < Grade::Confirmed);
         assert_eq!("In Talks".parse::<Status>(), Ok(Status::InTalks));
         assert_eq!(
             "sovereign_fund".parse::<EntityKind>(),

@@ -11,8 +11,8 @@ mod store;
 
 pub use dataset::{Dataset, UnknownEntity};
 pub use date::{DateError, PartialDate, parse_as_of};
-pub use deal::{Deal, DealId, DealIdText, Report, Reports};
+pub use deal::{Deal, DealId, DealIdText, Precedence, Report, Reports};
 pub use entity::{Entity, EntityId, Fact};
-pub use kinds::{DealKind, EntityKind, FactKind, Status};
+pub use kinds::{DealKind, EntityKind, FactKind, Grade, Status};
 pub use money::{Amount, AmountError, Money, MoneySum, Qualifier, parse_amount, parse_money};
 pub use store::{DealIdParts, DealIdRef, DealIter, DealRef, DealStore, ReportRef};

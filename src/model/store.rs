@@ -611,18 +611,33 @@ impl<'a> DealRef<'a> {
     pub fn standing_index(&self, as_of: chrono::NaiveDate) -> Option<usize> {
         match self.extra() {
             Some(extra) if !extra.later_reports.is_empty() => super::deal::standing_among(
-                std::iter::once((self.row().date, self.row().flags & HAS_FIGURE != 0)).chain(
-                    extra
-                        .later_reports
-                        .iter()
-                        .map(|r| (r.date, r.amount.value.is_some())),
-                ),
+                self.reports().map(|r| {
+                    super::deal::Precedence::new(r.date, r.status, r.amount, r.publisher, r.source)
+                }),
                 as_of,
             ),
             _ => match self.row().date {
                 Some(date) if !date.on_or_before(as_of) => None,
                 _ => Some(0),
             },
+        }
+    }
+
+    /// Why the standing report stands over the others dated on or before `as_of`, in words
+    /// ("the newest report", "same date; a named outlet", ...), or `None` when no other report
+    /// competes with it.
+    pub fn standing_reason(&self, as_of: chrono::NaiveDate) -> Option<&'static str> {
+        let mut keys: Vec<super::deal::Precedence<'a>> = self
+            .reports()
+            .filter(|r| r.date.is_none_or(|d| d.on_or_before(as_of)))
+            .map(|r| {
+                super::deal::Precedence::new(r.date, r.status, r.amount, r.publisher, r.source)
+            })
+            .collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        match keys.as_slice() {
+            [best, runner_up, ..] => Some(best.reason_over(runner_up)),
+            _ => None,
         }
     }
 

@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde_json::Number;
 
 use crate::graph::{HopGraph, MoneyGraph};
-use crate::model::{Dataset, DealId, Qualifier};
+use crate::model::Grade;
+use crate::model::{Dataset, DealId, Money, Qualifier};
 use crate::query::cycles::{
-    Bound, Cycle, CycleList, CycleOptions, RoundTrip, SearchEnd, Undated, cycles,
+    Bound, Cycle, CycleList, CycleOptions, GradeCounts, RoundTrip, SearchEnd, Undated, cycles,
 };
 use crate::render::json::{self as js, DealJson};
 use crate::render::{table, text};
@@ -164,15 +165,69 @@ fn loop_names(data: &Dataset, cycle: &Cycle) -> String {
     names.join(" → ")
 }
 
-/// "at most $38B", "$38B", "at least $8B", "about $38B" or "unknown".
+/// "at most $38B", "$38B", "at least $8B", "about $38B", "$2B – $22.4B" or "unknown". A range
+/// is never printed as one figure: from $0 it reads "at most", with no top "at least".
 fn round_trip_words(trip: &RoundTrip) -> String {
     match (trip.amount, trip.bound) {
+        (Some(_), Some(Bound::Range)) => match (trip.low, trip.high) {
+            (Some(lo), None) => format!("at least {lo}"),
+            (Some(lo), Some(hi)) if lo == Money::ZERO => format!("at most {hi}"),
+            (Some(lo), Some(hi)) => format!("{lo} – {hi}"),
+            _ => "unknown".into(),
+        },
         (Some(a), Some(Bound::Upper)) => format!("at most {a}"),
         (Some(a), Some(Bound::Lower)) => format!("at least {a}"),
         (Some(a), Some(Bound::Approx)) => format!("about {a}"),
         (Some(a), _) => a.to_string(),
         (None, _) => "unknown".into(),
     }
+}
+
+/// "confirmed", "in talks", "rumored" or "inferred": what a loop rests on.
+pub fn grade_words(grade: Grade) -> &'static str {
+    match grade {
+        Grade::Confirmed => "confirmed",
+        Grade::InTalks => "in talks",
+        Grade::Rumored => "rumored",
+        Grade::Inferred => "inferred",
+    }
+}
+
+/// "7 loop(s): 1 on confirmed deals alone, 1 more needs deals in talks, 5 more need rumored
+/// deals or inferred flows": how much of a count rests on each grade.
+pub fn grade_summary(counts: &GradeCounts) -> String {
+    let more = |n: u64, what: &str| {
+        let verb = if n == 1 { "needs" } else { "need" };
+        (n > 0).then(|| format!("{n} more {verb} {what}"))
+    };
+    let parts: Vec<String> = std::iter::once(Some(format!(
+        "{} on confirmed deals alone",
+        counts.of(Grade::Confirmed)
+    )))
+    .chain([
+        more(counts.of(Grade::InTalks), "deals in talks"),
+        more(counts.of(Grade::Rumored), "rumored deals"),
+        more(counts.of(Grade::Inferred), "inferred flows"),
+    ])
+    .flatten()
+    .collect();
+    format!("{} loop(s): {}", counts.total(), parts.join(", "))
+}
+
+/// The grade counts of the loops in `list`.
+fn list_grades(list: &CycleList) -> GradeCounts {
+    let mut counts = GradeCounts::default();
+    for c in &list.cycles {
+        counts.add(c.grade);
+    }
+    counts
+}
+
+/// The line under a table or explanation: the count, what it rests on, the scope.
+fn summary_line(list: &CycleList, scope: &str) -> String {
+    let counts = list_grades(list);
+    let shown = if list.truncated { " shown" } else { "" };
+    format!("{}{shown} ({scope})\n", grade_summary(&counts))
 }
 
 /// A ratio as a percentage: "76%", "4.5%".
@@ -239,6 +294,7 @@ fn to_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &s
         "hops (deals: amount, status)",
         "round trip",
         "return",
+        "rests on",
     ]);
     for (rank, cycle) in list.cycles.iter().enumerate() {
         t.add_row(vec![
@@ -247,9 +303,10 @@ fn to_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &s
             hop_lines(graph, hops, cycle),
             round_trip_words(&cycle.round_trip),
             ratio_words(graph, cycle),
+            grade_words(cycle.grade).to_string(),
         ]);
     }
-    let mut out = format!("{t}\n{} loop(s) ({scope})\n", list.cycles.len());
+    let mut out = format!("{t}\n{}", summary_line(list, scope));
     if list.cycles.iter().any(|c| c.round_trip.amount.is_some()) {
         out.push_str("◀ the deal whose amount sets the round trip\n");
     }
@@ -267,8 +324,17 @@ fn to_table(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: &s
         out.push_str("at least: an \"at least\" figure on the loop may turn out larger\n");
     }
     if bounds.contains(&Bound::Approx) {
-        out.push_str("about: \"about\" figures, or qualifiers that pull both ways, decide it\n");
+        out.push_str("about: \"about\" figures decide it\n");
     }
+    if bounds.contains(&Bound::Range) {
+        out.push_str(
+            "a range: \"up to\" and \"at least\" figures pull both ways; the round trip lies \
+             anywhere in it\n",
+        );
+    }
+    out.push_str(
+        "rests on: the least sure flow the loop needs (confirmed, in talks, rumored, inferred)\n",
+    );
     if list.cycles.iter().any(|c| c.round_trip.amount.is_none()) {
         out.push_str("unknown: some hop has no reported amount\n");
     }
@@ -329,7 +395,7 @@ fn to_explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: 
         out.push_str(&textwrap::fill(&table::cell_text(&p), options));
         out.push_str("\n\n");
     }
-    out.push_str(&format!("{} loop(s) ({scope})\n", list.cycles.len()));
+    out.push_str(&summary_line(list, scope));
     out
 }
 
@@ -437,9 +503,12 @@ fn deal_short(data: &Dataset, id: DealId, graph: &MoneyGraph<'_>) -> String {
 pub struct CycleJson<'a> {
     bound: Option<&'static str>,
     entities: Vec<&'a str>,
+    grade: Grade,
     hops: Vec<HopJson<'a>>,
     length: usize,
     return_ratio: Option<Number>,
+    round_trip_max_usd: Option<Number>,
+    round_trip_min_usd: Option<Number>,
     round_trip_usd: Option<Number>,
 }
 
@@ -479,12 +548,28 @@ impl<'a> CycleJson<'a> {
                 .iter()
                 .map(|&e| data.entity(e).id.as_str())
                 .collect(),
+            grade: cycle.grade,
             hops,
             length: cycle.length(),
             return_ratio: cycle.ratio.and_then(|r| Number::from_f64(r.value)),
+            round_trip_max_usd: cycle.round_trip.high.map(|m| m.to_json_number()),
+            round_trip_min_usd: cycle.round_trip.low.map(|m| m.to_json_number()),
             round_trip_usd: cycle.round_trip.amount.map(|m| m.to_json_number()),
         }
     }
+}
+
+/// `{"confirmed": 1, "in-talks": 1, "inferred": 5, "rumored": 0}`, on one line: loops by the
+/// least sure flow they need.
+fn by_grade_json(counts: &GradeCounts) -> String {
+    let map: std::collections::BTreeMap<&str, u64> = Grade::ALL
+        .iter()
+        .map(|&g| (g.as_str(), counts.of(g)))
+        .collect();
+    serde_json::to_string(&map)
+        .unwrap_or_default()
+        .replace(',', ", ")
+        .replace(':', ": ")
 }
 
 /// Writes one loop of the `cycles` array, pretty-printed and indented to sit inside it.
@@ -504,7 +589,8 @@ pub fn write_json(
     let hops = graph.hops();
     write!(
         out,
-        "{{\n  \"count\": {},\n  \"cycles\": [",
+        "{{\n  \"by_grade\": {},\n  \"count\": {},\n  \"cycles\": [",
+        by_grade_json(&list_grades(list)),
         list.cycles.len()
     )?;
     for (i, c) in list.cycles.iter().enumerate() {
@@ -530,9 +616,11 @@ pub fn stream_json(
     let hops = graph.hops();
     out.write_all(b"{\n  \"cycles\": [")?;
     let mut count = 0u64;
+    let mut grades = GradeCounts::default();
     let mut failure: Option<std::io::Error> = None;
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
         let cycle = Cycle::new(graph, hops, entities, loop_hops);
+        grades.add(cycle.grade);
         match write_cycle(out, &CycleJson::new(graph, hops, &cycle), count == 0) {
             Ok(()) => {
                 count += 1;
@@ -553,7 +641,8 @@ pub fn stream_json(
     let timed_out = end == SearchEnd::TimedOut;
     writeln!(
         out,
-        "],\n  \"count\": {count},\n  \"truncated\": {timed_out}\n}}"
+        "],\n  \"by_grade\": {},\n  \"count\": {count},\n  \"truncated\": {timed_out}\n}}",
+        by_grade_json(&grades)
     )?;
     Ok((count, end))
 }

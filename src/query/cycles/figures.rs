@@ -16,8 +16,11 @@ pub enum Bound {
     Upper,
     /// The real amount is at least this ("at least" figures decide it).
     Lower,
-    /// "About" figures decide it, or figures that could move it both ways.
+    /// "About" figures decide it.
     Approx,
+    /// Figures pull both ways ("up to" on one hop, "at least" on another): the real amount
+    /// lies anywhere in [`RoundTrip::low`, `RoundTrip::high`], and no single figure is shown.
+    Range,
 }
 
 impl Bound {
@@ -28,6 +31,7 @@ impl Bound {
             Bound::Upper => "upper",
             Bound::Lower => "lower",
             Bound::Approx => "approx",
+            Bound::Range => "range",
         }
     }
 }
@@ -45,6 +49,11 @@ pub struct RoundTrip {
     pub hop_deals: Vec<Option<DealId>>,
     /// Index of the hop whose figure is the round-trip amount (the first among equals).
     pub limiting_hop: Option<usize>,
+    /// The least the real round trip can be, given every qualifier ("up to" allows zero);
+    /// `None` when `amount` is.
+    pub low: Option<Money>,
+    /// The most it can be; `None` when `amount` is, or when "at least" figures leave it open.
+    pub high: Option<Money>,
 }
 
 /// A reported figure as the range of values it allows: exact `[v, v]`, up-to `[0, v]`,
@@ -77,7 +86,8 @@ impl Range {
         let below = self.lo < self.point;
         let above = self.hi.is_none_or(|h| h > self.point);
         match (self.fuzzy, below, above) {
-            (true, _, _) | (false, true, true) => Bound::Approx,
+            (_, true, true) => Bound::Range,
+            (true, _, _) => Bound::Approx,
             (false, true, false) => Bound::Upper,
             (false, false, true) => Bound::Lower,
             (false, false, false) => Bound::Exact,
@@ -211,12 +221,16 @@ pub fn round_trip(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) 
             bound: Some(range.bound()),
             hop_deals,
             limiting_hop,
+            low: Some(range.lo),
+            high: range.hi,
         },
         _ => RoundTrip {
             amount: None,
             bound: None,
             hop_deals,
             limiting_hop: None,
+            low: None,
+            high: None,
         },
     }
 }

@@ -27,6 +27,7 @@
 
 mod count;
 mod figures;
+mod grades;
 mod search;
 mod sort;
 mod time_order;
@@ -38,10 +39,11 @@ use std::ops::ControlFlow;
 use std::time::Instant;
 
 use crate::graph::{HopGraph, HopId, MoneyGraph};
-use crate::model::EntityId;
+use crate::model::{EntityId, Grade};
 
 pub use count::{CountOptions, LengthCounts, count_cycles, count_cycles_by_length};
 pub use figures::{Bound, ReturnRatio, RoundTrip, return_ratio, round_trip};
+pub use grades::{GradeCounts, count_by_grade};
 pub use sort::{SortKey, sort_cycles};
 pub use time_order::is_time_ordered;
 
@@ -260,6 +262,9 @@ pub struct Cycle {
     pub hops: Vec<HopId>,
     pub round_trip: RoundTrip,
     pub ratio: Option<ReturnRatio>,
+    /// How sure the loop is: the grade of its weakest hop, a hop being as sure as its surest
+    /// deal. A loop that needs one rumored flow is rumored, however firm the rest.
+    pub grade: Grade,
 }
 
 impl Cycle {
@@ -277,6 +282,7 @@ impl Cycle {
             hops: loop_hops.to_vec(),
             round_trip,
             ratio,
+            grade: loop_grade(graph, hops, loop_hops),
         }
     }
 
@@ -284,6 +290,24 @@ impl Cycle {
     pub fn length(&self) -> usize {
         self.hops.len()
     }
+}
+
+/// The grade of a loop: the weakest of its hops' grades, each hop graded by its surest deal
+/// as it stands under the graph's filter. `O(k·d)` for `k` hops of `d` deals.
+pub fn loop_grade(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) -> Grade {
+    loop_hops
+        .iter()
+        .map(|&h| {
+            hops.hop(h)
+                .deals
+                .iter()
+                .filter_map(|&d| graph.deal_view(d))
+                .map(|v| v.grade())
+                .max()
+                .unwrap_or(Grade::Inferred)
+        })
+        .min()
+        .unwrap_or(Grade::Inferred)
 }
 
 /// Loops collected up to a limit.
