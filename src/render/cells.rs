@@ -70,25 +70,32 @@ pub fn grade_words(grade: Grade) -> &'static str {
     }
 }
 
-/// A total and what it rests on, for a table cell: the total, then "all confirmed" (or
-/// "all in talks"...) when one grade holds it all, else one line per grade, surest first:
+/// What a total rests on, for a table cell: "all confirmed" (or "all in talks"...) when one
+/// grade holds it all, else one line per grade, surest first:
+/// "confirmed $22.5B – $62.5B\nin talks $30B". "–" when nothing went in.
+pub fn grade_lines(split: &ByGrade) -> String {
+    let parts: Vec<_> = split.parts().collect();
+    match parts.as_slice() {
+        [] => "–".to_string(),
+        [(grade, _)] => format!("all {}", grade_words(*grade)),
+        _ => {
+            let lines: Vec<String> = parts
+                .iter()
+                .map(|(grade, part)| format!("{} {part}", grade_words(*grade)))
+                .collect();
+            lines.join("\n")
+        }
+    }
+}
+
+/// A total and what it rests on, for a table cell: the total, then its [`grade_lines`]:
 /// "$52.5B – $92.5B\nconfirmed $22.5B – $62.5B\nin talks $30B". "–" when nothing went in.
 pub fn graded_total_cell(split: &ByGrade) -> String {
     let total = split.total();
     if total.count == 0 {
         return "–".to_string();
     }
-    let parts: Vec<_> = split.parts().collect();
-    match parts.as_slice() {
-        [(grade, _)] => format!("{total}\nall {}", grade_words(*grade)),
-        _ => {
-            let mut out = total.to_string();
-            for (grade, part) in parts {
-                let _ = write!(out, "\n{} {part}", grade_words(grade));
-            }
-            out
-        }
-    }
+    format!("{total}\n{}", grade_lines(split))
 }
 
 /// What a ranked or headline figure rests on, in a few words: "confirmed", "in talks or

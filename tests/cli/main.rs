@@ -4,6 +4,7 @@ mod common;
 mod cycles;
 mod foundation;
 mod generate;
+mod grades;
 mod hardening;
 mod map;
 mod stakeholders;
