@@ -123,6 +123,9 @@ fn stats_ranked_on_confirmed_deals_do_not_put_microsoft_on_top() {
     let top = &v["top"]["inflow"][0];
     assert_eq!(top["id"], "openai", "{top}");
     assert_eq!(billions(&top["total"]["max_usd"]), 75.5);
+    // Every ranked figure is confirmed money, and says so.
+    assert_eq!(top["by_grade"]["confirmed"], top["total"], "{top}");
+    assert_eq!(top["by_grade"]["in_talks"]["amounts"], 0);
     let ids: Vec<&str> = v["top"]["inflow"]
         .as_array()
         .expect("ranking")
@@ -132,6 +135,11 @@ fn stats_ranked_on_confirmed_deals_do_not_put_microsoft_on_top() {
     assert!(!ids.contains(&"microsoft"), "{ids:?}");
     let table = stdout(&["stats", "--confirmed"]);
     assert!(!table.contains("No confirmed deal holds up"), "{table}");
+    let openai = table
+        .lines()
+        .find(|l| l.contains("OpenAI"))
+        .expect("OpenAI ranks");
+    assert!(openai.contains("all confirmed"), "{table}");
 }
 
 #[test]
