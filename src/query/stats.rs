@@ -317,13 +317,19 @@ mod tests {
         };
         let data = load_str("deals.csv", csv, options).expect("loads").dataset;
         let id = |r: &Ranked| data.entity(r.id).id.to_string();
-        let s = stats(&MoneyGraph::build(&data, Filter::today()), &StatsOptions::default());
+        let s = stats(
+            &MoneyGraph::build(&data, Filter::today()),
+            &StatsOptions::default(),
+        );
         assert_eq!(id(&s.top_inflow[0]), "big");
         assert!(s.top_inflow[0].by_grade.rests_only_below(Grade::InTalks));
         assert_eq!(s.money_by_grade.get(Grade::Confirmed).to_string(), "$38B");
         assert_eq!(s.money_by_grade.total(), s.money_total);
         let confirmed = Filter::today().at_grade(Grade::Confirmed);
-        let s = stats(&MoneyGraph::build(&data, confirmed), &StatsOptions::default());
+        let s = stats(
+            &MoneyGraph::build(&data, confirmed),
+            &StatsOptions::default(),
+        );
         let ids: Vec<String> = s.top_inflow.iter().map(id).collect();
         assert_eq!(ids, ["cloud"]);
     }

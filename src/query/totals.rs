@@ -465,7 +465,10 @@ mod tests {
         let s = split(&[(Grade::Inferred, "up to $310B"), (Grade::Rumored, "$1B")]);
         assert!(s.rests_only_below(Grade::InTalks));
         assert!(!s.rests_only_below(Grade::Rumored));
-        assert!(!ByGrade::new().rests_only_below(Grade::Confirmed), "nothing rests on nothing");
+        assert!(
+            !ByGrade::new().rests_only_below(Grade::Confirmed),
+            "nothing rests on nothing"
+        );
         let v = s.to_json();
         assert_eq!(v["inferred"]["max_usd"], json!(310_000_000_000i64));
         assert_eq!(v["confirmed"]["amounts"], json!(0));

@@ -130,6 +130,9 @@ mod tests {
         assert_eq!(weakest_words(&split), None);
         let mut rumor = ByGrade::new();
         rumor.add(Grade::Inferred, &parse_amount("up to $310B").unwrap());
-        assert_eq!(weakest_words(&rumor), Some("rumored or inferred flows only"));
+        assert_eq!(
+            weakest_words(&rumor),
+            Some("rumored or inferred flows only")
+        );
     }
 }

@@ -213,13 +213,23 @@ fn stake_words(pct: f64) -> String {
     format!("{text}%")
 }
 
-/// "$65.5B – $155.5B + 5 undisclosed (12 deals; $155.5B stated)".
-fn flow_words(r: &MoneyRange) -> String {
+/// "$38B + 3 undisclosed in 4 deals ($38B stated)", then what it rests on when not all of
+/// it is confirmed: "at least $58B in 2 deals ($58B stated; confirmed at least $8B, in talks
+/// $50B)".
+fn flow_words(split: &ByGrade) -> String {
+    let r = split.total();
     if r.count == 0 {
         return "none".to_string();
     }
+    let mut grades = String::new();
+    if split.parts().any(|(g, _)| g != Grade::Confirmed) {
+        for (g, part) in split.parts() {
+            let sep = if grades.is_empty() { "; " } else { ", " };
+            let _ = write!(grades, "{sep}{} {part}", grade_words(g));
+        }
+    }
     format!(
-        "{r} in {} deal{} ({} stated)",
+        "{r} in {} deal{} ({} stated{grades})",
         r.count,
         if r.count == 1 { "" } else { "s" },
         r.stated
@@ -307,7 +317,7 @@ fn vendor_table(
         out,
         "{entity_name} invests in or lends to {}: {}.",
         financed.join(", "),
-        flow_words(&v.invested)
+        flow_words(&v.invested_by_grade)
     );
     if v.returning.is_empty() {
         let _ = writeln!(
@@ -319,7 +329,7 @@ fn vendor_table(
     let _ = writeln!(
         out,
         "Paid back to {entity_name} as revenue ({reach}): {}; directly by those it finances: {}.",
-        flow_words(&v.returned),
+        flow_words(&v.returned_by_grade),
         v.returned_direct
     );
     let _ = writeln!(
@@ -383,9 +393,11 @@ fn document<'a>(data: &'a Dataset, s: &'a Stakeholders<'a>, as_of: NaiveDate) ->
             depth: v.depth,
             financed: IdsJson(data, &v.financed),
             invested: RangeJson::new(&v.invested),
+            invested_by_grade: GradesJson::new(&v.invested_by_grade),
             invested_usd: usd(v.invested.stated),
             ratio: v.ratio(),
             returned: RangeJson::new(&v.returned),
+            returned_by_grade: GradesJson::new(&v.returned_by_grade),
             returned_direct: RangeJson::new(&v.returned_direct),
             returned_usd: usd(v.returned.stated),
             returning: ReturningJson { data, v },
@@ -640,9 +652,11 @@ struct VendorJson<'a> {
     depth: usize,
     financed: IdsJson<'a>,
     invested: RangeJson,
+    invested_by_grade: GradesJson,
     invested_usd: Number,
     ratio: Option<f64>,
     returned: RangeJson,
+    returned_by_grade: GradesJson,
     returned_direct: RangeJson,
     returned_usd: Number,
     returning: ReturningJson<'a>,
@@ -762,7 +776,9 @@ mod tests {
             "ratio": share_json(v.ratio()),
             "depth": v.depth,
             "invested": v.invested.to_json(),
+            "invested_by_grade": v.invested_by_grade.to_json(),
             "returned": v.returned.to_json(),
+            "returned_by_grade": v.returned_by_grade.to_json(),
             "returned_direct": v.returned_direct.to_json(),
             "financed": v.financed.iter().map(|&e| id(e)).collect::<Vec<_>>(),
             "returning": v.returning.iter().map(|r| json!({

@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::model::{Dataset, EntityId, MoneySum};
 use crate::query::cycles::SearchEnd;
 use crate::query::stats::{Ranked, Stats, StatsOptions};
-use crate::render::json::Shown;
 use crate::render::cells::{grade_lines, weakest_words};
+use crate::render::json::Shown;
 use crate::render::{csv, table};
 
 /// What the figures are of: where the data came from ("bundled seeds" or the paths), the

@@ -45,7 +45,10 @@ fn openai_summary_splits_talks_from_confirmed_money() {
         lines[2].contains("$80B + 4 undisclosed more in talks (6 deals)"),
         "{out}"
     );
-    assert!(lines[3].contains("$115.5B – $155.5B + 4 undisclosed in all"), "{out}");
+    assert!(
+        lines[3].contains("$115.5B – $155.5B + 4 undisclosed in all"),
+        "{out}"
+    );
     assert!(
         out.contains("Recorded outflows: $38B confirmed (1 deal)"),
         "the inferred $310B is not headline money:\n{out}"
@@ -81,7 +84,10 @@ fn openai_json_carries_the_grade_split_of_every_total() {
         .iter()
         .find(|m| m["id"] == "amazon")
         .expect("Amazon invests");
-    assert_eq!(billions(&amazon["total_by_grade"]["in_talks"]["min_usd"]), 50.0);
+    assert_eq!(
+        billions(&amazon["total_by_grade"]["in_talks"]["min_usd"]),
+        50.0
+    );
     assert_eq!(amazon["total_by_grade"]["confirmed"]["amounts"], 0);
     let exposure = v["exposure"]
         .as_array()
@@ -93,7 +99,10 @@ fn openai_json_carries_the_grade_split_of_every_total() {
         billions(&exposure["outflow_by_grade"]["inferred"]["max_usd"]),
         310.0
     );
-    assert_eq!(billions(&exposure["inflow_by_grade"]["confirmed"]["min_usd"]), 13.0);
+    assert_eq!(
+        billions(&exposure["inflow_by_grade"]["confirmed"]["min_usd"]),
+        13.0
+    );
 }
 
 /// Microsoft ranked top receiver on one rumored, inferred "up to $310B", and nothing said so.
@@ -111,7 +120,9 @@ fn stats_say_when_a_top_rank_rests_on_rumor_alone() {
         .expect("Microsoft ranks");
     assert!(microsoft.contains("all inferred"), "{receivers}");
     assert!(
-        receivers.contains("No confirmed deal holds up the rank of: Microsoft (rumored or inferred flows only)"),
+        receivers.contains(
+            "No confirmed deal holds up the rank of: Microsoft (rumored or inferred flows only)"
+        ),
         "{receivers}"
     );
     assert!(receivers.contains("`--confirmed` ranks on confirmed deals alone"));
@@ -151,10 +162,18 @@ fn stats_json_carries_each_ranked_figures_grade_mix() {
     assert_eq!(top["by_grade"]["confirmed"]["amounts"], 0);
     let money = &v["money"];
     assert_eq!(
-        money["by_grade"]["confirmed"]["amounts"].as_u64().expect("count")
-            + money["by_grade"]["in_talks"]["amounts"].as_u64().expect("count")
-            + money["by_grade"]["rumored"]["amounts"].as_u64().expect("count")
-            + money["by_grade"]["inferred"]["amounts"].as_u64().expect("count"),
+        money["by_grade"]["confirmed"]["amounts"]
+            .as_u64()
+            .expect("count")
+            + money["by_grade"]["in_talks"]["amounts"]
+                .as_u64()
+                .expect("count")
+            + money["by_grade"]["rumored"]["amounts"]
+                .as_u64()
+                .expect("count")
+            + money["by_grade"]["inferred"]["amounts"]
+                .as_u64()
+                .expect("count"),
         money["total"]["amounts"].as_u64().expect("count")
     );
 }
