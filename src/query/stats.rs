@@ -298,43 +298,6 @@ fn bump<K: PartialEq + Copy>(counts: &mut [(K, usize)], key: K) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::graph::Filter;
-    use crate::load::{LoadOptions, load_str};
-    use crate::model::Grade;
-
-    #[test]
-    fn a_rank_says_what_it_rests_on_and_the_confirmed_view_drops_rumors() {
-        // A rumored, inferred "up to $310B" against $38B announced.
-        let csv = "from,to,kind,amount_usd,amount_qualifier,status,inferred,source\n\
-                   lab,big,cloud,3.1e11,up-to,rumored,true,a\n\
-                   lab,cloud,cloud,3.8e10,,announced,,b\n";
-        let options = LoadOptions {
-            auto_entities: true,
-            ..LoadOptions::default()
-        };
-        let data = load_str("deals.csv", csv, options).expect("loads").dataset;
-        let id = |r: &Ranked| data.entity(r.id).id.to_string();
-        let s = stats(
-            &MoneyGraph::build(&data, Filter::today()),
-            &StatsOptions::default(),
-        );
-        assert_eq!(id(&s.top_inflow[0]), "big");
-        assert!(s.top_inflow[0].by_grade.rests_only_below(Grade::InTalks));
-        assert_eq!(s.money_by_grade.get(Grade::Confirmed).to_string(), "$38B");
-        assert_eq!(s.money_by_grade.total(), s.money_total);
-        let confirmed = Filter::today().at_grade(Grade::Confirmed);
-        let s = stats(
-            &MoneyGraph::build(&data, confirmed),
-            &StatsOptions::default(),
-        );
-        let ids: Vec<String> = s.top_inflow.iter().map(id).collect();
-        assert_eq!(ids, ["cloud"]);
-    }
-}
-
 /// One pass of the cycles query, counting loops in total, by length and per entity.
 fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let data = graph.dataset();
@@ -377,5 +340,42 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
         top_entities,
         entities_on_loops,
         end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Filter;
+    use crate::load::{LoadOptions, load_str};
+    use crate::model::Grade;
+
+    #[test]
+    fn a_rank_says_what_it_rests_on_and_the_confirmed_view_drops_rumors() {
+        // A rumored, inferred "up to $310B" against $38B announced.
+        let csv = "from,to,kind,amount_usd,amount_qualifier,status,inferred,source\n\
+                   lab,big,cloud,3.1e11,up-to,rumored,true,a\n\
+                   lab,cloud,cloud,3.8e10,,announced,,b\n";
+        let options = LoadOptions {
+            auto_entities: true,
+            ..LoadOptions::default()
+        };
+        let data = load_str("deals.csv", csv, options).expect("loads").dataset;
+        let id = |r: &Ranked| data.entity(r.id).id.to_string();
+        let s = stats(
+            &MoneyGraph::build(&data, Filter::today()),
+            &StatsOptions::default(),
+        );
+        assert_eq!(id(&s.top_inflow[0]), "big");
+        assert!(s.top_inflow[0].by_grade.rests_only_below(Grade::InTalks));
+        assert_eq!(s.money_by_grade.get(Grade::Confirmed).to_string(), "$38B");
+        assert_eq!(s.money_by_grade.total(), s.money_total);
+        let confirmed = Filter::today().at_grade(Grade::Confirmed);
+        let s = stats(
+            &MoneyGraph::build(&data, confirmed),
+            &StatsOptions::default(),
+        );
+        let ids: Vec<String> = s.top_inflow.iter().map(id).collect();
+        assert_eq!(ids, ["cloud"]);
     }
 }
