@@ -12,7 +12,7 @@ use std::ops::ControlFlow;
 use crate::graph::MoneyGraph;
 use crate::model::{DealKind, EntityId, EntityKind, Status};
 use crate::query::cycles::{CycleOptions, SearchEnd, cycles};
-use crate::query::totals::MoneyRange;
+use crate::query::totals::{ByGrade, MoneyRange};
 
 /// What [`stats`] computes.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +38,8 @@ impl Default for StatsOptions {
 pub struct Ranked {
     pub id: EntityId,
     pub total: MoneyRange,
+    /// `total` split by the grade of each deal: what the rank rests on.
+    pub by_grade: ByGrade,
     /// Number of deals in `total`.
     pub deals: usize,
 }
@@ -89,7 +91,10 @@ pub struct Stats {
     pub money_by_kind: Vec<(DealKind, MoneyRange)>,
     /// Standing amounts of all admitted deals.
     pub money_total: MoneyRange,
-    /// Entities by money received, largest stated total first.
+    /// `money_total` split by the grade of each deal.
+    pub money_by_grade: ByGrade,
+    /// Entities by money received, largest stated total first (of every grade admitted by
+    /// the filter: `Filter::at_grade(Grade::Confirmed)` ranks on confirmed deals alone).
     pub top_inflow: Vec<Ranked>,
     /// Entities by money paid, largest stated total first.
     pub top_outflow: Vec<Ranked>,
@@ -180,9 +185,9 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         .iter()
         .map(|&k| (k, MoneyRange::new()))
         .collect();
-    let mut money_total = MoneyRange::new();
-    let mut inflow = vec![MoneyRange::new(); n];
-    let mut outflow = vec![MoneyRange::new(); n];
+    let mut money_by_grade = ByGrade::new();
+    let mut inflow = vec![ByGrade::new(); n];
+    let mut outflow = vec![ByGrade::new(); n];
     let mut counterparties: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
     let mut sources: BTreeSet<&str> = BTreeSet::new();
     let mut reports = 0;
@@ -195,9 +200,10 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind()) {
             total.add(amount);
         }
-        money_total.add(amount);
-        inflow[deal.to().index()].add(amount);
-        outflow[deal.from().index()].add(amount);
+        let grade = view.grade();
+        money_by_grade.add(grade, amount);
+        inflow[deal.to().index()].add(grade, amount);
+        outflow[deal.from().index()].add(grade, amount);
         counterparties[deal.to().index()].insert(deal.from());
         counterparties[deal.from().index()].insert(deal.to());
         inferred_deals += usize::from(deal.inferred());
@@ -210,14 +216,16 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         }
     }
 
-    let ranked = |totals: &[MoneyRange]| -> Vec<Ranked> {
+    let ranked = |totals: &[ByGrade]| -> Vec<Ranked> {
         let mut list: Vec<Ranked> = totals
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.count > 0)
-            .map(|(i, t)| Ranked {
+            .map(|(i, split)| (i, split, split.total()))
+            .filter(|(_, _, t)| t.count > 0)
+            .map(|(i, split, t)| Ranked {
                 id: EntityId(i as u32),
-                total: *t,
+                total: t,
+                by_grade: *split,
                 deals: t.count as usize,
             })
             .collect();
@@ -274,7 +282,8 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         sources: sources.len(),
         sources_in_data: data.source_count(),
         money_by_kind,
-        money_total,
+        money_total: money_by_grade.total(),
+        money_by_grade,
         top_inflow,
         top_outflow,
         top_counterparties,
@@ -331,5 +340,42 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
         top_entities,
         entities_on_loops,
         end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Filter;
+    use crate::load::{LoadOptions, load_str};
+    use crate::model::Grade;
+
+    #[test]
+    fn a_rank_says_what_it_rests_on_and_the_confirmed_view_drops_rumors() {
+        // A rumored, inferred "up to $310B" against $38B announced.
+        let csv = "from,to,kind,amount_usd,amount_qualifier,status,inferred,source\n\
+                   lab,big,cloud,3.1e11,up-to,rumored,true,a\n\
+                   lab,cloud,cloud,3.8e10,,announced,,b\n";
+        let options = LoadOptions {
+            auto_entities: true,
+            ..LoadOptions::default()
+        };
+        let data = load_str("deals.csv", csv, options).expect("loads").dataset;
+        let id = |r: &Ranked| data.entity(r.id).id.to_string();
+        let s = stats(
+            &MoneyGraph::build(&data, Filter::today()),
+            &StatsOptions::default(),
+        );
+        assert_eq!(id(&s.top_inflow[0]), "big");
+        assert!(s.top_inflow[0].by_grade.rests_only_below(Grade::InTalks));
+        assert_eq!(s.money_by_grade.get(Grade::Confirmed).to_string(), "$38B");
+        assert_eq!(s.money_by_grade.total(), s.money_total);
+        let confirmed = Filter::today().at_grade(Grade::Confirmed);
+        let s = stats(
+            &MoneyGraph::build(&data, confirmed),
+            &StatsOptions::default(),
+        );
+        let ids: Vec<String> = s.top_inflow.iter().map(id).collect();
+        assert_eq!(ids, ["cloud"]);
     }
 }

@@ -15,13 +15,16 @@
 //! computed from, and output always says so ("of $155.5B stated inflows").
 //!
 //! All arithmetic is on whole cents in `i128` ([`MoneySum`]); nothing goes through `f64`.
+//!
+//! [`ByGrade`] keeps one such total per evidence [`Grade`], so that every total can say how
+//! much of it is confirmed, in talks, rumored or inferred.
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use serde_json::{Value, json};
 
-use crate::model::{Amount, MoneySum, Qualifier};
+use crate::model::{Amount, Grade, MoneySum, Qualifier};
 
 /// A total of reported amounts: exact lower and upper bounds (upper `None` = open, because an
 /// "at least" figure is in it), the face-value sum, and how many amounts went in.
@@ -229,6 +232,83 @@ impl fmt::Display for MoneyRange {
     }
 }
 
+/// A total split by evidence grade: one [`MoneyRange`] per [`Grade`], so a reader sees how much
+/// of a figure rests on confirmed deals and how much on talks, rumors or inferred flows.
+///
+/// ```
+/// use dealgraph::model::{parse_amount, Grade};
+/// use dealgraph::query::totals::ByGrade;
+///
+/// let mut split = ByGrade::new();
+/// split.add(Grade::Confirmed, &parse_amount("$13B").unwrap());
+/// split.add(Grade::InTalks, &parse_amount("$50B").unwrap());
+/// split.add(Grade::Inferred, &parse_amount("up to $310B").unwrap());
+/// assert_eq!(split.get(Grade::Confirmed).to_string(), "$13B");
+/// assert_eq!(split.total().to_string(), "$63B – $373B");
+/// assert!(!split.rests_only_below(Grade::InTalks));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ByGrade([MoneyRange; 4]);
+
+impl ByGrade {
+    /// Every grade empty.
+    pub fn new() -> ByGrade {
+        ByGrade::default()
+    }
+
+    /// Adds one amount resting on `grade`. `O(1)`.
+    pub fn add(&mut self, grade: Grade, amount: &Amount) {
+        self.0[grade as usize].add(amount);
+    }
+
+    /// Adds every amount of `other`, grade by grade. `O(1)`.
+    pub fn merge(&mut self, other: &ByGrade) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            mine.merge(theirs);
+        }
+    }
+
+    /// The amounts resting on `grade`.
+    pub fn get(&self, grade: Grade) -> &MoneyRange {
+        &self.0[grade as usize]
+    }
+
+    /// The amounts of every grade together: the unsplit total.
+    pub fn total(&self) -> MoneyRange {
+        let mut total = MoneyRange::new();
+        for part in &self.0 {
+            total.merge(part);
+        }
+        total
+    }
+
+    /// The grades with at least one amount, surest first, with their totals.
+    pub fn parts(&self) -> impl Iterator<Item = (Grade, &MoneyRange)> {
+        Grade::ALL
+            .iter()
+            .rev()
+            .map(|&g| (g, self.get(g)))
+            .filter(|(_, r)| r.count > 0)
+    }
+
+    /// True when some amount went in and none of them is at `grade` or surer: the total rests
+    /// only on weaker evidence (`Grade::InTalks`: only on rumors and inferred flows).
+    pub fn rests_only_below(&self, grade: Grade) -> bool {
+        self.parts().next().is_some_and(|(g, _)| g < grade)
+    }
+
+    /// `{"confirmed", "in_talks", "rumored", "inferred"}`, each a [`MoneyRange::to_json`]
+    /// object (all four always present).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "confirmed": self.get(Grade::Confirmed).to_json(),
+            "in_talks": self.get(Grade::InTalks).to_json(),
+            "rumored": self.get(Grade::Rumored).to_json(),
+            "inferred": self.get(Grade::Inferred).to_json(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +415,63 @@ mod tests {
         assert_eq!(v["min_usd"], json!(10_000_000_000i64));
         assert_eq!(v["max_usd"], Value::Null);
         assert_eq!(v["undisclosed"], json!(1));
+    }
+
+    fn split(amounts: &[(Grade, &str)]) -> ByGrade {
+        let mut split = ByGrade::new();
+        for (g, a) in amounts {
+            split.add(*g, &parse_amount(a).unwrap());
+        }
+        split
+    }
+
+    #[test]
+    fn a_split_total_keeps_talks_apart_from_confirmed_money() {
+        // OpenAI's inflows on the seeds: $80B of them still in talks.
+        let s = split(&[
+            (Grade::Confirmed, "$13B"),
+            (Grade::Confirmed, "$22.5B"),
+            (Grade::Confirmed, "up to $40B"),
+            (Grade::InTalks, "$50B"),
+            (Grade::InTalks, "$30B"),
+            (Grade::InTalks, "undisclosed"),
+        ]);
+        assert_eq!(s.get(Grade::Confirmed).to_string(), "$35.5B – $75.5B");
+        assert_eq!(s.get(Grade::InTalks).to_string(), "$80B + 1 undisclosed");
+        assert_eq!(s.get(Grade::Rumored).count, 0);
+        assert_eq!(s.total().to_string(), "$115.5B – $155.5B + 1 undisclosed");
+        let grades: Vec<Grade> = s.parts().map(|(g, _)| g).collect();
+        assert_eq!(grades, [Grade::Confirmed, Grade::InTalks]);
+        assert!(!s.rests_only_below(Grade::InTalks));
+    }
+
+    #[test]
+    fn a_split_adds_up_to_the_unsplit_total_and_merges_grade_by_grade() {
+        let amounts = [
+            (Grade::Inferred, "up to $310B"),
+            (Grade::Rumored, "undisclosed"),
+            (Grade::Confirmed, "at least $8B"),
+            (Grade::InTalks, "about $1B"),
+        ];
+        let whole = split(&amounts);
+        assert_eq!(whole.total(), total(&amounts.map(|(_, a)| a)));
+        let mut merged = split(&amounts[..2]);
+        merged.merge(&split(&amounts[2..]));
+        assert_eq!(merged, whole);
+    }
+
+    #[test]
+    fn a_split_says_when_only_weak_evidence_holds_it_up() {
+        let s = split(&[(Grade::Inferred, "up to $310B"), (Grade::Rumored, "$1B")]);
+        assert!(s.rests_only_below(Grade::InTalks));
+        assert!(!s.rests_only_below(Grade::Rumored));
+        assert!(
+            !ByGrade::new().rests_only_below(Grade::Confirmed),
+            "nothing rests on nothing"
+        );
+        let v = s.to_json();
+        assert_eq!(v["inferred"]["max_usd"], json!(310_000_000_000i64));
+        assert_eq!(v["confirmed"]["amounts"], json!(0));
     }
 
     #[test]

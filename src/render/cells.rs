@@ -1,9 +1,12 @@
 //! Table cells shared by several results: how one deal, with its standing report and any
-//! reports that disagree, reads in a cell of `stakeholders` and `path` tables.
+//! reports that disagree, reads in a cell of `stakeholders` and `path` tables, and how a total
+//! says what evidence it rests on.
 
 use std::fmt::{self, Write as _};
 
 use crate::graph::DealView;
+use crate::model::Grade;
+use crate::query::totals::ByGrade;
 use crate::render::table::Escaped;
 use crate::render::text;
 
@@ -55,4 +58,81 @@ pub fn deal_cells(views: &[DealView<'_>]) -> String {
         let _ = write_deal_cell(&mut out, view);
     }
     out
+}
+
+/// How a grade reads before a figure: "confirmed", "in talks", "rumored", "inferred".
+pub fn grade_words(grade: Grade) -> &'static str {
+    match grade {
+        Grade::Confirmed => "confirmed",
+        Grade::InTalks => "in talks",
+        Grade::Rumored => "rumored",
+        Grade::Inferred => "inferred",
+    }
+}
+
+/// What a total rests on, for a table cell: "all confirmed" (or "all in talks"...) when one
+/// grade holds it all, else one line per grade, surest first:
+/// "confirmed $22.5B – $62.5B\nin talks $30B". "–" when nothing went in.
+pub fn grade_lines(split: &ByGrade) -> String {
+    let parts: Vec<_> = split.parts().collect();
+    match parts.as_slice() {
+        [] => "–".to_string(),
+        [(grade, _)] => format!("all {}", grade_words(*grade)),
+        _ => {
+            let lines: Vec<String> = parts
+                .iter()
+                .map(|(grade, part)| format!("{} {part}", grade_words(*grade)))
+                .collect();
+            lines.join("\n")
+        }
+    }
+}
+
+/// A total and what it rests on, for a table cell: the total, then its [`grade_lines`]:
+/// "$52.5B – $92.5B\nconfirmed $22.5B – $62.5B\nin talks $30B". "–" when nothing went in.
+pub fn graded_total_cell(split: &ByGrade) -> String {
+    let total = split.total();
+    if total.count == 0 {
+        return "–".to_string();
+    }
+    format!("{total}\n{}", grade_lines(split))
+}
+
+/// What a ranked or headline figure rests on, in a few words: "confirmed", "in talks or
+/// surer", or "rumored or inferred only" when no deal in it is confirmed or in talks.
+pub fn weakest_words(split: &ByGrade) -> Option<&'static str> {
+    if split.rests_only_below(Grade::InTalks) {
+        Some("rumored or inferred flows only")
+    } else if split.rests_only_below(Grade::Confirmed) {
+        Some("no confirmed deal")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_amount;
+
+    #[test]
+    fn a_graded_cell_names_each_grade_or_says_all() {
+        let mut split = ByGrade::new();
+        assert_eq!(graded_total_cell(&split), "–");
+        split.add(Grade::InTalks, &parse_amount("$50B").unwrap());
+        assert_eq!(graded_total_cell(&split), "$50B\nall in talks");
+        assert_eq!(weakest_words(&split), Some("no confirmed deal"));
+        split.add(Grade::Confirmed, &parse_amount("$22.5B").unwrap());
+        assert_eq!(
+            graded_total_cell(&split),
+            "$72.5B\nconfirmed $22.5B\nin talks $50B"
+        );
+        assert_eq!(weakest_words(&split), None);
+        let mut rumor = ByGrade::new();
+        rumor.add(Grade::Inferred, &parse_amount("up to $310B").unwrap());
+        assert_eq!(
+            weakest_words(&rumor),
+            Some("rumored or inferred flows only")
+        );
+    }
 }

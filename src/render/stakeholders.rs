@@ -10,10 +10,10 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::Number;
 
 use crate::graph::DealView;
-use crate::model::{Dataset, EntityId, MoneySum};
+use crate::model::{Dataset, EntityId, Grade, MoneySum};
 use crate::query::stakeholders::{Chain, Counterparty, Group, Role, Stakeholders, VendorFinancing};
-use crate::query::totals::MoneyRange;
-use crate::render::cells::deal_cells;
+use crate::query::totals::{ByGrade, MoneyRange};
+use crate::render::cells::{deal_cells, grade_words, graded_total_cell};
 use crate::render::json as js;
 use crate::render::table::{self, cell_text, new_table};
 
@@ -48,8 +48,8 @@ pub fn to_table(
         entity.kind,
         cell_text(&entity.id),
     );
-    let _ = writeln!(out, "Recorded inflows:  {}", flow_words(&s.inflows));
-    let _ = writeln!(out, "Recorded outflows: {}", flow_words(&s.outflows));
+    graded_flow_lines(&mut out, "Recorded inflows:  ", &s.inflows_by_grade);
+    graded_flow_lines(&mut out, "Recorded outflows: ", &s.outflows_by_grade);
     for group in &s.groups {
         group_table(&mut out, data, s, group, limit);
     }
@@ -121,7 +121,7 @@ fn group_table(
         };
         vec![
             name(data, m.id),
-            m.total().to_string(),
+            graded_total_cell(&m.total_by_grade()),
             share,
             deal_cells(&m.deals),
         ]
@@ -141,19 +141,12 @@ fn exposure_table(out: &mut String, data: &Dataset, s: &Stakeholders<'_>, limit:
         "is paid by it",
         "share of outflows",
     ];
-    let range = |r: &MoneyRange| {
-        if r.count == 0 {
-            "–".to_string()
-        } else {
-            r.to_string()
-        }
-    };
     capped_table(out, &header, &s.exposure, limit, "counterparties", |e| {
         vec![
             name(data, e.id),
-            range(&e.inflow),
+            graded_total_cell(&e.inflow_by_grade),
             percent(s.share_of_inflows(&e.inflow)),
-            range(&e.outflow),
+            graded_total_cell(&e.outflow_by_grade),
             percent(s.share_of_outflows(&e.outflow)),
         ]
     });
@@ -220,17 +213,80 @@ fn stake_words(pct: f64) -> String {
     format!("{text}%")
 }
 
-/// "$65.5B – $155.5B + 5 undisclosed (12 deals; $155.5B stated)".
-fn flow_words(r: &MoneyRange) -> String {
+/// "$38B + 3 undisclosed in 4 deals ($38B stated)", then what it rests on when not all of
+/// it is confirmed: "at least $58B in 2 deals ($58B stated; confirmed at least $8B, in talks
+/// $50B)".
+fn flow_words(split: &ByGrade) -> String {
+    let r = split.total();
     if r.count == 0 {
         return "none".to_string();
     }
+    let mut grades = String::new();
+    if split.parts().any(|(g, _)| g != Grade::Confirmed) {
+        for (g, part) in split.parts() {
+            let sep = if grades.is_empty() { "; " } else { ", " };
+            let _ = write!(grades, "{sep}{} {part}", grade_words(g));
+        }
+    }
     format!(
-        "{r} in {} deal{} ({} stated)",
+        "{r} in {} deal{} ({} stated{grades})",
         r.count,
         if r.count == 1 { "" } else { "s" },
         r.stated
     )
+}
+
+/// A headline total, confirmed money first so that it is the figure a reader quotes, then
+/// each weaker grade as "more", then the whole:
+///
+/// ```text
+/// Recorded inflows:  $35.5B – $75.5B confirmed (3 deals)
+///                    $80B + 4 undisclosed more in talks (6 deals)
+///                    $115.5B – $155.5B + 4 undisclosed in all (9 deals; $155.5B stated)
+/// ```
+///
+/// When every deal is confirmed, one line: "$38B confirmed (1 deal; $38B stated)".
+fn graded_flow_lines(out: &mut String, label: &str, split: &ByGrade) {
+    let total = split.total();
+    if total.count == 0 {
+        let _ = writeln!(out, "{label}none");
+        return;
+    }
+    let deals = |n: u32| format!("{n} deal{}", if n == 1 { "" } else { "s" });
+    let confirmed = split.get(Grade::Confirmed);
+    let indent = " ".repeat(label.chars().count());
+    let weaker: Vec<_> = split
+        .parts()
+        .filter(|(g, _)| *g != Grade::Confirmed)
+        .collect();
+    if weaker.is_empty() {
+        let _ = writeln!(
+            out,
+            "{label}{confirmed} confirmed ({}; {} stated)",
+            deals(confirmed.count),
+            confirmed.stated
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{label}{confirmed} confirmed ({})",
+        deals(confirmed.count)
+    );
+    for (grade, part) in weaker {
+        let _ = writeln!(
+            out,
+            "{indent}{part} more {} ({})",
+            grade_words(grade),
+            deals(part.count)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{indent}{total} in all ({}; {} stated)",
+        deals(total.count),
+        total.stated
+    );
 }
 
 /// What comes back to the entity of what it invests or lends, and who pays it back.
@@ -261,7 +317,7 @@ fn vendor_table(
         out,
         "{entity_name} invests in or lends to {}: {}.",
         financed.join(", "),
-        flow_words(&v.invested)
+        flow_words(&v.invested_by_grade)
     );
     if v.returning.is_empty() {
         let _ = writeln!(
@@ -273,7 +329,7 @@ fn vendor_table(
     let _ = writeln!(
         out,
         "Paid back to {entity_name} as revenue ({reach}): {}; directly by those it finances: {}.",
-        flow_words(&v.returned),
+        flow_words(&v.returned_by_grade),
         v.returned_direct
     );
     let _ = writeln!(
@@ -329,15 +385,19 @@ fn document<'a>(data: &'a Dataset, s: &'a Stakeholders<'a>, as_of: NaiveDate) ->
         indirect_investors: IndirectJson { data, s },
         indirect_truncated: s.indirect.truncated,
         inflows: RangeJson::new(&s.inflows),
+        inflows_by_grade: GradesJson::new(&s.inflows_by_grade),
         name: &entity.name,
         outflows: RangeJson::new(&s.outflows),
+        outflows_by_grade: GradesJson::new(&s.outflows_by_grade),
         vendor_financing: VendorJson {
             depth: v.depth,
             financed: IdsJson(data, &v.financed),
             invested: RangeJson::new(&v.invested),
+            invested_by_grade: GradesJson::new(&v.invested_by_grade),
             invested_usd: usd(v.invested.stated),
             ratio: v.ratio(),
             returned: RangeJson::new(&v.returned),
+            returned_by_grade: GradesJson::new(&v.returned_by_grade),
             returned_direct: RangeJson::new(&v.returned_direct),
             returned_usd: usd(v.returned.stated),
             returning: ReturningJson { data, v },
@@ -355,8 +415,10 @@ struct DocumentJson<'a> {
     indirect_investors: IndirectJson<'a>,
     indirect_truncated: bool,
     inflows: RangeJson,
+    inflows_by_grade: GradesJson,
     name: &'a str,
     outflows: RangeJson,
+    outflows_by_grade: GradesJson,
     vendor_financing: VendorJson<'a>,
 }
 
@@ -390,6 +452,26 @@ impl RangeJson {
             min_usd: usd(r.min),
             stated_usd: usd(r.stated),
             undisclosed: r.undisclosed,
+        }
+    }
+}
+
+/// A [`ByGrade`] as [`ByGrade::to_json`] shows it.
+#[derive(Serialize)]
+struct GradesJson {
+    confirmed: RangeJson,
+    in_talks: RangeJson,
+    inferred: RangeJson,
+    rumored: RangeJson,
+}
+
+impl GradesJson {
+    fn new(split: &ByGrade) -> Self {
+        GradesJson {
+            confirmed: RangeJson::new(split.get(Grade::Confirmed)),
+            in_talks: RangeJson::new(split.get(Grade::InTalks)),
+            inferred: RangeJson::new(split.get(Grade::Inferred)),
+            rumored: RangeJson::new(split.get(Grade::Rumored)),
         }
     }
 }
@@ -451,6 +533,7 @@ impl Serialize for MembersJson<'_> {
             share_of_inflows: s.share_of_inflows(&m.inflow),
             share_of_outflows: s.share_of_outflows(&m.outflow),
             total: RangeJson::new(&m.total()),
+            total_by_grade: GradesJson::new(&m.total_by_grade()),
         }))
     }
 }
@@ -463,6 +546,7 @@ struct MemberJson<'a> {
     share_of_inflows: Option<f64>,
     share_of_outflows: Option<f64>,
     total: RangeJson,
+    total_by_grade: GradesJson,
 }
 
 /// Deals as the deal objects of [`js::DealJson`], made one at a time as they are written.
@@ -486,8 +570,10 @@ impl Serialize for ExposuresJson<'_> {
         serializer.collect_seq(s.exposure.iter().map(|e| ExposureJson {
             id: &data.entity(e.id).id,
             inflow: RangeJson::new(&e.inflow),
+            inflow_by_grade: GradesJson::new(&e.inflow_by_grade),
             name: &data.entity(e.id).name,
             outflow: RangeJson::new(&e.outflow),
+            outflow_by_grade: GradesJson::new(&e.outflow_by_grade),
             share_of_inflows: s.share_of_inflows(&e.inflow),
             share_of_outflows: s.share_of_outflows(&e.outflow),
         }))
@@ -498,8 +584,10 @@ impl Serialize for ExposuresJson<'_> {
 struct ExposureJson<'a> {
     id: &'a str,
     inflow: RangeJson,
+    inflow_by_grade: GradesJson,
     name: &'a str,
     outflow: RangeJson,
+    outflow_by_grade: GradesJson,
     share_of_inflows: Option<f64>,
     share_of_outflows: Option<f64>,
 }
@@ -564,9 +652,11 @@ struct VendorJson<'a> {
     depth: usize,
     financed: IdsJson<'a>,
     invested: RangeJson,
+    invested_by_grade: GradesJson,
     invested_usd: Number,
     ratio: Option<f64>,
     returned: RangeJson,
+    returned_by_grade: GradesJson,
     returned_direct: RangeJson,
     returned_usd: Number,
     returning: ReturningJson<'a>,
@@ -634,6 +724,7 @@ mod tests {
                         "id": id(m.id),
                         "name": data.entity(m.id).name,
                         "total": m.total().to_json(),
+                        "total_by_grade": m.total_by_grade().to_json(),
                         "share_of_inflows": share_json(s.share_of_inflows(&m.inflow)),
                         "share_of_outflows": share_json(s.share_of_outflows(&m.outflow)),
                         "deals": m.deals.iter().map(|v| js::deal_json(data, v)).collect::<Vec<_>>(),
@@ -650,8 +741,10 @@ mod tests {
                     "id": id(e.id),
                     "name": data.entity(e.id).name,
                     "inflow": e.inflow.to_json(),
+                    "inflow_by_grade": e.inflow_by_grade.to_json(),
                     "share_of_inflows": share_json(s.share_of_inflows(&e.inflow)),
                     "outflow": e.outflow.to_json(),
+                    "outflow_by_grade": e.outflow_by_grade.to_json(),
                     "share_of_outflows": share_json(s.share_of_outflows(&e.outflow)),
                 })
             })
@@ -683,7 +776,9 @@ mod tests {
             "ratio": share_json(v.ratio()),
             "depth": v.depth,
             "invested": v.invested.to_json(),
+            "invested_by_grade": v.invested_by_grade.to_json(),
             "returned": v.returned.to_json(),
+            "returned_by_grade": v.returned_by_grade.to_json(),
             "returned_direct": v.returned_direct.to_json(),
             "financed": v.financed.iter().map(|&e| id(e)).collect::<Vec<_>>(),
             "returning": v.returning.iter().map(|r| json!({
@@ -699,7 +794,9 @@ mod tests {
             "as_of": as_of.to_string(),
             "depth": s.depth,
             "inflows": s.inflows.to_json(),
+            "inflows_by_grade": s.inflows_by_grade.to_json(),
             "outflows": s.outflows.to_json(),
+            "outflows_by_grade": s.outflows_by_grade.to_json(),
             "groups": Value::Object(groups),
             "exposure": exposure,
             "indirect_investors": indirect,

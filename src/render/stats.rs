@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::model::{Dataset, EntityId, MoneySum};
 use crate::query::cycles::SearchEnd;
 use crate::query::stats::{Ranked, Stats, StatsOptions};
+use crate::render::cells::{grade_lines, weakest_words};
 use crate::render::json::Shown;
 use crate::render::{csv, table};
 
@@ -130,6 +131,10 @@ fn money_table(out: &mut String, s: &Stats) {
         s.money_total.to_string(),
     ]);
     let _ = writeln!(out, "{t}");
+    if s.money_total.count > 0 {
+        let by_grade = grade_lines(&s.money_by_grade).replace('\n', "; ");
+        let _ = writeln!(out, "All of it by grade: {by_grade}");
+    }
 }
 
 fn ranking(out: &mut String, data: &Dataset, title: &str, list: &[Ranked]) {
@@ -138,7 +143,7 @@ fn ranking(out: &mut String, data: &Dataset, title: &str, list: &[Ranked]) {
         let _ = writeln!(out, "none");
         return;
     }
-    let mut t = table::new_table(["entity", "deals", "total", "stated"]);
+    let mut t = table::new_table(["entity", "deals", "total", "stated", "rests on"]);
     for r in list {
         t.add_row(vec![
             table::cell_text(&data.entity(r.id).name),
@@ -149,9 +154,28 @@ fn ranking(out: &mut String, data: &Dataset, title: &str, list: &[Ranked]) {
             } else {
                 r.total.stated.to_string()
             },
+            grade_lines(&r.by_grade),
         ]);
     }
     let _ = writeln!(out, "{t}");
+    // A rank that no confirmed deal holds up is said in words under the table, where the
+    // figure is read, with the way to rank on confirmed deals alone.
+    let weak: Vec<String> = list
+        .iter()
+        .filter_map(|r| {
+            let words = weakest_words(&r.by_grade)?;
+            let name = table::cell_text(&data.entity(r.id).name);
+            Some(format!("{name} ({words})"))
+        })
+        .collect();
+    if !weak.is_empty() {
+        let _ = writeln!(
+            out,
+            "No confirmed deal holds up the rank of: {}. `--confirmed` ranks on confirmed \
+             deals alone.",
+            weak.join(", ")
+        );
+    }
 }
 
 fn components(out: &mut String, data: &Dataset, s: &Stats) {
@@ -340,6 +364,7 @@ struct SourceCounts {
 
 #[derive(Serialize)]
 struct MoneyJson {
+    by_grade: Value,
     by_kind: BTreeMap<&'static str, Value>,
     total: Value,
 }
@@ -353,6 +378,7 @@ struct TopJson<'a> {
 
 #[derive(Serialize)]
 struct RankedJson<'a> {
+    by_grade: Value,
     deals: usize,
     id: &'a str,
     name: &'a str,
@@ -400,6 +426,7 @@ impl<'a> StatsJson<'a> {
         let ranked = |list: &[Ranked]| -> Vec<RankedJson<'a>> {
             list.iter()
                 .map(|r| RankedJson {
+                    by_grade: r.by_grade.to_json(),
                     deals: r.deals,
                     id: id(r.id),
                     name: name(r.id),
@@ -454,6 +481,7 @@ impl<'a> StatsJson<'a> {
                     .collect(),
             },
             money: MoneyJson {
+                by_grade: s.money_by_grade.to_json(),
                 by_kind: s
                     .money_by_kind
                     .iter()

@@ -8,6 +8,7 @@ mod explore;
 mod export;
 mod generate;
 mod global;
+mod grades;
 mod hostile_input;
 mod list;
 mod map;

@@ -4,7 +4,7 @@
 
 use crate::graph::DealView;
 use crate::model::{DealKind, EntityId};
-use crate::query::totals::MoneyRange;
+use crate::query::totals::{ByGrade, MoneyRange};
 
 use super::neighbourhood::{Neighbourhood, Side};
 
@@ -99,6 +99,10 @@ pub struct Counterparty<'d> {
     pub inflow: MoneyRange,
     /// Those of `deals` paid by the entity.
     pub outflow: MoneyRange,
+    /// `inflow` split by the grade of each deal.
+    pub inflow_by_grade: ByGrade,
+    /// `outflow` split by the grade of each deal.
+    pub outflow_by_grade: ByGrade,
 }
 
 impl Counterparty<'_> {
@@ -106,6 +110,13 @@ impl Counterparty<'_> {
     pub fn total(&self) -> MoneyRange {
         let mut total = self.inflow;
         total.merge(&self.outflow);
+        total
+    }
+
+    /// [`Counterparty::total`] split by the grade of each deal.
+    pub fn total_by_grade(&self) -> ByGrade {
+        let mut total = self.inflow_by_grade;
+        total.merge(&self.outflow_by_grade);
         total
     }
 }
@@ -123,11 +134,16 @@ pub struct Exposure {
     pub id: EntityId,
     pub inflow: MoneyRange,
     pub outflow: MoneyRange,
+    /// `inflow` split by the grade of each deal.
+    pub inflow_by_grade: ByGrade,
+    /// `outflow` split by the grade of each deal.
+    pub outflow_by_grade: ByGrade,
 }
 
 /// The entity's deals sorted into one group per role (in [`Role::ALL`] order), members by
-/// entity id string and their deals by deal id string, with the entity's inflows and outflows.
-pub(super) fn groups<'d>(near: &Neighbourhood<'d>) -> (Vec<Group<'d>>, MoneyRange, MoneyRange) {
+/// entity id string and their deals by deal id string, with the entity's inflows and outflows
+/// split by grade.
+pub(super) fn groups<'d>(near: &Neighbourhood<'d>) -> (Vec<Group<'d>>, ByGrade, ByGrade) {
     // Every deal once per side, keyed by (role, counterparty rank, deal rank) and carrying its
     // place in `near.deals`: one integer sort puts them in output order, members grouped,
     // deals sorted by id string.
@@ -168,8 +184,8 @@ pub(super) fn groups<'d>(near: &Neighbourhood<'d>) -> (Vec<Group<'d>>, MoneyRang
             members: Vec::with_capacity(sizes[role as usize]),
         })
         .collect();
-    let mut inflows = MoneyRange::new();
-    let mut outflows = MoneyRange::new();
+    let mut inflows = ByGrade::new();
+    let mut outflows = ByGrade::new();
     for (role, rank, range) in runs {
         let mut member = Counterparty {
             id: near.counterparties[rank as usize],
@@ -177,17 +193,21 @@ pub(super) fn groups<'d>(near: &Neighbourhood<'d>) -> (Vec<Group<'d>>, MoneyRang
             deals: Vec::with_capacity(range.len()),
             inflow: MoneyRange::new(),
             outflow: MoneyRange::new(),
+            inflow_by_grade: ByGrade::new(),
+            outflow_by_grade: ByGrade::new(),
         };
         for d in &sides[range] {
             if d.incoming {
-                member.inflow.add(&d.amount);
-                inflows.add(&d.amount);
+                member.inflow_by_grade.add(d.grade, &d.amount);
             } else {
-                member.outflow.add(&d.amount);
-                outflows.add(&d.amount);
+                member.outflow_by_grade.add(d.grade, &d.amount);
             }
             member.deals.push(d.view);
         }
+        member.inflow = member.inflow_by_grade.total();
+        member.outflow = member.outflow_by_grade.total();
+        inflows.merge(&member.inflow_by_grade);
+        outflows.merge(&member.outflow_by_grade);
         groups[role].members.push(member);
     }
     (groups, inflows, outflows)
@@ -206,14 +226,18 @@ pub(super) fn exposure(counterparties: &[EntityId], groups: &[Group<'_>]) -> Vec
                 id,
                 inflow: MoneyRange::new(),
                 outflow: MoneyRange::new(),
+                inflow_by_grade: ByGrade::new(),
+                outflow_by_grade: ByGrade::new(),
             };
             for (group, at) in groups.iter().zip(&mut next) {
                 if let Some(m) = group.members.get(*at).filter(|m| m.id == id) {
-                    e.inflow.merge(&m.inflow);
-                    e.outflow.merge(&m.outflow);
+                    e.inflow_by_grade.merge(&m.inflow_by_grade);
+                    e.outflow_by_grade.merge(&m.outflow_by_grade);
                     *at += 1;
                 }
             }
+            e.inflow = e.inflow_by_grade.total();
+            e.outflow = e.outflow_by_grade.total();
             e
         })
         .collect()
@@ -266,6 +290,10 @@ mod tests {
                     prop_assert!(m.deals.iter().map(|v| v.deal.id()).is_sorted());
                     let total = MoneyRange::of(m.deals.iter().map(|v| v.report().amount));
                     prop_assert_eq!(m.total(), total);
+                    for (grade, part) in m.total_by_grade().parts() {
+                        let want = MoneyRange::of(m.deals.iter().filter(|v| v.grade() == grade).map(|v| v.report().amount));
+                        prop_assert_eq!(*part, want, "{:?}", grade);
+                    }
                 }
             }
             let inflow = MoneyRange::of(data.deals().filter(|d| d.to() == entity).map(|d| d.report(0).amount));

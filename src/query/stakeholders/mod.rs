@@ -9,8 +9,9 @@
 //!   cloud/chips/revenue → customer, loan → lender. Paid *by* the entity: investment →
 //!   investee, cloud/chips/revenue → supplier, loan → borrower. `other` deals either way →
 //!   other. A counterparty with deals of several roles is listed in each ([`Role`]).
-//! - **Totals** are exact ranges ([`MoneyRange`]); **shares** compare stated figures (face
-//!   value, undisclosed amounts left out) and always come with what they are a share of.
+//! - **Totals** are exact ranges ([`MoneyRange`]), each also split by the evidence grade of
+//!   its deals ([`ByGrade`]); **shares** compare stated figures (face value, undisclosed
+//!   amounts left out) and always come with what they are a share of.
 //! - **Indirect investors** within depth `N`: every entity with a chain of investment deals
 //!   `X → … → entity` of 2 to `N` hops that visits no entity twice. Its **look-through stake**
 //!   multiplies the stakes along each chain and sums over all its chains of 1 to `N` hops
@@ -28,7 +29,7 @@ mod vendor;
 
 use crate::graph::MoneyGraph;
 use crate::model::EntityId;
-use crate::query::totals::MoneyRange;
+use crate::query::totals::{ByGrade, MoneyRange};
 
 pub use groups::{Counterparty, Exposure, Group, Role};
 pub use indirect::{
@@ -69,6 +70,11 @@ pub struct Stakeholders<'d> {
     pub inflows: MoneyRange,
     /// Everything paid by the entity.
     pub outflows: MoneyRange,
+    /// `inflows` split by the grade of each deal: how much is confirmed, in talks, rumored or
+    /// inferred.
+    pub inflows_by_grade: ByGrade,
+    /// `outflows` split by the grade of each deal.
+    pub outflows_by_grade: ByGrade,
     /// Per counterparty over all roles, sorted by entity id string.
     pub exposure: Vec<Exposure>,
     pub indirect: IndirectInvestors,
@@ -160,7 +166,7 @@ fn stakeholders_split<'d>(
     parallel_from: usize,
 ) -> Stakeholders<'d> {
     let near = Neighbourhood::of(graph, entity, parallel_from);
-    let (groups, inflows, outflows) = groups::groups(&near);
+    let (groups, inflows_by_grade, outflows_by_grade) = groups::groups(&near);
     let exposure = groups::exposure(&near.counterparties, &groups);
     // Hops are only needed to look further than the direct counterparties.
     let vendor = if options.depth >= 2 {
@@ -172,8 +178,10 @@ fn stakeholders_split<'d>(
         entity,
         depth: options.depth,
         groups,
-        inflows,
-        outflows,
+        inflows: inflows_by_grade.total(),
+        outflows: outflows_by_grade.total(),
+        inflows_by_grade,
+        outflows_by_grade,
         exposure,
         indirect: indirect_investors(graph, entity, options.depth, options.max_chains),
         vendor_financing: vendor,

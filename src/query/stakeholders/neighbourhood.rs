@@ -3,7 +3,7 @@
 //! integers.
 
 use crate::graph::{DealView, MoneyGraph};
-use crate::model::{Amount, DealIdParts, DealIdRef, DealKind, EntityId};
+use crate::model::{Amount, DealIdParts, DealIdRef, DealKind, EntityId, Grade};
 use crate::parallel::join;
 
 /// The start of `s` as a number that orders like `s` itself: the first 16 bytes, big-endian,
@@ -54,6 +54,8 @@ pub(super) struct Side<'d> {
     pub(super) kind: DealKind,
     /// The standing amount.
     pub(super) amount: Amount,
+    /// How sure the flow is ([`DealView::grade`]).
+    pub(super) grade: Grade,
     /// Paid to the entity (else by it).
     pub(super) incoming: bool,
     /// Rank of the counterparty in [`Neighbourhood::counterparties`].
@@ -74,10 +76,12 @@ fn read_sides<'d>(views: &[DealView<'d>], incoming: usize) -> (Vec<Side<'d>>, Ve
     for (i, &view) in views.iter().enumerate() {
         let deal = view.deal;
         let incoming = i < incoming;
+        let report = view.report();
         sides.push(Side {
             view,
             kind: deal.kind(),
-            amount: view.report().amount,
+            amount: report.amount,
+            grade: Grade::of(report.status, deal.inferred()),
             incoming,
             counterparty: if incoming { deal.from().0 } else { deal.to().0 },
         });

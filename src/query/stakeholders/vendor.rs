@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use crate::graph::{DealView, HopGraph, MoneyGraph};
 use crate::model::EntityId;
-use crate::query::totals::MoneyRange;
+use crate::query::totals::{ByGrade, MoneyRange};
 
 use super::neighbourhood::{Neighbourhood, PARALLEL_FROM};
 
@@ -34,6 +34,10 @@ pub struct VendorFinancing<'d> {
     pub returned: MoneyRange,
     /// The part of `returned` paid directly by `financed`.
     pub returned_direct: MoneyRange,
+    /// `invested` split by the grade of each deal.
+    pub invested_by_grade: ByGrade,
+    /// `returned` split by the grade of each deal.
+    pub returned_by_grade: ByGrade,
     /// Who pays it back, nearest first, then entity id string.
     pub returning: Vec<Returning<'d>>,
 }
@@ -103,11 +107,11 @@ impl<'d> Neighbourhood<'d> {
         hops: Option<&HopGraph>,
         depth: usize,
     ) -> VendorFinancing<'d> {
-        let mut invested = MoneyRange::new();
+        let mut invested_by_grade = ByGrade::new();
         let mut is_financed = vec![false; self.counterparties.len()];
         for d in self.deals.iter().filter(|d| !d.incoming) {
             if d.kind.is_financing() {
-                invested.add(&d.amount);
+                invested_by_grade.add(d.grade, &d.amount);
                 is_financed[d.counterparty as usize] = true;
             }
         }
@@ -131,7 +135,7 @@ impl<'d> Neighbourhood<'d> {
             }
             _ => is_financed.iter().map(|&f| f.then_some(0)).collect(),
         };
-        let mut returned = MoneyRange::new();
+        let mut returned_by_grade = ByGrade::new();
         let mut returned_direct = MoneyRange::new();
         // One slot per returning counterparty, by rank; deals visited in rank order.
         let mut slot_of: Vec<Option<u32>> = vec![None; self.counterparties.len()];
@@ -144,7 +148,7 @@ impl<'d> Neighbourhood<'d> {
             let Some(hops_from) = dist[d.counterparty as usize] else {
                 continue;
             };
-            returned.add(&d.amount);
+            returned_by_grade.add(d.grade, &d.amount);
             if hops_from == 0 {
                 returned_direct.add(&d.amount);
             }
@@ -168,10 +172,12 @@ impl<'d> Neighbourhood<'d> {
         returning.sort_unstable_by_key(|r| (r.0, r.1));
         VendorFinancing {
             depth,
-            invested,
+            invested: invested_by_grade.total(),
             financed,
-            returned,
+            returned: returned_by_grade.total(),
             returned_direct,
+            invested_by_grade,
+            returned_by_grade,
             returning: returning.into_iter().map(|r| r.2).collect(),
         }
     }
