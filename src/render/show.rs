@@ -150,15 +150,21 @@ pub fn to_text(
         let _ = writeln!(out, "{t}");
     }
     let pays = format!("Pays ({} deals)", outgoing.len());
-    section(&mut out, data, &pays, outgoing, limit);
+    section(&mut out, data, &pays, outgoing, (limit, as_of));
     let paid = format!("Is paid by ({} deals)", incoming.len());
-    section(&mut out, data, &paid, incoming, limit);
+    section(&mut out, data, &paid, incoming, (limit, as_of));
     let _ = writeln!(out, "\nAs of {}. ★ marks the report that stands.", as_of);
     out
 }
 
 /// The first `limit` deals of one side (0: all), then a note if some were left out.
-fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>], limit: usize) {
+fn section(
+    out: &mut String,
+    data: &Dataset,
+    title: &str,
+    views: &[DealView<'_>],
+    (limit, as_of): (usize, NaiveDate),
+) {
     let _ = writeln!(out, "\n{title}");
     let shown = if limit == 0 {
         views.len()
@@ -166,15 +172,16 @@ fn section(out: &mut String, data: &Dataset, title: &str, views: &[DealView<'_>]
         limit.min(views.len())
     };
     for v in &views[..shown] {
-        write_deal_text(out, data, v);
+        write_deal_text(out, data, v, as_of);
     }
     if shown < views.len() {
         let _ = writeln!(out, "{}", table::capped_note(shown, views.len(), "deals"));
     }
 }
 
-/// One deal: its sentence, its id, its notes, and the table of its reports.
-fn write_deal_text(out: &mut String, data: &Dataset, v: &DealView<'_>) {
+/// One deal: its sentence, its id, its notes, the table of its reports, and why the standing
+/// one stands when others compete with it.
+fn write_deal_text(out: &mut String, data: &Dataset, v: &DealView<'_>, as_of: NaiveDate) {
     let sentence = table::cell_text(&text::deal_sentence(data, v));
     let id = table::cell_text(&v.deal.id());
     let _ = writeln!(out, "  {sentence}\n  deal {id}");
@@ -193,6 +200,9 @@ fn write_deal_text(out: &mut String, data: &Dataset, v: &DealView<'_>) {
         ]);
     }
     let _ = writeln!(out, "{reports}");
+    if let Some(reason) = v.deal.standing_reason(as_of) {
+        let _ = writeln!(out, "  ★ stands: {reason}");
+    }
 }
 
 /// Notes as a paragraph wrapped at 100 columns with `indent` on every line.
@@ -229,12 +239,12 @@ mod tests {
         let views: Vec<_> = graph.deals().collect();
 
         let mut all = String::new();
-        section(&mut all, data, "All", &views, 0);
+        section(&mut all, data, "All", &views, (0, Filter::today().as_of));
         assert_eq!(all.matches("\n  deal ").count(), views.len());
         assert!(!all.contains("note: "));
 
         let mut capped = String::new();
-        section(&mut capped, data, "All", &views, 7);
+        section(&mut capped, data, "All", &views, (7, Filter::today().as_of));
         assert_eq!(capped.matches("\n  deal ").count(), 7);
         let note = table::capped_note(7, views.len(), "deals");
         assert!(capped.ends_with(&format!("{note}\n")), "{capped}");

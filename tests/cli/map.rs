@@ -180,7 +180,7 @@ fn dot_carries_title_legend_and_styles() {
     assert!(text.contains("<b>Who pays whom</b>"));
     assert!(text.contains("bundled seeds · as of 2026-01-31 · 7 entities, 18 deals"));
     assert!(text.contains("label=\"$38B cloud · 7y\""), "edge label");
-    assert!(text.contains("label=\"up to $50B investment\\n(talks)\""));
+    assert!(text.contains("label=\"$50B investment (talks)\""));
     assert!(text.contains("Legend"));
     // In talks dashed, rumored dotted, inferred hollow.
     let line = |id: &str| {

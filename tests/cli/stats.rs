@@ -12,7 +12,9 @@ fn stats_on_the_seeds() {
     assert_eq!(v["entities"]["with_deals"], 7);
     assert_eq!(v["deals"]["total"], 18);
     assert_eq!(v["deals"]["by_kind"]["investment"], 11);
-    assert_eq!(v["deals"]["by_status"]["in-talks"], 6);
+    // amazon-openai-model-access stands in talks (its unattributed report of 2026-01), not
+    // rumored (Forbes's writer's analysis of the same month): the more definite status wins.
+    assert_eq!(v["deals"]["by_status"]["in-talks"], 7);
     assert_eq!(v["reports"]["total"], 40);
     assert_eq!(v["sources"]["total"], 5);
     assert_eq!(v["money"]["by_kind"]["cloud"]["min_usd"], 38_000_000_000i64);

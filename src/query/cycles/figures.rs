@@ -362,9 +362,93 @@ mod tests {
         assert_eq!(bound("8,at-least", "38,"), some("$8", Bound::Lower));
         // At least $40 out and exactly $38 back: exactly $38 comes round.
         assert_eq!(bound("40,at-least", "38,"), some("$38", Bound::Exact));
-        assert_eq!(bound("50,up-to", "38,at-least"), some("$38", Bound::Approx));
+        // Up to $50 out, at least $38 back: anything from $0 to $50 comes round, a range.
+        assert_eq!(bound("50,up-to", "38,at-least"), some("$38", Bound::Range));
         assert_eq!(bound("50,", "38,about"), some("$38", Bound::Approx));
         assert_eq!(bound("50,about", "38,"), some("$38", Bound::Exact));
         assert_eq!(bound("50,", ","), (None, None));
+    }
+
+    /// The issue's loop: at least $7.5, up to $100 and up to $22.4 on its hops is anywhere
+    /// from $0 to $22.4, never "about $7.5".
+    #[test]
+    fn qualifiers_pulling_both_ways_give_a_range() {
+        let data = graph_of(
+            "from,to,kind,amount_usd,amount_qualifier,source\n\
+             a,b,investment,7.5,at-least,s\nb,c,cloud,100,up-to,s\nc,a,chips,22.4,up-to,s\n",
+        );
+        let graph = MoneyGraph::build(&data, Filter::today());
+        let hops = graph.hops();
+        let list = collect_cycles(
+            &graph,
+            hops,
+            &CycleOptions::default(),
+            None,
+            SortKey::Amount,
+        );
+        let trip = &list.cycles[0].round_trip;
+        assert_eq!(trip.bound, Some(Bound::Range));
+        assert_eq!(trip.low, Some(Money::ZERO));
+        assert_eq!(trip.high.map(|m| m.to_string()), Some("$22.40".to_string()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Every value the reports allow for the round trip lies in [low, high]: for random
+        /// loops of 2 or 3 hops, one or two deals a hop, random figures and qualifiers, and a
+        /// random real amount for each deal within what its qualifier allows.
+        #[test]
+        fn the_range_holds_every_value_the_reports_allow(
+            deals in proptest::collection::vec((0usize..3, 1u32..100, 0usize..4, 0u32..=100), 2..7),
+            three in proptest::bool::ANY,
+        ) {
+            let n = if three { 3 } else { 2 };
+            let qualifiers = ["", "up-to", "at-least", "about"];
+            let mut csv = String::from("from,to,kind,amount_usd,amount_qualifier,source\n");
+            // Every hop gets a deal; the rest land on random hops.
+            let mut chosen: Vec<(usize, u32, usize, u32)> =
+                (0..n).map(|h| (h, 10, 0, 0)).collect();
+            chosen.extend(deals.iter().map(|&(h, v, q, t)| (h % n, v, q, t)));
+            for &(h, v, q, _) in &chosen {
+                let kind = if h == 0 { "investment" } else { "cloud" };
+                csv.push_str(&format!(
+                    "e{h},e{},{kind},{v},{},s\n",
+                    (h + 1) % n,
+                    qualifiers[q]
+                ));
+            }
+            let data = graph_of(&csv);
+            let graph = MoneyGraph::build(&data, Filter::today());
+            let hops = graph.hops();
+            let list = collect_cycles(&graph, hops, &CycleOptions::default(), None, SortKey::Amount);
+            let trip = &list.cycles[0].round_trip;
+            // One consistent world: each deal's real amount, `t` percent of the way through
+            // what its qualifier allows (at least: up to three times the figure).
+            let real = |v: u32, q: usize, t: u32| -> f64 {
+                let v = f64::from(v);
+                let t = f64::from(t) / 100.0;
+                match q {
+                    1 => v * t,
+                    2 => v + 2.0 * v * t,
+                    _ => v,
+                }
+            };
+            let round_trip = (0..n)
+                .map(|h| {
+                    chosen
+                        .iter()
+                        .filter(|d| d.0 == h)
+                        .map(|&(_, v, q, t)| real(v, q, t))
+                        .fold(0.0, f64::max)
+                })
+                .fold(f64::INFINITY, f64::min);
+            let dollars = |m: Money| m.cents() as f64 / 100.0;
+            let low = trip.low.map(dollars).unwrap();
+            proptest::prop_assert!(low <= round_trip + 1e-9, "{low} > {round_trip}\n{csv}");
+            if let Some(high) = trip.high.map(dollars) {
+                proptest::prop_assert!(round_trip <= high + 1e-9, "{round_trip} > {high}\n{csv}");
+            }
+        }
     }
 }
