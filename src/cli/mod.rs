@@ -108,8 +108,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "status")]
     pub confirmed: bool,
 
-    /// Output format. Each command lists the ones it supports; default: table.
-    #[arg(long, short = 'f', value_enum, global = true)]
+    /// Output format: the command's help says which it writes and its default (table for
+    /// most; DOT for `map`).
+    #[arg(long, short = 'f', value_enum, global = true, hide_possible_values = true)]
     pub format: Option<Format>,
 
     /// Colour in terminal output and diagnostics.
