@@ -110,7 +110,13 @@ pub struct GlobalArgs {
 
     /// Output format: the command's help says which it writes and its default (table for
     /// most; DOT for `map`).
-    #[arg(long, short = 'f', value_enum, global = true, hide_possible_values = true)]
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        global = true,
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
 
     /// Colour in terminal output and diagnostics.

@@ -132,6 +132,8 @@ pub struct PathList {
 ///     .collect();
 /// assert_eq!(names, [vec!["chipco", "cloud"], vec!["chipco", "lab", "cloud"]]);
 /// ```
+// About 100 lines: one iterative-deepening search whose explicit stack, visited set, distance
+// bound and deadline checks share state; split, each part would take all of it as arguments.
 pub fn money_paths(
     graph: &MoneyGraph<'_>,
     hops: &HopGraph,

@@ -216,30 +216,8 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         }
     }
 
-    let ranked = |totals: &[ByGrade]| -> Vec<Ranked> {
-        let mut list: Vec<Ranked> = totals
-            .iter()
-            .enumerate()
-            .map(|(i, split)| (i, split, split.total()))
-            .filter(|(_, _, t)| t.count > 0)
-            .map(|(i, split, t)| Ranked {
-                id: EntityId(i as u32),
-                total: t,
-                by_grade: *split,
-                deals: t.count as usize,
-            })
-            .collect();
-        list.sort_by(|a, b| {
-            a.total
-                .cmp_desc(&b.total)
-                .then(b.deals.cmp(&a.deals))
-                .then_with(|| id_of(a.id).cmp(id_of(b.id)))
-        });
-        list.truncate(options.top);
-        list
-    };
-    let top_inflow = ranked(&inflow);
-    let top_outflow = ranked(&outflow);
+    let top_inflow = ranked(data, &inflow, options.top);
+    let top_outflow = ranked(data, &outflow, options.top);
     let mut top_counterparties: Vec<(EntityId, usize)> = counterparties
         .iter()
         .enumerate()
@@ -249,21 +227,7 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     top_counterparties.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0))));
     top_counterparties.truncate(options.top);
 
-    let mut components: Vec<Vec<EntityId>> = graph
-        .strongly_connected_components()
-        .into_iter()
-        .filter(|c| c.iter().any(|e| is_active[e.index()]))
-        .map(|mut c| {
-            c.sort_by(|a, b| id_of(*a).cmp(id_of(*b)));
-            c
-        })
-        .collect();
-    components.sort_by(|a, b| {
-        b.len().cmp(&a.len()).then_with(|| {
-            let ids = |c: &Vec<EntityId>| -> Vec<&str> { c.iter().map(|&e| id_of(e)).collect() };
-            ids(a).cmp(&ids(b))
-        })
-    });
+    let components = components(graph, &is_active);
 
     let loops = count_loops(graph, options);
 
@@ -290,6 +254,53 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         components,
         loops,
     }
+}
+
+/// The entities with any flow, largest total first (ties: more deals, then id), cut to `top`.
+fn ranked(data: &crate::model::Dataset, totals: &[ByGrade], top: usize) -> Vec<Ranked> {
+    let id_of = |e: EntityId| data.entity(e).id.as_str();
+    let mut list: Vec<Ranked> = totals
+        .iter()
+        .enumerate()
+        .map(|(i, split)| (i, split, split.total()))
+        .filter(|(_, _, t)| t.count > 0)
+        .map(|(i, split, t)| Ranked {
+            id: EntityId(i as u32),
+            total: t,
+            by_grade: *split,
+            deals: t.count as usize,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        a.total
+            .cmp_desc(&b.total)
+            .then(b.deals.cmp(&a.deals))
+            .then_with(|| id_of(a.id).cmp(id_of(b.id)))
+    });
+    list.truncate(top);
+    list
+}
+
+/// The strongly connected components with a deal in them, largest first, each sorted by id.
+fn components(graph: &MoneyGraph<'_>, is_active: &[bool]) -> Vec<Vec<EntityId>> {
+    let data = graph.dataset();
+    let id_of = |e: EntityId| data.entity(e).id.as_str();
+    let mut components: Vec<Vec<EntityId>> = graph
+        .strongly_connected_components()
+        .into_iter()
+        .filter(|c| c.iter().any(|e| is_active[e.index()]))
+        .map(|mut c| {
+            c.sort_by(|a, b| id_of(*a).cmp(id_of(*b)));
+            c
+        })
+        .collect();
+    components.sort_by(|a, b| {
+        b.len().cmp(&a.len()).then_with(|| {
+            let ids = |c: &Vec<EntityId>| -> Vec<&str> { c.iter().map(|&e| id_of(e)).collect() };
+            ids(a).cmp(&ids(b))
+        })
+    });
+    components
 }
 
 fn bump<K: PartialEq + Copy>(counts: &mut [(K, usize)], key: K) {
