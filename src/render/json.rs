@@ -67,12 +67,15 @@ pub fn report_json(report: &ReportRef<'_>) -> Value {
     to_value(&ReportJson::new(report))
 }
 
-/// The deal object: ids (not names) in `from`/`to`; `status`, `amount_usd`, `qualifier` and
-/// `date` from the standing report; every report in `reports`.
+/// The deal object: ids (not names) in `from`/`to`; `status`, `amount_usd`, `qualifier`,
+/// `date` and `event_date` (only when given) from the standing report; every report in
+/// `reports`.
 #[derive(Serialize)]
 pub struct DealJson<'a> {
     amount_usd: Option<Number>,
     date: Option<Shown<crate::model::PartialDate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_date: Option<Shown<crate::model::PartialDate>>,
     from: &'a str,
     id: DealIdRef<'a>,
     inferred: bool,
@@ -100,6 +103,7 @@ impl<'a> DealJson<'a> {
         DealJson {
             amount_usd: usd(&standing.amount),
             date: standing.date.map(Shown),
+            event_date: standing.event_date.map(Shown),
             from: &data.entity(deal.from()).id,
             id: deal.id(),
             inferred: deal.inferred(),
