@@ -286,6 +286,39 @@ mod tests {
     }
 
     #[test]
+    fn a_report_counts_from_its_event_date_else_its_publication_date() {
+        let signed = |published: &str, event: &str, amount: &str| Report {
+            event_date: Some(event.parse().unwrap()),
+            ..report(Some(published), amount)
+        };
+        // A running total published in 2025-12 on a stake begun in 2019 stands from 2019.
+        let d = deal(vec![signed("2025-12", "2019", "at least $13B")]);
+        assert_eq!(d.standing_index(day("2025-06-30")), Some(0));
+        assert_eq!(d.standing_index(day("2018-12-31")), None);
+        assert_eq!(d.reports[0].effective_date(), Some("2019".parse().unwrap()));
+        // Signed 2025-11 (reported 2026-01) is older than a report published 2025-12 that
+        // gives no event date: the latter stands from 2025-12 on.
+        let d = deal(vec![
+            signed("2026-01", "2025-11", "$38B"),
+            report(Some("2025-12"), "$39B"),
+        ]);
+        assert_eq!(d.standing_index(day("2025-11-30")), Some(0));
+        assert_eq!(d.standing_index(day("2026-01-31")), Some(1));
+        // The same effective date falls through to the rest of the rule (a figure wins).
+        let d = deal(vec![
+            report(Some("2025-11"), "undisclosed"),
+            signed("2026-01", "2025-11", "$38B"),
+        ]);
+        assert_eq!(d.standing_index(day("2026-01-31")), Some(1));
+        // An event date without a publication date still dates the report.
+        let d = deal(vec![Report {
+            event_date: Some("2025-03".parse().unwrap()),
+            ..report(None, "$1B")
+        }]);
+        assert_eq!(d.standing_index(day("2025-02-28")), None);
+    }
+
+    #[test]
     fn undated_reports_are_oldest_and_always_exist() {
         let d = deal(vec![report(None, "$1B"), report(Some("2025"), "$2B")]);
         assert_eq!(d.standing_index(day("2024-01-01")), Some(0));

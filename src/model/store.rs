@@ -818,6 +818,21 @@ mod tests {
     }
 
     #[test]
+    fn event_dates_live_in_the_side_table_and_date_the_standing_report() {
+        let mut store = DealStore::default();
+        let mut stake = deal("stake", vec![report("a.txt", "2025-12", "at least $13B")]);
+        stake.reports[0].event_date = Some("2019".parse().unwrap());
+        let id = store.push(&stake);
+        assert_eq!(store.extras.len(), 1, "a first report's event date needs extras");
+        let mid_2025 = "2025-06-30".parse().unwrap();
+        assert_eq!(store.get(id).standing_index(mid_2025), Some(0));
+        assert_eq!(store.get(id).standing_index("2018-12-31".parse().unwrap()), None);
+        let plain = store.push(&deal("plain", vec![report("a.txt", "2025-12", "$1B")]));
+        assert_eq!(store.extras.len(), 1, "no event date, no extras");
+        assert_eq!(store.get(plain).report(0).event_date, None);
+    }
+
+    #[test]
     fn modify_keeps_other_deals_intact() {
         let mut store = DealStore::default();
         let mut first = deal("one", vec![report("a.txt", "2025", "$1B")]);
