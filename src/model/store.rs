@@ -621,10 +621,9 @@ impl<'a> DealRef<'a> {
     /// rules), or `None` when every report is dated after it.
     pub fn standing_index(&self, as_of: chrono::NaiveDate) -> Option<usize> {
         match self.extra() {
-            Some(extra) if !extra.later_reports.is_empty() => super::deal::standing_among(
-                self.reports().map(|r| r.precedence()),
-                as_of,
-            ),
+            Some(extra) if !extra.later_reports.is_empty() => {
+                super::deal::standing_among(self.reports().map(|r| r.precedence()), as_of)
+            }
             _ => match self.report(0).effective_date() {
                 Some(date) if !date.on_or_before(as_of) => None,
                 _ => Some(0),
@@ -775,7 +774,10 @@ mod tests {
         signed.reports[0].event_date = Some("2019".parse().unwrap());
         let s = store.push(&signed);
         assert_eq!(store.get(s).to_deal(), signed);
-        assert_eq!(store.get(s).report(0).event_date, signed.reports[0].event_date);
+        assert_eq!(
+            store.get(s).report(0).event_date,
+            signed.reports[0].event_date
+        );
         let a = store.push(&plain);
         let b = store.push(&rich);
         let c = store.push_made_up(&plain, "deals", 12);
@@ -823,10 +825,17 @@ mod tests {
         let mut stake = deal("stake", vec![report("a.txt", "2025-12", "at least $13B")]);
         stake.reports[0].event_date = Some("2019".parse().unwrap());
         let id = store.push(&stake);
-        assert_eq!(store.extras.len(), 1, "a first report's event date needs extras");
+        assert_eq!(
+            store.extras.len(),
+            1,
+            "a first report's event date needs extras"
+        );
         let mid_2025 = "2025-06-30".parse().unwrap();
         assert_eq!(store.get(id).standing_index(mid_2025), Some(0));
-        assert_eq!(store.get(id).standing_index("2018-12-31".parse().unwrap()), None);
+        assert_eq!(
+            store.get(id).standing_index("2018-12-31".parse().unwrap()),
+            None
+        );
         let plain = store.push(&deal("plain", vec![report("a.txt", "2025-12", "$1B")]));
         assert_eq!(store.extras.len(), 1, "no event date, no extras");
         assert_eq!(store.get(plain).report(0).event_date, None);

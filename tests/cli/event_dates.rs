@@ -63,11 +63,7 @@ fn the_aws_contract_shows_it_was_signed_in_2025_11() {
         show.stdout
     );
     let list = run(&["list", "deals", "--as-of", "2025-11-30"]);
-    assert!(
-        list.stdout.contains("signed 2025-11,"),
-        "{}",
-        list.stdout
-    );
+    assert!(list.stdout.contains("signed 2025-11,"), "{}", list.stdout);
 }
 
 const TOML: &str = r#"
@@ -148,16 +144,17 @@ fn a_bad_or_future_event_date_is_an_error_and_a_misspelt_column_is_named() {
     let (_d, path) = temp_file("bad.toml", bad.as_bytes());
     let out = run(&["validate", "--data", path.to_str().unwrap()]);
     assert_ne!(out.code, 0);
-    assert!(out.stderr.contains("invalid date \"2024-13\""), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("invalid date \"2024-13\""),
+        "{}",
+        out.stderr
+    );
     let future = TOML.replace("event_date = \"2024-03\"", "event_date = \"2999\"");
     let (_d, path) = temp_file("future.toml", future.as_bytes());
     let out = run(&["validate", "--data", path.to_str().unwrap()]);
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("in the future"), "{}", out.stderr);
-    let (_d, path) = temp_file(
-        "deals.csv",
-        b"from,to,kind,event_dat\nx,y,loan,2025-01\n",
-    );
+    let (_d, path) = temp_file("deals.csv", b"from,to,kind,event_dat\nx,y,loan,2025-01\n");
     let out = run(&[
         "validate",
         "--auto-entities",
