@@ -46,6 +46,7 @@ const REPORT_KEYS: &[&str] = &[
     "source",
     "publisher",
     "date",
+    "event_date",
     "status",
     "amount",
     "amount_usd",
@@ -560,6 +561,7 @@ impl<'a> Walker<'a> {
         let publisher = self.opt_string(&f, "publisher");
         // Read every field before giving up, so each problem is reported.
         let date = f.get("date").map(|n| self.date(n, "date"));
+        let event_date = f.get("event_date").map(|n| self.date(n, "event_date"));
         let status = match f.get("status") {
             Some(n) => {
                 let valid: Vec<&str> = Status::ALL.iter().map(|k| k.as_str()).collect();
@@ -569,10 +571,9 @@ impl<'a> Walker<'a> {
         };
         let notes = self.opt_string(&f, "notes");
         let amount = self.amount(&f);
-        let date = match date {
-            None => None,
-            Some(Some(d)) => Some(d),
-            Some(None) => return None,
+        let (date, event_date) = match (date, event_date) {
+            (Some(None), _) | (_, Some(None)) => return None,
+            (date, event_date) => (date.flatten(), event_date.flatten()),
         };
         let (status, amount) = (status?, amount?);
         if source.is_none() {
@@ -586,6 +587,7 @@ impl<'a> Walker<'a> {
             source: self.interner.intern(source.as_deref().unwrap_or("")),
             publisher: publisher.map(|p| self.interner.intern(&p)),
             date,
+            event_date,
             status,
             amount,
             notes: notes.map(Into::into),

@@ -1,5 +1,6 @@
 //! Deals and their reports. A deal is one flow of money from a payer to a payee; each report is
-//! one source's account of it, and the newest report on or before the as-of date stands.
+//! one source's account of it, and the newest report on or before the as-of date stands (a
+//! report is dated by the event it gives, else by its publication).
 
 use std::sync::Arc;
 
@@ -57,10 +58,21 @@ pub struct Report {
     /// Article file name or URL.
     pub source: Arc<str>,
     pub publisher: Option<Arc<str>>,
+    /// When the source was published.
     pub date: Option<PartialDate>,
+    /// When the deal was signed, announced or closed, as this source states it.
+    pub event_date: Option<PartialDate>,
     pub status: Status,
     pub amount: Amount,
     pub notes: Option<Box<str>>,
+}
+
+impl Report {
+    /// The date the report counts from: the event it gives (when the deal was signed,
+    /// announced or closed), else its publication date.
+    pub fn effective_date(&self) -> Option<PartialDate> {
+        self.event_date.or(self.date)
+    }
 }
 
 impl Deal {
@@ -88,7 +100,9 @@ impl Deal {
         }
     }
 
-    /// The report that stands at `as_of`: the newest one dated on or before it. Undated reports
+    /// The report that stands at `as_of`: the newest one dated on or before it, a report being
+    /// dated by its event date when it gives one, else by its publication date (see
+    /// [`Report::effective_date`]). Undated reports
     /// count as older than any dated one. Reports of the same date are ranked by a stated rule,
     /// never by file order (see [`Precedence`]): one with a figure beats one without; then the
     /// more definite status; then the firmer figure (exact, then about, at least, up to); then a
@@ -100,7 +114,7 @@ impl Deal {
     /// # use std::sync::Arc;
     /// let report = |date: &str, amount: &str| Report {
     ///     source: Arc::from("a.txt"), publisher: None, date: Some(date.parse().unwrap()),
-    ///     status: Status::InTalks, amount: parse_amount(amount).unwrap(), notes: None,
+    ///     event_date: None, status: Status::InTalks, amount: parse_amount(amount).unwrap(), notes: None,
     /// };
     /// let deal = Deal {
     ///     id: "d".into(), kind: DealKind::Investment, label: None, from: EntityId(0),
@@ -124,7 +138,7 @@ impl Deal {
         standing_among(
             self.reports.iter().map(|r| {
                 Precedence::new(
-                    r.date,
+                    r.effective_date(),
                     r.status,
                     r.amount,
                     r.publisher.as_deref(),
@@ -140,7 +154,8 @@ impl Deal {
 /// [`Deal::standing`]). The fields compare in declaration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Precedence<'a> {
-    /// Newer first; undated is oldest.
+    /// The effective date (the event date, else the publication date): newer first; undated
+    /// is oldest.
     pub date: Option<PartialDate>,
     /// A figure beats an undisclosed amount.
     pub has_figure: bool,
@@ -242,6 +257,7 @@ mod tests {
             source: Arc::from("x.txt"),
             publisher: None,
             date: date.map(|d| d.parse().unwrap()),
+            event_date: None,
             status: Status::Announced,
             amount: parse_amount(amount).unwrap(),
             notes: None,
@@ -267,6 +283,39 @@ mod tests {
         assert_eq!(d.standing_index(day("2025-12-31")), Some(1));
         assert_eq!(d.standing_index(day("2027-01-01")), Some(2));
         assert_eq!(d.standing_index(day("2025-06-14")), None);
+    }
+
+    #[test]
+    fn a_report_counts_from_its_event_date_else_its_publication_date() {
+        let signed = |published: &str, event: &str, amount: &str| Report {
+            event_date: Some(event.parse().unwrap()),
+            ..report(Some(published), amount)
+        };
+        // A running total published in 2025-12 on a stake begun in 2019 stands from 2019.
+        let d = deal(vec![signed("2025-12", "2019", "at least $13B")]);
+        assert_eq!(d.standing_index(day("2025-06-30")), Some(0));
+        assert_eq!(d.standing_index(day("2018-12-31")), None);
+        assert_eq!(d.reports[0].effective_date(), Some("2019".parse().unwrap()));
+        // Signed 2025-11 (reported 2026-01) is older than a report published 2025-12 that
+        // gives no event date: the latter stands from 2025-12 on.
+        let d = deal(vec![
+            signed("2026-01", "2025-11", "$38B"),
+            report(Some("2025-12"), "$39B"),
+        ]);
+        assert_eq!(d.standing_index(day("2025-11-30")), Some(0));
+        assert_eq!(d.standing_index(day("2026-01-31")), Some(1));
+        // The same effective date falls through to the rest of the rule (a figure wins).
+        let d = deal(vec![
+            report(Some("2025-11"), "undisclosed"),
+            signed("2026-01", "2025-11", "$38B"),
+        ]);
+        assert_eq!(d.standing_index(day("2026-01-31")), Some(1));
+        // An event date without a publication date still dates the report.
+        let d = deal(vec![Report {
+            event_date: Some("2025-03".parse().unwrap()),
+            ..report(None, "$1B")
+        }]);
+        assert_eq!(d.standing_index(day("2025-02-28")), None);
     }
 
     #[test]

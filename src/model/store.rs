@@ -1,5 +1,6 @@
 //! The compact deal store: each deal is one 36-byte row (parties, kind, first report, id as an
-//! index), and what few deals have (labels, rounds, notes, later reports) sits in a side table.
+//! index), and what few deals have (labels, rounds, notes, event dates, later reports) sits in
+//! a side table.
 //! Readers see a deal through [`DealRef`] and its reports through [`ReportRef`].
 
 use std::fmt;
@@ -62,6 +63,7 @@ struct LaterReport {
     amount: Amount,
     source: u32,
     date: Option<PartialDate>,
+    event_date: Option<PartialDate>,
     status: Status,
     notes: Option<Box<str>>,
 }
@@ -76,6 +78,7 @@ struct Extra {
     valuation: Option<Amount>,
     stake_pct: Option<f64>,
     first_report_notes: Option<Box<str>>,
+    first_report_event_date: Option<PartialDate>,
     later_reports: Vec<LaterReport>,
 }
 
@@ -88,7 +91,10 @@ impl Extra {
             || deal.valuation.is_some()
             || deal.stake_pct.is_some()
             || deal.reports.len() > 1
-            || deal.reports.first().is_some_and(|r| r.notes.is_some());
+            || deal
+                .reports
+                .first()
+                .is_some_and(|r| r.notes.is_some() || r.event_date.is_some());
         needed.then(|| Extra {
             label: deal.label.clone(),
             round: deal.round.clone(),
@@ -97,6 +103,7 @@ impl Extra {
             valuation: deal.valuation,
             stake_pct: deal.stake_pct,
             first_report_notes: deal.reports.first().and_then(|r| r.notes.clone()),
+            first_report_event_date: deal.reports.first().and_then(|r| r.event_date),
             later_reports: Vec::new(),
         })
     }
@@ -211,6 +218,7 @@ impl DealStore {
             amount: report.amount,
             source: self.intern_source(&report.source, &report.publisher),
             date: report.date,
+            event_date: report.event_date,
             status: report.status,
             notes: report.notes.clone(),
         }
@@ -442,6 +450,7 @@ impl<'a> DealIdParts<'a> {
 /// let b = data.add_entity(Entity::new("b", "B", EntityKind::Company)).unwrap();
 /// let report = Report {
 ///     source: Arc::from("a.txt"), publisher: None, date: Some("2025-06".parse().unwrap()),
+///     event_date: None,
 ///     status: Status::Announced, amount: parse_amount("$2B").unwrap(), notes: None,
 /// };
 /// let id = data.add_deal(Deal::new("d1", DealKind::Cloud, a, b, vec![report]));
@@ -575,6 +584,7 @@ impl<'a> DealRef<'a> {
                 source: &s.source,
                 publisher: s.publisher.as_deref(),
                 date: row.date,
+                event_date: self.extra().and_then(|e| e.first_report_event_date),
                 status: row.status,
                 amount: Amount {
                     qualifier: row.qualifier,
@@ -592,6 +602,7 @@ impl<'a> DealRef<'a> {
             source: &s.source,
             publisher: s.publisher.as_deref(),
             date: later.date,
+            event_date: later.event_date,
             status: later.status,
             amount: later.amount,
             notes: later.notes.as_deref(),
@@ -610,13 +621,10 @@ impl<'a> DealRef<'a> {
     /// rules), or `None` when every report is dated after it.
     pub fn standing_index(&self, as_of: chrono::NaiveDate) -> Option<usize> {
         match self.extra() {
-            Some(extra) if !extra.later_reports.is_empty() => super::deal::standing_among(
-                self.reports().map(|r| {
-                    super::deal::Precedence::new(r.date, r.status, r.amount, r.publisher, r.source)
-                }),
-                as_of,
-            ),
-            _ => match self.row().date {
+            Some(extra) if !extra.later_reports.is_empty() => {
+                super::deal::standing_among(self.reports().map(|r| r.precedence()), as_of)
+            }
+            _ => match self.report(0).effective_date() {
                 Some(date) if !date.on_or_before(as_of) => None,
                 _ => Some(0),
             },
@@ -627,16 +635,18 @@ impl<'a> DealRef<'a> {
     /// ("the newest report", "same date; a named outlet", ...), or `None` when no other report
     /// competes with it.
     pub fn standing_reason(&self, as_of: chrono::NaiveDate) -> Option<&'static str> {
-        let mut keys: Vec<super::deal::Precedence<'a>> = self
+        let mut keys: Vec<(super::deal::Precedence<'a>, bool)> = self
             .reports()
-            .filter(|r| r.date.is_none_or(|d| d.on_or_before(as_of)))
-            .map(|r| {
-                super::deal::Precedence::new(r.date, r.status, r.amount, r.publisher, r.source)
-            })
+            .filter(|r| r.effective_date().is_none_or(|d| d.on_or_before(as_of)))
+            .map(|r| (r.precedence(), r.event_date.is_some()))
             .collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.sort_unstable_by(|a, b| b.0.cmp(&a.0));
         match keys.as_slice() {
-            [best, runner_up, ..] => Some(best.reason_over(runner_up)),
+            // Newest by event date is not newest in print: say which date counted.
+            [(best, e1), (runner_up, e2), ..] if (*e1 || *e2) && best.date != runner_up.date => {
+                Some("the latest date (the event date where given, else the publication date)")
+            }
+            [(best, _), (runner_up, _), ..] => Some(best.reason_over(runner_up)),
             _ => None,
         }
     }
@@ -652,6 +662,7 @@ impl<'a> DealRef<'a> {
             source: s.source.clone(),
             publisher: s.publisher.clone(),
             date: r.date,
+            event_date: r.event_date,
             status: r.status,
             amount: r.amount,
             notes: r.notes.map(Into::into),
@@ -692,10 +703,31 @@ pub struct ReportRef<'a> {
     /// Article file name or URL.
     pub source: &'a str,
     pub publisher: Option<&'a str>,
+    /// When the source was published.
     pub date: Option<PartialDate>,
+    /// When the deal was signed, announced or closed, as this source states it.
+    pub event_date: Option<PartialDate>,
     pub status: Status,
     pub amount: Amount,
     pub notes: Option<&'a str>,
+}
+
+impl<'a> ReportRef<'a> {
+    /// The date the report counts from (see [`Report::effective_date`]).
+    pub fn effective_date(&self) -> Option<PartialDate> {
+        self.event_date.or(self.date)
+    }
+
+    /// How the report ranks against the other reports of its deal.
+    pub fn precedence(&self) -> super::deal::Precedence<'a> {
+        super::deal::Precedence::new(
+            self.effective_date(),
+            self.status,
+            self.amount,
+            self.publisher,
+            self.source,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -709,6 +741,7 @@ mod tests {
             source: Arc::from(source),
             publisher: Some(Arc::from("Pub")),
             date: Some(date.parse().unwrap()),
+            event_date: None,
             status: Status::Announced,
             amount: parse_amount(amount).unwrap(),
             notes: None,
@@ -736,6 +769,15 @@ mod tests {
         rich.stake_pct = Some(2.5);
         rich.reports[0].notes = Some("first".into());
         rich.reports[1].notes = Some("second".into());
+        rich.reports[1].event_date = Some("2025-11".parse().unwrap());
+        let mut signed = plain.clone();
+        signed.reports[0].event_date = Some("2019".parse().unwrap());
+        let s = store.push(&signed);
+        assert_eq!(store.get(s).to_deal(), signed);
+        assert_eq!(
+            store.get(s).report(0).event_date,
+            signed.reports[0].event_date
+        );
         let a = store.push(&plain);
         let b = store.push(&rich);
         let c = store.push_made_up(&plain, "deals", 12);
@@ -778,6 +820,28 @@ mod tests {
     }
 
     #[test]
+    fn event_dates_live_in_the_side_table_and_date_the_standing_report() {
+        let mut store = DealStore::default();
+        let mut stake = deal("stake", vec![report("a.txt", "2025-12", "at least $13B")]);
+        stake.reports[0].event_date = Some("2019".parse().unwrap());
+        let id = store.push(&stake);
+        assert_eq!(
+            store.extras.len(),
+            1,
+            "a first report's event date needs extras"
+        );
+        let mid_2025 = "2025-06-30".parse().unwrap();
+        assert_eq!(store.get(id).standing_index(mid_2025), Some(0));
+        assert_eq!(
+            store.get(id).standing_index("2018-12-31".parse().unwrap()),
+            None
+        );
+        let plain = store.push(&deal("plain", vec![report("a.txt", "2025-12", "$1B")]));
+        assert_eq!(store.extras.len(), 1, "no event date, no extras");
+        assert_eq!(store.get(plain).report(0).event_date, None);
+    }
+
+    #[test]
     fn modify_keeps_other_deals_intact() {
         let mut store = DealStore::default();
         let mut first = deal("one", vec![report("a.txt", "2025", "$1B")]);
@@ -801,14 +865,18 @@ mod tests {
         let qualifier = prop::sample::select(Qualifier::ALL.to_vec());
         let status = prop::sample::select(Status::ALL);
         let notes = prop::option::of("[a-z ]{0,8}");
-        (sources, publishers, date, amount, qualifier, status, notes).prop_map(
-            |(source, publisher, date, cents, qualifier, status, notes)| Report {
+        let partial = |(y, m, d): (i32, u32, u32)| {
+            let (m, d) = (Some(m).filter(|&m| m > 0), Some(d).filter(|&d| d > 0));
+            PartialDate::from_ymd(y, m, m.and(d)).unwrap()
+        };
+        let event = prop::option::weighted(0.3, (2019i32..2027, 0u32..13, 0u32..29));
+        let dates = (date, event);
+        (sources, publishers, dates, amount, qualifier, status, notes).prop_map(
+            move |(source, publisher, (date, event), cents, qualifier, status, notes)| Report {
                 source: Arc::from(source),
                 publisher: publisher.map(Arc::from),
-                date: date.map(|(y, m, d)| {
-                    let (m, d) = (Some(m).filter(|&m| m > 0), Some(d).filter(|&d| d > 0));
-                    PartialDate::from_ymd(y, m, m.and(d)).unwrap()
-                }),
+                date: date.map(partial),
+                event_date: event.map(partial),
                 status,
                 amount: Amount {
                     qualifier,

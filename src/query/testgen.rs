@@ -96,6 +96,7 @@ pub fn build(n: usize, deals: &[GenDeal]) -> Dataset {
                 source: Arc::from("gen.txt"),
                 publisher: None,
                 date: None,
+                event_date: None,
                 status: Status::Announced,
                 amount: d.amount,
                 notes: None,

@@ -32,11 +32,14 @@ impl<T: Display> Serialize for Shown<T> {
 // Fields of every shape below are in the sorted order that a `Value` (serde_json without
 // `preserve_order`) prints its keys in, so both ways of writing give the same text.
 
-/// One report: `source`, `publisher`, `date`, `status`, `amount_usd`, `qualifier`, `notes`.
+/// One report: `source`, `publisher`, `date`, `event_date` (only when the source gives one),
+/// `status`, `amount_usd`, `qualifier`, `notes`.
 #[derive(Serialize)]
 pub struct ReportJson<'a> {
     amount_usd: Option<Number>,
     date: Option<Shown<crate::model::PartialDate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_date: Option<Shown<crate::model::PartialDate>>,
     notes: Option<&'a str>,
     publisher: Option<&'a str>,
     qualifier: &'static str,
@@ -49,6 +52,7 @@ impl<'a> ReportJson<'a> {
         ReportJson {
             amount_usd: usd(&report.amount),
             date: report.date.map(Shown),
+            event_date: report.event_date.map(Shown),
             notes: report.notes,
             publisher: report.publisher,
             qualifier: report.amount.qualifier.as_str(),
@@ -63,12 +67,15 @@ pub fn report_json(report: &ReportRef<'_>) -> Value {
     to_value(&ReportJson::new(report))
 }
 
-/// The deal object: ids (not names) in `from`/`to`; `status`, `amount_usd`, `qualifier` and
-/// `date` from the standing report; every report in `reports`.
+/// The deal object: ids (not names) in `from`/`to`; `status`, `amount_usd`, `qualifier`,
+/// `date` and `event_date` (only when given) from the standing report; every report in
+/// `reports`.
 #[derive(Serialize)]
 pub struct DealJson<'a> {
     amount_usd: Option<Number>,
     date: Option<Shown<crate::model::PartialDate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_date: Option<Shown<crate::model::PartialDate>>,
     from: &'a str,
     id: DealIdRef<'a>,
     inferred: bool,
@@ -96,6 +103,7 @@ impl<'a> DealJson<'a> {
         DealJson {
             amount_usd: usd(&standing.amount),
             date: standing.date.map(Shown),
+            event_date: standing.event_date.map(Shown),
             from: &data.entity(deal.from()).id,
             id: deal.id(),
             inferred: deal.inferred(),

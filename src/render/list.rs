@@ -47,9 +47,7 @@ pub fn deals_table(data: &Dataset, views: &[DealView<'_>]) -> String {
             table::cell_text(&kind),
             v.report().amount.to_string(),
             text::status_words(v.report().status).to_string(),
-            v.report()
-                .date
-                .map_or_else(|| "undated".into(), |d| d.to_string()),
+            text::report_date(&v.report()),
             table::cell_text(&sources),
         ]);
     }
@@ -77,6 +75,7 @@ pub fn deals_csv(data: &Dataset, views: &[DealView<'_>]) -> csv::Result<String> 
                 amount.map(|a| a.to_string()).unwrap_or_default(),
                 r.amount.qualifier.as_str().to_string(),
                 r.date.map(|x| x.to_string()).unwrap_or_default(),
+                r.event_date.map(|x| x.to_string()).unwrap_or_default(),
                 r.status.as_str().to_string(),
                 r.source.to_string(),
                 r.publisher.unwrap_or("").to_string(),
@@ -87,7 +86,7 @@ pub fn deals_csv(data: &Dataset, views: &[DealView<'_>]) -> csv::Result<String> 
             ]
         })
     });
-    let header = "id,from,to,kind,label,amount_usd,amount_qualifier,date,status,source,\
+    let header = "id,from,to,kind,label,amount_usd,amount_qualifier,date,event_date,status,source,\
                   publisher,notes,round,term_years,inferred";
     csv::to_string(header, rows)
 }

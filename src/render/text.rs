@@ -6,17 +6,30 @@ use std::fmt::Write as _;
 use crate::graph::DealView;
 use crate::model::{Dataset, DealKind, ReportRef, Status};
 
-/// "up to $50B (in talks, 2026-01)".
+/// "up to $50B (in talks, 2026-01)", or "$38B (announced, signed 2025-11, reported 2025-12)"
+/// when the report gives an event date.
 pub fn report_summary(report: &ReportRef<'_>) -> String {
     let status = status_words(report.status);
     format!("{} ({status}, {})", report.amount, report_date(report))
 }
 
-/// The report's date, or "undated".
+/// The report's date, or "undated"; with an event date, both: "signed 2025-11, reported
+/// 2025-12" ("since 2025-10, ..." for talks and rumours, which nothing was signed in).
 pub fn report_date(report: &ReportRef<'_>) -> String {
-    report
+    let published = report
         .date
-        .map_or_else(|| "undated".to_string(), |d| d.to_string())
+        .map_or_else(|| "undated".to_string(), |d| d.to_string());
+    let Some(event) = report.event_date else {
+        return published;
+    };
+    let verb = match report.status {
+        Status::Rumored | Status::InTalks => "since",
+        Status::Announced | Status::Completed | Status::Cancelled => "signed",
+    };
+    match report.date {
+        Some(_) => format!("{verb} {event}, reported {published}"),
+        None => format!("{verb} {event}"),
+    }
 }
 
 /// Status as prose: "in talks" rather than "in-talks".

@@ -4,6 +4,7 @@
 mod common;
 mod cycles;
 mod escaping;
+mod event_dates;
 mod explore;
 mod export;
 mod generate;

@@ -25,6 +25,7 @@ pub(super) const DEAL_COLUMNS: &[&str] = &[
     "amount_qualifier",
     "qualifier",
     "date",
+    "event_date",
     "status",
     "source",
     "publisher",
@@ -53,6 +54,7 @@ pub(super) struct DealColumns {
     pub(super) amount_qualifier: Option<usize>,
     pub(super) qualifier: Option<usize>,
     pub(super) date: Option<usize>,
+    pub(super) event_date: Option<usize>,
     pub(super) status: Option<usize>,
     pub(super) source: Option<usize>,
     pub(super) publisher: Option<usize>,
@@ -79,6 +81,7 @@ impl DealColumns {
                 "amount_qualifier" => &mut c.amount_qualifier,
                 "qualifier" => &mut c.qualifier,
                 "date" => &mut c.date,
+                "event_date" => &mut c.event_date,
                 "status" => &mut c.status,
                 "source" => &mut c.source,
                 "publisher" => &mut c.publisher,
@@ -352,13 +355,15 @@ fn deal_row(
         None => Some(Status::Announced),
     };
     let amount = amount(record, columns, &at, &mut errs);
-    let date = match record.get(columns.date) {
+    let mut date_in = |col: Option<usize>| match record.get(col) {
         Some((d, i)) => fields::date(d, today, at(i))
             .map_err(|d| errs.push(d))
             .ok()
             .map(Some),
         None => Some(None),
     };
+    let date = date_in(columns.date);
+    let event_date = date_in(columns.event_date);
     let id = match record.get(columns.id) {
         Some((id, i)) => fields::slug(id, "deal", at(i))
             .map_err(|d| errs.push(d))
@@ -384,6 +389,7 @@ fn deal_row(
             .get(columns.publisher)
             .map(|(p, _)| interner.intern(p)),
         date: date?,
+        event_date: event_date?,
         status: status?,
         amount: amount?,
         notes: record.get(columns.notes).map(|(n, _)| n.into()),
@@ -486,7 +492,7 @@ mod tests {
     use super::*;
 
     /// Every column the unknown-column check lets through is one that rows read: each of
-    /// the 19 names fills one of the 19 slots.
+    /// the 20 names fills one of the 20 slots.
     #[test]
     fn every_known_deal_column_is_read() {
         let header: Vec<String> = DEAL_COLUMNS.iter().map(|c| c.to_string()).collect();

@@ -914,6 +914,7 @@ mod tests {
             source: Shared::from("s.txt"),
             publisher: None,
             date: None,
+            event_date: None,
             status: Status::Announced,
             amount: Amount::UNDISCLOSED,
             notes: None,

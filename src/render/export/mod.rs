@@ -366,6 +366,7 @@ pub(crate) mod tests {
             source: Arc::from("https://example.com/?a=1&b=<2>"),
             publisher: Some(Arc::from(HOSTILE)),
             date: Some(date.parse().expect("date")),
+            event_date: None,
             status,
             amount: parse_amount(amount).expect("amount"),
             notes: Some(HOSTILE.into()),

@@ -1,0 +1,165 @@
+//! Event dates (issue 14): a report counts from when the deal was signed, announced or closed
+//! as its source states it, else from its publication date; every loader reads the field and
+//! `list`, `show` and the JSON deal object give it.
+
+use serde_json::Value;
+
+use crate::common::{run, temp_file};
+
+fn deals_json(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["list", "deals", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    match serde_json::from_str(&out.stdout).expect("JSON") {
+        Value::Array(deals) => deals,
+        other => panic!("not an array: {other}"),
+    }
+}
+
+fn deal<'a>(deals: &'a [Value], id: &str) -> Option<&'a Value> {
+    deals.iter().find(|d| d["id"] == id)
+}
+
+#[test]
+fn microsofts_stake_counts_from_2019_so_mid_2025_keeps_it() {
+    let deals = deals_json(&["--as-of", "2025-06"]);
+    let stake = deal(&deals, "microsoft-openai-investment")
+        .expect("Microsoft → OpenAI stands in 2025-06: its stake dates from 2019");
+    assert_eq!(stake["from"], "microsoft");
+    assert_eq!(stake["to"], "openai");
+    assert_eq!(stake["event_date"], "2019");
+    assert_eq!(stake["date"], "2025-12", "published in 2025-12");
+    // Before the stake began it is not there.
+    let deals = deals_json(&["--as-of", "2018-12"]);
+    assert!(deal(&deals, "microsoft-openai-investment").is_none());
+}
+
+#[test]
+fn the_aws_contract_shows_it_was_signed_in_2025_11() {
+    let deals = deals_json(&[]);
+    let aws = deal(&deals, "openai-amazon-cloud").expect("the AWS contract");
+    let signed: Vec<&str> = aws["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["event_date"] == "2025-11")
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        signed,
+        ["000_5ba4fde9eaa70b78.txt", "001_715b1eed07c081d0.txt"]
+    );
+    // At the end of November only the reports dated by the signing speak of it.
+    let deals = deals_json(&["--as-of", "2025-11-30"]);
+    let aws = deal(&deals, "openai-amazon-cloud").expect("signed by 2025-11-30");
+    assert_eq!(aws["event_date"], "2025-11");
+    assert_eq!(aws["amount_usd"], 38_000_000_000u64);
+    // `show` and `list` say both dates.
+    let show = run(&["show", "openai", "--as-of", "2026-01-31"]);
+    assert!(
+        show.stdout.contains("signed 2025-11, reported 2026-01"),
+        "{}",
+        show.stdout
+    );
+    let list = run(&["list", "deals", "--as-of", "2025-11-30"]);
+    assert!(list.stdout.contains("signed 2025-11,"), "{}", list.stdout);
+}
+
+const TOML: &str = r#"
+[[entity]]
+id = "a"
+name = "A"
+kind = "company"
+
+[[entity]]
+id = "b"
+name = "B"
+kind = "company"
+
+[[deal]]
+id = "d"
+kind = "investment"
+from = "a"
+to = "b"
+
+[[deal.report]]
+source = "old.txt"
+date = "2025-12"
+event_date = "2024-03"
+status = "completed"
+amount = "$1B"
+
+[[deal.report]]
+source = "new.txt"
+date = "2025-06"
+status = "announced"
+amount = "$2B"
+"#;
+
+/// The same data in each format: the report published later but signed earlier loses to the
+/// one published in 2025-06, and before that it stands alone.
+#[test]
+fn every_format_reads_event_date_and_ranks_by_it() {
+    let json = r#"{"entities": [
+        {"id": "a", "name": "A", "kind": "company"},
+        {"id": "b", "name": "B", "kind": "company"}],
+      "deals": [{"id": "d", "kind": "investment", "from": "a", "to": "b", "reports": [
+        {"source": "old.txt", "date": "2025-12", "event_date": "2024-03",
+         "status": "completed", "amount": "$1B"},
+        {"source": "new.txt", "date": "2025-06", "status": "announced", "amount": "$2B"}]}]}"#;
+    let csv = "id,from,to,kind,amount_usd,date,event_date,status,source\n\
+               d,a,b,investment,1000000000,2025-12,2024-03,completed,old.txt\n\
+               d,a,b,investment,2000000000,2025-06,,announced,new.txt\n";
+    let files = [
+        temp_file("d.toml", TOML.as_bytes()),
+        temp_file("d.json", json.as_bytes()),
+        temp_file("deals.csv", csv.as_bytes()),
+    ];
+    for (_dir, path) in &files {
+        let path = path.to_str().unwrap();
+        let mut data = vec!["--data", path];
+        if path.ends_with(".csv") {
+            data.push("--auto-entities");
+        }
+        let at = |as_of: &str| {
+            let mut args = data.clone();
+            args.extend(["--as-of", as_of]);
+            deals_json(&args)
+        };
+        let now = at("2026-01-31");
+        assert_eq!(now[0]["amount_usd"], 2_000_000_000u64, "{path}");
+        assert_eq!(now[0]["reports"][0]["event_date"], "2024-03", "{path}");
+        assert!(now[0]["reports"][1].get("event_date").is_none(), "{path}");
+        let early = at("2024-12-31");
+        assert_eq!(early[0]["amount_usd"], 1_000_000_000u64, "{path}");
+        assert_eq!(early[0]["event_date"], "2024-03", "{path}");
+        assert!(at("2024-02-28").is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn a_bad_or_future_event_date_is_an_error_and_a_misspelt_column_is_named() {
+    let bad = TOML.replace("event_date = \"2024-03\"", "event_date = \"2024-13\"");
+    let (_d, path) = temp_file("bad.toml", bad.as_bytes());
+    let out = run(&["validate", "--data", path.to_str().unwrap()]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("invalid date \"2024-13\""),
+        "{}",
+        out.stderr
+    );
+    let future = TOML.replace("event_date = \"2024-03\"", "event_date = \"2999\"");
+    let (_d, path) = temp_file("future.toml", future.as_bytes());
+    let out = run(&["validate", "--data", path.to_str().unwrap()]);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("in the future"), "{}", out.stderr);
+    let (_d, path) = temp_file("deals.csv", b"from,to,kind,event_dat\nx,y,loan,2025-01\n");
+    let out = run(&[
+        "validate",
+        "--auto-entities",
+        "--data",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.stderr.contains("`event_date`"), "{}", out.stderr);
+}
