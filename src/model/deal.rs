@@ -100,10 +100,12 @@ impl Deal {
         }
     }
 
-    /// The report that stands at `as_of`: the newest one dated on or before it, a report being
-    /// dated by its event date when it gives one, else by its publication date (see
-    /// [`Report::effective_date`]). Undated reports
-    /// count as older than any dated one. Reports of the same date are ranked by a stated rule,
+    /// The report that stands at `as_of`: among the reports that exist by then (a report
+    /// counts from its event date when it gives one, else from its publication date: see
+    /// [`Report::effective_date`]), the newest by publication date: the latest reporting
+    /// stands, so a report published in 2026-01 that the contract was signed in 2025-11
+    /// stands over one published in 2025-12, and from 2025-11 on. Undated reports count as
+    /// older than any dated one. Reports of the same date are ranked by a stated rule,
     /// never by file order (see [`Precedence`]): one with a figure beats one without; then the
     /// more definite status; then the firmer figure (exact, then about, at least, up to); then a
     /// named outlet over an unattributed one; then the source whose name sorts first. `None`
@@ -138,7 +140,7 @@ impl Deal {
         standing_among(
             self.reports.iter().map(|r| {
                 Precedence::new(
-                    r.effective_date(),
+                    [r.date, r.effective_date()],
                     r.status,
                     r.amount,
                     r.publisher.as_deref(),
@@ -154,8 +156,7 @@ impl Deal {
 /// [`Deal::standing`]). The fields compare in declaration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Precedence<'a> {
-    /// The effective date (the event date, else the publication date): newer first; undated
-    /// is oldest.
+    /// The publication date: the newest reporting first; undated is oldest.
     pub date: Option<PartialDate>,
     /// A figure beats an undisclosed amount.
     pub has_figure: bool,
@@ -167,11 +168,16 @@ pub struct Precedence<'a> {
     pub named: bool,
     /// Last resort: the source whose name sorts first.
     pub source: std::cmp::Reverse<&'a str>,
+    /// From when the report counts: its event date, else its publication date
+    /// ([`Report::effective_date`]). It decides whether a report exists at `--as-of`, not
+    /// which of those that exist stands.
+    pub from: Option<PartialDate>,
 }
 
 impl<'a> Precedence<'a> {
+    /// `dates` is `[publication, effective]` (see [`Report::effective_date`]).
     pub fn new(
-        date: Option<PartialDate>,
+        [date, from]: [Option<PartialDate>; 2],
         status: Status,
         amount: Amount,
         publisher: Option<&str>,
@@ -196,6 +202,7 @@ impl<'a> Precedence<'a> {
             },
             named: publisher.is_some_and(is_named_outlet),
             source: std::cmp::Reverse(source),
+            from,
         }
     }
 
@@ -203,7 +210,7 @@ impl<'a> Precedence<'a> {
     /// that differs, in words ("newer", "a named outlet", ...).
     pub fn reason_over(&self, other: &Precedence<'_>) -> &'static str {
         if self.date != other.date {
-            "the newest report"
+            "the latest reporting (newest publication date)"
         } else if self.has_figure != other.has_figure {
             "same date; the only one with a figure"
         } else if self.status != other.status {
@@ -235,7 +242,7 @@ pub(super) fn standing_among<'a>(
 ) -> Option<usize> {
     let mut best: Option<(Precedence<'a>, usize)> = None;
     for (i, key) in reports.enumerate() {
-        if let Some(date) = key.date
+        if let Some(date) = key.from
             && !date.on_or_before(as_of)
         {
             continue;
@@ -296,17 +303,18 @@ mod tests {
         assert_eq!(d.standing_index(day("2025-06-30")), Some(0));
         assert_eq!(d.standing_index(day("2018-12-31")), None);
         assert_eq!(d.reports[0].effective_date(), Some("2019".parse().unwrap()));
-        // Signed 2025-11 (reported 2026-01) is older than a report published 2025-12 that
-        // gives no event date: the latter stands from 2025-12 on.
+        // Signed 2025-11, reported 2026-01, against a report published 2025-12 with no event
+        // date: the later reporting stands, and from 2025-11 on.
         let d = deal(vec![
             signed("2026-01", "2025-11", "$38B"),
             report(Some("2025-12"), "$39B"),
         ]);
         assert_eq!(d.standing_index(day("2025-11-30")), Some(0));
-        assert_eq!(d.standing_index(day("2026-01-31")), Some(1));
-        // The same effective date falls through to the rest of the rule (a figure wins).
+        assert_eq!(d.standing_index(day("2025-12-31")), Some(0));
+        assert_eq!(d.standing_index(day("2026-01-31")), Some(0));
+        // The same publication date falls through to the rest of the rule (a figure wins).
         let d = deal(vec![
-            report(Some("2025-11"), "undisclosed"),
+            report(Some("2026-01"), "undisclosed"),
             signed("2026-01", "2025-11", "$38B"),
         ]);
         assert_eq!(d.standing_index(day("2026-01-31")), Some(1));

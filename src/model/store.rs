@@ -635,18 +635,14 @@ impl<'a> DealRef<'a> {
     /// ("the newest report", "same date; a named outlet", ...), or `None` when no other report
     /// competes with it.
     pub fn standing_reason(&self, as_of: chrono::NaiveDate) -> Option<&'static str> {
-        let mut keys: Vec<(super::deal::Precedence<'a>, bool)> = self
+        let mut keys: Vec<super::deal::Precedence<'a>> = self
             .reports()
             .filter(|r| r.effective_date().is_none_or(|d| d.on_or_before(as_of)))
-            .map(|r| (r.precedence(), r.event_date.is_some()))
+            .map(|r| r.precedence())
             .collect();
-        keys.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        keys.sort_unstable_by(|a, b| b.cmp(a));
         match keys.as_slice() {
-            // Newest by event date is not newest in print: say which date counted.
-            [(best, e1), (runner_up, e2), ..] if (*e1 || *e2) && best.date != runner_up.date => {
-                Some("the latest date (the event date where given, else the publication date)")
-            }
-            [(best, _), (runner_up, _), ..] => Some(best.reason_over(runner_up)),
+            [best, runner_up, ..] => Some(best.reason_over(runner_up)),
             _ => None,
         }
     }
@@ -721,7 +717,7 @@ impl<'a> ReportRef<'a> {
     /// How the report ranks against the other reports of its deal.
     pub fn precedence(&self) -> super::deal::Precedence<'a> {
         super::deal::Precedence::new(
-            self.effective_date(),
+            [self.date, self.effective_date()],
             self.status,
             self.amount,
             self.publisher,

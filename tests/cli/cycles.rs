@@ -184,7 +184,7 @@ fn explain_names_every_deal_with_amount_status_date_and_source() {
         "1. Amazon → OpenAI → Amazon (2 hops).",
         "Amazon invests in OpenAI: $50B (in talks, 2026-01)",
         "[deal amazon-openai-investment; source: 000_5ba4fde9eaa70b78.txt (Forbes, citing The Wall Street Journal)]",
-        "OpenAI buys cloud compute from Amazon: $38B (announced, 2025-12)",
+        "OpenAI buys cloud compute from Amazon: $38B (announced, signed 2025-11, reported 2026-01)",
         "Round trip: $38B",
         "Every figure that decides it is exact.",
         "Return ratio: 76%",

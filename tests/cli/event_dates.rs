@@ -97,8 +97,9 @@ status = "announced"
 amount = "$2B"
 "#;
 
-/// The same data in each format: the report published later but signed earlier loses to the
-/// one published in 2025-06, and before that it stands alone.
+/// The same data in each format: the report published later (2025-12) but signed earlier
+/// (2024-03) stands over the one published in 2025-06, the latest reporting standing, and it
+/// counts from 2024-03, where it stands alone.
 #[test]
 fn every_format_reads_event_date_and_ranks_by_it() {
     let json = r#"{"entities": [
@@ -128,7 +129,7 @@ fn every_format_reads_event_date_and_ranks_by_it() {
             deals_json(&args)
         };
         let now = at("2026-01-31");
-        assert_eq!(now[0]["amount_usd"], 2_000_000_000u64, "{path}");
+        assert_eq!(now[0]["amount_usd"], 1_000_000_000u64, "{path}");
         assert_eq!(now[0]["reports"][0]["event_date"], "2024-03", "{path}");
         assert!(now[0]["reports"][1].get("event_date").is_none(), "{path}");
         let early = at("2024-12-31");

@@ -78,6 +78,8 @@ struct ReportData<'a> {
     publisher: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<Shown<PartialDate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_date: Option<Shown<PartialDate>>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     amount_usd: Option<Number>,
@@ -156,6 +158,7 @@ fn report<'a>(r: &ReportRef<'a>) -> ReportData<'a> {
         source: r.source,
         publisher: r.publisher,
         date: r.date.map(Shown),
+        event_date: r.event_date.map(Shown),
         status: r.status.as_str(),
         amount_usd: r.amount.value.map(|m| m.to_json_number()),
         qualifier: r.amount.qualifier.as_str(),
