@@ -432,10 +432,33 @@ pub fn top_cycles(
     n: usize,
     sort: SortKey,
 ) -> CycleList {
+    // With a length bound and no --through or time order, the counter gives the total in
+    // milliseconds, so the search may skip the loops that cannot rank.
+    let countable = opts.max_len.is_some() && opts.through.is_empty() && !opts.time_ordered;
+    if sort == SortKey::Amount
+        && n > 0
+        && countable
+        && let Some(list) = top_by_amount(graph, hops, opts, n, n.saturating_mul(4).max(64))
+    {
+        return list;
+    }
+    rank_within(graph, hops, opts, n, sort, &|_| true)
+}
+
+/// [`top_cycles`] over the loops made of the hops (by index) that `keep` accepts.
+fn rank_within(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    n: usize,
+    sort: SortKey,
+    keep: &dyn Fn(usize) -> bool,
+) -> CycleList {
     let data = graph.dataset();
     let mut top = TopN::new(n);
     let mut found = 0u64;
-    let end = cycles(graph, hops, opts, |entities, loop_hops| {
+    let net = Net::build_within(graph, hops, opts, keep);
+    let end = Search::new(&net, opts).run(&mut |entities: &[EntityId], loop_hops: &[HopId]| {
         found += 1;
         top.offer(data, sort, Cycle::new(graph, hops, entities, loop_hops));
         ControlFlow::Continue(())
@@ -447,6 +470,52 @@ pub fn top_cycles(
         found,
         end,
     }
+}
+
+/// Bottleneck pruning for `--sort amount`. A loop's round trip is the smallest of its hops'
+/// amounts (a hop's largest known deal), so the loops whose round trip is at least `t` are
+/// exactly the loops made of hops of amount `t` or more. Those are searched for a threshold
+/// `t` lowered step by step (four times as many hops each time) until they hold `n` loops:
+/// every other loop has a hop below `t` (or of unknown amount), so ranks after all of them,
+/// and the top `n` of the few is the top `n` of all. The total comes from the counter.
+/// `first`: how many hops the first threshold admits. `None` when no threshold short of every
+/// hop holds `n` loops: then search them all.
+fn top_by_amount(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    n: usize,
+    first: usize,
+) -> Option<CycleList> {
+    let amounts: Vec<Option<crate::model::Money>> = hops
+        .hops()
+        .map(|h| {
+            h.deals
+                .iter()
+                .filter_map(|&d| graph.deal_view(d)?.report().amount.value)
+                .max()
+        })
+        .collect();
+    let mut sorted: Vec<_> = amounts.iter().flatten().copied().collect();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let mut m = first.max(1);
+    while m < sorted.len() {
+        let t = sorted[m - 1];
+        let keep = |i: usize| amounts[i].is_some_and(|a| a >= t);
+        let mut list = rank_within(graph, hops, opts, n, SortKey::Amount, &keep);
+        if list.end == SearchEnd::TimedOut {
+            return Some(list);
+        }
+        if list.found >= n as u64 {
+            let (total, end) = count_cycles(graph, opts);
+            list.found = total.max(list.found);
+            list.truncated = list.found > n as u64 || end == SearchEnd::TimedOut;
+            list.end = end;
+            return Some(list);
+        }
+        m = m.saturating_mul(4);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -522,6 +591,16 @@ mod top_tests {
                         prop_assert_eq!(top.found, every.len() as u64);
                         prop_assert_eq!(top.truncated, every.len() > n);
                         prop_assert_eq!(top.end, SearchEnd::Complete);
+                        if sort == SortKey::Amount {
+                            // The bottleneck pruning from its smallest first step: the same
+                            // list and total whenever it applies.
+                            if let Some(pruned) = top_by_amount(&graph, hops, &opts, n, 1) {
+                                prop_assert_eq!(&pruned.cycles[..], want);
+                                prop_assert_eq!(pruned.found, top.found);
+                                prop_assert_eq!(pruned.truncated, top.truncated);
+                                prop_assert_eq!(pruned.end, SearchEnd::Complete);
+                            }
+                        }
                     }
                 }
             }
