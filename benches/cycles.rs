@@ -1,11 +1,12 @@
 //! Counting loops (`query::cycles::count_cycles`, every elementary cycle, as `cycles --count
 //! --all`) at length bounds 3–6 on data from `dealgraph::generate` (entities = deals / 5,
 //! seed 1). 10k deals at bounds 3–4 run by default; 100k and 1M deals and bounds 5–6 (up to
-//! billions of loops) with `cargo bench --bench cycles -- --ignored`.
+//! billions of loops) with `cargo bench --bench cycles -- --ignored`. Also the exact top 20
+//! (`cycles --limit 20`) by round trip (bottleneck-pruned) and by ratio (every loop ranked).
 
 use dealgraph::graph::{Filter, MoneyGraph};
 use dealgraph::model::Status;
-use dealgraph::query::cycles::{CycleOptions, count_cycles};
+use dealgraph::query::cycles::{CycleOptions, SortKey, count_cycles, top_cycles};
 use divan::Bencher;
 
 mod common;
@@ -50,4 +51,19 @@ fn count_100k_deals(bencher: Bencher, bound: usize) {
 #[divan::bench(ignore, args = [3, 4, 5], sample_count = 3)]
 fn count_1m_deals(bencher: Bencher, bound: usize) {
     count(bencher, 1_000_000, bound);
+}
+
+#[divan::bench(args = [SortKey::Amount, SortKey::Ratio], sample_count = 5)]
+fn top20_10k_deals_len4(bencher: Bencher, sort: SortKey) {
+    let loaded = loaded(10_000);
+    let filter = Filter {
+        statuses: Status::ALL.to_vec(),
+        ..Filter::new(common::as_of())
+    };
+    let graph = MoneyGraph::build(&loaded.dataset, filter);
+    let opts = CycleOptions {
+        max_len: Some(4),
+        ..CycleOptions::default()
+    };
+    bencher.bench(|| top_cycles(&graph, graph.hops(), &opts, 20, sort));
 }

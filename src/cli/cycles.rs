@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 
 use dealgraph::query::cycles::{
-    CycleOptions, SearchEnd, SortKey, Undated, collect_cycles, count_by_grade, count_cycles,
+    CycleOptions, SearchEnd, SortKey, Undated, count_by_grade, count_cycles, top_cycles,
 };
 use dealgraph::render::cycles::{self as render, Partial, Shown};
 use dealgraph::render::map::MapSpec;
@@ -70,10 +70,10 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortArg::Amount)]
     pub sort: SortArg,
 
-    /// Stop the search after this many loops and say that more exist; the loops shown are the
-    /// first found (by smallest entity id), then sorted. Tables and maps show at most 10000.
-    /// 0 means no limit: with --format json every loop is streamed as found (unsorted, in
-    /// bounded memory).
+    /// Show the N best loops by --sort among all loops within the bounds (the search visits
+    /// every loop; with --timeout the ranking covers those found in time, and says so).
+    /// Tables and maps show at most 10000. 0 means no limit: with --format json every loop is
+    /// streamed as found (unsorted, in bounded memory).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: usize,
 
@@ -165,9 +165,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return Ok(());
     }
-    let list = collect_cycles(&graph, graph.hops(), &opts, plan.limit, plan.sort);
+    let limit = plan.limit.unwrap_or(MAX_SHOWN);
+    let list = top_cycles(&graph, graph.hops(), &opts, limit, plan.sort);
     if list.end == SearchEnd::TimedOut {
-        let partial = Partial::Shown(list.cycles.len());
+        let partial = Partial::Ranked {
+            shown: list.cycles.len(),
+            found: list.found,
+        };
         eprintln!("{}", render::timed_out_note(seconds, partial));
     }
     let shown = match plan.format {

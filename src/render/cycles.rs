@@ -44,8 +44,8 @@ pub enum Partial {
     Counted(u64),
     /// Streamed JSON: this many loops written.
     Written(u64),
-    /// A table, map or JSON document of this many loops.
-    Shown(usize),
+    /// A table, map or JSON document of the top `shown` of the `found` loops found so far.
+    Ranked { shown: usize, found: u64 },
 }
 
 /// The note on stderr after `--timeout` ran out, saying what the output holds.
@@ -53,35 +53,39 @@ pub fn timed_out_note(seconds: f64, partial: Partial) -> String {
     let found = match partial {
         Partial::Counted(n) => format!("at least {n} loop(s) match"),
         Partial::Written(n) => format!("the {n} loop(s) written are those found so far"),
-        Partial::Shown(n) => format!("the {n} loop(s) shown are those found so far"),
+        Partial::Ranked { shown, found } => format!(
+            "the {shown} loop(s) shown are the top of the {found} found so far: the ranking is \
+             incomplete (loops not reached may rank higher)"
+        ),
     };
     format!("note: stopped after the --timeout of {seconds}s; {found}")
 }
 
-/// The note on stderr when the search stopped at the limit; `capped` when the limit was the
-/// most a table or map holds rather than `--limit`. `None` when there is nothing to say.
+/// The note on stderr when more loops exist than are shown (the top `--limit` of all found);
+/// `capped` when the limit was the most a table or map holds rather than `--limit`. `None`
+/// when there is nothing to say (all shown, a timeout's own note, or JSON, which says
+/// `truncated`).
 pub fn stopped_note(list: &CycleList, shown: Shown, capped: bool) -> Option<String> {
-    if list.end != SearchEnd::Stopped {
+    if !list.truncated || list.end != SearchEnd::Complete {
         return None;
     }
-    let n = list.cycles.len();
+    let (n, found) = (list.cycles.len(), list.found);
     match (shown, capped) {
         (Shown::Json, _) => None,
         (Shown::Map, true) => Some(format!(
-            "note: drawing the first {n} loops found; more exist (a map shows at most 10000; \
-             narrow the search with --through or --max-len)"
+            "note: drawing the top {n} of {found} loops (a map shows at most 10000; narrow \
+             the search with --through or --max-len)"
         )),
         (Shown::Map, false) => Some(format!(
-            "note: drawing the first {n} loops found; more exist (raise --limit or narrow the \
-             search)"
+            "note: drawing the top {n} of {found} loops (raise --limit to draw more)"
         )),
         (Shown::Text, true) => Some(format!(
-            "note: showing the first {n} loops found, the most a table shows; more exist. \
-             --format json --limit 0 streams them all, --count counts them"
+            "note: showing the top {n} of {found} loops, the most a table shows. \
+             --format json --limit N lists more, --limit 0 streams them all"
         )),
         (Shown::Text, false) => Some(format!(
-            "note: showing the first {n} loops found; more exist. Raise --limit (0 = no \
-             limit), narrow the search (--through, --max-len), or count them all with --count"
+            "note: showing the top {n} of {found} loops. Raise --limit (0 = as many as a \
+             table holds), or narrow the search (--through, --max-len)"
         )),
     }
 }
@@ -226,7 +230,14 @@ fn list_grades(list: &CycleList) -> GradeCounts {
 /// The line under a table or explanation: the count, what it rests on, the scope.
 fn summary_line(list: &CycleList, scope: &str) -> String {
     let counts = list_grades(list);
-    let shown = if list.truncated { " shown" } else { "" };
+    let shown = match (list.truncated, list.end) {
+        (_, SearchEnd::TimedOut) => format!(
+            " shown, the top of {} found before the --timeout: the ranking is incomplete",
+            list.found
+        ),
+        (true, _) => format!(" shown, the top of {}", list.found),
+        (false, _) => String::new(),
+    };
     format!("{}{shown} ({scope})\n", grade_summary(&counts))
 }
 
@@ -579,7 +590,7 @@ fn write_cycle(out: &mut impl Write, cycle: &CycleJson<'_>, first: bool) -> std:
     out.write_all(text.as_bytes())
 }
 
-/// The `{"count", "cycles", "truncated"}` document, one loop rendered at a time, so memory
+/// The `{"by_grade", "count", "cycles", "found", "ranking_complete", "truncated"}` document, one loop rendered at a time, so memory
 /// holds the sorted loops but never the whole JSON text.
 pub fn write_json(
     out: &mut impl Write,
@@ -599,7 +610,13 @@ pub fn write_json(
     if !list.cycles.is_empty() {
         out.write_all(b"\n  ")?;
     }
-    writeln!(out, "],\n  \"truncated\": {}\n}}", list.truncated)
+    writeln!(
+        out,
+        "],\n  \"found\": {},\n  \"ranking_complete\": {},\n  \"truncated\": {}\n}}",
+        list.found,
+        list.end == SearchEnd::Complete,
+        list.truncated
+    )
 }
 
 /// `--limit 0 --format json`: runs the search and writes every loop as it is found, in search

@@ -234,7 +234,17 @@ fn json_follows_the_contract() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["by_grade", "count", "cycles", "truncated"]);
+    assert_eq!(
+        keys,
+        [
+            "by_grade",
+            "count",
+            "cycles",
+            "found",
+            "ranking_complete",
+            "truncated"
+        ]
+    );
     assert_eq!(result["truncated"], false);
     let cycles = result["cycles"].as_array().unwrap();
     assert_eq!(result["count"], cycles.len());
@@ -356,17 +366,17 @@ fn limit_truncates_and_says_so() {
     let table = run(&with(SMALL, &["--limit", "2"]));
     assert_eq!(table.code, 0);
     assert!(
-        table
-            .stderr
-            .contains("showing the first 2 loops found; more exist"),
+        table.stderr.contains("showing the top 2 of 5 loops"),
         "{}",
         table.stderr
     );
     assert!(table.stdout.contains("2 loop(s)"));
 }
 
+/// `--limit` ranks all loops, so on K12 (119 481 284 loops) only a `--timeout` ends the
+/// search early, and then the table and the JSON say the ranking is incomplete.
 #[test]
-fn complete_digraph_of_12_stops_at_the_limit_quickly() {
+fn complete_digraph_of_12_with_a_timeout_says_the_ranking_is_incomplete() {
     let (_dir, path) = temp_file("k12.csv", complete_digraph(12, "").as_bytes());
     let path = path.to_str().unwrap();
     let started = Instant::now();
@@ -377,25 +387,45 @@ fn complete_digraph_of_12_stops_at_the_limit_quickly() {
         "--auto-entities",
         "--max-len",
         "0",
+        "--timeout",
+        "0.5",
     ]);
     let elapsed = started.elapsed();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("note: showing the first 1000 loops found; more exist"),
+        out.stderr.contains("shown are the top of the")
+            && out.stderr.contains("the ranking is incomplete"),
         "{}",
         out.stderr
     );
     assert!(
         out.stdout
-            .contains("1000 loop(s): 1000 on confirmed deals alone shown (2 hops or more;"),
+            .contains("1000 loop(s): 1000 on confirmed deals alone shown, the top of ")
+            && out
+                .stdout
+                .contains("found before the --timeout: the ranking is incomplete (2 hops or more;"),
         "{}",
         out.stdout
     );
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
-    let result = json(&["--data", path, "--auto-entities", "--max-len", "0"]);
+    let out = run(&[
+        "cycles",
+        "--format",
+        "json",
+        "--data",
+        path,
+        "--auto-entities",
+        "--max-len",
+        "0",
+        "--timeout",
+        "0.5",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let result: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(result["count"], 1000);
     assert_eq!(result["truncated"], true);
+    assert_eq!(result["ranking_complete"], false);
+    assert!(result["found"].as_u64().unwrap() >= 1000);
 }
 
 #[test]
@@ -457,8 +487,9 @@ fn timeout_gives_partial_results_and_a_notice() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("the 0 loop(s) shown are those found so far"),
+        out.stderr.contains(
+            "the 0 loop(s) shown are the top of the 0 found so far: the ranking is incomplete"
+        ),
         "{}",
         out.stderr
     );
@@ -467,6 +498,7 @@ fn timeout_gives_partial_results_and_a_notice() {
         (&result["count"], &result["truncated"]),
         (&Value::from(0), &Value::from(true))
     );
+    assert_eq!(result["ranking_complete"], false);
     let out = run(&args);
     assert_eq!(out.code, 0);
     assert!(
@@ -853,8 +885,10 @@ fn timings_go_to_stderr_and_leave_the_output_alone() {
     );
 }
 
+/// Without a length bound, K15's loops cannot all be ranked: a `--timeout` gives the top 1000
+/// of those found in time, and says the ranking is incomplete.
 #[test]
-fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
+fn complete_digraph_of_15_without_a_length_bound_ranks_what_the_timeout_allows() {
     let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
     let data = path.to_str().unwrap();
     let base = [
@@ -865,12 +899,15 @@ fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
         "--max-len",
         "0",
         "--all",
+        "--timeout",
+        "0.5",
     ];
     let out = run(&base);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("note: showing the first 1000 loops found; more exist"),
+            .contains("the 1000 loop(s) shown are the top of the")
+            && out.stderr.contains("the ranking is incomplete"),
         "{}",
         out.stderr
     );
@@ -880,7 +917,30 @@ fn complete_digraph_of_15_without_a_length_bound_stops_at_the_default_limit() {
     let json: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(json["count"], 1000);
     assert_eq!(json["truncated"], true);
+    assert_eq!(json["ranking_complete"], false);
     assert_eq!(json["cycles"].as_array().map(Vec::len), Some(1000));
+}
+
+/// Issue 19: `--limit 5` once ranked the first 5 loops found (from the smallest entity id);
+/// it must give the top 5 by round trip among all loops, the head of the full list.
+#[test]
+fn limit_shows_the_best_of_all_loops_on_generated_data() {
+    let (_dir, data, _) = generated_folder(2000, 10_000, 1);
+    let base = ["--data", data.as_str(), "--max-len", "3"];
+    let top = json(&[&base[..], &["--limit", "5"]].concat());
+    let all = json(&[&base[..], &["--limit", "0"]].concat());
+    let trip = |c: &Value| c["round_trip_usd"].as_f64().unwrap_or(-1.0);
+    let mut every: Vec<&Value> = all["cycles"].as_array().unwrap().iter().collect();
+    assert!(every.len() > 5, "too few loops: {}", every.len());
+    every.sort_by(|a, b| trip(b).total_cmp(&trip(a)));
+    let want: Vec<f64> = every[..5].iter().map(|c| trip(c)).collect();
+    let got: Vec<f64> = top["cycles"].as_array().unwrap().iter().map(trip).collect();
+    assert_eq!(got, want);
+    assert_eq!(top["found"], all["count"]);
+    assert_eq!(
+        (&top["truncated"], &top["ranking_complete"]),
+        (&Value::from(true), &Value::from(true))
+    );
 }
 
 #[test]

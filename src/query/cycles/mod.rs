@@ -44,7 +44,9 @@ use crate::model::{EntityId, Grade};
 pub use count::{CountOptions, LengthCounts, count_cycles, count_cycles_by_length};
 pub use figures::{Bound, ReturnRatio, RoundTrip, return_ratio, round_trip};
 pub use grades::{GradeCounts, count_by_grade};
-pub use sort::{SortKey, sort_cycles};
+pub use sort::{SortKey, compare, sort_cycles};
+
+use sort::TopN;
 pub use time_order::is_time_ordered;
 
 use search::{Net, Search};
@@ -317,6 +319,9 @@ pub struct CycleList {
     pub cycles: Vec<Cycle>,
     /// More loops exist than were collected: the limit stopped the search, or time ran out.
     pub truncated: bool,
+    /// How many matching loops the search visited: all of them when it is complete (for
+    /// [`top_cycles`]); for [`collect_cycles`], those collected.
+    pub found: u64,
     /// How the search ended.
     pub end: SearchEnd,
 }
@@ -379,10 +384,138 @@ pub fn collect_cycles(
     });
     sort_cycles(graph.dataset(), &mut found, sort);
     CycleList {
+        found: found.len() as u64,
         cycles: found,
         truncated: truncated || end == SearchEnd::TimedOut,
         end,
     }
+}
+
+/// The `n` best matching loops by `sort` among *all* loops within the bounds, best first:
+/// exact top-N. Unlike [`collect_cycles`], the search visits every loop (so time grows with
+/// all of them) while memory holds only the best `n` (a bounded heap). Ties are broken as in
+/// [`sort_cycles`], so the result does not depend on search order.
+///
+/// # Arguments
+/// * `graph`, `hops`, `opts`: as for [`cycles`]; with a deadline the ranking covers only the
+///   loops found before it (`end` is then [`SearchEnd::TimedOut`]).
+/// * `n`: how many loops to return.
+/// * `sort`: the ranking.
+///
+/// # Returns
+/// The best `n` loops; `found`, the number of loops visited; `truncated` when more than `n`
+/// were found or time ran out.
+///
+/// # Complexity
+/// As [`cycles`] over all loops, plus `O(k·d + log n)` per loop of `k` hops with `d` deals
+/// per hop (its figures, then the heap). Memory `O(n + e + n·k)`.
+///
+/// # Example
+/// ```
+/// # use dealgraph::graph::{Filter, MoneyGraph};
+/// # use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::cycles::{top_cycles, CycleOptions, SortKey};
+/// //   a ⇄ b ($1B back)   c ⇄ d ($2B back)   e ⇄ f ($3B back)
+/// let csv = "from,to,kind,amount_usd,source\na,b,investment,5e9,s\nb,a,cloud,1e9,s\n\
+///            c,d,investment,5e9,s\nd,c,cloud,2e9,s\ne,f,investment,5e9,s\nf,e,cloud,3e9,s\n";
+/// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// # let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// let top = top_cycles(&graph, &graph.hops(), &CycleOptions::default(), 1, SortKey::Amount);
+/// assert_eq!(graph.entity(top.cycles[0].entities[0]).id, "e"); // found last, ranked first
+/// assert_eq!((top.found, top.truncated), (3, true));
+/// ```
+pub fn top_cycles(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    n: usize,
+    sort: SortKey,
+) -> CycleList {
+    // With a length bound and no --through or time order, the counter gives the total in
+    // milliseconds, so the search may skip the loops that cannot rank.
+    let countable = opts.max_len.is_some() && opts.through.is_empty() && !opts.time_ordered;
+    if sort == SortKey::Amount
+        && n > 0
+        && countable
+        && let Some(list) = top_by_amount(graph, hops, opts, n, n.saturating_mul(4).max(64))
+    {
+        return list;
+    }
+    rank_within(graph, hops, opts, n, sort, &|_| true)
+}
+
+/// [`top_cycles`] over the loops made of the hops (by index) that `keep` accepts.
+fn rank_within(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    n: usize,
+    sort: SortKey,
+    keep: &dyn Fn(usize) -> bool,
+) -> CycleList {
+    let data = graph.dataset();
+    let mut top = TopN::new(n);
+    let mut found = 0u64;
+    let net = Net::build_within(graph, hops, opts, keep);
+    let end = Search::new(&net, opts).run(&mut |entities: &[EntityId], loop_hops: &[HopId]| {
+        found += 1;
+        top.offer(data, sort, Cycle::new(graph, hops, entities, loop_hops));
+        ControlFlow::Continue(())
+    });
+    let cycles = top.into_sorted();
+    CycleList {
+        truncated: found > cycles.len() as u64 || end == SearchEnd::TimedOut,
+        cycles,
+        found,
+        end,
+    }
+}
+
+/// Bottleneck pruning for `--sort amount`. A loop's round trip is the smallest of its hops'
+/// amounts (a hop's largest known deal), so the loops whose round trip is at least `t` are
+/// exactly the loops made of hops of amount `t` or more. Those are searched for a threshold
+/// `t` lowered step by step (four times as many hops each time) until they hold `n` loops:
+/// every other loop has a hop below `t` (or of unknown amount), so ranks after all of them,
+/// and the top `n` of the few is the top `n` of all. The total comes from the counter.
+/// `first`: how many hops the first threshold admits. `None` when no threshold short of every
+/// hop holds `n` loops: then search them all.
+fn top_by_amount(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    n: usize,
+    first: usize,
+) -> Option<CycleList> {
+    let amounts: Vec<Option<crate::model::Money>> = hops
+        .hops()
+        .map(|h| {
+            h.deals
+                .iter()
+                .filter_map(|&d| graph.deal_view(d)?.report().amount.value)
+                .max()
+        })
+        .collect();
+    let mut sorted: Vec<_> = amounts.iter().flatten().copied().collect();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let mut m = first.max(1);
+    while m < sorted.len() {
+        let t = sorted[m - 1];
+        let keep = |i: usize| amounts[i].is_some_and(|a| a >= t);
+        let mut list = rank_within(graph, hops, opts, n, SortKey::Amount, &keep);
+        if list.end == SearchEnd::TimedOut {
+            return Some(list);
+        }
+        if list.found >= n as u64 {
+            let (total, end) = count_cycles(graph, opts);
+            list.found = total.max(list.found);
+            list.truncated = list.found > n as u64 || end == SearchEnd::TimedOut;
+            list.end = end;
+            return Some(list);
+        }
+        m = m.saturating_mul(4);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -419,5 +552,58 @@ mod tests {
         assert!(list.truncated);
         assert_eq!(list.cycles.len(), 408);
         assert_eq!(list.end, SearchEnd::Stopped);
+    }
+}
+
+#[cfg(test)]
+mod top_tests {
+    use proptest::prelude::*;
+
+    use super::testkit::{csv_of, gen_graph, load};
+    use super::*;
+    use crate::graph::Filter;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Exact top-N equals the first N of every loop sorted, by round trip and by ratio,
+        /// for N in 1, 5, 100 and every bound from 2 to 6 (small amounts, so many ties).
+        #[test]
+        fn top_n_is_the_head_of_the_full_ranking(
+            (deals, _) in gen_graph(),
+            all in any::<bool>(),
+        ) {
+            let data = load(&csv_of(&deals));
+            let graph = MoneyGraph::build(&data, Filter::today());
+            let hops = graph.hops();
+            for max_len in 2..=6 {
+                let opts = CycleOptions {
+                    max_len: Some(max_len),
+                    financing_only: !all,
+                    ..CycleOptions::default()
+                };
+                for sort in [SortKey::Amount, SortKey::Ratio] {
+                    let every = collect_cycles(&graph, hops, &opts, None, sort).cycles;
+                    for n in [1, 5, 100] {
+                        let top = top_cycles(&graph, hops, &opts, n, sort);
+                        let want = &every[..n.min(every.len())];
+                        prop_assert_eq!(&top.cycles[..], want);
+                        prop_assert_eq!(top.found, every.len() as u64);
+                        prop_assert_eq!(top.truncated, every.len() > n);
+                        prop_assert_eq!(top.end, SearchEnd::Complete);
+                        if sort == SortKey::Amount {
+                            // The bottleneck pruning from its smallest first step: the same
+                            // list and total whenever it applies.
+                            if let Some(pruned) = top_by_amount(&graph, hops, &opts, n, 1) {
+                                prop_assert_eq!(&pruned.cycles[..], want);
+                                prop_assert_eq!(pruned.found, top.found);
+                                prop_assert_eq!(pruned.truncated, top.truncated);
+                                prop_assert_eq!(pruned.end, SearchEnd::Complete);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -46,6 +46,17 @@ pub(super) struct Net {
 
 impl Net {
     pub(super) fn build(graph: &MoneyGraph<'_>, hops: &HopGraph, opts: &CycleOptions) -> Net {
+        Net::build_within(graph, hops, opts, &|_| true)
+    }
+
+    /// As [`Net::build`] on the hops (by index) that `keep` accepts: the loops found are then
+    /// exactly the matching loops made of those hops alone.
+    pub(super) fn build_within(
+        graph: &MoneyGraph<'_>,
+        hops: &HopGraph,
+        opts: &CycleOptions,
+        keep: &dyn Fn(usize) -> bool,
+    ) -> Net {
         let data = graph.dataset();
         let times: Vec<HopTimes> = if opts.time_ordered {
             hops.hops().map(|h| HopTimes::of(graph, &h)).collect()
@@ -53,7 +64,8 @@ impl Net {
             Vec::new()
         };
         let usable = |i: usize| {
-            !opts.time_ordered || opts.undated == Undated::Ok || !times[i].dated.is_empty()
+            keep(i)
+                && (!opts.time_ordered || opts.undated == Undated::Ok || !times[i].dated.is_empty())
         };
         let n_all = hops.entity_count();
         let mut present = vec![false; n_all];

@@ -2,6 +2,7 @@
 //! made total by the loops' entity ids so that output never depends on search order.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use super::Cycle;
 use crate::model::{Dataset, Money};
@@ -49,6 +50,12 @@ pub enum SortKey {
 /// assert_eq!(first(&found), "a");
 /// ```
 pub fn sort_cycles(data: &Dataset, cycles: &mut [Cycle], key: SortKey) {
+    cycles.sort_by(|a, b| compare(data, key, a, b));
+}
+
+/// The order of [`sort_cycles`]: `Less` when `a` comes before `b`. Total: two distinct loops
+/// never compare `Equal`.
+pub fn compare(data: &Dataset, key: SortKey, a: &Cycle, b: &Cycle) -> Ordering {
     let ids = |c: &Cycle| -> Vec<&str> {
         c.entities
             .iter()
@@ -56,36 +63,101 @@ pub fn sort_cycles(data: &Dataset, cycles: &mut [Cycle], key: SortKey) {
             .collect()
     };
     let amount = |a: &Cycle, b: &Cycle| desc_unknown_last(a.round_trip.amount, b.round_trip.amount);
-    cycles.sort_by(|a, b| {
-        let first = match key {
-            SortKey::Amount => amount(a, b).then(a.length().cmp(&b.length())),
-            SortKey::Ratio => {
-                let (x, y) = (a.ratio.map(|r| r.value), b.ratio.map(|r| r.value));
-                let by_ratio = match (x, y) {
-                    (Some(x), Some(y)) => y.total_cmp(&x),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                };
-                by_ratio
-                    .then_with(|| amount(a, b))
-                    .then(a.length().cmp(&b.length()))
-            }
-            SortKey::Length => a.length().cmp(&b.length()).then_with(|| amount(a, b)),
-            SortKey::Name => {
-                let names = |c: &Cycle| -> Vec<&str> {
-                    c.entities
-                        .iter()
-                        .map(|&e| data.entity(e).name.as_str())
-                        .collect()
-                };
-                names(a).cmp(&names(b))
-            }
-        };
-        first
-            .then(a.length().cmp(&b.length()))
-            .then_with(|| ids(a).cmp(&ids(b)))
-    });
+    let first = match key {
+        SortKey::Amount => amount(a, b).then(a.length().cmp(&b.length())),
+        SortKey::Ratio => {
+            let (x, y) = (a.ratio.map(|r| r.value), b.ratio.map(|r| r.value));
+            let by_ratio = match (x, y) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+            by_ratio
+                .then_with(|| amount(a, b))
+                .then(a.length().cmp(&b.length()))
+        }
+        SortKey::Length => a.length().cmp(&b.length()).then_with(|| amount(a, b)),
+        SortKey::Name => {
+            let names = |c: &Cycle| -> Vec<&str> {
+                c.entities
+                    .iter()
+                    .map(|&e| data.entity(e).name.as_str())
+                    .collect()
+            };
+            names(a).cmp(&names(b))
+        }
+    };
+    first
+        .then(a.length().cmp(&b.length()))
+        .then_with(|| ids(a).cmp(&ids(b)))
+}
+
+/// The best `n` loops seen so far by a [`SortKey`], in a max-heap whose top is the worst kept:
+/// memory `O(n)` however many loops are offered, `O(log n)` comparisons per loop.
+pub(super) struct TopN<'d> {
+    n: usize,
+    heap: BinaryHeap<Ranked<'d>>,
+}
+
+/// A loop ordered by [`compare`], so that the heap's maximum is the worst-ranked loop.
+struct Ranked<'d> {
+    cycle: Cycle,
+    data: &'d Dataset,
+    key: SortKey,
+}
+
+impl Ord for Ranked<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare(self.data, self.key, &self.cycle, &other.cycle)
+    }
+}
+
+impl PartialOrd for Ranked<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked<'_> {}
+
+impl<'d> TopN<'d> {
+    pub(super) fn new(n: usize) -> Self {
+        TopN {
+            n,
+            heap: BinaryHeap::with_capacity(n.min(1 << 16) + 1),
+        }
+    }
+
+    /// Offers a loop: kept when fewer than `n` are kept or it ranks before the worst kept.
+    pub(super) fn offer(&mut self, data: &'d Dataset, key: SortKey, cycle: Cycle) {
+        if self.n == 0 {
+            return;
+        }
+        let ranked = Ranked { cycle, data, key };
+        if self.heap.len() < self.n {
+            self.heap.push(ranked);
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && ranked < *worst
+        {
+            *worst = ranked;
+        }
+    }
+
+    /// The loops kept, best first.
+    pub(super) fn into_sorted(self) -> Vec<Cycle> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.cycle)
+            .collect()
+    }
 }
 
 fn desc_unknown_last(a: Option<Money>, b: Option<Money>) -> Ordering {
