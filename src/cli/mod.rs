@@ -156,6 +156,7 @@ pub enum Format {
     Csv,
     Dot,
     Svg,
+    Png,
 }
 
 impl Format {
@@ -166,6 +167,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Dot => "dot",
             Format::Svg => "svg",
+            Format::Png => "png",
         }
     }
 }

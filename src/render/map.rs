@@ -42,6 +42,9 @@ pub struct MapSpec {
     pub subtitle: String,
     /// Extra caption lines under the subtitle (the loops, when there are few).
     pub notes: Vec<String>,
+    /// The credit line at the foot of the map: by default the outlets behind the deals shown
+    /// ("Sources: DCD; CNBC, citing The Information"); empty for none.
+    pub credit: String,
     pub as_of: NaiveDate,
     pub entities: Vec<EntityId>,
     pub deals: Vec<MapDeal>,
@@ -260,10 +263,12 @@ impl MapSpec {
             deals.len(),
             if deals.len() == 1 { "deal" } else { "deals" },
         );
+        let credit = sources_credit(graph.dataset(), &deals);
         MapSpec {
             title,
             subtitle,
             notes: Vec::new(),
+            credit,
             as_of,
             entities,
             deals,
@@ -271,6 +276,48 @@ impl MapSpec {
             focus: None,
         }
     }
+}
+
+/// "Sources: A; B · 3 deals unattributed": the publishers of the standing reports of
+/// `deals`, most deals first, then by name; empty when there are no deals. Publishers that
+/// read "Unattributed…" are counted, not named (the rule of the model's named outlets).
+fn sources_credit(data: &Dataset, deals: &[MapDeal]) -> String {
+    let mut named: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut unattributed = 0;
+    for d in deals {
+        let publisher = data.deal(d.id).report(d.report).publisher;
+        match publisher.map(str::trim) {
+            Some(p)
+                if !p.is_empty()
+                    && !p
+                        .get(..12)
+                        .is_some_and(|h| h.eq_ignore_ascii_case("unattributed")) =>
+            {
+                *named.entry(p).or_default() += 1
+            }
+            _ => unattributed += 1,
+        }
+    }
+    let mut outlets: Vec<(&str, usize)> = named.into_iter().collect();
+    outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let names: Vec<&str> = outlets.iter().map(|o| o.0).collect();
+    let mut credit = match names.len() {
+        0 => String::new(),
+        1 => format!("Source: {}", names[0]),
+        _ => format!("Sources: {}", names.join("; ")),
+    };
+    if unattributed > 0 {
+        let part = format!(
+            "{unattributed} {} from unattributed reports",
+            if unattributed == 1 { "deal" } else { "deals" }
+        );
+        credit = if credit.is_empty() {
+            format!("Sources: {part}")
+        } else {
+            format!("{credit} · {part}")
+        };
+    }
+    credit
 }
 
 fn map_deal(view: &DealView<'_>) -> MapDeal {

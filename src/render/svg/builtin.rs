@@ -55,7 +55,9 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         .max(legend_at.x + legend_size.w)
         .max(origin.x + placed.width)
         + MARGIN;
-    let height = (top + placed.height).max(legend_at.y + legend_size.h) + MARGIN;
+    let bottom = (top + placed.height).max(legend_at.y + legend_size.h);
+    let (foot, foot_w, height) = credit_block(spec, bottom);
+    let width = width.max(MARGIN + foot_w + MARGIN);
 
     let mut svg = String::new();
     let _ = writeln!(svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
@@ -95,8 +97,30 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
             style::MUTED
         );
     }
+    svg.push_str(&foot);
     let _ = writeln!(svg, "</svg>");
     svg
+}
+
+/// The credit line under the map and legend: its SVG, its width and the picture's height.
+fn credit_block(spec: &MapSpec, bottom: f64) -> (String, f64, f64) {
+    let mut foot = String::new();
+    let mut y = bottom + 8.0;
+    let mut foot_w: f64 = 0.0;
+    for part in style::wrap(&spec.credit, 140) {
+        y += line_height(style::LEGEND_SIZE);
+        let _ = writeln!(
+            foot,
+            "<text class=\"credit\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
+            n(MARGIN),
+            n(y),
+            n(style::LEGEND_SIZE),
+            style::MUTED,
+            xml_escape(&part)
+        );
+        foot_w = foot_w.max(text_width(&part, style::LEGEND_SIZE, false));
+    }
+    (foot, foot_w, y + MARGIN)
 }
 
 /// The title and caption lines: their SVG, their widest line and the baseline of the last.
@@ -286,7 +310,11 @@ fn labels_svg(
     placed: &layout::Layout,
     at: &dyn Fn(Point) -> Point,
 ) {
-    let _ = writeln!(svg, "<g class=\"labels\">");
+    // A white halo behind each label, so lines passing under it never cut through the text.
+    let _ = writeln!(
+        svg,
+        "<g class=\"labels\" stroke=\"white\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">"
+    );
     for ((view, look, lines), route) in deals.iter().zip(&placed.edges) {
         if route.curves.is_empty() {
             continue;
