@@ -59,7 +59,11 @@ impl DrawArgs {
     /// map would show ("the loops").
     pub fn unused(&self, what: &str) -> CliResult {
         let text = self.title.is_some() || self.subtitle.is_some() || self.credit.is_some();
-        if self.out.is_some() || self.engine.is_some() || self.layout.is_some() || self.verbose || text
+        if self.out.is_some()
+            || self.engine.is_some()
+            || self.layout.is_some()
+            || self.verbose
+            || text
         {
             return Err(CliError::usage_help(
                 "--out, --engine, --layout, --title, --subtitle, --credit and --verbose are for maps",
@@ -153,18 +157,20 @@ pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
                     .unwrap_or_default(),
                 ..svg::PngOptions::default()
             };
-            let png = svg::to_png(&svg::render_builtin(spec, data), &options).map_err(|e| {
-                match e {
+            let png =
+                svg::to_png(&svg::render_builtin(spec, data), &options).map_err(|e| match e {
                     svg::PngError::NoFonts => CliError::usage_help(
                         e.to_string(),
                         "install a font (Debian/Ubuntu: apt-get install fonts-liberation), or \
                          point DEALGRAPH_FONT_DIR at a folder of .ttf files",
                     ),
                     other => CliError::Other(other.into()),
-                }
-            })?;
+                })?;
             if args.verbose {
-                eprintln!("engine: builtin renderer, rasterised by resvg in {}", png.font);
+                eprintln!(
+                    "engine: builtin renderer, rasterised by resvg in {}",
+                    png.font
+                );
             }
             png.bytes
         }

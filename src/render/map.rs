@@ -278,7 +278,7 @@ impl MapSpec {
     }
 }
 
-/// "Sources: A; B · 3 deals unattributed": the publishers of the standing reports of
+/// "Sources: A; B; unattributed reports (3 deals)": the publishers of the standing reports of
 /// `deals`, most deals first, then by name; empty when there are no deals. Publishers that
 /// read "Unattributed…" are counted, not named (the rule of the model's named outlets).
 fn sources_credit(data: &Dataset, deals: &[MapDeal]) -> String {
@@ -300,24 +300,16 @@ fn sources_credit(data: &Dataset, deals: &[MapDeal]) -> String {
     }
     let mut outlets: Vec<(&str, usize)> = named.into_iter().collect();
     outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let names: Vec<&str> = outlets.iter().map(|o| o.0).collect();
-    let mut credit = match names.len() {
+    let mut names: Vec<String> = outlets.iter().map(|o| o.0.to_string()).collect();
+    if unattributed > 0 {
+        let deals = if unattributed == 1 { "deal" } else { "deals" };
+        names.push(format!("unattributed reports ({unattributed} {deals})"));
+    }
+    match names.len() {
         0 => String::new(),
         1 => format!("Source: {}", names[0]),
         _ => format!("Sources: {}", names.join("; ")),
-    };
-    if unattributed > 0 {
-        let part = format!(
-            "{unattributed} {} from unattributed reports",
-            if unattributed == 1 { "deal" } else { "deals" }
-        );
-        credit = if credit.is_empty() {
-            format!("Sources: {part}")
-        } else {
-            format!("{credit} · {part}")
-        };
     }
-    credit
 }
 
 fn map_deal(view: &DealView<'_>) -> MapDeal {

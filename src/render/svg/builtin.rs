@@ -105,9 +105,18 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
 /// The credit line under the map and legend: its SVG, its width and the picture's height.
 fn credit_block(spec: &MapSpec, bottom: f64) -> (String, f64, f64) {
     let mut foot = String::new();
-    let mut y = bottom + 8.0;
+    let mut y = if spec.credit.is_empty() {
+        bottom
+    } else {
+        bottom + 8.0
+    };
     let mut foot_w: f64 = 0.0;
-    for part in style::wrap(&spec.credit, 140) {
+    let credit = if spec.credit.is_empty() {
+        Vec::new()
+    } else {
+        style::wrap(&spec.credit, 140)
+    };
+    for part in credit {
         y += line_height(style::LEGEND_SIZE);
         let _ = writeln!(
             foot,
