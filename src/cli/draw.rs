@@ -100,9 +100,22 @@ impl LayoutArg {
     }
 }
 
-/// The format of a map: --format (dot, svg or png) if given, else the --out extension, else DOT;
-/// a usage error for --engine with DOT and --layout with the builtin engine.
+/// The format of a map that is DOT or SVG (as `cycles` draws): [`image_format`], with PNG a
+/// usage error, since the caller does not draw it.
 pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
+    let format = image_format(ctx, args)?;
+    if format == Format::Png {
+        return Err(CliError::usage_help(
+            "this map is written as DOT or SVG; PNG is drawn by `dealgraph map`",
+            "use --format svg (or --out FILE.svg), or `dealgraph map --loops --out loops.png`",
+        ));
+    }
+    Ok(format)
+}
+
+/// The format of a map: --format (dot, svg or png) if given, else the --out extension, else DOT;
+/// a usage error for --engine with DOT or PNG and --layout with the builtin engine.
+pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     let format = choose_format(ctx, args.out.as_deref())?;
     if format == Format::Png && args.engine == Some(EngineArg::Graphviz) {
         return Err(CliError::usage_help(
@@ -127,7 +140,7 @@ pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
 
 /// Renders `spec` as DOT, SVG or PNG, as `args` and --format ask, to stdout or `--out`.
 pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
-    let format = map_format(ctx, args)?;
+    let format = image_format(ctx, args)?;
     if format == Format::Png && args.out.is_none() && std::io::stdout().is_terminal() {
         return Err(CliError::usage_help(
             "a PNG is not for the terminal",

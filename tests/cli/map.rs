@@ -481,6 +481,14 @@ fn bad_combinations_are_usage_errors() {
         ),
         (&["cycles", "--title", "x"], "are for maps"),
         (
+            &["cycles", "--format", "png"],
+            "PNG is drawn by `dealgraph map`",
+        ),
+        (
+            &["cycles", "--out", "loops.png"],
+            "PNG is drawn by `dealgraph map`",
+        ),
+        (
             &["map", "--format", "svg", "--out", "map.dot"],
             "does not match",
         ),
@@ -846,6 +854,25 @@ fn title_subtitle_and_credit_are_drawn_and_escaped() {
     assert_eq!(nodes.len(), 7, "DOT still parses");
     assert!(!dot.contains("<script>") && !dot.contains("<Ledger>"));
     assert!(dot.contains("&lt;script&gt;") && dot.contains("Sub &amp; title"));
+
+    // `cycles` shares the drawing options.
+    let (code, svg, stderr) = run_here(&[
+        "cycles",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "svg",
+        "--engine",
+        "builtin",
+        "--title",
+        "Loops & more",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        String::from_utf8(svg)
+            .unwrap()
+            .contains(">Loops &amp; more</text>")
+    );
 }
 
 #[test]
