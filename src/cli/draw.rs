@@ -66,7 +66,7 @@ impl DrawArgs {
             || text
         {
             return Err(CliError::usage_help(
-                "--out, --engine, --layout, --title, --subtitle, --credit and --verbose are for maps",
+                "--out, --engine, --layout and --verbose are for maps, as are --title, --subtitle and --credit",
                 format!("add --format svg or --format dot to draw {what} on a map"),
             ));
         }
