@@ -1,5 +1,5 @@
 //! *What* a map shows, apart from *how* it is drawn: a [`MapSpec`] lists the entities and
-//! deals to draw, the loops to highlight and the title. Build one from a [`MoneyGraph`] (the
+//! deals to draw, the loops to highlight, the title and the credit line. Build one from a [`MoneyGraph`] (the
 //! whole graph, an entity's neighbourhood, or a list of loops), then hand it to
 //! [`dot::to_dot`](super::dot::to_dot) or [`svg::render`](super::svg::render).
 
@@ -370,6 +370,18 @@ mod tests {
             .filter(|v| r2.entities.contains(&v.deal.from()) && r2.entities.contains(&v.deal.to()))
             .count();
         assert_eq!(r2.deals.len(), all);
+    }
+
+    #[test]
+    fn credit_names_outlets_by_deals_then_counts_the_unattributed() {
+        let loaded = seeds();
+        let graph = MoneyGraph::build(&loaded.dataset, Filter::new("2026-01-31".parse().unwrap()));
+        let spec = MapSpec::whole(&graph, "x");
+        assert!(spec.credit.starts_with("Sources: "), "{}", spec.credit);
+        assert!(spec.credit.ends_with(" deals)"), "{}", spec.credit);
+        assert!(!spec.credit.contains("Unattributed"));
+        let empty = sources_credit(&loaded.dataset, &[]);
+        assert_eq!(empty, "");
     }
 
     #[test]
