@@ -105,30 +105,19 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
 /// The credit line under the map and legend: its SVG, its width and the picture's height.
 fn credit_block(spec: &MapSpec, bottom: f64) -> (String, f64, f64) {
     let mut foot = String::new();
-    let mut y = if spec.credit.is_empty() {
+    let y = if spec.credit.is_empty() {
         bottom
     } else {
         bottom + 8.0
     };
-    let mut foot_w: f64 = 0.0;
-    let credit = if spec.credit.is_empty() {
-        Vec::new()
-    } else {
-        style::wrap(&spec.credit, 140)
-    };
-    for part in credit {
-        y += line_height(style::LEGEND_SIZE);
-        let _ = writeln!(
-            foot,
-            "<text class=\"credit\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
-            n(MARGIN),
-            n(y),
-            n(style::LEGEND_SIZE),
-            style::MUTED,
-            xml_escape(&part)
-        );
-        foot_w = foot_w.max(text_width(&part, style::LEGEND_SIZE, false));
-    }
+    let (foot_w, y) = muted_lines(
+        &mut foot,
+        "credit",
+        &spec.credit,
+        style::LEGEND_SIZE,
+        140,
+        y,
+    );
     (foot, foot_w, y + MARGIN)
 }
 
@@ -136,7 +125,6 @@ fn credit_block(spec: &MapSpec, bottom: f64) -> (String, f64, f64) {
 fn title_block(spec: &MapSpec) -> (String, f64, f64) {
     let mut head = String::new();
     let mut y = MARGIN + style::TITLE_SIZE;
-    let mut head_w: f64 = 0.0;
     let _ = writeln!(
         head,
         "<text class=\"title\" x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{}\">{}</text>",
@@ -146,24 +134,44 @@ fn title_block(spec: &MapSpec) -> (String, f64, f64) {
         style::INK,
         xml_escape(&spec.title)
     );
-    head_w = head_w.max(text_width(&spec.title, style::TITLE_SIZE, true));
+    let mut head_w = text_width(&spec.title, style::TITLE_SIZE, true);
     y += 4.0;
     for line in std::iter::once(&spec.subtitle).chain(&spec.notes) {
-        for part in style::wrap(line, 120) {
-            y += line_height(style::SUBTITLE_SIZE);
-            let _ = writeln!(
-                head,
-                "<text class=\"caption\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
-                n(MARGIN),
-                n(y),
-                n(style::SUBTITLE_SIZE),
-                style::MUTED,
-                xml_escape(&part)
-            );
-            head_w = head_w.max(text_width(&part, style::SUBTITLE_SIZE, false));
-        }
+        let (w, last) = muted_lines(&mut head, "caption", line, style::SUBTITLE_SIZE, 120, y);
+        head_w = head_w.max(w);
+        y = last;
     }
     (head, head_w, y)
+}
+
+/// Writes `text`, wrapped at `wrap` characters, as muted lines of `class` below baseline `y`;
+/// returns the widest line's width and the last baseline (`y` when `text` is empty).
+fn muted_lines(
+    out: &mut String,
+    class: &str,
+    text: &str,
+    size: f64,
+    wrap: usize,
+    mut y: f64,
+) -> (f64, f64) {
+    let mut widest: f64 = 0.0;
+    if text.is_empty() {
+        return (widest, y);
+    }
+    for part in style::wrap(text, wrap) {
+        y += line_height(size);
+        let _ = writeln!(
+            out,
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
+            n(MARGIN),
+            n(y),
+            n(size),
+            style::MUTED,
+            xml_escape(&part)
+        );
+        widest = widest.max(text_width(&part, size, false));
+    }
+    (widest, y)
 }
 
 /// One deal: its line (stopped short of the arrowhead), its arrowhead, and a tooltip with
