@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Redraws the map gallery in docs/maps/ from the bundled seeds, each map by both engines:
+# Redraws the map gallery in docs/maps/ from the bundled seeds, each map by both engines,
+# and a PNG of each builtin map (resvg, twice the SVG's size):
 #   docs/maps/make-gallery.sh
+# DEALGRAPH_BIN=target/debug/dealgraph skips the release build.
 # The -graphviz files need Graphviz's `dot` on PATH. `cargo test --test cli map::gallery`
 # checks that the committed -builtin files are what the current code draws.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --quiet --release
-bin=target/release/dealgraph
+bin=${DEALGRAPH_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --quiet --release
+  bin=target/release/dealgraph
+fi
 
 # stem:arguments
 maps=(
@@ -18,11 +23,12 @@ for entry in "${maps[@]}"; do
   stem=${entry%%:*}
   read -r -a args <<<"${entry#*:}"
   "$bin" map --as-of 2026-01-31 "${args[@]}" --engine builtin --out "docs/maps/$stem-builtin.svg"
+  "$bin" map --as-of 2026-01-31 "${args[@]}" --out "docs/maps/$stem.png"
   if command -v dot >/dev/null; then
     "$bin" map --as-of 2026-01-31 "${args[@]}" --engine graphviz --out "docs/maps/$stem-graphviz.svg"
   else
     echo "warning: Graphviz is not installed; docs/maps/$stem-graphviz.svg was not redrawn" >&2
   fi
 done
-chmod 644 docs/maps/*.svg
+chmod 644 docs/maps/*.svg docs/maps/*.png
 echo "gallery redrawn in docs/maps/"

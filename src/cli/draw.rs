@@ -1,7 +1,9 @@
 //! How a map is written, shared by `map` and `cycles`: the drawing options ([`DrawArgs`],
 //! flattened into a command's Args), the check of the map's format, and [`draw`], which
-//! renders a [`MapSpec`] as DOT or SVG to stdout or `--out`. Not a command.
+//! renders a [`MapSpec`] as DOT, SVG or PNG to stdout or `--out`, with the title, subtitle
+//! and credit asked for. Not a command.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use dealgraph::render::map::MapSpec;
@@ -23,9 +25,23 @@ pub struct DrawArgs {
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<LayoutArg>,
 
-    /// Write to this file (atomically) instead of stdout; .svg, .dot or .gv picks the format.
+    /// Write to this file (atomically) instead of stdout; .svg, .png, .dot or .gv picks the
+    /// format. PNG is the builtin SVG rasterised in pure Rust, at twice its size.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// The map's headline, instead of "Who pays whom" (or what the map shows).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// The line under the title, instead of the data, date and counts.
+    #[arg(long, value_name = "TEXT")]
+    pub subtitle: Option<String>,
+
+    /// The credit line at the foot, instead of the outlets behind the deals shown
+    /// ("Sources: DCD; CNBC, citing The Information"); --credit '' drops it.
+    #[arg(long, value_name = "TEXT")]
+    pub credit: Option<String>,
 
     /// Say on stderr what was drawn and which engine drew it.
     #[arg(long)]
@@ -35,16 +51,22 @@ pub struct DrawArgs {
 impl DrawArgs {
     /// Whether a map is asked for: --format dot|svg, or --out with no --format.
     pub fn wanted(&self, ctx: &Context) -> bool {
-        matches!(ctx.format, Some(Format::Dot | Format::Svg))
+        matches!(ctx.format, Some(Format::Dot | Format::Svg | Format::Png))
             || (ctx.format.is_none() && self.out.is_some())
     }
 
     /// A usage error when a drawing option is given but no map is drawn; `what` is what the
     /// map would show ("the loops").
     pub fn unused(&self, what: &str) -> CliResult {
-        if self.out.is_some() || self.engine.is_some() || self.layout.is_some() || self.verbose {
+        let text = self.title.is_some() || self.subtitle.is_some() || self.credit.is_some();
+        if self.out.is_some()
+            || self.engine.is_some()
+            || self.layout.is_some()
+            || self.verbose
+            || text
+        {
             return Err(CliError::usage_help(
-                "--out, --engine, --layout and --verbose are for maps",
+                "--out, --engine, --layout and --verbose are for maps, as are --title, --subtitle and --credit",
                 format!("add --format svg or --format dot to draw {what} on a map"),
             ));
         }
@@ -78,10 +100,29 @@ impl LayoutArg {
     }
 }
 
-/// The format of a map: --format (dot or svg) if given, else the --out extension, else DOT;
-/// a usage error for --engine with DOT and --layout with the builtin engine.
+/// The format of a map that is DOT or SVG (as `cycles` draws): [`image_format`], with PNG a
+/// usage error, since the caller does not draw it.
 pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
+    let format = image_format(ctx, args)?;
+    if format == Format::Png {
+        return Err(CliError::usage_help(
+            "this map is written as DOT or SVG; PNG is drawn by `dealgraph map`",
+            "use --format svg (or --out FILE.svg), or `dealgraph map --loops --out loops.png`",
+        ));
+    }
+    Ok(format)
+}
+
+/// The format of a map: --format (dot, svg or png) if given, else the --out extension, else DOT;
+/// a usage error for --engine with DOT or PNG and --layout with the builtin engine.
+pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     let format = choose_format(ctx, args.out.as_deref())?;
+    if format == Format::Png && args.engine == Some(EngineArg::Graphviz) {
+        return Err(CliError::usage_help(
+            "PNG is drawn by the builtin engine",
+            "drop --engine graphviz, or pipe --format dot into `dot -Tpng`",
+        ));
+    }
     if format == Format::Dot && args.engine.is_some() {
         return Err(CliError::usage_help(
             "--engine chooses who draws SVG, and this map is written as DOT",
@@ -97,9 +138,16 @@ pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     Ok(format)
 }
 
-/// Renders `spec` as DOT or SVG, as `args` and --format ask, to stdout or `--out`.
+/// Renders `spec` as DOT, SVG or PNG, as `args` and --format ask, to stdout or `--out`.
 pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
-    let format = map_format(ctx, args)?;
+    let format = image_format(ctx, args)?;
+    if format == Format::Png && args.out.is_none() && std::io::stdout().is_terminal() {
+        return Err(CliError::usage_help(
+            "a PNG is not for the terminal",
+            "write it to a file with --out map.png, or pipe it",
+        ));
+    }
+    let spec = &labelled(spec, args, ctx);
     if args.verbose {
         eprintln!(
             "map: {} entities, {} deals, {} loops highlighted",
@@ -113,51 +161,117 @@ pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
         Format::Dot => match args.layout {
             Some(layout) => dot::to_dot_with_layout(spec, data, layout.checked().name()),
             None => dot::to_dot(spec, data),
-        },
-        _ => {
-            let engine = match args.engine.unwrap_or(EngineArg::Auto) {
-                EngineArg::Auto => svg::Engine::Auto,
-                EngineArg::Graphviz => svg::Engine::Graphviz,
-                EngineArg::Builtin => svg::Engine::Builtin,
+        }
+        .into_bytes(),
+        Format::Png => {
+            let options = svg::PngOptions {
+                font_dirs: std::env::var_os("DEALGRAPH_FONT_DIR")
+                    .map(|dirs| std::env::split_paths(&dirs).collect())
+                    .unwrap_or_default(),
+                ..svg::PngOptions::default()
             };
-            let options = svg::SvgOptions {
-                engine,
-                layout: args
-                    .layout
-                    .map_or(svg::GraphvizLayout::Dot, LayoutArg::checked),
-            };
-            let drawn = svg::render(spec, data, options).map_err(|e| match e {
-                svg::SvgError::GraphvizMissing => CliError::usage_help(
-                    e.to_string(),
-                    "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew \
-                     install graphviz), or use --engine builtin",
-                ),
-                other => CliError::Other(other.into()),
-            })?;
-            if drawn.engine == svg::Drawn::Builtin
-                && args.layout.is_some_and(|l| l != LayoutArg::Dot)
-            {
+            let png =
+                svg::to_png(&svg::render_builtin(spec, data), &options).map_err(|e| match e {
+                    svg::PngError::NoFonts => CliError::usage_help(
+                        e.to_string(),
+                        "install a font (Debian/Ubuntu: apt-get install fonts-liberation), or \
+                         point DEALGRAPH_FONT_DIR at a folder of .ttf files",
+                    ),
+                    other => CliError::Other(other.into()),
+                })?;
+            if args.verbose {
                 eprintln!(
-                    "warning: --layout needs Graphviz, which is not on PATH; the builtin \
-                     engine drew a layered map"
+                    "engine: builtin renderer, rasterised by resvg in {}",
+                    png.font
                 );
             }
-            if args.verbose {
-                eprintln!("engine: {}", drawn.reason);
-            }
-            drawn.text
+            png.bytes
         }
+        _ => svg_text(spec, args, ctx)?.into_bytes(),
     };
     match &args.out {
         Some(path) => {
-            output::file(ctx, path, bytes.as_bytes())?;
+            output::file(ctx, path, &bytes)?;
             if args.verbose {
                 eprintln!("wrote {}", path.display());
             }
             Ok(())
         }
-        None => output::stdout(bytes.as_bytes()),
+        None => output::stdout(&bytes),
     }
+}
+
+/// The SVG of `spec`, by the engine `args` asks for.
+fn svg_text(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult<String> {
+    let engine = match args.engine.unwrap_or(EngineArg::Auto) {
+        EngineArg::Auto => svg::Engine::Auto,
+        EngineArg::Graphviz => svg::Engine::Graphviz,
+        EngineArg::Builtin => svg::Engine::Builtin,
+    };
+    let options = svg::SvgOptions {
+        engine,
+        layout: args
+            .layout
+            .map_or(svg::GraphvizLayout::Dot, LayoutArg::checked),
+    };
+    let drawn = svg::render(spec, ctx.dataset(), options).map_err(|e| match e {
+        svg::SvgError::GraphvizMissing => CliError::usage_help(
+            e.to_string(),
+            "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew \
+             install graphviz), or use --engine builtin",
+        ),
+        other => CliError::Other(other.into()),
+    })?;
+    if drawn.engine == svg::Drawn::Builtin && args.layout.is_some_and(|l| l != LayoutArg::Dot) {
+        eprintln!(
+            "warning: --layout needs Graphviz, which is not on PATH; the builtin \
+             engine drew a layered map"
+        );
+    }
+    if args.verbose {
+        eprintln!("engine: {}", drawn.reason);
+    }
+    Ok(drawn.text)
+}
+
+/// `spec` with --title, --subtitle and --credit applied; the default subtitle names the data
+/// by its file names ("deals.csv"), or "your data" for a folder, never by a path.
+fn labelled(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> MapSpec {
+    let mut spec = spec.clone();
+    if let Some(title) = &args.title {
+        spec.title.clone_from(title);
+    }
+    match &args.subtitle {
+        Some(subtitle) => spec.subtitle.clone_from(subtitle),
+        None => {
+            if let Some(rest) = spec.subtitle.strip_prefix(ctx.data_label.as_str()) {
+                spec.subtitle = format!("{}{rest}", data_name(&ctx.data_label));
+            }
+        }
+    }
+    if let Some(credit) = &args.credit {
+        spec.credit.clone_from(credit);
+    }
+    spec
+}
+
+/// The data label without folders: "bundled seeds", "deals.csv, extra.toml", "your data".
+fn data_name(label: &str) -> String {
+    if label == "bundled seeds" {
+        return label.to_string();
+    }
+    let mut names: Vec<String> = Vec::new();
+    for part in label.split(", ") {
+        let path = Path::new(part);
+        let name = match path.file_name() {
+            Some(name) if !path.is_dir() => name.to_string_lossy().into_owned(),
+            _ => "your data".to_string(),
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(", ")
 }
 
 /// --format if given, else the --out extension, else DOT.
@@ -165,12 +279,13 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
     let from_ext = out.and_then(|p| p.extension()).map(|e| {
         match e.to_string_lossy().to_ascii_lowercase().as_str() {
             "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
             "dot" | "gv" => Some(Format::Dot),
             _ => None,
         }
     });
     if ctx.format.is_some() {
-        let format = ctx.format("map", &[Format::Dot, Format::Svg])?;
+        let format = ctx.format("map", &[Format::Dot, Format::Svg, Format::Png])?;
         if let Some(Some(ext)) = from_ext
             && ext != format
         {
@@ -193,7 +308,7 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
                 "cannot tell the format of {}",
                 out.map(|p| p.display().to_string()).unwrap_or_default()
             ),
-            "name the file .svg or .dot, or say --format svg|dot",
+            "name the file .svg, .png or .dot, or say --format svg|png|dot",
         )),
     }
 }

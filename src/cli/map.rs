@@ -8,15 +8,16 @@ use dealgraph::render::map::MapSpec;
 use super::draw::{self, DrawArgs};
 use super::{CliError, CliResult, Context, LengthArgs};
 
-/// Draw a map of who pays whom, as Graphviz DOT or SVG.
+/// Draw a map of who pays whom, as Graphviz DOT, SVG or PNG.
 ///
 /// Boxes are entities, arrows are deals pointing the way cash flows (payer → payee),
 /// coloured by kind (investment, cloud, chips, loan, revenue), dashed while in talks, dotted
 /// when rumoured, thicker for larger amounts.
 ///
 /// Writes Graphviz DOT to stdout by default. With --out FILE the format follows the file's
-/// extension (.svg, .dot or .gv) unless --format says otherwise; files are written
-/// atomically. SVG is drawn by Graphviz when its `dot` program is installed, and by the
+/// extension (.svg, .png, .dot or .gv) unless --format says otherwise; files are written
+/// atomically. The title, subtitle and credit line (by default the outlets behind the deals
+/// shown) can be replaced with --title, --subtitle and --credit. SVG is drawn by Graphviz when its `dot` program is installed, and by the
 /// builtin renderer (nothing to install) otherwise. The global filters (--as-of, --status,
 /// --kinds, --min-amount, --without, --no-inferred) choose the deals drawn.
 #[derive(Debug, clap::Args)]
@@ -27,6 +28,7 @@ use super::{CliError, CliResult, Context, LengthArgs};
   dealgraph map --focus openai --out openai.svg      OpenAI and everyone it deals with
   dealgraph map --focus openai --radius 2 | dot -Tpng > openai.png
   dealgraph map --loops --out loops.svg              only the circular-financing loops
+  dealgraph map --out map.png --credit 'Graphic: The Daily Ledger'   PNG, no install
   dealgraph map --engine builtin --out map.svg       draw without Graphviz
   dealgraph map --as-of 2025-12 --status completed,announced --out done.svg")]
 pub struct Args {
@@ -57,7 +59,7 @@ const MAX_LOOPS: usize = 1000;
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
     // Check the output options before any work.
-    draw::map_format(ctx, &args.draw)?;
+    draw::image_format(ctx, &args.draw)?;
     let graph = ctx.graph();
     let focus = match &args.focus {
         None => None,

@@ -163,6 +163,7 @@ pub enum Format {
     Csv,
     Dot,
     Svg,
+    Png,
 }
 
 impl Format {
@@ -173,6 +174,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Dot => "dot",
             Format::Svg => "svg",
+            Format::Png => "png",
         }
     }
 }

@@ -239,6 +239,10 @@ fn title_html(spec: &MapSpec) -> String {
         html.push_str("<br align=\"left\"/>");
         html.push_str(&escape(note, Escape::Html));
     }
+    if !spec.credit.is_empty() {
+        html.push_str("<br align=\"left\"/>");
+        html.push_str(&escape(&spec.credit, Escape::Html));
+    }
     // A blank line between the caption and the map.
     html.push_str("<br align=\"left\"/> <br align=\"left\"/></font>>");
     html

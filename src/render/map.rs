@@ -1,5 +1,5 @@
 //! *What* a map shows, apart from *how* it is drawn: a [`MapSpec`] lists the entities and
-//! deals to draw, the loops to highlight and the title. Build one from a [`MoneyGraph`] (the
+//! deals to draw, the loops to highlight, the title and the credit line. Build one from a [`MoneyGraph`] (the
 //! whole graph, an entity's neighbourhood, or a list of loops), then hand it to
 //! [`dot::to_dot`](super::dot::to_dot) or [`svg::render`](super::svg::render).
 
@@ -42,6 +42,9 @@ pub struct MapSpec {
     pub subtitle: String,
     /// Extra caption lines under the subtitle (the loops, when there are few).
     pub notes: Vec<String>,
+    /// The credit line at the foot of the map: by default the outlets behind the deals shown
+    /// ("Sources: DCD; CNBC, citing The Information"); empty for none.
+    pub credit: String,
     pub as_of: NaiveDate,
     pub entities: Vec<EntityId>,
     pub deals: Vec<MapDeal>,
@@ -260,16 +263,52 @@ impl MapSpec {
             deals.len(),
             if deals.len() == 1 { "deal" } else { "deals" },
         );
+        let credit = sources_credit(graph.dataset(), &deals);
         MapSpec {
             title,
             subtitle,
             notes: Vec::new(),
+            credit,
             as_of,
             entities,
             deals,
             loops: Vec::new(),
             focus: None,
         }
+    }
+}
+
+/// "Sources: A; B; unattributed reports (3 deals)": the publishers of the standing reports of
+/// `deals`, most deals first, then by name; empty when there are no deals. Publishers that
+/// read "Unattributed…" are counted, not named (the rule of the model's named outlets).
+fn sources_credit(data: &Dataset, deals: &[MapDeal]) -> String {
+    let mut named: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut unattributed = 0;
+    for d in deals {
+        let publisher = data.deal(d.id).report(d.report).publisher;
+        match publisher.map(str::trim) {
+            Some(p)
+                if !p.is_empty()
+                    && !p
+                        .get(..12)
+                        .is_some_and(|h| h.eq_ignore_ascii_case("unattributed")) =>
+            {
+                *named.entry(p).or_default() += 1
+            }
+            _ => unattributed += 1,
+        }
+    }
+    let mut outlets: Vec<(&str, usize)> = named.into_iter().collect();
+    outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut names: Vec<String> = outlets.iter().map(|o| o.0.to_string()).collect();
+    if unattributed > 0 {
+        let deals = if unattributed == 1 { "deal" } else { "deals" };
+        names.push(format!("unattributed reports ({unattributed} {deals})"));
+    }
+    match names.len() {
+        0 => String::new(),
+        1 => format!("Source: {}", names[0]),
+        _ => format!("Sources: {}", names.join("; ")),
     }
 }
 
@@ -331,6 +370,18 @@ mod tests {
             .filter(|v| r2.entities.contains(&v.deal.from()) && r2.entities.contains(&v.deal.to()))
             .count();
         assert_eq!(r2.deals.len(), all);
+    }
+
+    #[test]
+    fn credit_names_outlets_by_deals_then_counts_the_unattributed() {
+        let loaded = seeds();
+        let graph = MoneyGraph::build(&loaded.dataset, Filter::new("2026-01-31".parse().unwrap()));
+        let spec = MapSpec::whole(&graph, "x");
+        assert!(spec.credit.starts_with("Sources: "), "{}", spec.credit);
+        assert!(spec.credit.ends_with(" deals)"), "{}", spec.credit);
+        assert!(!spec.credit.contains("Unattributed"));
+        let empty = sources_credit(&loaded.dataset, &[]);
+        assert_eq!(empty, "");
     }
 
     #[test]

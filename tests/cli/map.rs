@@ -474,7 +474,20 @@ fn out_extension_picks_the_format_and_writes_the_file() {
 #[test]
 fn bad_combinations_are_usage_errors() {
     let cases: &[(&[&str], &str)] = &[
-        (&["map", "--out", "map.png"], "cannot tell the format"),
+        (&["map", "--out", "map.jpg"], "cannot tell the format"),
+        (
+            &["map", "--out", "map.png", "--engine", "graphviz"],
+            "PNG is drawn by the builtin engine",
+        ),
+        (&["cycles", "--title", "x"], "are for maps"),
+        (
+            &["cycles", "--format", "png"],
+            "PNG is drawn by `dealgraph map`",
+        ),
+        (
+            &["cycles", "--out", "loops.png"],
+            "PNG is drawn by `dealgraph map`",
+        ),
         (
             &["map", "--format", "svg", "--out", "map.dot"],
             "does not match",
@@ -604,6 +617,10 @@ fn gallery_is_what_the_current_code_draws() {
                 .join(format!("docs/maps/{stem}-graphviz.svg"))
                 .exists()
         );
+        // The PNG beside it depends on the machine's fonts: it must be there, and a PNG.
+        let png = std::fs::read(root().join(format!("docs/maps/{stem}.png")))
+            .unwrap_or_else(|_| panic!("docs/maps/{stem}.png is missing; run make-gallery.sh"));
+        assert!(png.starts_with(b"\x89PNG"), "docs/maps/{stem}.png");
     }
 }
 
@@ -809,4 +826,127 @@ fn out_dash_is_stdout() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("digraph"));
     assert!(names_in(dir.path()).is_empty());
+}
+
+/// Text that would break SVG or DOT if it were not escaped.
+const HOSTILE_TEXT: &str = "</svg><script>alert(1)</script> & \"quotes\" 'q' <br/> \\ ]]>";
+
+#[test]
+fn title_subtitle_and_credit_are_drawn_and_escaped() {
+    let args = [
+        "--title",
+        HOSTILE_TEXT,
+        "--subtitle",
+        "Sub & title",
+        "--credit",
+        "Graphic: The Daily <Ledger>",
+    ];
+    let mut svg_args = args.to_vec();
+    svg_args.extend(["--format", "svg", "--engine", "builtin"]);
+    let svg = map(&svg_args);
+    let doc = parse_svg(&svg);
+    assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for want in [HOSTILE_TEXT, "Sub & title", "Graphic: The Daily <Ledger>"] {
+        assert!(texts.contains(&want), "{want:?} is drawn: {texts:?}");
+    }
+    assert!(!svg.contains("as of 2026-01-31"), "--subtitle replaces it");
+
+    let dot = map(&args);
+    let (nodes, _) = parse_dot(&dot);
+    assert_eq!(nodes.len(), 7, "DOT still parses");
+    assert!(!dot.contains("<script>") && !dot.contains("<Ledger>"));
+    assert!(dot.contains("&lt;script&gt;") && dot.contains("Sub &amp; title"));
+
+    // `cycles` shares the drawing options.
+    let (code, svg, stderr) = run_here(&[
+        "cycles",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "svg",
+        "--engine",
+        "builtin",
+        "--title",
+        "Loops & more",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        String::from_utf8(svg)
+            .unwrap()
+            .contains(">Loops &amp; more</text>")
+    );
+}
+
+#[test]
+fn default_credit_names_the_outlets_and_the_subtitle_no_path() {
+    let svg = map(&["--format", "svg", "--engine", "builtin"]);
+    let doc = parse_svg(&svg);
+    let credit = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("credit"))
+        .and_then(|n| n.text())
+        .expect("a credit line");
+    assert!(credit.starts_with("Sources: "), "{credit}");
+    for outlet in ["DCD", "CNBC, citing The Information", "Forbes"] {
+        assert!(credit.contains(outlet), "{credit}");
+    }
+    assert!(
+        !credit.contains("Unattributed"),
+        "counted, not named: {credit}"
+    );
+    // Stable: the same on every run, in the DOT too.
+    assert!(map(&[]).contains(credit));
+    // --credit '' drops it.
+    let none = map(&["--format", "svg", "--engine", "builtin", "--credit", ""]);
+    assert!(!none.contains("class=\"credit\""));
+
+    // A data file is named by its file name, a folder as "your data": never a path.
+    let dot = map(&["--data", "tests/fixtures/small.toml"]);
+    assert!(dot.contains("small.toml · as of"), "{dot}");
+    assert!(!dot.contains("tests/fixtures"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/small.toml"),
+        dir.path().join("small.toml"),
+    )
+    .unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let dot = map(&["--data", folder]);
+    assert!(dot.contains("your data · as of"), "{dot}");
+    assert!(!dot.contains(folder));
+}
+
+#[test]
+fn png_is_written_from_the_builtin_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("map.png");
+    let (code, stdout, stderr) = run_here(&[
+        "map",
+        "--as-of",
+        AS_OF,
+        "--out",
+        png.to_str().unwrap(),
+        "--verbose",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("rasterised by resvg in "), "{stderr}");
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    // Twice the SVG's size: the IHDR width and height.
+    let svg = map(&["--format", "svg", "--engine", "builtin"]);
+    let doc = parse_svg(&svg);
+    let width: f64 = doc
+        .root_element()
+        .attribute("width")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let png_width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    assert_eq!(png_width, (width * 2.0).ceil() as u32);
+    // --format png to a pipe.
+    let (code, piped, stderr) = run_here(&["map", "--as-of", AS_OF, "--format", "png"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(piped.starts_with(b"\x89PNG"));
 }

@@ -55,7 +55,9 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
         .max(legend_at.x + legend_size.w)
         .max(origin.x + placed.width)
         + MARGIN;
-    let height = (top + placed.height).max(legend_at.y + legend_size.h) + MARGIN;
+    let bottom = (top + placed.height).max(legend_at.y + legend_size.h);
+    let (foot, foot_w, height) = credit_block(spec, bottom);
+    let width = width.max(MARGIN + foot_w + MARGIN);
 
     let mut svg = String::new();
     let _ = writeln!(svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
@@ -95,15 +97,34 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
             style::MUTED
         );
     }
+    svg.push_str(&foot);
     let _ = writeln!(svg, "</svg>");
     svg
+}
+
+/// The credit line under the map and legend: its SVG, its width and the picture's height.
+fn credit_block(spec: &MapSpec, bottom: f64) -> (String, f64, f64) {
+    let mut foot = String::new();
+    let y = if spec.credit.is_empty() {
+        bottom
+    } else {
+        bottom + 8.0
+    };
+    let (foot_w, y) = muted_lines(
+        &mut foot,
+        "credit",
+        &spec.credit,
+        style::LEGEND_SIZE,
+        140,
+        y,
+    );
+    (foot, foot_w, y + MARGIN)
 }
 
 /// The title and caption lines: their SVG, their widest line and the baseline of the last.
 fn title_block(spec: &MapSpec) -> (String, f64, f64) {
     let mut head = String::new();
     let mut y = MARGIN + style::TITLE_SIZE;
-    let mut head_w: f64 = 0.0;
     let _ = writeln!(
         head,
         "<text class=\"title\" x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{}\">{}</text>",
@@ -113,24 +134,44 @@ fn title_block(spec: &MapSpec) -> (String, f64, f64) {
         style::INK,
         xml_escape(&spec.title)
     );
-    head_w = head_w.max(text_width(&spec.title, style::TITLE_SIZE, true));
+    let mut head_w = text_width(&spec.title, style::TITLE_SIZE, true);
     y += 4.0;
     for line in std::iter::once(&spec.subtitle).chain(&spec.notes) {
-        for part in style::wrap(line, 120) {
-            y += line_height(style::SUBTITLE_SIZE);
-            let _ = writeln!(
-                head,
-                "<text class=\"caption\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
-                n(MARGIN),
-                n(y),
-                n(style::SUBTITLE_SIZE),
-                style::MUTED,
-                xml_escape(&part)
-            );
-            head_w = head_w.max(text_width(&part, style::SUBTITLE_SIZE, false));
-        }
+        let (w, last) = muted_lines(&mut head, "caption", line, style::SUBTITLE_SIZE, 120, y);
+        head_w = head_w.max(w);
+        y = last;
     }
     (head, head_w, y)
+}
+
+/// Writes `text`, wrapped at `wrap` characters, as muted lines of `class` below baseline `y`;
+/// returns the widest line's width and the last baseline (`y` when `text` is empty).
+fn muted_lines(
+    out: &mut String,
+    class: &str,
+    text: &str,
+    size: f64,
+    wrap: usize,
+    mut y: f64,
+) -> (f64, f64) {
+    let mut widest: f64 = 0.0;
+    if text.is_empty() {
+        return (widest, y);
+    }
+    for part in style::wrap(text, wrap) {
+        y += line_height(size);
+        let _ = writeln!(
+            out,
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
+            n(MARGIN),
+            n(y),
+            n(size),
+            style::MUTED,
+            xml_escape(&part)
+        );
+        widest = widest.max(text_width(&part, size, false));
+    }
+    (widest, y)
 }
 
 /// One deal: its line (stopped short of the arrowhead), its arrowhead, and a tooltip with
@@ -286,7 +327,11 @@ fn labels_svg(
     placed: &layout::Layout,
     at: &dyn Fn(Point) -> Point,
 ) {
-    let _ = writeln!(svg, "<g class=\"labels\">");
+    // A white halo behind each label, so lines passing under it never cut through the text.
+    let _ = writeln!(
+        svg,
+        "<g class=\"labels\" stroke=\"white\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">"
+    );
     for ((view, look, lines), route) in deals.iter().zip(&placed.edges) {
         if route.curves.is_empty() {
             continue;

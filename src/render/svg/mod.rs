@@ -6,15 +6,17 @@
 
 //!
 //! `graphviz` runs Graphviz; `builtin` plans and writes the builtin map, with its
-//! `legend`; `text` escapes, measures and places text.
+//! `legend`; `text` escapes, measures and places text; `png` rasterises an SVG (resvg).
 
 mod builtin;
 mod graphviz;
 mod legend;
+mod png;
 mod text;
 
 pub use builtin::render_builtin;
 pub use graphviz::{GraphvizLayout, graphviz_path, render_graphviz};
+pub use png::{Png, PngError, PngOptions, to_png};
 pub use text::{text_width, xml_escape};
 
 use super::map::MapSpec;
