@@ -6,6 +6,7 @@ mod cycles;
 mod escaping;
 mod explore;
 mod export;
+mod extract;
 mod generate;
 mod global;
 mod grades;

@@ -1,0 +1,236 @@
+//! Who pays whom in one sentence, from its structure: "A invests in B", "B raised $X from A",
+//! "A's investment in B", "B will spend $X on A's cloud", "A agreed to buy chips from B".
+
+use super::cues::word_positions;
+use super::parties::Party;
+
+/// A direction read from a sentence: payer, payee and the pattern that set it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Direction {
+    pub from: Party,
+    pub to: Party,
+    pub cue: &'static str,
+}
+
+/// Verbs whose subject receives money from the party after "from".
+const RAISE: &[&str] = &[
+    "raised",
+    "raise",
+    "raises",
+    "raising",
+    "secured",
+    "secures",
+    "received",
+    "receives",
+    "gets",
+    "got",
+    "borrowed",
+    "borrows",
+    "funding",
+    "investment",
+    "backing",
+];
+/// Verbs whose subject pays the party after "from".
+const BUY: &[&str] = &[
+    "buy",
+    "buys",
+    "bought",
+    "buying",
+    "purchase",
+    "purchases",
+    "purchased",
+    "rent",
+    "rents",
+    "rented",
+    "lease",
+    "leases",
+    "leased",
+    "order",
+    "ordered",
+];
+/// Words before "in B" that make the subject an investor in B.
+const INVEST: &[&str] = &[
+    "invest",
+    "invests",
+    "invested",
+    "investing",
+    "investment",
+    "stake",
+    "bet",
+    "backing",
+    "funding",
+];
+/// Words before "on B" / "with B" that make the subject pay B.
+const SPEND: &[&str] = &[
+    "spend", "spends", "spent", "spending", "pay", "pays", "paid", "paying",
+];
+/// Words before "to B" that make the subject pay B.
+const LEND: &[&str] = &[
+    "lend", "lends", "lent", "lending", "loan", "loaned", "pay", "paid", "pays",
+];
+/// "led by A", "backed by A": A pays the subject.
+const BY: &[&str] = &["backed", "funded", "led", "financed"];
+
+/// The direction of the money in `lower` (a lowercased sentence) among `parties`, if its
+/// structure shows one.
+pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
+    let after = |at: usize| party_after(lower, parties, at);
+    let before = |at: usize| parties.iter().rev().find(|p| p.end <= at).cloned();
+    let make =
+        |from: Party, to: Party, cue| (from.id != to.id).then_some(Direction { from, to, cue });
+    // "A's investment in B" / "A invests in B"
+    for at in word_positions(lower, "in") {
+        if preceded_by(lower, at, INVEST)
+            && let (Some(to), Some(from)) = (after(at + 2), before(at))
+            && let Some(d) = make(from, to, "A invests in B")
+        {
+            return Some(d);
+        }
+    }
+    for at in word_positions(lower, "from") {
+        let verb_before = |words: &[&str]| {
+            words
+                .iter()
+                .filter_map(|w| word_positions(&lower[..at], w).last())
+                .max()
+        };
+        if let Some(target) = after(at + 4) {
+            if let Some(v) = verb_before(BUY)
+                && let Some(payer) = before(v)
+                && let Some(d) = make(payer, target.clone(), "A buys from B")
+            {
+                return Some(d);
+            }
+            if let Some(v) = verb_before(RAISE)
+                && let Some(payee) = before(v).or_else(|| before(at))
+                && let Some(d) = make(target, payee, "B raised from A")
+            {
+                return Some(d);
+            }
+        }
+    }
+    for word in ["on", "with", "to"] {
+        let verbs = if word == "to" { LEND } else { SPEND };
+        for at in word_positions(lower, word) {
+            let Some(verb) = verbs
+                .iter()
+                .filter_map(|w| word_positions(&lower[..at], w).last())
+                .max()
+            else {
+                continue;
+            };
+            if let (Some(to), Some(from)) = (after(at + word.len()), before(verb))
+                && let Some(d) = make(
+                    from,
+                    to,
+                    if word == "to" {
+                        "A lends to B"
+                    } else {
+                        "A spends on B"
+                    },
+                )
+            {
+                return Some(d);
+            }
+        }
+    }
+    for at in word_positions(lower, "by") {
+        if preceded_by(lower, at, BY)
+            && let (Some(from), Some(to)) = (after(at + 2), before(at))
+            && let Some(d) = make(from, to, "B backed by A")
+        {
+            return Some(d);
+        }
+    }
+    // "A-led round": "Hooli-led", the party glued to "-led".
+    for p in parties {
+        if lower[p.end..].starts_with("-led")
+            && let Some(to) = parties
+                .iter()
+                .find(|q| q.start < p.start || q.start > p.end + 4)
+            && let Some(d) = make(p.clone(), to.clone(), "A-led round in B")
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// The party that starts within a few words after byte `at`, skipping articles and
+/// possessives ("in the Hooli unit", "on Globex's cloud").
+fn party_after(lower: &str, parties: &[Party], at: usize) -> Option<Party> {
+    let p = parties.iter().find(|p| p.start >= at)?;
+    let gap = &lower[at..p.start];
+    let words = gap
+        .split_whitespace()
+        .filter(|w| {
+            !matches!(
+                *w,
+                "the"
+                    | "a"
+                    | "an"
+                    | "its"
+                    | "rival"
+                    | "startup"
+                    | "start-up"
+                    | "lab"
+                    | "company"
+                    | "firm"
+            )
+        })
+        .count();
+    (words == 0).then(|| p.clone())
+}
+
+/// Whether one of `words` ends within the six words before byte `at`.
+fn preceded_by(lower: &str, at: usize, words: &[&str]) -> bool {
+    lower[..at]
+        .split_whitespace()
+        .rev()
+        .take(6)
+        .any(|w| words.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::parties::Lexicon;
+
+    fn dir(s: &str) -> Option<(String, String)> {
+        let parties = Lexicon::default().find(s);
+        read(&s.to_lowercase(), &parties).map(|d| (d.from.id, d.to.id))
+    }
+
+    fn pair(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.into(), b.into()))
+    }
+
+    #[test]
+    fn patterns() {
+        assert_eq!(
+            dir("Hooli invests $2B in Initech."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Initech raised $2B from Hooli."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Hooli's investment in Initech is large."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Initech will spend $9B on Hooli's cloud."),
+            pair("initech", "hooli")
+        );
+        assert_eq!(
+            dir("Initech agreed to buy chips from Vandelay."),
+            pair("initech", "vandelay")
+        );
+        assert_eq!(
+            dir("Initech's round was led by Hooli."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(dir("Hooli and Initech met."), None);
+    }
+}
