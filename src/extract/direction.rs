@@ -60,6 +60,12 @@ const INVEST: &[&str] = &[
     "backing",
     "funding",
 ];
+/// More words that make the subject an investor in what follows "in"/"into".
+const PUT: &[&str] = &[
+    "put", "puts", "putting", "pour", "pours", "pouring", "poured",
+];
+/// Verbs whose subject pays their object directly: "A backs B".
+const BACK: &[&str] = &["backs", "funds", "finances", "bankrolls"];
 /// Words before "on B" / "with B" that make the subject pay B.
 const SPEND: &[&str] = &[
     "spend", "spends", "spent", "spending", "pay", "pays", "paid", "paying",
@@ -75,16 +81,37 @@ const BY: &[&str] = &["backed", "funded", "led", "financed"];
 /// structure shows one.
 pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
     let after = |at: usize| party_after(lower, parties, at);
-    let before = |at: usize| parties.iter().rev().find(|p| p.end <= at).cloned();
+    // The subject before byte `at`; "A backs B and is investing in C": a clause joined by
+    // "and" plus a verb keeps the sentence's first party as its subject.
+    let before = |at: usize| {
+        let p = parties.iter().rev().find(|p| p.end <= at)?;
+        let between = &lower[p.end..at];
+        let joined = [" and is ", " and has ", " and will ", " and was "]
+            .iter()
+            .any(|j| between.contains(j));
+        let first = parties.iter().find(|q| !q.new).unwrap_or(&parties[0]);
+        Some(if joined { first.clone() } else { p.clone() })
+    };
     let make =
         |from: Party, to: Party, cue| (from.id != to.id).then_some(Direction { from, to, cue });
     // "A's investment in B" / "A invests in B"
-    for at in word_positions(lower, "in") {
-        if preceded_by(lower, at, INVEST)
-            && let (Some(to), Some(from)) = (after(at + 2), before(at))
-            && let Some(d) = make(from, to, "A invests in B")
-        {
-            return Some(d);
+    for word in ["in", "into"] {
+        for at in word_positions(lower, word) {
+            if (preceded_by(lower, at, INVEST) || preceded_by(lower, at, PUT))
+                && let (Some(to), Some(from)) = (after(at + word.len()), before(at))
+                && let Some(d) = make(from, to, "A invests in B")
+            {
+                return Some(d);
+            }
+        }
+    }
+    for verb in BACK {
+        for at in word_positions(lower, verb) {
+            if let (Some(to), Some(from)) = (after(at + verb.len()), before(at))
+                && let Some(d) = make(from, to, "A backs B")
+            {
+                return Some(d);
+            }
         }
     }
     for at in word_positions(lower, "from") {
@@ -158,36 +185,35 @@ pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
 
 /// The party that starts within a few words after byte `at`, skipping articles and
 /// possessives ("in the Hooli unit", "on Globex's cloud").
+const SKIP: &[&str] = &[
+    "the", "a", "an", "its", "rival", "startup", "start-up", "lab", "company", "firm",
+];
+
 fn party_after(lower: &str, parties: &[Party], at: usize) -> Option<Party> {
-    let p = parties.iter().find(|p| p.start >= at)?;
-    let gap = &lower[at..p.start];
-    let words = gap
-        .split_whitespace()
-        .filter(|w| {
-            !matches!(
-                *w,
-                "the"
-                    | "a"
-                    | "an"
-                    | "its"
-                    | "rival"
-                    | "startup"
-                    | "start-up"
-                    | "lab"
-                    | "company"
-                    | "firm"
-            )
-        })
-        .count();
-    (words == 0).then(|| p.clone())
+    let first = parties.iter().find(|p| p.start >= at)?;
+    let gap = &lower[at..first.start];
+    let words = gap.split_whitespace().filter(|w| !SKIP.contains(w)).count();
+    if words != 0 {
+        return None;
+    }
+    // "in Hooli's rival, Initech" / "into Hooli rival Initech": the rival is meant.
+    let rest = lower[first.end..].trim_start_matches(['\'', '’', 's']);
+    if rest.trim_start().starts_with("rival")
+        && let Some(q) = parties
+            .iter()
+            .find(|q| q.start > first.end && q.start - first.end < 16)
+    {
+        return Some(q.clone());
+    }
+    Some(first.clone())
 }
 
-/// Whether one of `words` ends within the six words before byte `at`.
+/// Whether one of `words` ends within the eight words before byte `at`.
 fn preceded_by(lower: &str, at: usize, words: &[&str]) -> bool {
     lower[..at]
         .split_whitespace()
         .rev()
-        .take(6)
+        .take(8)
         .any(|w| words.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
 }
 
@@ -232,5 +258,18 @@ mod tests {
             pair("hooli", "initech")
         );
         assert_eq!(dir("Hooli and Initech met."), None);
+        assert_eq!(
+            dir("Hooli put up to $5B into Initech."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Hooli has $2B invested in Initech's rival, Vandelay."),
+            pair("hooli", "vandelay")
+        );
+        assert_eq!(dir("Hooli backs Initech."), pair("hooli", "initech"));
+        assert_eq!(
+            dir("Think: Hooli backs Initech and is investing $1B in Vandelay."),
+            pair("hooli", "vandelay")
+        );
     }
 }

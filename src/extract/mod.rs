@@ -73,15 +73,50 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
         let url = find_url(&article.text);
         let article_date = find_date(&article.text);
         for s in sentences::split(&article.text) {
-            if let Some(mut c) = read_sentence(&s.text, lexicon, cues, article_date) {
+            let mut found: Vec<Candidate> = Vec::new();
+            // The whole sentence, then each clause ("…, and B signed …") for further deals.
+            for (offset, clause) in clauses(&s.text) {
+                let Some(mut c) = read_sentence(clause, lexicon, cues, article_date) else {
+                    continue;
+                };
+                let same = |o: &Candidate| (&o.from, &o.to, &o.kind) == (&c.from, &c.to, &c.kind);
+                if found
+                    .iter()
+                    .any(|o| same(o) || o.reason.is_none() && c.reason.is_some())
+                {
+                    continue;
+                }
                 c.file = article.file.clone();
                 c.url = url.clone();
                 c.line = s.line;
-                c.col = s.col;
-                out.push(c);
+                c.col = s.col + s.text[..offset].chars().count();
+                found.push(c);
             }
+            out.extend(found);
         }
     }
+    out
+}
+
+/// The sentence itself, then its clauses when it has several, with their byte offsets.
+fn clauses(sentence: &str) -> Vec<(usize, &str)> {
+    let mut out = vec![(0, sentence)];
+    let mut start = 0;
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for sep in ["; ", ", and ", ", while ", ", but "] {
+        cuts.extend(sentence.match_indices(sep).map(|(at, m)| (at, m.len())));
+    }
+    cuts.sort_unstable();
+    if cuts.is_empty() {
+        return out;
+    }
+    for (at, len) in cuts {
+        if at > start {
+            out.push((start, &sentence[start..at]));
+        }
+        start = at + len;
+    }
+    out.push((start, &sentence[start..]));
     out
 }
 
@@ -105,7 +140,13 @@ fn read_sentence(
         .filter(|m| !is_valuation(&lower, m.end, m.start))
         .collect();
     let parties = lexicon.find(text);
-    let dir = direction::read(&lower, &parties);
+    let anchor = money.first().map_or(0, |m| m.start);
+    let kind = kinds
+        .iter()
+        .min_by_key(|h| h.at.abs_diff(anchor))
+        .expect("not empty");
+    let dir =
+        direction::read(&lower, &parties).or_else(|| known_seller(&kind.value, &parties, lexicon));
     if parties.is_empty() || money.is_empty() && dir.is_none() {
         return None;
     }
@@ -113,11 +154,6 @@ fn read_sentence(
         sentence: text.to_string(),
         ..Candidate::default()
     };
-    let anchor = money.first().map_or(0, |m| m.start);
-    let kind = kinds
-        .iter()
-        .min_by_key(|h| h.at.abs_diff(anchor))
-        .expect("not empty");
     c.kind = kind.value.clone();
     c.cues.push(("kind", kind.cue.clone()));
     if let Some(m) = money.first() {
@@ -175,6 +211,36 @@ fn read_sentence(
         _ => "low",
     };
     Some(c)
+}
+
+/// "A and B signed a cloud deal": when exactly two parties are named and the loaded data
+/// shows exactly one of them being paid for this kind of deal, the other pays it.
+/// Both must be known entities.
+fn known_seller(
+    kind: &str,
+    parties: &[parties::Party],
+    lexicon: &Lexicon,
+) -> Option<direction::Direction> {
+    if parties.iter().any(|p| p.new) {
+        return None;
+    }
+    let mut distinct: Vec<&parties::Party> = Vec::new();
+    for p in parties {
+        if !distinct.iter().any(|q| q.id == p.id) {
+            distinct.push(p);
+        }
+    }
+    let [a, b] = distinct[..] else { return None };
+    let (from, to) = match (lexicon.sells(&a.id, kind), lexicon.sells(&b.id, kind)) {
+        (false, true) => (a, b),
+        (true, false) => (b, a),
+        _ => return None,
+    };
+    Some(direction::Direction {
+        from: from.clone(),
+        to: to.clone(),
+        cue: "the loaded data shows the payee selling this kind",
+    })
 }
 
 /// Whether the amount at `start..end` is a valuation rather than a payment.

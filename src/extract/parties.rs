@@ -19,6 +19,9 @@ pub struct Party {
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
     names: Vec<(String, String)>,
+    /// (entity id, deal kind) for every entity the loaded data shows being paid for cloud or
+    /// chips: a hint for "A and B signed a cloud deal" when the sentence shows no direction.
+    sellers: std::collections::HashSet<(String, String)>,
 }
 
 /// Capitalised words that start sentences or name months, titles and the like, never a party.
@@ -109,6 +112,12 @@ const NOT_NAMES: &[&str] = &[
     "EU",
     "Advertisement",
     "Sponsored",
+    "Think",
+    "Consider",
+    "Remember",
+    "Imagine",
+    "Despite",
+    "Throwing",
     "Subscribe",
     "Read",
     "More",
@@ -146,7 +155,22 @@ impl Lexicon {
         names.retain(|(n, _)| n.len() >= 2);
         names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
         names.dedup_by(|a, b| a.0 == b.0);
-        Lexicon { names }
+        let sellers = data
+            .deals()
+            .filter(|d| matches!(d.kind().as_str(), "cloud" | "chips"))
+            .map(|d| {
+                (
+                    data.entity(d.to()).id.to_string(),
+                    d.kind().as_str().to_string(),
+                )
+            })
+            .collect();
+        Lexicon { names, sellers }
+    }
+
+    /// Whether the loaded data shows `id` being paid for deals of `kind`.
+    pub fn sells(&self, id: &str, kind: &str) -> bool {
+        self.sellers.contains(&(id.to_string(), kind.to_string()))
     }
 
     /// The parties named in `sentence`, in order, known names first claiming their text.
@@ -262,6 +286,7 @@ mod tests {
                 ("Globex Cloud".into(), "globex".into()),
                 ("Globex".into(), "globex".into()),
             ],
+            ..Lexicon::default()
         }
     }
 
