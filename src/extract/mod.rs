@@ -315,8 +315,7 @@ fn find_date(text: &str) -> Option<(i32, u32)> {
                 let start = lower.len() - rest.len();
                 let year = lower[at + name.len()..start]
                     .split(|c: char| !c.is_ascii_digit())
-                    .filter(|s| s.len() == 4)
-                    .next_back();
+                    .rfind(|s| s.len() == 4);
                 if let Some(y) = year.and_then(|y| y.parse().ok()) {
                     return Some((y, i as u32 + 1));
                 }

@@ -21,10 +21,11 @@ pub fn split(text: &str) -> Vec<Sentence> {
                 start = Some((byte, col + 1));
             }
             let next_is_space = chars.peek().is_none_or(|(_, (_, n))| n.is_whitespace());
-            if matches!(c, '.' | '!' | '?') && next_is_space {
-                if let Some((b, col)) = start.take() {
-                    push(&mut out, &line[b..byte + c.len_utf8()], index + 1, col);
-                }
+            if matches!(c, '.' | '!' | '?')
+                && next_is_space
+                && let Some((b, col)) = start.take()
+            {
+                push(&mut out, &line[b..byte + c.len_utf8()], index + 1, col);
             }
         }
         if let Some((b, col)) = start {
