@@ -48,13 +48,8 @@ const VAGUE: &[(&str, &str)] = &[
 
 /// Every amount in `sentence`, in order.
 pub fn find(sentence: &str, cues: &Cues) -> Vec<Mention> {
-    let lower = sentence.to_lowercase();
-    // Lowercasing can change byte lengths outside ASCII; fall back to the sentence itself.
-    let lower = if lower.len() == sentence.len() {
-        lower
-    } else {
-        sentence.to_string()
-    };
+    // ASCII lowercasing keeps every byte offset (the cues are ASCII).
+    let lower = sentence.to_ascii_lowercase();
     let mut out = Vec::new();
     let bytes = sentence.as_bytes();
     let mut i = 0;

@@ -127,10 +127,8 @@ fn read_sentence(
     cues: &Cues,
     article_date: Option<(i32, u32)>,
 ) -> Option<Candidate> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return None; // byte offsets would not line up; such text is rare in English news
-    }
+    // ASCII lowercasing keeps byte offsets shared with `text` (the cues are ASCII).
+    let lower = text.to_ascii_lowercase();
     let kinds = cues.kinds(&lower);
     if kinds.is_empty() {
         return None;
@@ -163,7 +161,12 @@ fn read_sentence(
             c.amount_note = Some(format!("{} in {cur}, not converted: review", m.written));
         }
     }
-    match cues.status(&lower) {
+    // "in May" is a month, not a hedge.
+    let mut hedges = lower.clone();
+    for lead in ["in may", "last may", "since may", "this may", "of may"] {
+        hedges = hedges.replace(lead, &" ".repeat(lead.len()));
+    }
+    match cues.status(&hedges) {
         Some(h) => {
             c.status = h.value;
             c.cues.push(("status", h.cue));
@@ -369,6 +372,15 @@ mod tests {
         )];
         let c = extract(&articles, &Lexicon::default(), &Cues::bundled());
         assert_eq!(c[0].reason.as_deref(), Some("direction unclear"));
+    }
+
+    #[test]
+    fn hostile_text_does_not_panic() {
+        let text = "İẞ Hooli invests $ in İnitech… $9 in ẞeta, $1.5. $ from\n<\u{0}> \u{202e}Ω raised $3bn from Ωmega; and\n\n$,";
+        for t in [text, &text.repeat(3), "$", "in", "from A", "A-led"] {
+            let articles = [Article::new("x.txt", t), Article::new("x.html", t)];
+            let _ = extract(&articles, &Lexicon::default(), &Cues::bundled());
+        }
     }
 
     #[test]

@@ -28,7 +28,11 @@ fn fixture_draft_validates_and_finds_each_pattern() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("draft.toml");
     let articles = fixture("articles");
-    let files = [articles.join("hooli.txt"), articles.join("globex.html")];
+    let files = [
+        articles.join("hooli.txt"),
+        articles.join("globex.html"),
+        articles.join("umbrella.txt"),
+    ];
     let mut args = vec!["extract".to_string()];
     args.extend(files.iter().map(|f| f.display().to_string()));
     args.extend(["--out".into(), out.display().to_string()]);
@@ -57,6 +61,27 @@ fn fixture_draft_validates_and_finds_each_pattern() {
         );
     }
     assert!(draft.contains("amount = \"up to $5B\""));
+    for (from, to, kind) in [
+        ("umbrella-corp", "cyberdyne-systems", "chips"),
+        ("tyrell-bank", "umbrella-corp", "loan"),
+        ("soylent-capital", "umbrella-corp", "investment"),
+        ("wayne-ventures", "umbrella-corp", "investment"),
+    ] {
+        assert!(
+            found.contains(&(from.into(), to.into(), kind.into())),
+            "{from}->{to} {kind} missing"
+        );
+    }
+    for line in [
+        "status = \"rumored\"\namount = \"about $4B\"",
+        "status = \"cancelled\"\namount = \"$700M\"",
+        "status = \"completed\"\namount = \"at least $2B\"",
+        "date = \"2026-05\"\nstatus = \"announced\"",
+        "date = \"2025-11\"",
+        "€5 billion in EUR, not converted",
+    ] {
+        assert!(draft.contains(line), "{line:?} missing:\n{draft}");
+    }
     assert!(draft.contains("amount = \"at least $10B\""));
     assert!(draft.contains("hooli.txt:4:1"));
     assert!(
