@@ -10,6 +10,8 @@ pub struct Direction {
     pub from: Party,
     pub to: Party,
     pub cue: &'static str,
+    /// Further payers listed with `from` ("A, B and C invest in D"), in order.
+    pub more_from: Vec<Party>,
 }
 
 /// Verbs whose subject receives money from the party after "from".
@@ -77,9 +79,52 @@ const LEND: &[&str] = &[
 /// "led by A", "backed by A": A pays the subject.
 const BY: &[&str] = &["backed", "funded", "led", "financed"];
 
+/// Words after "with B about" that make the subject pay B: "A held talks with B about
+/// contributing to the round".
+const CONTRIBUTE: &[&str] = &[
+    "contributing",
+    "investing",
+    "participating",
+    "joining",
+    "funding",
+    "backing",
+];
+
 /// The direction of the money in `lower` (a lowercased sentence) among `parties`, if its
-/// structure shows one.
+/// structure shows one, with the other payers listed alongside the first.
 pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
+    let mut d = read_one(lower, parties)?;
+    let listed = |a: &Party, b: &Party| {
+        matches!(
+            lower[a.end..b.start].trim(),
+            "," | "and" | ", and" | "or" | "&"
+        )
+    };
+    let i = parties.iter().position(|p| p.start == d.from.start)?;
+    let mut j = i;
+    while j > 0 && listed(&parties[j - 1], &parties[j]) {
+        j -= 1;
+    }
+    let mut k = i;
+    while k + 1 < parties.len() && listed(&parties[k], &parties[k + 1]) {
+        k += 1;
+    }
+    // A list has "and" or "or" in it: "According to X, A invests" is no list.
+    let has_and = parties[j..=k]
+        .windows(2)
+        .any(|w| lower[w[0].end..w[1].start].trim() != ",");
+    if !has_and {
+        return Some(d);
+    }
+    d.more_from = parties[j..=k]
+        .iter()
+        .filter(|p| p.id != d.from.id && p.id != d.to.id)
+        .cloned()
+        .collect();
+    Some(d)
+}
+
+fn read_one(lower: &str, parties: &[Party]) -> Option<Direction> {
     let after = |at: usize| party_after(lower, parties, at);
     // The subject before byte `at`; "A backs B and is investing in C": a clause joined by
     // "and" plus a verb keeps the sentence's first party as its subject.
@@ -92,8 +137,14 @@ pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
         let first = parties.iter().find(|q| !q.new).unwrap_or(&parties[0]);
         Some(if joined { first.clone() } else { p.clone() })
     };
-    let make =
-        |from: Party, to: Party, cue| (from.id != to.id).then_some(Direction { from, to, cue });
+    let make = |from: Party, to: Party, cue| {
+        (from.id != to.id).then_some(Direction {
+            from,
+            to,
+            cue,
+            more_from: Vec::new(),
+        })
+    };
     // "A's investment in B" / "A invests in B"
     for word in ["in", "into"] {
         for at in word_positions(lower, word) {
@@ -161,6 +212,16 @@ pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
             }
         }
     }
+    for at in word_positions(lower, "with") {
+        let about = lower[at..].find(" about ").map(|a| at + a + 7);
+        if let Some(a) = about
+            && CONTRIBUTE.iter().any(|w| lower[a..].starts_with(w))
+            && let (Some(to), Some(from)) = (after(at + 4), before(at))
+            && let Some(d) = make(from, to, "A in talks with B about contributing")
+        {
+            return Some(d);
+        }
+    }
     for at in word_positions(lower, "by") {
         if preceded_by(lower, at, BY)
             && let (Some(from), Some(to)) = (after(at + 2), before(at))
@@ -224,11 +285,24 @@ mod tests {
 
     fn dir(s: &str) -> Option<(String, String)> {
         let parties = Lexicon::default().find(s);
-        read(&s.to_lowercase(), &parties).map(|d| (d.from.id, d.to.id))
+        read(&s.to_ascii_lowercase(), &parties).map(|d| (d.from.id, d.to.id))
     }
 
     fn pair(a: &str, b: &str) -> Option<(String, String)> {
         Some((a.into(), b.into()))
+    }
+
+    #[test]
+    fn listed_payers() {
+        let s = "Hooli, Vandelay and Initech held talks with Globex about contributing $1B.";
+        let parties = Lexicon::default().find(s);
+        let d = read(&s.to_ascii_lowercase(), &parties).unwrap();
+        assert_eq!(
+            (d.from.id.as_str(), d.to.id.as_str()),
+            ("initech", "globex")
+        );
+        let more: Vec<_> = d.more_from.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(more, ["hooli", "vandelay"]);
     }
 
     #[test]

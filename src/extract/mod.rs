@@ -62,6 +62,8 @@ pub struct Candidate {
     pub cues: Vec<(&'static str, String)>,
     /// Parties not in the loaded data: (id, name as written).
     pub new_entities: Vec<(String, String)>,
+    /// Further payers listed with `from` in the same sentence: (id, name as written, new).
+    pub also_from: Vec<(String, String, bool)>,
     /// Why the candidate is not placed fully; such candidates are drafted commented out.
     pub reason: Option<String>,
 }
@@ -90,6 +92,21 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
                 c.url = url.clone();
                 c.line = s.line;
                 c.col = s.col + s.text[..offset].chars().count();
+                let listed = std::mem::take(&mut c.also_from);
+                for (id, written, new) in listed {
+                    let mut other = c.clone();
+                    other.from = Some(id.clone());
+                    other
+                        .new_entities
+                        .retain(|(i, _)| Some(i) != c.from.as_ref());
+                    if new {
+                        other.new_entities.push((id, written));
+                    }
+                    other
+                        .cues
+                        .push(("from", "listed with the first payer".into()));
+                    found.push(other);
+                }
                 found.push(c);
             }
             out.extend(found);
@@ -186,6 +203,9 @@ fn read_sentence(
                     score += 1;
                 }
             }
+            c.also_from = (d.more_from.iter())
+                .map(|p| (p.id.clone(), p.written.clone(), p.new))
+                .collect();
             c.from = Some(d.from.id);
             c.to = Some(d.to.id);
             score += 1;
@@ -243,6 +263,7 @@ fn known_seller(
         from: from.clone(),
         to: to.clone(),
         cue: "the loaded data shows the payee selling this kind",
+        more_from: Vec::new(),
     })
 }
 
