@@ -124,6 +124,8 @@ pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
     Some(d)
 }
 
+// Over 100 lines on purpose: the patterns are tried in this order and the first that fits
+// wins, so they read best as one list (each is a short loop).
 fn read_one(lower: &str, parties: &[Party]) -> Option<Direction> {
     let after = |at: usize| party_after(lower, parties, at);
     // The subject before byte `at`; "A backs B and is investing in C": a clause joined by
