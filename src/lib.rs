@@ -30,6 +30,7 @@
 //! assert!(hops.find(amazon, openai).is_some() && hops.find(openai, amazon).is_some());
 //! ```
 
+pub mod extract;
 pub mod generate;
 pub mod graph;
 pub mod load;

@@ -39,6 +39,7 @@ fn dispatch(command: &Command, ctx: &cli::Context) -> cli::CliResult {
         Command::Stats(a) => cli::stats::run(a, ctx),
         Command::Map(a) => cli::map::run(a, ctx),
         Command::Explore(a) => cli::explore::run(a, ctx),
+        Command::Extract(a) => cli::extract::run(a, ctx),
         Command::Generate(_) => unreachable!("handled in main"),
     }
 }

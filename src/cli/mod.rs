@@ -5,6 +5,7 @@ pub mod cycles;
 pub mod draw;
 pub mod explore;
 pub mod export;
+pub mod extract;
 pub mod generate;
 pub mod list;
 pub mod map;
@@ -63,6 +64,7 @@ pub enum Command {
     Map(map::Args),
     Explore(explore::Args),
     Generate(generate::Args),
+    Extract(extract::Args),
 }
 
 /// Options accepted before or after any subcommand.

@@ -7,6 +7,7 @@ mod escaping;
 mod event_dates;
 mod explore;
 mod export;
+mod extract;
 mod generate;
 mod global;
 mod grades;

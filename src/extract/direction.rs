@@ -1,0 +1,351 @@
+//! Who pays whom in one sentence, from its structure: "A invests in B", "B raised $X from A",
+//! "A's investment in B", "B will spend $X on A's cloud", "A agreed to buy chips from B".
+
+use super::cues::word_positions;
+use super::parties::Party;
+
+/// A direction read from a sentence: payer, payee and the pattern that set it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Direction {
+    pub from: Party,
+    pub to: Party,
+    pub cue: &'static str,
+    /// Further payers listed with `from` ("A, B and C invest in D"), in order.
+    pub more_from: Vec<Party>,
+}
+
+/// Verbs whose subject receives money from the party after "from".
+const RAISE: &[&str] = &[
+    "raised",
+    "raise",
+    "raises",
+    "raising",
+    "secured",
+    "secures",
+    "received",
+    "receives",
+    "gets",
+    "got",
+    "borrowed",
+    "borrows",
+    "funding",
+    "investment",
+    "backing",
+];
+/// Verbs whose subject pays the party after "from".
+const BUY: &[&str] = &[
+    "buy",
+    "buys",
+    "bought",
+    "buying",
+    "purchase",
+    "purchases",
+    "purchased",
+    "rent",
+    "rents",
+    "rented",
+    "lease",
+    "leases",
+    "leased",
+    "order",
+    "ordered",
+];
+/// Words before "in B" that make the subject an investor in B.
+const INVEST: &[&str] = &[
+    "invest",
+    "invests",
+    "invested",
+    "investing",
+    "investment",
+    "stake",
+    "bet",
+    "backing",
+    "funding",
+];
+/// More words that make the subject an investor in what follows "in"/"into".
+const PUT: &[&str] = &[
+    "put", "puts", "putting", "pour", "pours", "pouring", "poured",
+];
+/// Verbs whose subject pays their object directly: "A backs B".
+const BACK: &[&str] = &["backs", "funds", "finances", "bankrolls"];
+/// Words before "on B" / "with B" that make the subject pay B.
+const SPEND: &[&str] = &[
+    "spend", "spends", "spent", "spending", "pay", "pays", "paid", "paying",
+];
+/// Words before "to B" that make the subject pay B.
+const LEND: &[&str] = &[
+    "lend", "lends", "lent", "lending", "loan", "loaned", "pay", "paid", "pays",
+];
+/// "led by A", "backed by A": A pays the subject.
+const BY: &[&str] = &["backed", "funded", "led", "financed"];
+
+/// Words after "with B about" that make the subject pay B: "A held talks with B about
+/// contributing to the round".
+const CONTRIBUTE: &[&str] = &[
+    "contributing",
+    "investing",
+    "participating",
+    "joining",
+    "funding",
+    "backing",
+];
+
+/// The direction of the money in `lower` (a lowercased sentence) among `parties`, if its
+/// structure shows one, with the other payers listed alongside the first.
+pub fn read(lower: &str, parties: &[Party]) -> Option<Direction> {
+    let mut d = read_one(lower, parties)?;
+    let listed = |a: &Party, b: &Party| {
+        matches!(
+            lower[a.end..b.start].trim(),
+            "," | "and" | ", and" | "or" | "&"
+        )
+    };
+    let i = parties.iter().position(|p| p.start == d.from.start)?;
+    let mut j = i;
+    while j > 0 && listed(&parties[j - 1], &parties[j]) {
+        j -= 1;
+    }
+    let mut k = i;
+    while k + 1 < parties.len() && listed(&parties[k], &parties[k + 1]) {
+        k += 1;
+    }
+    // A list has "and" or "or" in it: "According to X, A invests" is no list.
+    let has_and = parties[j..=k]
+        .windows(2)
+        .any(|w| lower[w[0].end..w[1].start].trim() != ",");
+    if !has_and {
+        return Some(d);
+    }
+    d.more_from = parties[j..=k]
+        .iter()
+        .filter(|p| p.id != d.from.id && p.id != d.to.id)
+        .cloned()
+        .collect();
+    Some(d)
+}
+
+// Over 100 lines on purpose: the patterns are tried in this order and the first that fits
+// wins, so they read best as one list (each is a short loop).
+fn read_one(lower: &str, parties: &[Party]) -> Option<Direction> {
+    let after = |at: usize| party_after(lower, parties, at);
+    // The subject before byte `at`; "A backs B and is investing in C": a clause joined by
+    // "and" plus a verb keeps the sentence's first party as its subject.
+    let before = |at: usize| {
+        let p = parties.iter().rev().find(|p| p.end <= at)?;
+        let between = &lower[p.end..at];
+        let joined = [" and is ", " and has ", " and will ", " and was "]
+            .iter()
+            .any(|j| between.contains(j));
+        let first = parties.iter().find(|q| !q.new).unwrap_or(&parties[0]);
+        Some(if joined { first.clone() } else { p.clone() })
+    };
+    let make = |from: Party, to: Party, cue| {
+        (from.id != to.id).then_some(Direction {
+            from,
+            to,
+            cue,
+            more_from: Vec::new(),
+        })
+    };
+    // "A's investment in B" / "A invests in B"
+    for word in ["in", "into"] {
+        for at in word_positions(lower, word) {
+            if (preceded_by(lower, at, INVEST) || preceded_by(lower, at, PUT))
+                && let (Some(to), Some(from)) = (after(at + word.len()), before(at))
+                && let Some(d) = make(from, to, "A invests in B")
+            {
+                return Some(d);
+            }
+        }
+    }
+    for verb in BACK {
+        for at in word_positions(lower, verb) {
+            if let (Some(to), Some(from)) = (after(at + verb.len()), before(at))
+                && let Some(d) = make(from, to, "A backs B")
+            {
+                return Some(d);
+            }
+        }
+    }
+    for at in word_positions(lower, "from") {
+        let verb_before = |words: &[&str]| {
+            words
+                .iter()
+                .filter_map(|w| word_positions(&lower[..at], w).last())
+                .max()
+        };
+        if let Some(target) = after(at + 4) {
+            if let Some(v) = verb_before(BUY)
+                && let Some(payer) = before(v)
+                && let Some(d) = make(payer, target.clone(), "A buys from B")
+            {
+                return Some(d);
+            }
+            if let Some(v) = verb_before(RAISE)
+                && let Some(payee) = before(v).or_else(|| before(at))
+                && let Some(d) = make(target, payee, "B raised from A")
+            {
+                return Some(d);
+            }
+        }
+    }
+    for word in ["on", "with", "to"] {
+        let verbs = if word == "to" { LEND } else { SPEND };
+        for at in word_positions(lower, word) {
+            let Some(verb) = verbs
+                .iter()
+                .filter_map(|w| word_positions(&lower[..at], w).last())
+                .max()
+            else {
+                continue;
+            };
+            if let (Some(to), Some(from)) = (after(at + word.len()), before(verb))
+                && let Some(d) = make(
+                    from,
+                    to,
+                    if word == "to" {
+                        "A lends to B"
+                    } else {
+                        "A spends on B"
+                    },
+                )
+            {
+                return Some(d);
+            }
+        }
+    }
+    for at in word_positions(lower, "with") {
+        let about = lower[at..].find(" about ").map(|a| at + a + 7);
+        if let Some(a) = about
+            && CONTRIBUTE.iter().any(|w| lower[a..].starts_with(w))
+            && let (Some(to), Some(from)) = (after(at + 4), before(at))
+            && let Some(d) = make(from, to, "A in talks with B about contributing")
+        {
+            return Some(d);
+        }
+    }
+    for at in word_positions(lower, "by") {
+        if preceded_by(lower, at, BY)
+            && let (Some(from), Some(to)) = (after(at + 2), before(at))
+            && let Some(d) = make(from, to, "B backed by A")
+        {
+            return Some(d);
+        }
+    }
+    // "A-led round": "Hooli-led", the party glued to "-led".
+    for p in parties {
+        if lower[p.end..].starts_with("-led")
+            && let Some(to) = parties
+                .iter()
+                .find(|q| q.start < p.start || q.start > p.end + 4)
+            && let Some(d) = make(p.clone(), to.clone(), "A-led round in B")
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// The party that starts within a few words after byte `at`, skipping articles and
+/// possessives ("in the Hooli unit", "on Globex's cloud").
+const SKIP: &[&str] = &[
+    "the", "a", "an", "its", "rival", "startup", "start-up", "lab", "company", "firm",
+];
+
+fn party_after(lower: &str, parties: &[Party], at: usize) -> Option<Party> {
+    let first = parties.iter().find(|p| p.start >= at)?;
+    let gap = &lower[at..first.start];
+    let words = gap.split_whitespace().filter(|w| !SKIP.contains(w)).count();
+    if words != 0 {
+        return None;
+    }
+    // "in Hooli's rival, Initech" / "into Hooli rival Initech": the rival is meant.
+    let rest = lower[first.end..].trim_start_matches(['\'', '’', 's']);
+    if rest.trim_start().starts_with("rival")
+        && let Some(q) = parties
+            .iter()
+            .find(|q| q.start > first.end && q.start - first.end < 16)
+    {
+        return Some(q.clone());
+    }
+    Some(first.clone())
+}
+
+/// Whether one of `words` ends within the eight words before byte `at`.
+fn preceded_by(lower: &str, at: usize, words: &[&str]) -> bool {
+    lower[..at]
+        .split_whitespace()
+        .rev()
+        .take(8)
+        .any(|w| words.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::parties::Lexicon;
+
+    fn dir(s: &str) -> Option<(String, String)> {
+        let parties = Lexicon::default().find(s);
+        read(&s.to_ascii_lowercase(), &parties).map(|d| (d.from.id, d.to.id))
+    }
+
+    fn pair(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.into(), b.into()))
+    }
+
+    #[test]
+    fn listed_payers() {
+        let s = "Hooli, Vandelay and Initech held talks with Globex about contributing $1B.";
+        let parties = Lexicon::default().find(s);
+        let d = read(&s.to_ascii_lowercase(), &parties).unwrap();
+        assert_eq!(
+            (d.from.id.as_str(), d.to.id.as_str()),
+            ("initech", "globex")
+        );
+        let more: Vec<_> = d.more_from.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(more, ["hooli", "vandelay"]);
+    }
+
+    #[test]
+    fn patterns() {
+        assert_eq!(
+            dir("Hooli invests $2B in Initech."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Initech raised $2B from Hooli."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Hooli's investment in Initech is large."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Initech will spend $9B on Hooli's cloud."),
+            pair("initech", "hooli")
+        );
+        assert_eq!(
+            dir("Initech agreed to buy chips from Vandelay."),
+            pair("initech", "vandelay")
+        );
+        assert_eq!(
+            dir("Initech's round was led by Hooli."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(dir("Hooli and Initech met."), None);
+        assert_eq!(
+            dir("Hooli put up to $5B into Initech."),
+            pair("hooli", "initech")
+        );
+        assert_eq!(
+            dir("Hooli has $2B invested in Initech's rival, Vandelay."),
+            pair("hooli", "vandelay")
+        );
+        assert_eq!(dir("Hooli backs Initech."), pair("hooli", "initech"));
+        assert_eq!(
+            dir("Think: Hooli backs Initech and is investing $1B in Vandelay."),
+            pair("hooli", "vandelay")
+        );
+    }
+}
