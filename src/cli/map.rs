@@ -2,7 +2,7 @@
 //! graph, one entity's neighbourhood, or only the circular-financing loops.
 
 use dealgraph::model::EntityId;
-use dealgraph::query::cycles::{CycleOptions, SearchEnd, SortKey, collect_cycles};
+use dealgraph::query::cycles::{CycleOptions, SearchEnd, SortKey, top_cycles};
 use dealgraph::render::map::MapSpec;
 
 use super::draw::{self, DrawArgs};
@@ -77,19 +77,20 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         let opts = CycleOptions {
             max_len: args.length.loop_bound()?,
             through: focus.into_iter().collect(),
+            // Ranking every loop is exact but can be long on dense data: a map waits 10 s.
+            deadline: Some(std::time::Instant::now() + std::time::Duration::from_secs(10)),
             ..CycleOptions::default()
         };
-        let list = collect_cycles(
-            &graph,
-            graph.hops(),
-            &opts,
-            Some(MAX_LOOPS),
-            SortKey::Amount,
-        );
-        if list.end == SearchEnd::Stopped {
+        let list = top_cycles(&graph, graph.hops(), &opts, MAX_LOOPS, SortKey::Amount);
+        if list.end == SearchEnd::TimedOut {
             eprintln!(
-                "warning: more than {MAX_LOOPS} loops; drawing the first {MAX_LOOPS} (narrow \
-                 them down with --focus, --min-amount or --kinds)"
+                "warning: the loop search stopped after 10 s: the loops drawn are the largest \
+                 found by then (narrow them down with --focus, --min-amount or --kinds)"
+            );
+        } else if list.truncated {
+            eprintln!(
+                "warning: more than {MAX_LOOPS} loops; drawing the {MAX_LOOPS} with the largest \
+                 round trips (narrow them down with --focus, --min-amount or --kinds)"
             );
         }
         let found: Vec<Vec<EntityId>> = list.cycles.into_iter().map(|c| c.entities).collect();

@@ -60,7 +60,8 @@ impl Selection {
                 && !filter.without.contains(&deal.from())
                 && !filter.without.contains(&deal.to())
                 && deal.reports().any(|r| {
-                    r.date.is_none_or(|d| d.on_or_before(filter.as_of))
+                    r.effective_date()
+                        .is_none_or(|d| d.on_or_before(filter.as_of))
                         && big_enough(filter, &r.amount)
                 });
             if keep {
@@ -266,13 +267,14 @@ pub fn page_data(
     }
 }
 
-/// The slider's dates: month ends from the first dated report to `as_of`, then `as_of`.
+/// The slider's dates: month ends from the first report's date (its event date where given,
+/// as the standing rule counts it) to `as_of`, then `as_of`.
 fn positions(data: &Dataset, selection: &Selection, as_of: NaiveDate) -> Vec<NaiveDate> {
     let first = selection
         .deals
         .iter()
         .flat_map(|&id| data.deal(id).reports())
-        .filter_map(|r| r.date.map(|d| d.first_day()))
+        .filter_map(|r| r.effective_date().map(|d| d.first_day()))
         .filter(|&d| d <= as_of)
         .min()
         .unwrap_or(as_of);
