@@ -12,6 +12,7 @@ mod generate;
 mod global;
 mod grades;
 mod hostile_input;
+mod json_contract;
 mod list;
 mod map;
 mod path;
