@@ -253,6 +253,10 @@ fn percent(ratio: f64) -> String {
 
 /// "76% of up to $50B".
 fn ratio_words(graph: &MoneyGraph<'_>, cycle: &Cycle) -> String {
+    if cycle.round_trip.bound == Some(Bound::Range) {
+        // One ratio of a range would be a figure nobody reported.
+        return "– (the round trip is a range)".into();
+    }
     match &cycle.ratio {
         None => "–".into(),
         Some(r) => {
@@ -260,7 +264,15 @@ fn ratio_words(graph: &MoneyGraph<'_>, cycle: &Cycle) -> String {
                 .deal_view(r.financing)
                 .map(|v| v.report().amount.to_string())
                 .unwrap_or_default();
-            format!("{} of {amount}", percent(r.value))
+            if r.value > 1.0 {
+                // Over 100% reads as an error unless it is said in words.
+                format!(
+                    "{} of {amount}: more comes back than the financing put in",
+                    percent(r.value)
+                )
+            } else {
+                format!("{} of {amount}", percent(r.value))
+            }
         }
     }
 }
@@ -487,9 +499,17 @@ fn caveat(graph: &MoneyGraph<'_>, trip: &RoundTrip, amount: crate::model::Money)
                 )
             }
         }
-        Some(Bound::Approx) => "It is approximate: \"about\" figures, or \"up to\" and \"at \
-                                least\" figures that pull both ways, decide it."
-            .to_string(),
+        Some(Bound::Approx) => "It is approximate: \"about\" figures decide it.".to_string(),
+        Some(Bound::Range) => format!(
+            "It is a range, not one figure: \"up to\" and \"at least\" figures on the loop pull \
+             both ways, so anything {} can come round.",
+            match (trip.low, trip.high) {
+                (Some(lo), Some(hi)) if lo == Money::ZERO => format!("up to {hi}"),
+                (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+                (Some(lo), None) => format!("from {lo} up"),
+                _ => "unknown".to_string(),
+            }
+        ),
         _ => "Every figure that decides it is exact.".to_string(),
     }
 }

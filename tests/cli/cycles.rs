@@ -972,3 +972,47 @@ fn complete_digraph_of_15_count_with_a_timeout_is_partial_and_exits_0() {
         out.stderr
     );
 }
+
+/// A return over 100% is said in words, and a round trip whose figures pull both ways is a
+/// range, never "about" one figure (issue 14).
+#[test]
+fn ratios_over_100_percent_and_ranges_are_said_plainly() {
+    let csv = "from,to,kind,amount_usd,amount_qualifier,source\n\
+               bank,lab,loan,1000000000,,s\nbank,lab,cloud,7000000000,,s\n\
+               lab,bank,cloud,7000000000,,s\n\
+               fund,lab,investment,7500000000,at-least,s\nlab,cloud,cloud,100000000000,up-to,s\n\
+               cloud,fund,chips,22400000000,up-to,s\n";
+    let (_dir, path) = temp_file("deals.csv", csv.as_bytes());
+    let out = run(&[
+        "cycles",
+        "--data",
+        path.to_str().unwrap(),
+        "--auto-entities",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("700% of $1B: more comes back than the")
+            && out.stdout.contains("financing put in"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("at most $22.4B"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("– (the round trip is a range)"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("about $7.5B"), "{}", out.stdout);
+    let explained = run(&[
+        "cycles",
+        "--data",
+        path.to_str().unwrap(),
+        "--auto-entities",
+        "--explain",
+    ]);
+    let flat = explained.stdout.replace("\n   ", " ");
+    assert!(
+        flat.contains("It is a range, not one figure") && flat.contains("anything up to $22.4B"),
+        "{flat}"
+    );
+}
