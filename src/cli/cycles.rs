@@ -186,7 +186,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         Shown::Map => {
             let loops: Vec<_> = list.cycles.iter().map(|c| c.entities.clone()).collect();
             draw::draw(
-                &MapSpec::loops(&graph, &loops, &ctx.data_label),
+                &MapSpec::loops(&graph, &loops, &ctx.data_name),
                 &args.draw,
                 ctx,
             )

@@ -147,7 +147,11 @@ pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
             "write it to a file with --out map.png, or pipe it",
         ));
     }
-    let spec = &labelled(spec, args, ctx);
+    let spec = &spec.relabelled(
+        args.title.as_deref(),
+        args.subtitle.as_deref(),
+        args.credit.as_deref(),
+    );
     if args.verbose {
         eprintln!(
             "map: {} entities, {} deals, {} loops highlighted",
@@ -232,46 +236,6 @@ fn svg_text(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult<String>
         eprintln!("engine: {}", drawn.reason);
     }
     Ok(drawn.text)
-}
-
-/// `spec` with --title, --subtitle and --credit applied; the default subtitle names the data
-/// by its file names ("deals.csv"), or "your data" for a folder, never by a path.
-fn labelled(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> MapSpec {
-    let mut spec = spec.clone();
-    if let Some(title) = &args.title {
-        spec.title.clone_from(title);
-    }
-    match &args.subtitle {
-        Some(subtitle) => spec.subtitle.clone_from(subtitle),
-        None => {
-            if let Some(rest) = spec.subtitle.strip_prefix(ctx.data_label.as_str()) {
-                spec.subtitle = format!("{}{rest}", data_name(&ctx.data_label));
-            }
-        }
-    }
-    if let Some(credit) = &args.credit {
-        spec.credit.clone_from(credit);
-    }
-    spec
-}
-
-/// The data label without folders: "bundled seeds", "deals.csv, extra.toml", "your data".
-fn data_name(label: &str) -> String {
-    if label == "bundled seeds" {
-        return label.to_string();
-    }
-    let mut names: Vec<String> = Vec::new();
-    for part in label.split(", ") {
-        let path = Path::new(part);
-        let name = match path.file_name() {
-            Some(name) if !path.is_dir() => name.to_string_lossy().into_owned(),
-            _ => "your data".to_string(),
-        };
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names.join(", ")
 }
 
 /// --format if given, else the --out extension, else DOT.

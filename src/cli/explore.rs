@@ -69,7 +69,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         ctx.dataset(),
         &ctx.filter,
         &selection,
-        &ctx.data_label,
+        &ctx.data_name,
         &options,
     );
     let text = html::to_html(&page);

@@ -94,11 +94,11 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             );
         }
         let found: Vec<Vec<EntityId>> = list.cycles.into_iter().map(|c| c.entities).collect();
-        MapSpec::loops_through(&graph, &found, focus, &ctx.data_label)
+        MapSpec::loops_through(&graph, &found, focus, &ctx.data_name)
     } else if let Some(f) = focus {
-        MapSpec::neighbourhood(&graph, f, args.radius.unwrap_or(1), &ctx.data_label)
+        MapSpec::neighbourhood(&graph, f, args.radius.unwrap_or(1), &ctx.data_name)
     } else {
-        MapSpec::whole(&graph, &ctx.data_label)
+        MapSpec::whole(&graph, &ctx.data_name)
     };
     draw::draw(&spec, &args.draw, ctx)
 }

@@ -17,7 +17,7 @@ pub mod stakeholders;
 pub mod stats;
 pub mod validate;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -237,6 +237,9 @@ pub struct Context {
     pub color: bool,
     /// Where the data came from, for titles: "bundled seeds" or the paths.
     pub data_label: String,
+    /// The same without folders, for what gets published (maps, pages): "bundled seeds",
+    /// "deals.csv", or "your data" for a folder.
+    pub data_name: String,
     /// With `--timings`: how long loading took, and when it ended.
     pub timings: Option<(std::time::Duration, std::time::Instant)>,
 }
@@ -338,14 +341,35 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let data_name = data_name(&data_label);
     Ok(Context {
         loaded,
         filter,
         format: global.format,
         color,
         data_label,
+        data_name,
         timings,
     })
+}
+
+/// The data label without folders: "bundled seeds", "deals.csv, extra.toml", "your data".
+fn data_name(label: &str) -> String {
+    if label == "bundled seeds" {
+        return label.to_string();
+    }
+    let mut names: Vec<String> = Vec::new();
+    for part in label.split(", ") {
+        let path = Path::new(part);
+        let name = match path.file_name() {
+            Some(name) if !path.is_dir() => name.to_string_lossy().into_owned(),
+            _ => "your data".to_string(),
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(", ")
 }
 
 fn parse_list<T: std::str::FromStr<Err = String>>(

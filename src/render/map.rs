@@ -58,6 +58,27 @@ pub struct MapSpec {
 const LOOPS_IN_CAPTION: usize = 8;
 
 impl MapSpec {
+    /// This map with the given title, subtitle and credit in place of its own (each `None`
+    /// keeps the default; an empty credit removes the line).
+    pub fn relabelled(
+        &self,
+        title: Option<&str>,
+        subtitle: Option<&str>,
+        credit: Option<&str>,
+    ) -> MapSpec {
+        let mut spec = self.clone();
+        for (field, new) in [
+            (&mut spec.title, title),
+            (&mut spec.subtitle, subtitle),
+            (&mut spec.credit, credit),
+        ] {
+            if let Some(text) = new {
+                *field = text.to_string();
+            }
+        }
+        spec
+    }
+
     /// Every entity that takes part in an admitted deal, and every admitted deal.
     ///
     /// `data_label` names the data in the subtitle ("bundled seeds", a file name).
