@@ -52,7 +52,8 @@ pub struct Args {
 
     /// Only time-ordered loops: starting from an investment or loan, each following hop has
     /// a deal dated on or after the one before (money goes out before it comes back). A deal's
-    /// date is its standing report's date.
+    /// date is when its standing report says it was signed, announced or closed, else that
+    /// report's date. The loop's figures count only the deals in that order.
     #[arg(long)]
     pub time_ordered: bool,
 

@@ -208,7 +208,7 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         counterparties[deal.from().index()].insert(deal.to());
         inferred_deals += usize::from(deal.inferred());
         for report in deal.reports() {
-            if report.date.is_none_or(|d| d.on_or_before(as_of)) {
+            if report.effective_date().is_none_or(|d| d.on_or_before(as_of)) {
                 reports += 1;
                 bump(&mut reports_by_status, report.status);
                 sources.insert(report.source);

@@ -434,13 +434,19 @@ fn trip_sentence(graph: &MoneyGraph<'_>, hops: &HopGraph, cycle: &Cycle) -> Stri
             data.entity(hop.to).name
         )
     };
+    let in_order = trip
+        .chain
+        .as_deref()
+        .map(|chain| chain_sentence(graph, chain))
+        .unwrap_or_default();
     let Some(amount) = trip.amount else {
         let unknown: Vec<String> = (0..cycle.hops.len())
             .filter(|&i| trip.hop_deals[i].is_none())
             .map(hop_name)
             .collect();
+        let whose = if trip.chain.is_some() { "the deal in time order on " } else { "" };
         return format!(
-            "Round trip: unknown, because no amount is reported for {}.",
+            "{in_order}Round trip: unknown, because no amount is reported for {whose}{}.",
             unknown.join(" or ")
         );
     };
@@ -449,9 +455,31 @@ fn trip_sentence(graph: &MoneyGraph<'_>, hops: &HopGraph, cycle: &Cycle) -> Stri
         .map(|i| format!(", set by {}", hop_name(i)))
         .unwrap_or_default();
     format!(
-        "Round trip: {} (the smallest of each hop's largest known deal{limiting}). {}",
+        "{in_order}Round trip: {} (the smallest of each hop's largest known deal{limiting}). {}",
         round_trip_words(trip),
         caveat(graph, trip, amount)
+    )
+}
+
+/// With `--time-ordered`: which deals the figures rest on, in the order the money moves.
+fn chain_sentence(graph: &MoneyGraph<'_>, chain: &[DealId]) -> String {
+    let data = graph.dataset();
+    let mut views: Vec<_> = chain.iter().filter_map(|&d| graph.deal_view(d)).collect();
+    // The chain is in date order from its start; list it that way.
+    views.sort_by_key(|v| v.report().effective_date());
+    let steps: Vec<String> = views
+        .iter()
+        .map(|v| {
+            let date = v
+                .report()
+                .effective_date()
+                .map_or("undated".to_string(), |d| format!("dated {d}"));
+            format!("{} {date}", deal_short(data, v.id, graph))
+        })
+        .collect();
+    format!(
+        "In time order: {}; the figures count only these deals. ",
+        steps.join(", then ")
     )
 }
 
@@ -656,7 +684,7 @@ pub fn stream_json(
     let mut grades = GradeCounts::default();
     let mut failure: Option<std::io::Error> = None;
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
-        let cycle = Cycle::new(graph, hops, entities, loop_hops);
+        let cycle = Cycle::found(graph, hops, entities, loop_hops, opts);
         grades.add(cycle.grade);
         match write_cycle(out, &CycleJson::new(graph, hops, &cycle), count == 0) {
             Ok(()) => {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::common::{run, temp_file};
+use crate::common::{AS_OF, ok_run, run, seeds_json, temp_file};
 
 fn deals_json(args: &[&str]) -> Vec<Value> {
     let mut all = vec!["list", "deals", "--format", "json"];
@@ -163,4 +163,54 @@ fn a_bad_or_future_event_date_is_an_error_and_a_misspelt_column_is_named() {
         path.to_str().unwrap(),
     ]);
     assert!(out.stderr.contains("`event_date`"), "{}", out.stderr);
+}
+
+/// Issue 14, problem 4: under `--time-ordered` the Amazon → OpenAI loop qualifies only through
+/// the undisclosed 2026-01 deals, so its figures must not come from the $38B AWS contract
+/// signed in 2025-11, before the investment (once "at most $38B" and 76%).
+#[test]
+fn time_ordered_figures_leave_out_the_aws_contract_signed_before_the_investment() {
+    let loop_of = |doc: &Value| -> Value {
+        doc["cycles"]
+            .as_array()
+            .expect("cycles")
+            .iter()
+            .find(|c| c["entities"] == serde_json::json!(["amazon", "openai"]))
+            .cloned()
+            .expect("the Amazon → OpenAI loop")
+    };
+    // In any order the contract counts: $38B of the $50B comes back.
+    let any = loop_of(&seeds_json(&["cycles"]));
+    assert_eq!(any["round_trip_usd"], 38_000_000_000u64);
+    // In time order only the deals after the investment count, and none has a figure.
+    let ordered = loop_of(&seeds_json(&["cycles", "--time-ordered"]));
+    assert_eq!(ordered["round_trip_usd"], Value::Null, "{ordered}");
+    assert_eq!(ordered["return_ratio"], Value::Null, "{ordered}");
+    let text = ok_run(&["cycles", "--time-ordered", "--explain", "--as-of", AS_OF]);
+    let para = text
+        .split("\n\n")
+        .find(|p| p.contains("Amazon → OpenAI → Amazon"))
+        .expect("the loop explained");
+    let para = para.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        para.contains("In time order: the Amazon → OpenAI investment ($50B) dated 2026-01, then"),
+        "{para}"
+    );
+    assert!(para.contains("Round trip: unknown"), "{para}");
+    assert!(!para.contains("Return ratio"), "{para}");
+}
+
+/// `stats` counts the reports that speak of the data as of `--as-of` by the date they count
+/// from (event date first), as the filter does: at the end of November 2025 every deal that
+/// stands has its reports counted (once 0 reports for 4 deals, all published later).
+#[test]
+fn stats_count_reports_by_the_date_they_count_from() {
+    let out = run(&["stats", "--as-of", "2025-11-30", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let deals = doc["deals"]["total"].as_u64().expect("deals");
+    let reports = doc["reports"]["total"].as_u64().expect("reports");
+    assert_eq!(deals, 4, "{doc}");
+    assert_eq!(reports, 5, "every standing deal's reports, by event date: {doc}");
+    assert!(doc["sources"]["total"].as_u64().unwrap() >= 1, "{doc}");
 }

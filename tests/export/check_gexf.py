@@ -18,8 +18,9 @@ def first_day(date):
 
 
 def expected_start(deal):
-    """The first day of the earliest report's date."""
-    dates = [r["date"] for r in deal["reports"] if "date" in r]
+    """The first day of the earliest date the reports give (event date, else publication)."""
+    dates = [r.get("event_date", r.get("date")) for r in deal["reports"]]
+    dates = [d for d in dates if d]
     # Partial dates sort before the full dates inside them, as dealgraph orders them.
     return first_day(min(dates)) if dates else None
 

@@ -54,6 +54,11 @@ pub struct RoundTrip {
     pub low: Option<Money>,
     /// The most it can be; `None` when `amount` is, or when "at least" figures leave it open.
     pub high: Option<Money>,
+    /// For a time-ordered loop (`--time-ordered`): per hop, the one deal of the time-ordered
+    /// chain the figures come from (see
+    /// [`time_ordered_figures`](super::time_ordered_figures)); deals dated out of order are
+    /// left out. `None` when every deal of each hop counts.
+    pub chain: Option<Vec<DealId>>,
 }
 
 /// A reported figure as the range of values it allows: exact `[v, v]`, up-to `[0, v]`,
@@ -154,14 +159,23 @@ fn max_hi(a: Option<Money>, b: Option<Money>) -> Option<Money> {
 /// assert_eq!(trip.bound, Some(Bound::Lower)); // at least $8B went out, $38B came back
 /// ```
 pub fn round_trip(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) -> RoundTrip {
-    let mut hop_deals = Vec::with_capacity(loop_hops.len());
+    round_trip_of(graph, loop_hops.iter().map(|&h| hops.hop(h).deals))
+}
+
+/// [`round_trip`] over the given deals of each hop, in loop order (all of a hop's deals, or
+/// only those of a time-ordered chain). `O(k·d·log D)`.
+pub(super) fn round_trip_of<'a>(
+    graph: &MoneyGraph<'_>,
+    loop_deals: impl Iterator<Item = &'a [DealId]>,
+) -> RoundTrip {
+    let mut hop_deals = Vec::new();
     let mut total: Option<Range> = None;
     let mut limiting_hop = None;
     let mut unknown = false;
-    for (i, &h) in loop_hops.iter().enumerate() {
+    for (i, deals) in loop_deals.enumerate() {
         let mut best: Option<(Money, DealId)> = None;
         let mut range: Option<Range> = None;
-        for &d in hops.hop(h).deals {
+        for &d in deals {
             let Some(view) = graph.deal_view(d) else {
                 continue;
             };
@@ -223,6 +237,7 @@ pub fn round_trip(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) 
             limiting_hop,
             low: Some(range.lo),
             high: range.hi,
+            chain: None,
         },
         _ => RoundTrip {
             amount: None,
@@ -231,6 +246,7 @@ pub fn round_trip(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) 
             limiting_hop: None,
             low: None,
             high: None,
+            chain: None,
         },
     }
 }
@@ -284,21 +300,29 @@ pub fn return_ratio(
     loop_hops: &[HopId],
     round_trip: &RoundTrip,
 ) -> Option<ReturnRatio> {
+    let deals = loop_hops.iter().flat_map(|&h| hops.hop(h).deals.iter().copied());
+    return_ratio_of(graph, deals, round_trip)
+}
+
+/// [`return_ratio`] over the given deals of the loop. `O(m·log D)` for `m` deals.
+pub(super) fn return_ratio_of(
+    graph: &MoneyGraph<'_>,
+    deals: impl Iterator<Item = DealId>,
+    round_trip: &RoundTrip,
+) -> Option<ReturnRatio> {
     let amount = round_trip.amount?;
     let mut best: Option<(Money, DealId)> = None;
-    for &h in loop_hops {
-        for &d in hops.hop(h).deals {
-            let Some(view) = graph.deal_view(d) else {
-                continue;
-            };
-            if !view.deal.kind().is_financing() {
-                continue;
-            }
-            if let Some(value) = view.report().amount.value
-                && best.is_none_or(|(b, bd)| value > b || (value == b && d < bd))
-            {
-                best = Some((value, d));
-            }
+    for d in deals {
+        let Some(view) = graph.deal_view(d) else {
+            continue;
+        };
+        if !view.deal.kind().is_financing() {
+            continue;
+        }
+        if let Some(value) = view.report().amount.value
+            && best.is_none_or(|(b, bd)| value > b || (value == b && d < bd))
+        {
+            best = Some((value, d));
         }
     }
     let (financing_amount, financing) = best?;

@@ -47,7 +47,7 @@ pub use grades::{GradeCounts, count_by_grade};
 pub use sort::{SortKey, compare, sort_cycles};
 
 use sort::TopN;
-pub use time_order::is_time_ordered;
+pub use time_order::{OrderedFigures, is_time_ordered, time_ordered_figures};
 
 use search::{Net, Search};
 
@@ -288,6 +288,29 @@ impl Cycle {
         }
     }
 
+    /// A loop found under `opts`: with `opts.time_ordered`, its figures and grade come only
+    /// from the deals in time order ([`time_ordered_figures`]); otherwise as [`Cycle::new`].
+    pub fn found(
+        graph: &MoneyGraph<'_>,
+        hops: &HopGraph,
+        entities: &[EntityId],
+        loop_hops: &[HopId],
+        opts: &CycleOptions,
+    ) -> Cycle {
+        if opts.time_ordered
+            && let Some(f) = time_ordered_figures(graph, hops, loop_hops, opts.undated)
+        {
+            return Cycle {
+                entities: entities.to_vec(),
+                hops: loop_hops.to_vec(),
+                round_trip: f.round_trip,
+                ratio: f.ratio,
+                grade: f.grade,
+            };
+        }
+        Cycle::new(graph, hops, entities, loop_hops)
+    }
+
     /// Number of hops (= number of entities).
     pub fn length(&self) -> usize {
         self.hops.len()
@@ -379,7 +402,7 @@ pub fn collect_cycles(
             truncated = true;
             return ControlFlow::Break(());
         }
-        found.push(Cycle::new(graph, hops, entities, loop_hops));
+        found.push(Cycle::found(graph, hops, entities, loop_hops, opts));
         ControlFlow::Continue(())
     });
     sort_cycles(graph.dataset(), &mut found, sort);
@@ -460,7 +483,7 @@ fn rank_within(
     let net = Net::build_within(graph, hops, opts, keep);
     let end = Search::new(&net, opts).run(&mut |entities: &[EntityId], loop_hops: &[HopId]| {
         found += 1;
-        top.offer(data, sort, Cycle::new(graph, hops, entities, loop_hops));
+        top.offer(data, sort, Cycle::found(graph, hops, entities, loop_hops, opts));
         ControlFlow::Continue(())
     });
     let cycles = top.into_sorted();

@@ -1,15 +1,18 @@
 //! Time-ordered loops: whether money went out before it came back, checked per loop from the
-//! dates of each hop's deals (a greedy check, held to the definition by a property test).
+//! dates of each hop's deals (a greedy check, held to the definition by a property test), and
+//! the figures of such a loop taken from the deals that make it time-ordered.
 
-use crate::graph::{Hop, HopGraph, HopId, MoneyGraph};
-use crate::model::PartialDate;
+use crate::graph::{DealView, Hop, HopGraph, HopId, MoneyGraph};
+use crate::model::{DealId, Grade, PartialDate};
 
-use super::Undated;
+use super::figures::{return_ratio_of, round_trip_of};
+use super::{ReturnRatio, RoundTrip, Undated};
 
 /// Whether a loop is time-ordered: for some financing deal on it (any deal, if the loop has no
 /// financing hop at all), starting there and going round, each following hop has a deal dated
 /// on or after the previous one — money goes out before it comes back. A deal's date is its
-/// standing report's date; partial dates compare as the start of their period, a less precise
+/// standing report's event date (when it was signed, announced or closed), else that report's
+/// publication date; partial dates compare as the start of their period, a less precise
 /// date first among equals (`2025` < `2025-11` < `2025-11-03`). Undated deals follow
 /// `undated`.
 ///
@@ -56,6 +59,186 @@ pub fn is_time_ordered(
     time_ordered(&refs, undated)
 }
 
+/// The figures of a time-ordered loop, from the deals that make it time-ordered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderedFigures {
+    /// The round trip of the chain; [`RoundTrip::chain`] names its deals.
+    pub round_trip: RoundTrip,
+    /// The chain's return ratio: its round trip over its largest known financing deal.
+    pub ratio: Option<ReturnRatio>,
+    /// The surest grade of any time-ordered chain round the loop (the weakest deal of that
+    /// chain): the loop is time-ordered among the flows at least this sure.
+    pub grade: Grade,
+}
+
+/// The figures of a time-ordered loop taken only from deals in time order. A loop is
+/// time-ordered when some chain of one deal per hop, starting from a financing deal, is in date
+/// order ([`is_time_ordered`]); a deal that fits no such chain (a contract signed before the
+/// investment it is said to return) says nothing about money that went out and came back, so
+/// it is left out. Of the chains in order, the one whose smallest amount is largest carries
+/// the figures (an unknown amount counts as smallest; among equals the surer chain, then the
+/// first found); the grade is that of the surest chain, which may be another one.
+///
+/// # Arguments
+/// * `graph`, `hops`, `loop_hops`: as for [`round_trip`](super::round_trip).
+/// * `undated`: as for [`is_time_ordered`].
+///
+/// # Returns
+/// `None` when the loop is not time-ordered.
+///
+/// # Complexity
+/// `O(k²·d²)` for `k` hops of `d` deals: from each start, the chains kept per hop are those no
+/// other beats on both date and amount (at most `d + 1`).
+///
+/// # Example
+/// ```
+/// # use dealgraph::graph::{Filter, MoneyGraph};
+/// # use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::cycles::{time_ordered_figures, Undated};
+/// //   fund ──investment $50B, 2026-01──▶ lab ──cloud $38B 2025-11; chips $2B 2026-02──▶ fund
+/// let csv = "from,to,kind,amount_usd,date,source\nfund,lab,investment,5e10,2026-01,s\n\
+///            lab,fund,cloud,3.8e10,2025-11,s\nlab,fund,chips,2e9,2026-02,s\n";
+/// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// # let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// let hops = graph.hops();
+/// let (fund, lab) = (loaded.dataset.by_id("fund").unwrap(), loaded.dataset.by_id("lab").unwrap());
+/// let loop_hops = [hops.find(fund, lab).unwrap(), hops.find(lab, fund).unwrap()];
+/// let figures = time_ordered_figures(&graph, &hops, &loop_hops, Undated::Break).unwrap();
+/// // The $38B cloud deal came before the investment: only the $2B of chips comes back.
+/// assert_eq!(figures.round_trip.amount.unwrap().to_string(), "$2B");
+/// assert_eq!(figures.ratio.unwrap().value, 0.04);
+/// ```
+pub fn time_ordered_figures(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    loop_hops: &[HopId],
+    undated: Undated,
+) -> Option<OrderedFigures> {
+    let by_amount = |v: &DealView<'_>| (v.report().amount.value, v.grade());
+    let (_, chain) = best_chain(graph, hops, loop_hops, undated, by_amount)?;
+    let (grade, _) = best_chain(graph, hops, loop_hops, undated, |v| v.grade())?;
+    let mut round_trip = round_trip_of(graph, chain.iter().map(std::slice::from_ref));
+    let ratio = return_ratio_of(graph, chain.iter().copied(), &round_trip);
+    round_trip.chain = Some(chain);
+    Some(OrderedFigures {
+        round_trip,
+        ratio,
+        grade,
+    })
+}
+
+/// A partial chain: the time it has reached (`None`: before everything), the smallest value
+/// on it, and its deals from the start hop on.
+#[derive(Clone)]
+struct Partial<V> {
+    time: Option<PartialDate>,
+    value: V,
+    deals: Vec<DealId>,
+}
+
+/// The time-ordered chain (one deal per hop, as [`is_time_ordered`] defines them) whose
+/// smallest `value` is largest, with that value; its deals in `loop_hops` order. Among equals
+/// the first start, then the first chain in deal order. `None` when the loop is not
+/// time-ordered.
+fn best_chain<V: Copy + Ord>(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    loop_hops: &[HopId],
+    undated: Undated,
+    value: impl Fn(&DealView<'_>) -> V,
+) -> Option<(V, Vec<DealId>)> {
+    let k = loop_hops.len();
+    let ok = undated == Undated::Ok;
+    let views: Vec<Vec<DealView<'_>>> = loop_hops
+        .iter()
+        .map(|&h| {
+            hops.hop(h)
+                .deals
+                .iter()
+                .filter_map(|&d| graph.deal_view(d))
+                .collect()
+        })
+        .collect();
+    let financing_loop = views.iter().flatten().any(|v| v.deal.kind().is_financing());
+    let mut best: Option<(V, usize, Vec<DealId>)> = None;
+    for j in 0..k {
+        let mut chains: Vec<Partial<V>> = Vec::new();
+        for v in &views[j] {
+            if financing_loop && !v.deal.kind().is_financing() {
+                continue;
+            }
+            let time = match v.report().effective_date() {
+                Some(date) => Some(date),
+                None if ok => None,
+                None => continue,
+            };
+            chains.push(Partial {
+                time,
+                value: value(v),
+                deals: vec![v.id],
+            });
+        }
+        for i in 1..k {
+            if chains.is_empty() {
+                break;
+            }
+            chains = extend(&chains, &views[(j + i) % k], ok, &value);
+        }
+        for c in chains {
+            if best.as_ref().is_none_or(|(b, _, _)| c.value > *b) {
+                best = Some((c.value, j, c.deals));
+            }
+        }
+    }
+    best.map(|(v, j, mut deals)| {
+        // Deals run from hop j on; put them in loop order.
+        deals.rotate_right(j);
+        (v, deals)
+    })
+}
+
+/// Every way to continue `chains` by one deal of the next hop in time order, keeping only the
+/// chains no other beats on both time reached (earlier is better) and value (larger is).
+fn extend<V: Copy + Ord>(
+    chains: &[Partial<V>],
+    next: &[DealView<'_>],
+    ok: bool,
+    value: &impl Fn(&DealView<'_>) -> V,
+) -> Vec<Partial<V>> {
+    let mut out: Vec<Partial<V>> = Vec::new();
+    for v in next {
+        let date = v.report().effective_date();
+        if date.is_none() && !ok {
+            continue;
+        }
+        for c in chains {
+            // An undated deal (allowed by --undated ok) fits anywhere and keeps the time.
+            let time = match date {
+                Some(d) if c.time.is_none_or(|t| t <= d) => Some(d),
+                Some(_) => continue,
+                None => c.time,
+            };
+            let mut deals = c.deals.clone();
+            deals.push(v.id);
+            out.push(Partial {
+                time,
+                value: c.value.min(value(v)),
+                deals,
+            });
+        }
+    }
+    // Earliest first, then largest value; keep a chain only if it beats every earlier one.
+    out.sort_by(|a, b| a.time.cmp(&b.time).then(b.value.cmp(&a.value)));
+    let mut kept: Vec<Partial<V>> = Vec::new();
+    for c in out {
+        if kept.last().is_none_or(|last| c.value > last.value) {
+            kept.push(c);
+        }
+    }
+    kept
+}
+
 /// The dates of one hop's deals, sorted, for time-order checks.
 #[derive(Clone, Debug, Default)]
 pub(super) struct HopTimes {
@@ -75,7 +258,7 @@ impl HopTimes {
             };
             let financing = view.deal.kind().is_financing();
             t.financing |= financing;
-            match view.report().date {
+            match view.report().effective_date() {
                 Some(date) => {
                     t.dated.push(date);
                     if financing {
@@ -165,9 +348,16 @@ mod tests {
             let hops = graph.hops();
             for (_, loop_hops) in all_simple_cycles(&graph, hops) {
                 for undated in [Undated::Break, Undated::Ok] {
+                    let ordered = brute_time_ordered(&graph, hops, &loop_hops, undated);
                     prop_assert_eq!(
                         is_time_ordered(&graph, hops, &loop_hops, undated),
-                        brute_time_ordered(&graph, hops, &loop_hops, undated),
+                        ordered,
+                        "{}", dot_of(&deals)
+                    );
+                    // The figures exist exactly for time-ordered loops.
+                    prop_assert_eq!(
+                        time_ordered_figures(&graph, hops, &loop_hops, undated).is_some(),
+                        ordered,
                         "{}", dot_of(&deals)
                     );
                 }

@@ -85,7 +85,9 @@ pub const NODE_COLUMNS: [Column; 6] = [
 ];
 
 /// Edge attributes, one edge per deal. `amount_usd`, `qualifier`, `date`, `status`, `source`
-/// and `publisher` come from the standing report; `first_date` is the earliest report date;
+/// and `publisher` come from the standing report (`date` is the event it gives, when the deal
+/// was signed, announced or closed, else its publication date); `first_date` is the earliest
+/// such date of any report;
 /// `grade` is the evidence grade (`stated` by a source, or `inferred` from other figures);
 /// `reports` holds every report as a JSON array (the shape of docs/json.md).
 pub const EDGE_COLUMNS: [Column; 20] = [
@@ -182,7 +184,7 @@ pub fn edge_cells<'d>(view: &DealView<'d>) -> [Cell<'d>; 20] {
         Cell::opt_str(deal.label()),
         money(Some(report.amount)),
         Cell::Text(Cow::Borrowed(report.amount.qualifier.as_str())),
-        Cell::date(report.date),
+        Cell::date(report.effective_date()),
         Cell::Text(Cow::Borrowed(report.status.as_str())),
         Cell::Text(Cow::Borrowed(grade(deal.inferred()))),
         Cell::Text(Cow::Borrowed(report.source)),
@@ -210,16 +212,18 @@ pub fn grade(inferred: bool) -> &'static str {
     if inferred { "inferred" } else { "stated" }
 }
 
-/// The earliest report date of a deal (when it first appears on a timeline).
+/// The earliest date a deal's reports give (event dates first, else publication dates):
+/// when it first appears on a timeline.
 pub fn first_date(view: &DealView<'_>) -> Option<PartialDate> {
-    view.deal.reports().filter_map(|r| r.date).min()
+    view.deal.reports().filter_map(|r| r.effective_date()).min()
 }
 
-/// The date a deal ended: its standing report's date when that report says it was cancelled.
+/// The date a deal ended: its standing report's event date (else publication date) when that
+/// report says it was cancelled.
 pub fn end_date(view: &DealView<'_>) -> Option<PartialDate> {
     let report = view.report();
     (report.status == Status::Cancelled)
-        .then_some(report.date)
+        .then_some(report.effective_date())
         .flatten()
 }
 
