@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod cycles;
+pub mod diff;
 pub mod paths;
 pub mod stakeholders;
 pub mod stats;

@@ -11,7 +11,9 @@ use std::ops::ControlFlow;
 
 use crate::graph::MoneyGraph;
 use crate::model::{DealKind, EntityId, EntityKind, Status};
-use crate::query::cycles::{CycleOptions, SearchEnd, cycles};
+use crate::query::cycles::{
+    CountOptions, CycleOptions, SearchEnd, count_cycles_by_length, cycles,
+};
 use crate::query::totals::{ByGrade, MoneyRange};
 
 /// What [`stats`] computes.
@@ -55,7 +57,12 @@ pub struct LoopStats {
     pub top_entities: Vec<(EntityId, u64)>,
     /// Entities on at least one loop.
     pub entities_on_loops: usize,
+    /// How the count ended: with [`SearchEnd::TimedOut`], `count` is a lower bound.
     pub end: SearchEnd,
+    /// Whether the loops were listed, which `top_entities` and `entities_on_loops` need: not
+    /// when there were more than [`LIST_BUDGET`] or the listing ran out of time (the exact
+    /// counter still gives `count`); those two are then empty and mean "not computed".
+    pub listed: bool,
 }
 
 /// The result of [`stats`]. Every list is in a fixed order: vocabularies in their declared
@@ -310,7 +317,85 @@ fn bump<K: PartialEq + Copy>(counts: &mut [(K, usize)], key: K) {
 }
 
 /// One pass of the cycles query, counting loops in total, by length and per entity.
+/// The most loops [`count_loops`] lists to find the entities on most of them: listing walks
+/// every loop (about a microsecond each), counting does not (milliseconds for millions).
+pub const LIST_BUDGET: u64 = 2_000_000;
+
+/// Loop counts. With a length bound (and no time order or `through`) the total and the
+/// lengths come from the exact counter ([`count_cycles_by_length`]); the entities on most
+/// loops need the loops listed, which is done only when there are at most [`LIST_BUDGET`]
+/// of them and the deadline allows. Without a bound the search lists them all, as far as the
+/// deadline allows.
 fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
+    let opts = &options.loops;
+    let counted = counted_by_length(graph, opts);
+    if let Some((by_length, end)) = &counted
+        && (*end != SearchEnd::Complete || by_length.iter().map(|c| c.1).sum::<u64>() > LIST_BUDGET)
+    {
+        return LoopStats {
+            count: by_length.iter().map(|c| c.1).sum(),
+            by_length: by_length.clone(),
+            top_entities: Vec::new(),
+            entities_on_loops: 0,
+            end: *end,
+            listed: false,
+        };
+    }
+    let listed = list_loops(graph, options);
+    match counted {
+        // The listing timed out but the counter did not: the counts stay exact.
+        Some((by_length, SearchEnd::Complete)) if listed.end != SearchEnd::Complete => {
+            LoopStats {
+                count: by_length.iter().map(|c| c.1).sum(),
+                by_length,
+                top_entities: Vec::new(),
+                entities_on_loops: 0,
+                end: SearchEnd::Complete,
+                listed: false,
+            }
+        }
+        _ => listed,
+    }
+}
+
+/// The loops by length from the exact counter, when it applies (a length bound, no `through`,
+/// no time order).
+fn counted_by_length(
+    graph: &MoneyGraph<'_>,
+    opts: &CycleOptions,
+) -> Option<(Vec<(usize, u64)>, SearchEnd)> {
+    let max_len = opts.max_len?;
+    if !opts.through.is_empty() || opts.time_ordered {
+        return None;
+    }
+    let arcs = graph
+        .deals()
+        .map(|d| (d.deal.from().0, d.deal.to().0, d.deal.kind().is_financing()));
+    let kernel = CountOptions {
+        max_len,
+        only_marked: opts.financing_only,
+        deadline: opts.deadline,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let counts = count_cycles_by_length(graph.dataset().entities().len(), arcs, &kernel);
+    let by_length = counts
+        .by_length
+        .iter()
+        .enumerate()
+        .skip(opts.min_len)
+        .filter(|&(_, &c)| c > 0)
+        .map(|(len, &c)| (len, c))
+        .collect();
+    let end = if counts.complete {
+        SearchEnd::Complete
+    } else {
+        SearchEnd::TimedOut
+    };
+    Some((by_length, end))
+}
+
+/// Every loop listed: counts by length and per entity (lower bounds if the deadline passes).
+fn list_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let data = graph.dataset();
     let hops = graph.hops();
     let mut count = 0u64;
@@ -351,6 +436,7 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
         top_entities,
         entities_on_loops,
         end,
+        listed: true,
     }
 }
 

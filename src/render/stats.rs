@@ -227,21 +227,34 @@ fn components(out: &mut String, data: &Dataset, s: &Stats) {
 
 fn loops(out: &mut String, data: &Dataset, s: &Stats, scope: &Scope<'_>) {
     let l = &s.loops;
+    let lengths = match scope.options.loops.max_len {
+        Some(max) => format!("of up to {max} hops"),
+        None => "of any length".to_string(),
+    };
+    if l.end != SearchEnd::Complete && l.count == 0 {
+        let _ = writeln!(
+            out,
+            "\n{} {lengths}: not counted, --timeout ran out first (raise --timeout or lower \
+             --max-len).",
+            scope.loop_words()
+        );
+        return;
+    }
     let bound = if l.end == SearchEnd::Complete {
         ""
     } else {
         "at least "
     };
-    let lengths = match scope.options.loops.max_len {
-        Some(max) => format!("of up to {max} hops"),
-        None => "of any length".to_string(),
+    let through = if l.listed {
+        format!(", through {} entities", l.entities_on_loops)
+    } else {
+        String::new()
     };
     let _ = writeln!(
         out,
-        "\n{}: {bound}{} {lengths}, through {} entities",
+        "\n{}: {bound}{} {lengths}{through}",
         scope.loop_words(),
         l.count,
-        l.entities_on_loops
     );
     if !l.by_length.is_empty() {
         let lens: Vec<String> = l
@@ -250,11 +263,21 @@ fn loops(out: &mut String, data: &Dataset, s: &Stats, scope: &Scope<'_>) {
             .map(|(len, n)| format!("{n} of {len} hops"))
             .collect();
         let _ = writeln!(out, "  {}", lens.join(", "));
+    }
+    if l.listed && !l.top_entities.is_empty() {
         let mut t = table::new_table(["entity", "loops it sits on"]);
         for (e, n) in &l.top_entities {
             t.add_row(vec![table::cell_text(&data.entity(*e).name), n.to_string()]);
         }
         let _ = writeln!(out, "{t}");
+    } else if !l.listed && l.end == SearchEnd::Complete {
+        let _ = writeln!(
+            out,
+            "  The entities on most loops are skipped: that needs every loop listed, too many \
+             (over {}) or too slow for --timeout; `dealgraph cycles --through ENTITY --count` \
+             counts one entity's.",
+            crate::query::stats::LIST_BUDGET
+        );
     }
     if l.end == SearchEnd::TimedOut {
         let _ = writeln!(
@@ -397,10 +420,11 @@ struct Counted<'a> {
 struct LoopsJson<'a> {
     by_length: Vec<LengthJson>,
     complete: bool,
-    count: u64,
+    count: Option<u64>,
     end: &'static str,
-    entities_on_loops: usize,
+    entities_on_loops: Option<usize>,
     financing_only: bool,
+    listed: bool,
     max_len: usize,
     top_entities: Vec<OnLoops<'a>>,
 }
@@ -461,14 +485,16 @@ impl<'a> StatsJson<'a> {
                     .map(|&(length, loops)| LengthJson { length, loops })
                     .collect(),
                 complete: l.end == SearchEnd::Complete,
-                count: l.count,
+                // Nothing counted before the timeout is "not counted", never "at least 0".
+                count: (l.end == SearchEnd::Complete || l.count > 0).then_some(l.count),
                 end: match l.end {
                     SearchEnd::Complete => "complete",
                     SearchEnd::Stopped => "stopped",
                     SearchEnd::TimedOut => "timed-out",
                 },
-                entities_on_loops: l.entities_on_loops,
+                entities_on_loops: l.listed.then_some(l.entities_on_loops),
                 financing_only: scope.options.loops.financing_only,
+                listed: l.listed,
                 max_len: scope.max_len(),
                 top_entities: l
                     .top_entities
