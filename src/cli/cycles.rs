@@ -13,7 +13,7 @@ use dealgraph::render::cycles::{self as render, Partial, Shown};
 use dealgraph::render::map::MapSpec;
 
 use super::draw::{self, DrawArgs};
-use super::{CliError, CliResult, Context, Format, LengthArgs, output};
+use super::{CliError, CliResult, Context, DiffArgs, Format, LengthArgs, output};
 
 /// Find circular-financing loops: money paid out that comes back round to the payer.
 ///
@@ -96,6 +96,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub draw: DrawArgs,
+
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -128,6 +131,9 @@ struct Plan {
 const MAX_SHOWN: usize = 10_000;
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
+    if let Some(baseline) = args.diff.baseline(ctx)? {
+        return run_diff(args, ctx, baseline);
+    }
     let plan = check(args, ctx)?;
     let graph = ctx.graph();
     let data = ctx.dataset();
@@ -203,6 +209,67 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             output::stdout(text.as_bytes())
         }
     }
+}
+
+/// `--diff`: the loops without the global filters against those with them.
+fn run_diff(args: &Args, ctx: &Context, baseline: dealgraph::graph::Filter) -> CliResult {
+    use dealgraph::render::diff;
+    let format = ctx.format("cycles --diff", &[Format::Table, Format::Json, Format::Csv])?;
+    if args.count || args.explain || args.draw.wanted(ctx) {
+        return Err(CliError::usage(
+            "--diff writes its own table, JSON or CSV; it cannot be combined with --count, \
+             --explain or a map",
+        ));
+    }
+    let mut opts = check_options(args, ctx)?;
+    opts.deadline = args
+        .timeout
+        .filter(|t| t.is_finite() && *t > 0.0 && *t < 1e9)
+        .map(|t| Instant::now() + Duration::from_secs_f64(t));
+    let data = ctx.dataset();
+    let before = dealgraph::graph::MoneyGraph::build(data, baseline.clone());
+    let after = ctx.graph();
+    let sort = match args.sort {
+        SortArg::Amount => SortKey::Amount,
+        SortArg::Ratio => SortKey::Ratio,
+        SortArg::Length => SortKey::Length,
+        SortArg::Name => SortKey::Name,
+    };
+    let result = dealgraph::query::diff::loop_diff(&before, &after, &opts, sort);
+    let compared = diff::Compared::new(data, &baseline, &ctx.filter);
+    let text = match format {
+        Format::Json => diff::loops_json(data, &result, &compared),
+        Format::Csv => diff::loops_csv(data, &result).map_err(anyhow::Error::from)?,
+        _ => diff::loops_table(data, &result, &compared),
+    };
+    output::stdout(text.as_bytes())
+}
+
+/// The loop options of `args`, for `--diff` (which has no map, count or listing limit).
+fn check_options(args: &Args, ctx: &Context) -> CliResult<CycleOptions> {
+    let max_len = args.length.loop_bound()?;
+    if args.min_len < 2 || max_len.is_some_and(|m| args.min_len > m) {
+        return Err(CliError::usage(format!(
+            "--min-len {}: give 2 or more, at most --max-len",
+            args.min_len
+        )));
+    }
+    let mut through = Vec::new();
+    for name in &args.through {
+        through.push(ctx.resolve(name)?);
+    }
+    Ok(CycleOptions {
+        max_len,
+        min_len: args.min_len,
+        through,
+        financing_only: !args.all,
+        time_ordered: args.time_ordered,
+        undated: match args.undated {
+            UndatedArg::Break => Undated::Break,
+            UndatedArg::Ok => Undated::Ok,
+        },
+        deadline: None,
+    })
 }
 
 /// Turns the arguments into options, reporting every bad value at once.

@@ -158,6 +158,35 @@ impl LengthArgs {
     }
 }
 
+/// `--diff`, flattened into `cycles`, `stakeholders` and `stats`: the what-if as a difference.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct DiffArgs {
+    /// Show what the filters change: the same command on the data with none of --without,
+    /// --confirmed, --no-inferred, --status, --kinds, --min-amount and --as-of, against it
+    /// with them (loops lost and gained, totals before and after, ranking moves).
+    #[arg(long)]
+    pub diff: bool,
+}
+
+impl DiffArgs {
+    /// With `--diff`, the filter to compare against (none of the global filters); a usage
+    /// error when no filter changes anything.
+    pub fn baseline(&self, ctx: &Context) -> CliResult<Option<Filter>> {
+        if !self.diff {
+            return Ok(None);
+        }
+        if ctx.filter == ctx.unfiltered {
+            return Err(CliError::usage_help(
+                "--diff compares the data with and without --without, --confirmed, \
+                 --no-inferred, --status, --kinds, --min-amount and --as-of, and none of them \
+                 changes anything here",
+                "add one, e.g. --without softbank --diff or --confirmed --diff",
+            ));
+        }
+        Ok(Some(ctx.unfiltered.clone()))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -242,6 +271,9 @@ pub struct Context {
     pub data_name: String,
     /// With `--timings`: how long loading took, and when it ended.
     pub timings: Option<(std::time::Duration, std::time::Instant)>,
+    /// The filter with none of the global filters given (today, default statuses): what
+    /// `--diff` compares against.
+    pub unfiltered: Filter,
 }
 
 /// Checks every global value first (reporting all bad ones), then loads the data.
@@ -350,6 +382,7 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
         data_label,
         data_name,
         timings,
+        unfiltered: Filter::new(today),
     })
 }
 

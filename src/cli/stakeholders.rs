@@ -4,7 +4,11 @@
 use dealgraph::query::stakeholders::{StakeholderOptions, stakeholders};
 use dealgraph::render::stakeholders as render;
 
-use super::{CliError, CliResult, Context, Format, output};
+use dealgraph::graph::MoneyGraph;
+use dealgraph::query::diff::stakeholder_diff;
+use dealgraph::render::diff;
+
+use super::{CliError, CliResult, Context, DiffArgs, Format, output};
 
 /// Who has a stake in ENTITY, and how exposed it is to them.
 ///
@@ -25,7 +29,7 @@ use super::{CliError, CliResult, Context, Format, output};
   dealgraph stakeholders openai
   dealgraph stakeholders amazon --status announced,completed
   dealgraph stakeholders openai --depth 2 --format json
-  dealgraph stakeholders openai --without softbank   what if SoftBank walked away?
+  dealgraph stakeholders openai --without softbank --diff   what if SoftBank walked away?
   dealgraph stakeholders e0 --data /tmp/dg --limit 0  every row of every table")]
 pub struct Args {
     /// Entity id, name or alias.
@@ -42,23 +46,43 @@ pub struct Args {
     /// 0 shows them all. JSON always lists every row.
     #[arg(long, value_name = "N", default_value_t = render::DEFAULT_LIMIT)]
     pub limit: usize,
+
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
-    let format = ctx.format("stakeholders", &[Format::Table, Format::Json])?;
     let id = ctx.resolve(&args.entity)?;
     let graph = ctx.graph();
     let data = ctx.dataset();
+    let options = StakeholderOptions {
+        depth: usize::from(args.depth),
+        ..StakeholderOptions::default()
+    };
+    if let Some(baseline) = args.diff.baseline(ctx)? {
+        let format = ctx.format(
+            "stakeholders --diff",
+            &[Format::Table, Format::Json, Format::Csv],
+        )?;
+        // An entity left out by --without loses every stakeholder: shown as such.
+        let before = stakeholders(&MoneyGraph::build(data, baseline.clone()), id, &options);
+        let after = stakeholders(&graph, id, &options);
+        let result = stakeholder_diff(data, &before, &after);
+        let compared = diff::Compared::new(data, &baseline, &ctx.filter);
+        let text = match format {
+            Format::Json => diff::stakeholders_json(data, &result, &compared),
+            Format::Csv => diff::stakeholders_csv(data, &result).map_err(anyhow::Error::from)?,
+            _ => diff::stakeholders_table(data, &result, &compared),
+        };
+        return output::stdout(text.as_bytes());
+    }
+    let format = ctx.format("stakeholders", &[Format::Table, Format::Json])?;
     if !graph.contains(id) {
         return Err(CliError::usage_help(
             format!("{} is left out by --without", data.entity(id).id),
             "drop it from --without to see its stakeholders",
         ));
     }
-    let options = StakeholderOptions {
-        depth: usize::from(args.depth),
-        ..StakeholderOptions::default()
-    };
     let result = stakeholders(&graph, id, &options);
     let bytes = match format {
         Format::Json => render::to_json(data, &result, ctx.as_of()),

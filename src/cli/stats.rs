@@ -7,7 +7,11 @@ use dealgraph::query::cycles::CycleOptions;
 use dealgraph::query::stats::{StatsOptions, stats};
 use dealgraph::render::stats::{self as render, Scope};
 
-use super::{CliResult, Context, Format, LengthArgs, output, parse_seconds};
+use dealgraph::graph::MoneyGraph;
+use dealgraph::query::diff::stats_diff;
+use dealgraph::render::diff;
+
+use super::{CliResult, Context, DiffArgs, Format, LengthArgs, output, parse_seconds};
 
 /// Summary statistics of the data as it stands on --as-of, after every filter.
 ///
@@ -25,7 +29,7 @@ use super::{CliResult, Context, Format, LengthArgs, output, parse_seconds};
   dealgraph stats
   dealgraph stats --status announced,completed --format json
   dealgraph stats --format csv --top 20     the top 20 of each ranking, for a spreadsheet
-  dealgraph stats --without softbank        which loops disappear if SoftBank walks away?")]
+  dealgraph stats --without softbank --diff what changes if SoftBank walks away?")]
 pub struct Args {
     /// How many entities each ranking lists.
     #[arg(long, value_name = "N", default_value_t = 5,
@@ -42,6 +46,9 @@ pub struct Args {
     /// Stop counting loops after this many seconds; the count is then a lower bound.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub timeout: Duration,
+
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
@@ -55,8 +62,20 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             ..CycleOptions::default()
         },
     };
-    let s = stats(&ctx.graph(), &options);
     let data = ctx.dataset();
+    if let Some(baseline) = args.diff.baseline(ctx)? {
+        let before = stats(&MoneyGraph::build(data, baseline.clone()), &options);
+        let after = stats(&ctx.graph(), &options);
+        let result = stats_diff(&before, &after);
+        let compared = diff::Compared::new(data, &baseline, &ctx.filter);
+        let text = match format {
+            Format::Json => diff::stats_json(data, &result, &compared),
+            Format::Csv => diff::stats_csv(data, &result).map_err(anyhow::Error::from)?,
+            _ => diff::stats_table(data, &result, &compared),
+        };
+        return output::stdout(text.as_bytes());
+    }
+    let s = stats(&ctx.graph(), &options);
     let scope = Scope {
         data_label: &ctx.data_label,
         as_of: ctx.as_of(),

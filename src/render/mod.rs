@@ -4,6 +4,7 @@
 pub mod cells;
 pub mod csv;
 pub mod cycles;
+pub mod diff;
 pub mod dot;
 pub mod export;
 pub mod html;
