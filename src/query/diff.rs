@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::graph::MoneyGraph;
 use crate::model::{Dataset, DealKind, EntityId};
-use crate::query::cycles::{
-    Cycle, CycleOptions, GradeCounts, SearchEnd, SortKey, collect_cycles,
-};
+use crate::query::cycles::{Cycle, CycleOptions, GradeCounts, SearchEnd, SortKey, collect_cycles};
 use crate::query::stakeholders::Stakeholders;
 use crate::query::stats::{LoopStats, Stats};
 use crate::query::totals::{ByGrade, MoneyRange};
@@ -344,8 +342,16 @@ pub fn stats_diff(before: &Stats, after: &Stats) -> StatsDiff {
     let ids = |list: &[crate::query::stats::Ranked]| list.iter().map(|r| r.id).collect();
     let mut rankings = Vec::new();
     let lists: [(Ranking, Vec<EntityId>, Vec<EntityId>); 4] = [
-        (Ranking::Received, ids(&before.top_inflow), ids(&after.top_inflow)),
-        (Ranking::Paid, ids(&before.top_outflow), ids(&after.top_outflow)),
+        (
+            Ranking::Received,
+            ids(&before.top_inflow),
+            ids(&after.top_inflow),
+        ),
+        (
+            Ranking::Paid,
+            ids(&before.top_outflow),
+            ids(&after.top_outflow),
+        ),
         (
             Ranking::Counterparties,
             pairs_of(&before.top_counterparties),

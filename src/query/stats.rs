@@ -11,9 +11,7 @@ use std::ops::ControlFlow;
 
 use crate::graph::MoneyGraph;
 use crate::model::{DealKind, EntityId, EntityKind, Status};
-use crate::query::cycles::{
-    CountOptions, CycleOptions, SearchEnd, count_cycles_by_length, cycles,
-};
+use crate::query::cycles::{CountOptions, CycleOptions, SearchEnd, count_cycles_by_length, cycles};
 use crate::query::totals::{ByGrade, MoneyRange};
 
 /// What [`stats`] computes.
@@ -215,7 +213,10 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         counterparties[deal.from().index()].insert(deal.to());
         inferred_deals += usize::from(deal.inferred());
         for report in deal.reports() {
-            if report.effective_date().is_none_or(|d| d.on_or_before(as_of)) {
+            if report
+                .effective_date()
+                .is_none_or(|d| d.on_or_before(as_of))
+            {
                 reports += 1;
                 bump(&mut reports_by_status, report.status);
                 sources.insert(report.source);
@@ -344,16 +345,14 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let listed = list_loops(graph, options);
     match counted {
         // The listing timed out but the counter did not: the counts stay exact.
-        Some((by_length, SearchEnd::Complete)) if listed.end != SearchEnd::Complete => {
-            LoopStats {
-                count: by_length.iter().map(|c| c.1).sum(),
-                by_length,
-                top_entities: Vec::new(),
-                entities_on_loops: 0,
-                end: SearchEnd::Complete,
-                listed: false,
-            }
-        }
+        Some((by_length, SearchEnd::Complete)) if listed.end != SearchEnd::Complete => LoopStats {
+            count: by_length.iter().map(|c| c.1).sum(),
+            by_length,
+            top_entities: Vec::new(),
+            entities_on_loops: 0,
+            end: SearchEnd::Complete,
+            listed: false,
+        },
         _ => listed,
     }
 }

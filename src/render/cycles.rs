@@ -444,7 +444,11 @@ fn trip_sentence(graph: &MoneyGraph<'_>, hops: &HopGraph, cycle: &Cycle) -> Stri
             .filter(|&i| trip.hop_deals[i].is_none())
             .map(hop_name)
             .collect();
-        let whose = if trip.chain.is_some() { "the deal in time order on " } else { "" };
+        let whose = if trip.chain.is_some() {
+            "the deal in time order on "
+        } else {
+            ""
+        };
         return format!(
             "{in_order}Round trip: unknown, because no amount is reported for {whose}{}.",
             unknown.join(" or ")

@@ -94,7 +94,11 @@ pub fn filter_words(data: &Dataset, before: &Filter, after: &Filter) -> String {
 }
 
 fn loop_ids(data: &Dataset, c: &Cycle) -> String {
-    let mut ids: Vec<&str> = c.entities.iter().map(|&e| data.entity(e).id.as_str()).collect();
+    let mut ids: Vec<&str> = c
+        .entities
+        .iter()
+        .map(|&e| data.entity(e).id.as_str())
+        .collect();
     ids.push(ids[0]);
     ids.join(" → ")
 }
@@ -257,13 +261,28 @@ const CSV_HEADER: &str = "section,item,measure,before,after";
 pub fn loops_csv(data: &Dataset, d: &LoopDiff) -> csv::Result<String> {
     let mut rows: Vec<Row> = Vec::new();
     let (b, a) = (&d.grades.before, &d.grades.after);
-    rows.push(row("loops", "all", "count", b.total().to_string(), a.total().to_string()));
+    rows.push(row(
+        "loops",
+        "all",
+        "count",
+        b.total().to_string(),
+        a.total().to_string(),
+    ));
     for g in Grade::ALL.iter().rev() {
-        rows.push(row("loops", "all", g.as_str(), b.of(*g).to_string(), a.of(*g).to_string()));
+        rows.push(row(
+            "loops",
+            "all",
+            g.as_str(),
+            b.of(*g).to_string(),
+            a.of(*g).to_string(),
+        ));
     }
     let sides = |c: Option<&Cycle>| -> (String, String) {
         c.map_or((String::new(), String::new()), |c| {
-            (round_trip_words(&c.round_trip), c.grade.as_str().to_string())
+            (
+                round_trip_words(&c.round_trip),
+                c.grade.as_str().to_string(),
+            )
         })
     };
     let mut push = |section: &str, item: String, before: Option<&Cycle>, after: Option<&Cycle>| {
@@ -279,7 +298,12 @@ pub fn loops_csv(data: &Dataset, d: &LoopDiff) -> csv::Result<String> {
         push("gained", loop_ids(data, c), None, Some(c));
     }
     for c in &d.changed {
-        push("changed", loop_ids(data, &c.before), Some(&c.before), Some(&c.after));
+        push(
+            "changed",
+            loop_ids(data, &c.before),
+            Some(&c.before),
+            Some(&c.after),
+        );
     }
     csv::to_string(CSV_HEADER, rows)
 }
@@ -364,18 +388,42 @@ pub fn stakeholders_csv(data: &Dataset, d: &StakeholderDiff) -> csv::Result<Stri
     let id = data.entity(d.entity).id.as_str();
     let mut rows: Vec<Row> = Vec::new();
     for (measure, c) in [("inflows", &d.inflows), ("outflows", &d.outflows)] {
-        rows.push(row("total", id, measure, c.before.total().to_string(), c.after.total().to_string()));
+        rows.push(row(
+            "total",
+            id,
+            measure,
+            c.before.total().to_string(),
+            c.after.total().to_string(),
+        ));
         for g in Grade::ALL.iter().rev() {
             let (b, a) = (c.before.get(*g), c.after.get(*g));
             if b.count + a.count > 0 {
-                rows.push(row("total", id, &format!("{measure} {}", g.as_str()), b.to_string(), a.to_string()));
+                rows.push(row(
+                    "total",
+                    id,
+                    &format!("{measure} {}", g.as_str()),
+                    b.to_string(),
+                    a.to_string(),
+                ));
             }
         }
     }
     for c in &d.counterparties {
         let who = data.entity(c.id).id.as_str();
-        rows.push(row("counterparty", who, "pays it", c.inflow.before.to_string(), c.inflow.after.to_string()));
-        rows.push(row("counterparty", who, "is paid by it", c.outflow.before.to_string(), c.outflow.after.to_string()));
+        rows.push(row(
+            "counterparty",
+            who,
+            "pays it",
+            c.inflow.before.to_string(),
+            c.inflow.after.to_string(),
+        ));
+        rows.push(row(
+            "counterparty",
+            who,
+            "is paid by it",
+            c.outflow.before.to_string(),
+            c.outflow.after.to_string(),
+        ));
     }
     csv::to_string(CSV_HEADER, rows)
 }
@@ -398,7 +446,11 @@ fn rank_words(rank: Option<usize>) -> String {
 pub fn stats_table(data: &Dataset, d: &StatsDiff, compared: &Compared) -> String {
     let mut out = format!("{}\n", compared.heading());
     let mut t = table::new_table(["measure", "before", "after"]);
-    t.add_row(vec!["deals".into(), d.deals.before.to_string(), d.deals.after.to_string()]);
+    t.add_row(vec![
+        "deals".into(),
+        d.deals.before.to_string(),
+        d.deals.after.to_string(),
+    ]);
     t.add_row(vec![
         "entities in a deal".into(),
         d.active_entities.before.to_string(),
@@ -412,12 +464,20 @@ pub fn stats_table(data: &Dataset, d: &StatsDiff, compared: &Compared) -> String
     for g in Grade::ALL.iter().rev() {
         let (b, a) = (d.money.before.get(*g), d.money.after.get(*g));
         if b.count + a.count > 0 {
-            t.add_row(vec![format!("  {}", grade_words(*g)), b.to_string(), a.to_string()]);
+            t.add_row(vec![
+                format!("  {}", grade_words(*g)),
+                b.to_string(),
+                a.to_string(),
+            ]);
         }
     }
     for (kind, c) in &d.money_by_kind {
         if c.before.count + c.after.count > 0 {
-            t.add_row(vec![format!("  {}", kind.as_str()), c.before.to_string(), c.after.to_string()]);
+            t.add_row(vec![
+                format!("  {}", kind.as_str()),
+                c.before.to_string(),
+                c.after.to_string(),
+            ]);
         }
     }
     t.add_row(vec![
@@ -480,7 +540,13 @@ pub fn stats_json(data: &Dataset, d: &StatsDiff, compared: &Compared) -> String 
 /// the top list).
 pub fn stats_csv(data: &Dataset, d: &StatsDiff) -> csv::Result<String> {
     let mut rows: Vec<Row> = vec![
-        row("count", "deals", "count", d.deals.before.to_string(), d.deals.after.to_string()),
+        row(
+            "count",
+            "deals",
+            "count",
+            d.deals.before.to_string(),
+            d.deals.after.to_string(),
+        ),
         row(
             "count",
             "entities in a deal",
@@ -498,10 +564,22 @@ pub fn stats_csv(data: &Dataset, d: &StatsDiff) -> csv::Result<String> {
     ];
     for g in Grade::ALL.iter().rev() {
         let (b, a) = (d.money.before.get(*g), d.money.after.get(*g));
-        rows.push(row("money", g.as_str(), "total", b.to_string(), a.to_string()));
+        rows.push(row(
+            "money",
+            g.as_str(),
+            "total",
+            b.to_string(),
+            a.to_string(),
+        ));
     }
     for (kind, c) in &d.money_by_kind {
-        rows.push(row("money", kind.as_str(), "total", c.before.to_string(), c.after.to_string()));
+        rows.push(row(
+            "money",
+            kind.as_str(),
+            "total",
+            c.before.to_string(),
+            c.after.to_string(),
+        ));
     }
     rows.push(row(
         "count",

@@ -211,6 +211,9 @@ fn stats_count_reports_by_the_date_they_count_from() {
     let deals = doc["deals"]["total"].as_u64().expect("deals");
     let reports = doc["reports"]["total"].as_u64().expect("reports");
     assert_eq!(deals, 4, "{doc}");
-    assert_eq!(reports, 5, "every standing deal's reports, by event date: {doc}");
+    assert_eq!(
+        reports, 5,
+        "every standing deal's reports, by event date: {doc}"
+    );
     assert!(doc["sources"]["total"].as_u64().unwrap() >= 1, "{doc}");
 }

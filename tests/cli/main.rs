@@ -3,6 +3,7 @@
 
 mod common;
 mod cycles;
+mod diff;
 mod escaping;
 mod event_dates;
 mod explore;

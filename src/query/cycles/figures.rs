@@ -300,7 +300,9 @@ pub fn return_ratio(
     loop_hops: &[HopId],
     round_trip: &RoundTrip,
 ) -> Option<ReturnRatio> {
-    let deals = loop_hops.iter().flat_map(|&h| hops.hop(h).deals.iter().copied());
+    let deals = loop_hops
+        .iter()
+        .flat_map(|&h| hops.hop(h).deals.iter().copied());
     return_ratio_of(graph, deals, round_trip)
 }
 

@@ -483,7 +483,11 @@ fn rank_within(
     let net = Net::build_within(graph, hops, opts, keep);
     let end = Search::new(&net, opts).run(&mut |entities: &[EntityId], loop_hops: &[HopId]| {
         found += 1;
-        top.offer(data, sort, Cycle::found(graph, hops, entities, loop_hops, opts));
+        top.offer(
+            data,
+            sort,
+            Cycle::found(graph, hops, entities, loop_hops, opts),
+        );
         ControlFlow::Continue(())
     });
     let cycles = top.into_sorted();
