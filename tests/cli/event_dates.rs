@@ -217,3 +217,56 @@ fn stats_count_reports_by_the_date_they_count_from() {
     );
     assert!(doc["sources"]["total"].as_u64().unwrap() >= 1, "{doc}");
 }
+
+/// Issue 14, problem 2: `--as-of` before most reports says, on every command, that what those
+/// deals stood at is unknown rather than absent (mid-2025: 1 deal stood, nothing warned).
+#[test]
+fn as_of_before_the_reports_says_the_earlier_state_is_unknown_on_every_command() {
+    let commands: [&[&str]; 7] = [
+        &["list", "deals"],
+        &["show", "openai"],
+        &["cycles"],
+        &["stakeholders", "openai"],
+        &["path", "nvidia", "amazon"],
+        &["stats"],
+        &["map"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend(["--as-of", "2025-06"]);
+        let out = run(&args);
+        assert!(out.code == 0, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("deals have no report dated on or before 2025-06-30")
+                && out.stderr.contains("unknown, not absent"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // With every report out by then, no note.
+    let out = run(&["cycles", "--as-of", AS_OF]);
+    assert!(!out.stderr.contains("unknown, not absent"), "{}", out.stderr);
+}
+
+/// Issue 14, problem 5, on the bundled data: at the end of 2025 Amazon → OpenAI is "at least
+/// $10B" out and exactly $38B back, so its round trip lies in [$10B, $38B]: printed as a
+/// bound, never "about", with both ends in the JSON.
+#[test]
+fn a_loop_from_an_at_least_figure_prints_a_bound_never_about() {
+    let out = run(&["cycles", "--as-of", "2025-12-31", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let aws = doc["cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["entities"] == serde_json::json!(["amazon", "openai"]))
+        .expect("Amazon → OpenAI")
+        .clone();
+    assert_eq!(aws["round_trip_min_usd"], 10_000_000_000u64, "{aws}");
+    assert_eq!(aws["round_trip_max_usd"], 38_000_000_000u64, "{aws}");
+    assert_eq!(aws["bound"], "lower", "{aws}");
+    let table = ok_run(&["cycles", "--as-of", "2025-12-31"]);
+    assert!(table.contains("at least $10B"), "{table}");
+    assert!(!table.contains("about"), "{table}");
+}
