@@ -270,3 +270,17 @@ fn a_loop_from_an_at_least_figure_prints_a_bound_never_about() {
     assert!(table.contains("at least $10B"), "{table}");
     assert!(!table.contains("about"), "{table}");
 }
+
+/// Issue 14, problem 3: among reports of the same date a named outlet's exact figure stands
+/// over an unattributed or "up to" one, whatever the file order: the investment stands at a
+/// flat $50B and the model-access deal in talks (the unattributed report), not rumored (the
+/// writer's analysis in Forbes, the same month).
+#[test]
+fn reports_of_one_date_are_ranked_by_a_stated_rule_not_file_order() {
+    let deals = deals_json(&["--as-of", AS_OF]);
+    let investment = deal(&deals, "amazon-openai-investment").expect("investment");
+    assert_eq!(investment["amount_usd"], 50_000_000_000u64);
+    assert_eq!(investment["qualifier"], "exact", "{investment}");
+    let access = deal(&deals, "amazon-openai-model-access").expect("model access");
+    assert_eq!(access["status"], "in-talks", "{access}");
+}
