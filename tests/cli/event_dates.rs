@@ -237,7 +237,8 @@ fn as_of_before_the_reports_says_the_earlier_state_is_unknown_on_every_command()
         let out = run(&args);
         assert!(out.code == 0, "{args:?}: {}", out.stderr);
         assert!(
-            out.stderr.contains("deals have no report dated on or before 2025-06-30")
+            out.stderr
+                .contains("deals have no report dated on or before 2025-06-30")
                 && out.stderr.contains("unknown, not absent"),
             "{args:?}: {}",
             out.stderr
@@ -245,7 +246,11 @@ fn as_of_before_the_reports_says_the_earlier_state_is_unknown_on_every_command()
     }
     // With every report out by then, no note.
     let out = run(&["cycles", "--as-of", AS_OF]);
-    assert!(!out.stderr.contains("unknown, not absent"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("unknown, not absent"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Issue 14, problem 5, on the bundled data: at the end of 2025 Amazon → OpenAI is "at least

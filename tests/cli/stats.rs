@@ -115,3 +115,48 @@ fn stats_without_a_loop_bound_says_any_length() {
         out.stdout
     );
 }
+
+/// Issue 19: the loop figure comes from the exact counter, or says plainly it was not counted;
+/// never "at least 0" (as on 5M deals, when listing the loops timed out).
+#[test]
+fn stats_loop_count_is_exact_or_says_it_was_not_counted() {
+    let (_dir, data, _) = crate::common::generated_folder(5000, 25000, 1);
+    let cycles = crate::common::ok_run(&["cycles", "--count", "--max-len", "4", "--data", &data]);
+    let exact: u64 = cycles.trim().parse().expect("a count");
+    let json = crate::common::ok_run(&[
+        "stats",
+        "--max-len",
+        "4",
+        "--format",
+        "json",
+        "--data",
+        &data,
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(doc["loops"]["count"], exact, "{}", doc["loops"]);
+    assert_eq!(doc["loops"]["complete"], true);
+    // No time to count: said so, and no number.
+    let table = crate::common::ok_run(&["stats", "--timeout", "0.000001", "--data", &data]);
+    assert!(
+        table.contains("not counted, --timeout ran out first"),
+        "{table}"
+    );
+    assert!(!table.contains("at least 0"), "{table}");
+    let json = crate::common::ok_run(&[
+        "stats",
+        "--timeout",
+        "0.000001",
+        "--format",
+        "json",
+        "--data",
+        &data,
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(
+        doc["loops"]["count"],
+        serde_json::Value::Null,
+        "{}",
+        doc["loops"]
+    );
+    assert_eq!(doc["loops"]["listed"], false);
+}

@@ -120,7 +120,7 @@ pub(super) fn brute_time_ordered(
                 .iter()
                 .map(|&d| {
                     let v = graph.deal_view(d).unwrap();
-                    (v.deal.kind().is_financing(), v.report().date)
+                    (v.deal.kind().is_financing(), v.report().effective_date())
                 })
                 .collect()
         })
