@@ -115,6 +115,26 @@ pub enum SortArg {
     Name,
 }
 
+impl From<UndatedArg> for Undated {
+    fn from(arg: UndatedArg) -> Undated {
+        match arg {
+            UndatedArg::Break => Undated::Break,
+            UndatedArg::Ok => Undated::Ok,
+        }
+    }
+}
+
+impl From<SortArg> for SortKey {
+    fn from(arg: SortArg) -> SortKey {
+        match arg {
+            SortArg::Amount => SortKey::Amount,
+            SortArg::Ratio => SortKey::Ratio,
+            SortArg::Length => SortKey::Length,
+            SortArg::Name => SortKey::Name,
+        }
+    }
+}
+
 /// The checked arguments.
 struct Plan {
     opts: CycleOptions,
@@ -229,12 +249,7 @@ fn run_diff(args: &Args, ctx: &Context, baseline: dealgraph::graph::Filter) -> C
     let data = ctx.dataset();
     let before = dealgraph::graph::MoneyGraph::build(data, baseline.clone());
     let after = ctx.graph();
-    let sort = match args.sort {
-        SortArg::Amount => SortKey::Amount,
-        SortArg::Ratio => SortKey::Ratio,
-        SortArg::Length => SortKey::Length,
-        SortArg::Name => SortKey::Name,
-    };
+    let sort: SortKey = args.sort.into();
     let result = dealgraph::query::diff::loop_diff(&before, &after, &opts, sort);
     let compared = diff::Compared::new(data, &baseline, &ctx.filter);
     let text = match format {
@@ -264,10 +279,7 @@ fn check_options(args: &Args, ctx: &Context) -> CliResult<CycleOptions> {
         through,
         financing_only: !args.all,
         time_ordered: args.time_ordered,
-        undated: match args.undated {
-            UndatedArg::Break => Undated::Break,
-            UndatedArg::Ok => Undated::Ok,
-        },
+        undated: args.undated.into(),
         deadline: None,
     })
 }
@@ -344,18 +356,10 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
             through,
             financing_only: !args.all,
             time_ordered: args.time_ordered,
-            undated: match args.undated {
-                UndatedArg::Break => Undated::Break,
-                UndatedArg::Ok => Undated::Ok,
-            },
+            undated: args.undated.into(),
             deadline: None,
         },
-        sort: match args.sort {
-            SortArg::Amount => SortKey::Amount,
-            SortArg::Ratio => SortKey::Ratio,
-            SortArg::Length => SortKey::Length,
-            SortArg::Name => SortKey::Name,
-        },
+        sort: args.sort.into(),
         limit,
         capped,
         timeout,

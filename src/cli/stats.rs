@@ -19,7 +19,8 @@ use super::{CliResult, Context, DiffArgs, Format, LengthArgs, output, parse_seco
 /// exact ranges ("at least $8B" leaves the top open); ranks entities by money received, money
 /// paid and number of counterparties; lists the strongly connected components (groups in which
 /// money can go round); and counts circular-financing loops (as `dealgraph cycles` finds them,
-/// up to --max-len hops) and the entities that sit on the most loops.
+/// up to --max-len hops; counted exactly without listing them) and the entities that sit on
+/// the most loops (which needs them listed: done for up to 2,000,000 loops).
 ///
 /// Rankings by money use stated figures at face value ("up to $50B" counts $50B).
 ///
@@ -43,7 +44,9 @@ pub struct Args {
     #[arg(long)]
     pub all_loops: bool,
 
-    /// Stop counting loops after this many seconds; the count is then a lower bound.
+    /// Stop counting loops after this many seconds: the count is then a lower bound, or "not
+    /// counted" when none was counted. Listing the loops to find the entities on most of them
+    /// stops too (they are then skipped, and said to be).
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub timeout: Duration,
 

@@ -218,19 +218,18 @@ pub fn stakeholder_diff(
     after: &Stakeholders<'_>,
 ) -> StakeholderDiff {
     let mut by_id: BTreeMap<&str, CounterpartyChange> = BTreeMap::new();
-    for e in &before.exposure {
-        let c = by_id
-            .entry(data.entity(e.id).id.as_str())
-            .or_insert_with(|| empty_change(e.id));
-        c.inflow.before = e.inflow;
-        c.outflow.before = e.outflow;
-    }
-    for e in &after.exposure {
-        let c = by_id
-            .entry(data.entity(e.id).id.as_str())
-            .or_insert_with(|| empty_change(e.id));
-        c.inflow.after = e.inflow;
-        c.outflow.after = e.outflow;
+    for (side, is_before) in [(before, true), (after, false)] {
+        for e in &side.exposure {
+            let c = by_id
+                .entry(data.entity(e.id).id.as_str())
+                .or_insert_with(|| empty_change(e.id));
+            let (inflow, outflow) = if is_before {
+                (&mut c.inflow.before, &mut c.outflow.before)
+            } else {
+                (&mut c.inflow.after, &mut c.outflow.after)
+            };
+            (*inflow, *outflow) = (e.inflow, e.outflow);
+        }
     }
     StakeholderDiff {
         entity: before.entity,

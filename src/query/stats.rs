@@ -4,7 +4,8 @@
 //!
 //! Everything is measured on the filtered graph: `--as-of`, `--status`, `--kinds`,
 //! `--min-amount`, `--without` and `--no-inferred` all change the figures. A report counts
-//! when it belongs to an admitted deal and is dated on or before `--as-of` (or undated).
+//! when it belongs to an admitted deal and the date it counts from (its event date, else its
+//! publication date) is on or before `--as-of` (or it is undated).
 
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
@@ -317,8 +318,7 @@ fn bump<K: PartialEq + Copy>(counts: &mut [(K, usize)], key: K) {
     }
 }
 
-/// One pass of the cycles query, counting loops in total, by length and per entity.
-/// The most loops [`count_loops`] lists to find the entities on most of them: listing walks
+/// The most loops `stats` lists to find the entities on most of them: listing walks
 /// every loop (about a microsecond each), counting does not (milliseconds for millions).
 pub const LIST_BUDGET: u64 = 2_000_000;
 

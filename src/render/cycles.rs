@@ -159,7 +159,8 @@ fn no_loops(opts: &CycleOptions, scope: &str, end: SearchEnd) -> String {
     format!("No loops found ({scope}).\nTry {}.\n", hints.join(", "))
 }
 
-fn loop_names(data: &Dataset, cycle: &Cycle) -> String {
+/// "Amazon → OpenAI → Amazon": the loop's names, back to the first.
+pub fn loop_names(data: &Dataset, cycle: &Cycle) -> String {
     let mut names: Vec<String> = cycle
         .entities
         .iter()

@@ -12,7 +12,7 @@ use crate::query::cycles::{Cycle, GradeCounts, SearchEnd};
 use crate::query::diff::{Change, LoopDiff, StakeholderDiff, StatsDiff};
 use crate::query::stats::LoopStats;
 use crate::query::totals::{ByGrade, MoneyRange};
-use crate::render::cycles::{grade_summary, grade_words, round_trip_words};
+use crate::render::cycles::{grade_summary, grade_words, loop_names, round_trip_words};
 use crate::render::{csv, json as js, table};
 
 /// What is compared: the filters given, in words, and the date of the unfiltered side.
@@ -103,16 +103,6 @@ fn loop_ids(data: &Dataset, c: &Cycle) -> String {
     ids.join(" → ")
 }
 
-fn loop_names(data: &Dataset, c: &Cycle) -> String {
-    let mut names: Vec<String> = c
-        .entities
-        .iter()
-        .map(|&e| table::cell_text(&data.entity(e).name))
-        .collect();
-    names.push(names[0].clone());
-    names.join(" → ")
-}
-
 /// "before → after"; "–" when neither side has any amount.
 fn arrow(c: &Change<MoneyRange>) -> String {
     if c.before.count + c.after.count == 0 {
@@ -145,21 +135,15 @@ pub fn loops_table(data: &Dataset, d: &LoopDiff, compared: &Compared) -> String 
         return out;
     }
     let mut t = table::new_table(["change", "loop", "round trip", "rests on"]);
-    for c in &d.lost {
-        t.add_row(vec![
-            "lost".into(),
-            loop_names(data, c),
-            round_trip_words(&c.round_trip),
-            grade_words(c.grade).into(),
-        ]);
-    }
-    for c in &d.gained {
-        t.add_row(vec![
-            "gained".into(),
-            loop_names(data, c),
-            round_trip_words(&c.round_trip),
-            grade_words(c.grade).into(),
-        ]);
+    for (change, list) in [("lost", &d.lost), ("gained", &d.gained)] {
+        for c in list {
+            t.add_row(vec![
+                change.into(),
+                loop_names(data, c),
+                round_trip_words(&c.round_trip),
+                grade_words(c.grade).into(),
+            ]);
+        }
     }
     for c in &d.changed {
         t.add_row(vec![
