@@ -12,7 +12,9 @@ use std::ops::ControlFlow;
 
 use crate::graph::MoneyGraph;
 use crate::model::{DealKind, EntityId, EntityKind, Status};
-use crate::query::cycles::{CountOptions, CycleOptions, SearchEnd, count_cycles_by_length, cycles};
+use crate::query::cycles::{
+    CountOptions, CycleOptions, GradeCounts, SearchEnd, count_cycles_by_length, cycles, loop_grade,
+};
 use crate::query::totals::{ByGrade, MoneyRange};
 
 /// What [`stats`] computes.
@@ -62,6 +64,9 @@ pub struct LoopStats {
     /// when there were more than [`LIST_BUDGET`] or the listing ran out of time (the exact
     /// counter still gives `count`); those two are then empty and mean "not computed".
     pub listed: bool,
+    /// With the loops listed: how many rest on each grade (a loop is as sure as its least sure
+    /// hop); `None` when they were not listed.
+    pub by_grade: Option<GradeCounts>,
 }
 
 /// The result of [`stats`]. Every list is in a fixed order: vocabularies in their declared
@@ -340,6 +345,7 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
             entities_on_loops: 0,
             end: *end,
             listed: false,
+            by_grade: None,
         };
     }
     let listed = list_loops(graph, options);
@@ -352,6 +358,7 @@ fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
             entities_on_loops: 0,
             end: SearchEnd::Complete,
             listed: false,
+            by_grade: None,
         },
         _ => listed,
     }
@@ -400,8 +407,10 @@ fn list_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let mut count = 0u64;
     let mut by_len: Vec<u64> = Vec::new();
     let mut per_entity = vec![0u64; data.entities().len()];
-    let end = cycles(graph, hops, &options.loops, |entities, _| {
+    let mut grades = GradeCounts::default();
+    let end = cycles(graph, hops, &options.loops, |entities, loop_hops| {
         count += 1;
+        grades.add(loop_grade(graph, hops, loop_hops));
         let len = entities.len();
         if by_len.len() <= len {
             by_len.resize(len + 1, 0);
@@ -436,6 +445,7 @@ fn list_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
         entities_on_loops,
         end,
         listed: true,
+        by_grade: Some(grades),
     }
 }
 

@@ -256,6 +256,13 @@ fn loops(out: &mut String, data: &Dataset, s: &Stats, scope: &Scope<'_>) {
         scope.loop_words(),
         l.count,
     );
+    if let Some(grades) = l.by_grade.filter(|g| g.total() > 0) {
+        let summary = crate::render::cycles::grade_summary(&grades);
+        let rests = summary
+            .split_once(": ")
+            .map_or(summary.as_str(), |(_, r)| r);
+        let _ = writeln!(out, "  rests on: {rests}");
+    }
     if !l.by_length.is_empty() {
         let lens: Vec<String> = l
             .by_length
@@ -418,6 +425,7 @@ struct Counted<'a> {
 
 #[derive(Serialize)]
 struct LoopsJson<'a> {
+    by_grade: Option<Value>,
     by_length: Vec<LengthJson>,
     complete: bool,
     count: Option<u64>,
@@ -479,6 +487,14 @@ impl<'a> StatsJson<'a> {
                 with_deals: s.active_entities,
             },
             loops: LoopsJson {
+                by_grade: l.by_grade.map(|g| {
+                    serde_json::json!({
+                        "confirmed": g.of(crate::model::Grade::Confirmed),
+                        "in_talks": g.of(crate::model::Grade::InTalks),
+                        "rumored": g.of(crate::model::Grade::Rumored),
+                        "inferred": g.of(crate::model::Grade::Inferred),
+                    })
+                }),
                 by_length: l
                     .by_length
                     .iter()

@@ -177,3 +177,19 @@ fn stats_json_carries_each_ranked_figures_grade_mix() {
         money["total"]["amounts"].as_u64().expect("count")
     );
 }
+
+/// The loop count of `stats` says what the loops rest on, as `cycles` does: 7 loops, only 1
+/// on confirmed deals alone.
+#[test]
+fn stats_loop_count_says_what_the_loops_rest_on() {
+    let text = stdout(&["stats"]);
+    assert!(
+        text.contains("rests on: 1 on confirmed deals alone, 1 more needs deals in talks, 5 more need inferred flows"),
+        "{text}"
+    );
+    let doc = json(&["stats"]);
+    assert_eq!(
+        doc["loops"]["by_grade"],
+        serde_json::json!({"confirmed": 1, "in_talks": 1, "rumored": 0, "inferred": 5})
+    );
+}
