@@ -242,10 +242,17 @@ fn run_diff(args: &Args, ctx: &Context, baseline: dealgraph::graph::Filter) -> C
         ));
     }
     let mut opts = check_options(args, ctx)?;
-    opts.deadline = args
-        .timeout
-        .filter(|t| t.is_finite() && *t > 0.0 && *t < 1e9)
-        .map(|t| Instant::now() + Duration::from_secs_f64(t));
+    opts.deadline = match args.timeout {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => {
+            Some(Instant::now() + Duration::from_secs_f64(t))
+        }
+        Some(t) => {
+            return Err(CliError::usage(format!(
+                "--timeout {t}: give a positive number of seconds, such as 2 or 0.5"
+            )));
+        }
+    };
     let data = ctx.dataset();
     let before = dealgraph::graph::MoneyGraph::build(data, baseline.clone());
     let after = ctx.graph();

@@ -68,7 +68,15 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let data = ctx.dataset();
     if let Some(baseline) = args.diff.baseline(ctx)? {
         let before = stats(&MoneyGraph::build(data, baseline.clone()), &options);
-        let after = stats(&ctx.graph(), &options);
+        // Each side gets the whole --timeout.
+        let again = StatsOptions {
+            loops: CycleOptions {
+                deadline: Some(Instant::now() + args.timeout),
+                ..options.loops.clone()
+            },
+            ..options.clone()
+        };
+        let after = stats(&ctx.graph(), &again);
         let result = stats_diff(&before, &after);
         let compared = diff::Compared::new(data, &baseline, &ctx.filter);
         let text = match format {
