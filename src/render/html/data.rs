@@ -175,7 +175,10 @@ pub struct StakeSummary {
     pub outflows_by_grade: Vec<(&'static str, String)>,
     /// Non-empty roles: title and members (entity index, total with it, that total by
     /// grade).
-    pub groups: Vec<(&'static str, Vec<(usize, String, Vec<(&'static str, String)>)>)>,
+    pub groups: Vec<(
+        &'static str,
+        Vec<(usize, String, Vec<(&'static str, String)>)>,
+    )>,
 }
 
 #[derive(Clone, Debug, Serialize)]
