@@ -485,11 +485,17 @@ fn place(entities: &mut [EntityData], deals: &[DealData]) {
     }
     let placed = layout::layout(&nodes, &edges);
     // The layout grows nodes where many edges meet; the page keeps them at their text's size.
+    // The page draws parallel deals side by side with a label each, where the SVG map draws
+    // one route: wider gaps within the layers keep those labels apart (seen on the seeds),
+    // and the map pane is taller than wide.
     for (e, p) in entities.iter_mut().zip(&placed.nodes) {
         e.x = p.x;
-        e.y = p.y;
+        e.y = p.y * LAYER_SPREAD;
     }
 }
+
+/// How much taller than the SVG map's the page's gaps within a layer are.
+const LAYER_SPREAD: f64 = 1.6;
 
 /// The loops of a page: each once, and how they rank at each slider position.
 struct Found {

@@ -70,7 +70,7 @@
         color: '#222222', 'border-width': 1, 'border-color': '#222222', 'min-zoomed-font-size': 6,
       } },
       { selector: 'edge', style: {
-        'curve-style': 'bezier', width: 'data(width)', 'line-color': 'data(colour)',
+        'curve-style': 'bezier', 'control-point-step-size': 56, width: 'data(width)', 'line-color': 'data(colour)',
         'line-style': 'data(dash)', 'target-arrow-shape': 'triangle', 'target-arrow-color': 'data(colour)',
         'target-arrow-fill': 'data(fill)', 'arrow-scale': 1.1, label: 'data(label)', 'font-size': 9.5,
         'font-family': 'Helvetica, Arial, sans-serif', color: '#222222', 'text-wrap': 'wrap',
@@ -272,7 +272,7 @@
       b.dataset.grade = grade.name;
       b.setAttribute('aria-pressed', String(state.loop === i));
       const head = el('strong', (rank + 1) + '. ' + amount + ' round trip, ' + l.entities.length + ' hops');
-      b.append(head, ' ', el('span', grade.words, 'grade grade-' + grade.name), el('br'), nameSpan(loopWords(l)));
+      b.append(el('span', grade.words, 'grade grade-' + grade.name), head, el('br'), nameSpan(loopWords(l)));
       b.addEventListener('click', () => {
         chooseLoop(state.loop === i ? null : i);
         if (state.loop !== null) zoomToLoop();
@@ -372,8 +372,10 @@
         members.forEach(([m, total, split]) => {
           const dd = el('dd');
           dd.append(entityButton(m), el('span', ' ' + total, 'muted'));
-          if (split.length > 1 || (split.length === 1 && split[0][0] !== 'confirmed')) {
+          if (split.length > 1) {
             dd.append(el('span', ' (' + split.map(([g, t]) => g + ' ' + t).join('; ') + ')', 'muted split'));
+          } else if (split.length === 1 && split[0][0] !== 'confirmed') {
+            dd.append(el('span', ' (all ' + split[0][0] + ')', 'muted split'));
           }
           dl.append(dd);
         });
