@@ -191,7 +191,10 @@ fn deals(data: &Dataset, keep_notes: bool) -> Vec<(String, String, Deal)> {
         .collect()
 }
 
-fn entities(data: &Dataset) -> Vec<(String, String, EntityKind, Vec<String>, Option<String>)> {
+/// An entity's id, name, kind, aliases and notes.
+type EntityFields = (String, String, EntityKind, Vec<String>, Option<String>);
+
+fn entities(data: &Dataset) -> Vec<EntityFields> {
     data.entities()
         .iter()
         .map(|e| {

@@ -171,15 +171,18 @@ pub struct StakeSummary {
     pub inflows: String,
     pub outflows: String,
     /// `inflows` by evidence grade, surest first: `(grade words, total)`.
-    pub inflows_by_grade: Vec<(&'static str, String)>,
-    pub outflows_by_grade: Vec<(&'static str, String)>,
+    pub inflows_by_grade: Vec<GradePart>,
+    pub outflows_by_grade: Vec<GradePart>,
     /// Non-empty roles: title and members (entity index, total with it, that total by
     /// grade).
-    pub groups: Vec<(
-        &'static str,
-        Vec<(usize, String, Vec<(&'static str, String)>)>,
-    )>,
+    pub groups: Vec<(&'static str, Vec<Member>)>,
 }
+
+/// A total's part resting on one grade: `("in talks", "$50B")`.
+pub type GradePart = (&'static str, String);
+
+/// A stakeholder: entity index, total with it, that total by grade.
+pub type Member = (usize, String, Vec<GradePart>);
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DealData {
@@ -612,7 +615,7 @@ fn grade_index(grade: Grade) -> usize {
 }
 
 /// A total's parts by grade, surest first, in words: `[("confirmed", "$13B"), ...]`.
-fn grade_parts(split: &ByGrade) -> Vec<(&'static str, String)> {
+fn grade_parts(split: &ByGrade) -> Vec<GradePart> {
     split
         .parts()
         .map(|(g, total)| (grade_words(g), total.to_string()))
