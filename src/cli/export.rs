@@ -9,16 +9,17 @@ use dealgraph::render::export::{self, ExportFile};
 
 use super::{CliError, CliResult, Context, output};
 
-/// Export the graph for another tool: GraphML, GEXF, FollowTheMoney, Neo4j, columnar CSV or
-/// dealgraph's own JSON.
+/// Export the graph for another tool: GraphML, GEXF, FollowTheMoney, Neo4j, columnar CSV, or
+/// dealgraph's own data format (JSON, TOML or CSV) that --data reads back.
 ///
 /// Every global filter and --as-of apply: the deals that pass them are exported, each with
 /// every report (amount, qualifier, status, date, source, publisher), its evidence grade
 /// (stated or inferred) and its notes. Every entity is a node, except those left out with
 /// --without. docs/exports.md shows how to open each format in its tool.
 ///
-/// graphml, gexf, ftm and json are one file (--out FILE, or stdout without --out); neo4j and
-/// columnar are several files written into the folder --out DIR (created if needed).
+/// graphml, gexf, ftm, json and toml are one file (--out FILE, or stdout without --out);
+/// neo4j, columnar and csv are several files written into the folder --out DIR (created if
+/// needed).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "EXAMPLES:
   dealgraph export gexf --out deals.gexf          open in Gephi (timeline: by date)
@@ -26,7 +27,9 @@ use super::{CliError, CliResult, Context, output};
   dealgraph export ftm --out deals.ftm.json       ftm validate / Aleph
   dealgraph export neo4j --out neo4j/             neo4j-admin database import full
   dealgraph export columnar --out edges/          DuckDB, Spark: see docs/scale-out.md
-  dealgraph export json --out deals.json          reload with --data deals.json")]
+  dealgraph export json --out deals.json          reload with --data deals.json
+  dealgraph export toml --out deals.toml          the same, as TOML to edit by hand
+  dealgraph export csv --out data/                entities.csv, deals.csv: --data data/")]
 pub struct Args {
     /// What to write.
     #[arg(id = "export_format", value_enum, value_name = "FORMAT")]
@@ -52,6 +55,10 @@ pub enum ExportFormat {
     Columnar,
     /// dealgraph's own data format, which --data reads back
     Json,
+    /// dealgraph's own data format as TOML, which --data reads back
+    Toml,
+    /// dealgraph's own data format as entities.csv and deals.csv (a folder; no entity facts)
+    Csv,
 }
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
@@ -70,6 +77,8 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         ExportFormat::Gexf => export::gexf::to_gexf(&graph),
         ExportFormat::Ftm => export::ftm::to_ftm(&graph),
         ExportFormat::Json => export::json::to_json(&graph),
+        ExportFormat::Toml => export::json::to_toml(&graph),
+        ExportFormat::Csv => return folder(ctx, args, export::datacsv::to_data_csv(&graph)),
         ExportFormat::Neo4j => return folder(ctx, args, export::neo4j::to_neo4j(&graph)),
         ExportFormat::Columnar => return folder(ctx, args, export::columnar::to_columnar(&graph)),
     };

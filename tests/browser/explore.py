@@ -5,8 +5,12 @@ blocked, and checks them against the CLI:
 * the page reports ready with no console error, no failed request and nothing fetched;
 * the entity and deal counts equal `map --verbose` (the same filters), and after moving the
   date slider to 2025-06 they equal `map --verbose --as-of 2025-06`;
-* the loop list is `cycles --format json`'s loops in its order, and choosing each loop
-  highlights exactly the deals of its hops (everything else faded);
+* the loop list is `cycles --format json`'s loops in its order (on the seeds and on 1,000
+  generated entities), each with its grade, and choosing each loop highlights exactly the
+  deals of its hops (everything else faded);
+* the evidence-grade filter: 'confirmed' alone equals `--status announced,completed
+  --no-inferred`, all but 'inferred' equals `--no-inferred`; stakeholder totals split by grade;
+* `explore --focus anthropic --radius 1|2` has the counts of `map --focus anthropic --radius N`;
 * hostile names (`</script><script>alert(1)</script>`, quotes, newlines, RTL marks) show as
   text and run nothing;
 * a page of 1,000 generated entities does the same counts.
@@ -236,11 +240,11 @@ def set_date(b, date):
         return true; }})()""")
 
 
-def check_page(b, c, binary, label, data_args, path):
+def check_page(b, c, binary, label, data_args, path, extra=()):
     b.open(path)
     c.check(f"{label}: ready, nothing fetched, no console error", not b.problems(), b.problems())
-    c.check(f"{label}: counts equal map --verbose", page_counts(b) == cli_counts(binary, data_args),
-            f"page {page_counts(b)} vs cli {cli_counts(binary, data_args)}")
+    want = cli_counts(binary, data_args, extra)
+    c.check(f"{label}: counts equal map --verbose", page_counts(b) == want, f"page {page_counts(b)} vs cli {want}")
 
 
 def check_seeds(b, c, binary, work):
@@ -272,6 +276,9 @@ def check_seeds(b, c, binary, work):
             return [hl, unfaded]; }})()""")
         c.check(f"seeds: loop {rank + 1} highlights exactly its deals, the rest faded",
                 got == [want, 0], f"{got} vs {want}")
+    grades = b.js("Array.from(document.querySelectorAll('#loops button')).map((x) => x.dataset.grade)")
+    c.check("seeds: each loop shows the grade `cycles` gives it", grades == [l["grade"] for l in cycles],
+            f"{grades} vs {[l['grade'] for l in cycles]}")
     b.js("document.getElementById('clear').click()")
     c.check("seeds: clear removes the highlight", b.js("window.dealgraphExplore.cy.$('.hl, .faded').length") == 0)
     # Clicking a deal lists all its reports.
@@ -280,7 +287,55 @@ def check_seeds(b, c, binary, work):
         X.cy.getElementById('d' + i).emit('tap');
         return [document.querySelectorAll('#details-body table tr').length, X.data.deals[i].reports.length]; })()""")
     c.check("seeds: a deal's details list its reports", got and got[0] > got[1] >= 1, got)
+    check_grades(b, c, binary)
     c.check("seeds: still no console error", not b.problems(), b.problems())
+
+
+def set_grades(b, on):
+    b.js(f"""document.querySelectorAll('#grades input').forEach((x) => {{
+        if (x.checked !== {json.dumps(on)}.includes(x.dataset.grade)) x.click(); }})""")
+
+
+def check_grades(b, c, binary):
+    """The grade filter: confirmed alone is what a source states as announced, completed or
+    cancelled (cancelled is off by default), i.e. `--status announced,completed --no-inferred`."""
+    strict = ["--status", "announced,completed", "--no-inferred"]
+    set_grades(b, ["confirmed"])
+    got, want = page_counts(b), cli_counts(binary, [], strict)
+    c.check("seeds: grade filter 'confirmed' equals --status announced,completed --no-inferred",
+            got == want, f"page {got} vs cli {want}")
+    listed = b.js("""Array.from(document.querySelectorAll('#loops button')).map((x) => {
+        const D = window.dealgraphExplore.data, l = D.loops[+x.dataset.loop];
+        return l.entities.map((i) => D.entities[i].id); })""")
+    strict_loops = json.loads(dealgraph(binary, "cycles", "--format", "json", *strict).stdout)["cycles"]
+    c.check("seeds: with 'confirmed' alone the loops are those on confirmed deals",
+            sorted(listed) == sorted(l["entities"] for l in strict_loops) and
+            set(b.js("Array.from(document.querySelectorAll('#loops button')).map((x) => x.dataset.grade)")) <= {"confirmed"},
+            f"{listed} vs {[l['entities'] for l in strict_loops]}")
+    set_grades(b, ["confirmed", "in-talks", "rumored"])
+    got, want = page_counts(b), cli_counts(binary, [], ["--no-inferred"])
+    c.check("seeds: grade filter without 'inferred' equals --no-inferred", got == want, f"page {got} vs cli {want}")
+    set_grades(b, ["confirmed", "in-talks", "rumored", "inferred"])
+    got, want = page_counts(b), cli_counts(binary, [])
+    c.check("seeds: every grade ticked again: the whole page", got == want, f"page {got} vs cli {want}")
+    # The stakeholder summary splits totals by grade.
+    split = b.js("""(() => { const X = window.dealgraphExplore;
+        const i = X.data.entities.findIndex((e) => e.id === 'openai');
+        X.cy.getElementById('n' + i).emit('tap');
+        return Array.from(document.querySelectorAll('#details-body dd.split')).map((x) => x.textContent); })()""")
+    c.check("seeds: OpenAI's stakeholder totals are split by grade",
+            any(t.startswith("confirmed ") for t in split) and any(t.startswith("in talks ") for t in split), split)
+
+
+def check_focus(b, c, binary, work):
+    """`explore --focus` shows what `map --focus` shows at the as-of date."""
+    for radius in ["1", "2"]:
+        path = os.path.join(work, f"focus{radius}.html")
+        dealgraph(binary, "explore", "--focus", "anthropic", "--radius", radius, "--out", path)
+        label = f"--focus anthropic --radius {radius}"
+        check_page(b, c, binary, label, [], path, ["--focus", "anthropic", "--radius", radius])
+        c.check(f"{label}: titled", b.js("document.getElementById('title').textContent") ==
+                "Who pays whom around Anthropic")
 
 
 HOSTILE = [
@@ -340,6 +395,14 @@ def check_generated(b, c, binary, work, entities=1000, deals=2000):
     path = os.path.join(work, f"gen{entities}.html")
     dealgraph(binary, "--data", data, "explore", "--out", path)
     check_page(b, c, binary, f"{entities} generated entities", ["--data", data], path)
+    listed = b.js("""Array.from(document.querySelectorAll('#loops button')).map((x) => {
+        const D = window.dealgraphExplore.data, l = D.loops[+x.dataset.loop];
+        return [l.entities.map((i) => D.entities[i].id), x.dataset.grade]; })""")
+    cycles = json.loads(dealgraph(binary, "--data", data, "cycles", "--format", "json").stdout)["cycles"]
+    n = min(len(listed), len(cycles))
+    c.check(f"{entities} generated entities: the first loops are `cycles`'s, in its order, with its grades",
+            n >= 20 and listed[:n] == [[l["entities"], l["grade"]] for l in cycles[:n]],
+            f"{n} compared; first page {listed[:3]} vs cli {[[l['entities'], l['grade']] for l in cycles[:3]]}")
     set_date(b, "2020-06-30")
     got, want = page_counts(b), cli_counts(binary, ["--data", data], ["--as-of", "2020-06"])
     c.check(f"{entities} generated entities: slider at 2020-06 equals --as-of 2020-06", got == want, f"{got} vs {want}")
@@ -420,7 +483,7 @@ def main():
             if args.bench:
                 bench(b, args.binary, work)
                 return 0
-            for step in [check_seeds, check_hostile, check_generated]:
+            for step in [check_seeds, check_hostile, check_focus, check_generated]:
                 try:
                     step(b, c, args.binary, work)
                 except Exception as e:  # a broken step fails, and the others still run

@@ -115,7 +115,9 @@ fn size_guard_names_the_limit_and_force_passes_it() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("above 5000"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("--min-amount") && r.stderr.contains("--force"),
+        r.stderr.contains("--min-amount")
+            && r.stderr.contains("--focus")
+            && r.stderr.contains("--force"),
         "{}",
         r.stderr
     );
@@ -131,4 +133,100 @@ fn size_guard_names_the_limit_and_force_passes_it() {
         out,
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// The loop list at the as-of date is `cycles --format json`'s, in its order (both rank with
+/// `top_cycles`), on data with far more loops than a page lists.
+#[test]
+fn first_loops_are_ranked_as_cycles_ranks_them() {
+    let (dir, folder, _) = generated_folder(400, 1_200, 7);
+    let out = dir.path().join("gen.html");
+    let r = run(&["--data", &folder, "explore", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let data = page_data(&std::fs::read_to_string(&out).unwrap());
+    let ranking = data["rankings"].as_array().unwrap().last().unwrap();
+    let ids = |i: &serde_json::Value| -> Vec<String> {
+        data["loops"][i.as_u64().unwrap() as usize]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                data["entities"][e.as_u64().unwrap() as usize]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let page: Vec<Vec<String>> = ranking["loops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| ids(&l[0]))
+        .collect();
+    let cli = run(&[
+        "--data", &folder, "cycles", "--format", "json", "--limit", "200",
+    ]);
+    let cli: serde_json::Value = serde_json::from_str(&cli.stdout).unwrap();
+    let cli: Vec<Vec<String>> = cli["cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::from_value(c["entities"].clone()).unwrap())
+        .collect();
+    assert!(cli.len() >= 50, "the test needs many loops: {}", cli.len());
+    assert_eq!(page, cli);
+    assert!(ranking["found"].as_u64().unwrap() >= page.len() as u64);
+}
+
+#[test]
+fn focus_keeps_a_neighbourhood_and_its_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("focus.html");
+    let args = [
+        "--as-of",
+        "2026-01-31",
+        "explore",
+        "--focus",
+        "anthropic",
+        "--radius",
+        "1",
+    ];
+    let r = run(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let data = page_data(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(data["title"], "Who pays whom around Anthropic");
+    let map = run(&[
+        "map",
+        "--verbose",
+        "--as-of",
+        "2026-01-31",
+        "--focus",
+        "anthropic",
+    ]);
+    let words: Vec<&str> = map.stderr.split_whitespace().collect();
+    let n: usize = words[1].parse().unwrap();
+    assert_eq!(
+        data["entities"].as_array().unwrap().len(),
+        n,
+        "{}",
+        map.stderr
+    );
+    // Every loop on the page stays among the page's entities.
+    for l in data["loops"].as_array().unwrap() {
+        for e in l["entities"].as_array().unwrap() {
+            assert!((e.as_u64().unwrap() as usize) < n);
+        }
+    }
+    let r = run(&["explore", "--radius", "2"]);
+    assert_eq!(r.code, 2, "--radius needs --focus");
+    let r = run(&["explore", "--focus", "no-such-entity"]);
+    assert!(
+        r.code != 0 && r.stderr.contains("no-such-entity"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--without", "anthropic", "explore", "--focus", "anthropic"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--without"), "{}", r.stderr);
 }

@@ -3,10 +3,10 @@
 //! can be read again with `--data`.
 
 use serde::Serialize;
-use serde_json::Number;
+use serde_json::{Number, Value};
 
 use crate::graph::MoneyGraph;
-use crate::model::{Amount, DealRef, Entity, Fact, PartialDate, ReportRef};
+use crate::model::{Amount, DealRef, Entity, Fact, Money, PartialDate, ReportRef};
 use crate::render::json::Shown;
 
 use super::nodes;
@@ -36,7 +36,7 @@ struct FactData<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    amount_usd: Option<Number>,
+    amount_usd: Option<Value>,
     qualifier: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     period: Option<&'a str>,
@@ -82,7 +82,7 @@ struct ReportData<'a> {
     event_date: Option<Shown<PartialDate>>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    amount_usd: Option<Number>,
+    amount_usd: Option<Value>,
     qualifier: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<&'a str>,
@@ -91,8 +91,36 @@ struct ReportData<'a> {
 /// The data file of `graph`: the entities of [`nodes`] and the deals that pass the filter,
 /// each with all its reports (not only the standing one).
 pub fn to_json(graph: &MoneyGraph<'_>) -> Vec<u8> {
+    let document = document(graph);
+    let size = 512 * (document.deals.len() + document.entities.len()) + 64;
+    crate::render::json::to_string_sized(&document, size).into_bytes()
+}
+
+/// The same data file as TOML (`[[entities]]`, `[[deals]]`, `[[deals.reports]]`: the plural
+/// keys the loader reads as it reads `[[entity]]`...), which `--data` reads back.
+/// Amounts with cents are written as strings (`amount_usd = "1.05"`): the toml crate prints
+/// floats its own way, and the loader reads the text either way.
+pub fn to_toml(graph: &MoneyGraph<'_>) -> Vec<u8> {
+    let mut value = serde_json::to_value(document(graph)).expect("the data file serialises");
+    floats_as_text(&mut value);
+    toml::to_string(&value)
+        .expect("the data file has only tables, arrays, strings and numbers")
+        .into_bytes()
+}
+
+/// Every non-integer number in `value` replaced by its JSON text, as a string.
+fn floats_as_text(value: &mut Value) {
+    match value {
+        Value::Number(n) if !(n.is_i64() || n.is_u64()) => *value = Value::String(n.to_string()),
+        Value::Array(items) => items.iter_mut().for_each(floats_as_text),
+        Value::Object(fields) => fields.values_mut().for_each(floats_as_text),
+        _ => {}
+    }
+}
+
+fn document<'a>(graph: &MoneyGraph<'a>) -> Document<'a> {
     let data = graph.dataset();
-    let document = Document {
+    Document {
         entities: nodes(graph).into_iter().map(|(_, e)| entity(e)).collect(),
         deals: graph
             .deals()
@@ -106,9 +134,7 @@ pub fn to_json(graph: &MoneyGraph<'_>) -> Vec<u8> {
                 )
             })
             .collect(),
-    };
-    let size = 512 * (document.deals.len() + document.entities.len()) + 64;
-    crate::render::json::to_string_sized(&document, size).into_bytes()
+    }
 }
 
 fn entity(e: &Entity) -> EntityData<'_> {
@@ -126,7 +152,7 @@ fn fact(f: &Fact) -> FactData<'_> {
     FactData {
         kind: f.kind.as_str(),
         label: f.label.as_deref(),
-        amount_usd: f.amount.value.map(|m| m.to_json_number()),
+        amount_usd: f.amount.value.map(exact_dollars),
         qualifier: f.amount.qualifier.as_str(),
         period: f.period.as_deref(),
         date: Shown(f.date),
@@ -160,7 +186,7 @@ fn report<'a>(r: &ReportRef<'a>) -> ReportData<'a> {
         date: r.date.map(Shown),
         event_date: r.event_date.map(Shown),
         status: r.status.as_str(),
-        amount_usd: r.amount.value.map(|m| m.to_json_number()),
+        amount_usd: r.amount.value.map(exact_dollars),
         qualifier: r.amount.qualifier.as_str(),
         notes: r.notes,
     }
@@ -169,9 +195,32 @@ fn report<'a>(r: &ReportRef<'a>) -> ReportData<'a> {
 /// An amount as exact text the loader reads back: the qualifier's words, then the dollars.
 fn amount_text(amount: &Amount) -> Option<String> {
     let value = amount.value?;
-    Some(format!(
-        "{}{}",
-        amount.qualifier.prefix(),
-        value.to_json_number()
-    ))
+    Some(format!("{}{}", amount.qualifier.prefix(), dollars(value)))
+}
+
+/// Exact dollars as text: `22500000000`, `1.05`.
+pub(super) fn dollars(m: Money) -> String {
+    let cents = m.cents();
+    let sign = if cents < 0 { "-" } else { "" };
+    let (whole, part) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    match part {
+        0 => format!("{sign}{whole}"),
+        _ => format!("{sign}{whole}.{part:02}"),
+    }
+}
+
+/// `amount_usd` exactly: a number when one prints as the exact dollars (whole dollars always;
+/// with cents up to about $10T), else the same text as a string, which the loader also reads.
+/// (A JSON number with cents goes through a float in serde_json: $76,553,459,163,555.27
+/// would come back a cent off; the round-trip property test found it.)
+fn exact_dollars(m: Money) -> Value {
+    let text = dollars(m);
+    if m.cents() % 100 == 0 {
+        return Value::Number(Number::from(m.cents() / 100));
+    }
+    let float = text.parse::<f64>().ok().and_then(Number::from_f64);
+    match float {
+        Some(n) if n.to_string() == text.trim_end_matches('0') => Value::Number(n),
+        _ => Value::String(text),
+    }
 }

@@ -1,14 +1,17 @@
 //! Whole-graph exports for the tools analysts use: GraphML, GEXF, FollowTheMoney, Neo4j,
-//! columnar CSV and dealgraph's own JSON, one file per format. They share one table of node
+//! columnar CSV and dealgraph's own data format (JSON, TOML, CSV), one file per format. They share one table of node
 //! and edge columns ([`NODE_COLUMNS`], [`EDGE_COLUMNS`]) so every format carries the same
 //! fields, and each escapes text in one place (quick-xml, the csv crate, serde_json).
 
 pub mod columnar;
+pub mod datacsv;
 pub mod ftm;
 pub mod gexf;
 pub mod graphml;
 pub mod json;
 pub mod neo4j;
+#[cfg(test)]
+mod roundtrip;
 
 use std::borrow::Cow;
 

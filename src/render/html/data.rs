@@ -9,9 +9,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::graph::{Filter, MoneyGraph};
-use crate::model::{Amount, Dataset, DealId, DealKind, DealRef, EntityId, EntityKind, Status};
-use crate::query::cycles::{Bound, CycleOptions, RoundTrip, SortKey, collect_cycles};
+use crate::model::{
+    Amount, Dataset, DealId, DealKind, DealRef, EntityId, EntityKind, Grade, Status,
+};
+use crate::query::cycles::{CycleOptions, SortKey, top_cycles};
 use crate::query::stakeholders::{StakeholderOptions, stakeholders};
+use crate::query::totals::ByGrade;
+use crate::render::cells::grade_words;
+use crate::render::cycles::round_trip_words;
 use crate::render::layout::{self, LayoutEdge, LayoutNode, Size};
 use crate::render::style::{self, Shape};
 
@@ -20,7 +25,8 @@ use crate::render::style::{self, Shape};
 pub struct ExploreOptions {
     /// Longest loop, in hops (`None`: no bound), as `cycles --max-len`.
     pub max_len: Option<usize>,
-    /// Most loops searched at one slider position (the first found, as `cycles` keeps them).
+    /// Most loops listed at one slider position: the best by round trip, as `cycles
+    /// --limit N` ranks them.
     pub loops_per_date: usize,
     /// Most loops on the page in all.
     pub max_loops: usize,
@@ -88,12 +94,16 @@ pub struct PageData {
     pub entity_kinds: Vec<EntityKindLook>,
     pub deal_kinds: Vec<DealKindLook>,
     pub statuses: Vec<StatusLook>,
+    /// Evidence grades, surest first; a deal's grade is its standing report's.
+    pub grades: Vec<GradeLook>,
     pub faded_opacity: f64,
     pub entities: Vec<EntityData>,
     pub deals: Vec<DealData>,
-    /// Loops ranked as `cycles` ranks them at the as-of date; loops gone by then follow,
-    /// ranked at the last date they existed.
+    /// Every loop found at any slider position, in the order first found (the as-of date's
+    /// ranking first).
     pub loops: Vec<LoopData>,
+    /// How the loops rank at each slider position, as `cycles --as-of DATE` ranks them.
+    pub rankings: Vec<Ranking>,
     /// The loop search hit a limit: more loops may exist than the list shows.
     pub loops_incomplete: bool,
     pub max_len: Option<usize>,
@@ -130,6 +140,16 @@ pub struct StatusLook {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct GradeLook {
+    /// As JSON spells it: `confirmed`, `in-talks`, `rumored`, `inferred`.
+    pub name: &'static str,
+    /// In words: "in talks".
+    pub words: &'static str,
+    /// Shown when the page opens: at least the filter's `min_grade`.
+    pub on: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct EntityData {
     pub id: String,
     pub name: String,
@@ -150,9 +170,19 @@ pub struct EntityData {
 pub struct StakeSummary {
     pub inflows: String,
     pub outflows: String,
-    /// Non-empty roles: title and members (entity index, total with it).
-    pub groups: Vec<(&'static str, Vec<(usize, String)>)>,
+    /// `inflows` by evidence grade, surest first: `(grade words, total)`.
+    pub inflows_by_grade: Vec<GradePart>,
+    pub outflows_by_grade: Vec<GradePart>,
+    /// Non-empty roles: title and members (entity index, total with it, that total by
+    /// grade).
+    pub groups: Vec<(&'static str, Vec<Member>)>,
 }
+
+/// A total's part resting on one grade: `("in talks", "$50B")`.
+pub type GradePart = (&'static str, String);
+
+/// A stakeholder: entity index, total with it, that total by grade.
+pub type Member = (usize, String, Vec<GradePart>);
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DealData {
@@ -174,6 +204,8 @@ pub struct ReportData {
     pub publisher: Option<String>,
     pub date: Option<String>,
     pub status: usize,
+    /// Index into `grades` (surest first): this report's status as a grade, or inferred.
+    pub grade: usize,
     pub amount: String,
     /// Passes `--min-amount`.
     pub big_enough: bool,
@@ -185,12 +217,21 @@ pub struct ReportData {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct LoopData {
-    /// Entity indexes in loop order; the last pays the first.
+    /// Entity indexes in loop order (as `cycles` writes them); the last pays the first.
     pub entities: Vec<usize>,
-    /// Round trip, as `cycles` words it, at the latest date the loop exists.
-    pub amount: String,
     /// `[from, to)` slider positions between which the loop exists.
     pub spans: Vec<(usize, usize)>,
+}
+
+/// The loops at the slider positions `[from, to)` (where no deal changes), best first as
+/// `cycles` ranks them there: `(loop index, round trip as `cycles` words it)`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ranking {
+    pub from: usize,
+    pub to: usize,
+    /// How many loops `cycles` finds there (at least this many when the search stopped).
+    pub found: u64,
+    pub loops: Vec<(usize, String)>,
 }
 
 /// Builds the page's data for `selection` under `filter` (the CLI's global filters).
@@ -217,7 +258,7 @@ pub fn page_data(
         .collect();
     let mut entities = entity_data(data, filter, selection, &page_index);
     place(&mut entities, &deals);
-    let (loops, loops_incomplete) = loops(data, filter, &dates, &deals, &page_index, options);
+    let found = loops(data, filter, &dates, &deals, &page_index, options);
     PageData {
         title: "Who pays whom".to_string(),
         data_label: data_label.to_string(),
@@ -258,11 +299,19 @@ pub fn page_data(
                 }
             })
             .collect(),
+        grades: grade_order()
+            .map(|g| GradeLook {
+                name: g.as_str(),
+                words: grade_words(g),
+                on: g >= filter.min_grade,
+            })
+            .collect(),
         faded_opacity: style::FADED_OPACITY,
         entities,
         deals,
-        loops,
-        loops_incomplete,
+        loops: found.loops,
+        rankings: found.rankings,
+        loops_incomplete: found.incomplete,
         max_len: options.max_len,
     }
 }
@@ -312,6 +361,7 @@ fn deal_data(
             publisher: r.publisher.map(str::to_string),
             date: r.date.map(|d| d.to_string()),
             status: Status::ALL.iter().position(|&s| s == r.status).unwrap_or(0),
+            grade: grade_index(Grade::of(r.status, deal.inferred())),
             amount: r.amount.to_string(),
             big_enough: big_enough(filter, &r.amount),
             notes: r.notes.map(str::to_string),
@@ -361,6 +411,8 @@ fn entity_data(
                 StakeSummary {
                     inflows: s.inflows.to_string(),
                     outflows: s.outflows.to_string(),
+                    inflows_by_grade: grade_parts(&s.inflows_by_grade),
+                    outflows_by_grade: grade_parts(&s.outflows_by_grade),
                     groups: s
                         .groups
                         .iter()
@@ -369,7 +421,10 @@ fn entity_data(
                             let members = g
                                 .members
                                 .iter()
-                                .map(|m| (page_index[m.id.index()], m.total().to_string()))
+                                .map(|m| {
+                                    let split = grade_parts(&m.total_by_grade());
+                                    (page_index[m.id.index()], m.total().to_string(), split)
+                                })
                                 .collect();
                             (g.role.title(), members)
                         })
@@ -433,16 +488,30 @@ fn place(entities: &mut [EntityData], deals: &[DealData]) {
     }
     let placed = layout::layout(&nodes, &edges);
     // The layout grows nodes where many edges meet; the page keeps them at their text's size.
+    // The page draws parallel deals side by side with a label each, where the SVG map draws
+    // one route: wider gaps within the layers keep those labels apart (seen on the seeds),
+    // and the map pane is taller than wide.
     for (e, p) in entities.iter_mut().zip(&placed.nodes) {
         e.x = p.x;
-        e.y = p.y;
+        e.y = p.y * LAYER_SPREAD;
     }
 }
 
-/// Every loop at every slider position, searched as `cycles` searches (global filters, the
-/// as-of date set to the position). A position where no deal changes reuses the previous
-/// search. Searches run from the as-of date backwards, so the first loops are ranked as
-/// `cycles` ranks them.
+/// How much taller than the SVG map's the page's gaps within a layer are.
+const LAYER_SPREAD: f64 = 1.6;
+
+/// The loops of a page: each once, and how they rank at each slider position.
+struct Found {
+    loops: Vec<LoopData>,
+    rankings: Vec<Ranking>,
+    incomplete: bool,
+}
+
+/// Every loop at every slider position, searched and ranked as `cycles` does it (global
+/// filters, the as-of date set to the position, the best [`ExploreOptions::loops_per_date`]
+/// by round trip, exactly as `top_cycles` gives them). The graph only changes at positions
+/// where some deal does, so one search covers each run of positions between changes; the
+/// searches go from the as-of date backwards, so the as-of date's loops come first.
 fn loops(
     data: &Dataset,
     filter: &Filter,
@@ -450,7 +519,7 @@ fn loops(
     deals: &[DealData],
     page_index: &[usize],
     options: &ExploreOptions,
-) -> (Vec<LoopData>, bool) {
+) -> Found {
     let deadline = Instant::now() + options.loop_budget;
     let mut changes = vec![false; dates.len()];
     for d in deals {
@@ -458,80 +527,99 @@ fn loops(
             changes[p] = true;
         }
     }
-    let mut found: Vec<LoopData> = Vec::new();
-    let mut presence: Vec<Vec<bool>> = Vec::new();
+    let mut found = Found {
+        loops: Vec::new(),
+        rankings: Vec::new(),
+        incomplete: false,
+    };
     let mut by_entities: HashMap<Vec<EntityId>, usize> = HashMap::new();
-    let mut incomplete = false;
-    // Loops of the newest searched position at or after each position.
-    let mut current: Vec<usize> = Vec::new();
-    for p in (0..dates.len()).rev() {
-        // The graph at p equals the graph at p + 1 unless a deal changed at p + 1.
-        let same_as_next = p + 1 < dates.len() && !changes[p + 1];
-        if !same_as_next {
-            current.clear();
-            let graph = MoneyGraph::build(
-                data,
-                Filter {
-                    as_of: dates[p],
-                    ..filter.clone()
-                },
-            );
-            let opts = CycleOptions {
-                max_len: options.max_len,
-                deadline: Some(deadline),
-                ..CycleOptions::default()
-            };
-            let list = collect_cycles(
-                &graph,
-                graph.hops(),
-                &opts,
-                Some(options.loops_per_date),
-                SortKey::Amount,
-            );
-            incomplete |= list.truncated;
-            for cycle in list.cycles {
-                let i = match by_entities.get(&cycle.entities) {
-                    Some(&i) => i,
-                    None if found.len() < options.max_loops => {
-                        found.push(LoopData {
-                            entities: cycle
-                                .entities
-                                .iter()
-                                .map(|e| page_index[e.index()])
-                                .collect(),
-                            amount: round_trip_words(&cycle.round_trip),
-                            spans: Vec::new(),
-                        });
-                        presence.push(vec![false; dates.len()]);
-                        by_entities.insert(cycle.entities, found.len() - 1);
-                        found.len() - 1
-                    }
-                    None => {
-                        incomplete = true;
-                        continue;
-                    }
-                };
-                current.push(i);
-            }
+    let mut end = dates.len();
+    while end > 0 {
+        // Positions [start, end) show the same graph: search at its last date.
+        let mut start = end - 1;
+        while start > 0 && !changes[start] {
+            start -= 1;
         }
-        for &i in &current {
-            presence[i][p] = true;
-        }
-    }
-    for (l, present) in found.iter_mut().zip(&presence) {
-        let mut start = None;
-        for (p, &on) in present.iter().chain([&false]).enumerate() {
-            match (on, start) {
-                (true, None) => start = Some(p),
-                (false, Some(s)) => {
-                    l.spans.push((s, p));
-                    start = None;
+        let graph = MoneyGraph::build(
+            data,
+            Filter {
+                as_of: dates[end - 1],
+                ..filter.clone()
+            },
+        );
+        let opts = CycleOptions {
+            max_len: options.max_len,
+            deadline: Some(deadline),
+            ..CycleOptions::default()
+        };
+        let list = top_cycles(
+            &graph,
+            graph.hops(),
+            &opts,
+            options.loops_per_date,
+            SortKey::Amount,
+        );
+        found.incomplete |= list.truncated;
+        let mut ranking = Ranking {
+            from: start,
+            to: end,
+            found: list.found,
+            loops: Vec::with_capacity(list.cycles.len()),
+        };
+        for cycle in list.cycles {
+            let i = match by_entities.get(&cycle.entities) {
+                Some(&i) => i,
+                None if found.loops.len() < options.max_loops => {
+                    found.loops.push(LoopData {
+                        entities: cycle
+                            .entities
+                            .iter()
+                            .map(|e| page_index[e.index()])
+                            .collect(),
+                        spans: Vec::new(),
+                    });
+                    by_entities.insert(cycle.entities.clone(), found.loops.len() - 1);
+                    found.loops.len() - 1
                 }
-                _ => {}
+                None => {
+                    found.incomplete = true;
+                    continue;
+                }
+            };
+            // Runs are visited newest first: a loop present in the next run extends its span.
+            let spans = &mut found.loops[i].spans;
+            match spans.last_mut() {
+                Some(span) if span.0 == end => span.0 = start,
+                _ => spans.push((start, end)),
             }
+            ranking.loops.push((i, round_trip_words(&cycle.round_trip)));
         }
+        found.rankings.push(ranking);
+        end = start;
     }
-    (found, incomplete)
+    for l in &mut found.loops {
+        l.spans.reverse();
+    }
+    found.rankings.reverse();
+    found
+}
+
+/// The grades, surest first: the order of [`PageData::grades`].
+fn grade_order() -> impl Iterator<Item = Grade> {
+    Grade::ALL.iter().rev().copied()
+}
+
+/// Where `grade` is in [`grade_order`].
+fn grade_index(grade: Grade) -> usize {
+    grade_order().position(|g| g == grade).unwrap_or(0)
+}
+
+/// A total's parts by grade, surest first, in words: `[("confirmed", "$13B"), ...]`.
+fn grade_parts(split: &ByGrade) -> Vec<GradePart> {
+    split
+        .parts()
+        .map(|(g, total)| (grade_words(g), total.to_string()))
+        .collect()
 }
 
 /// True when `amount` passes `--min-amount` (as [`Filter::admit`] tests the standing report).
@@ -539,19 +627,6 @@ fn big_enough(filter: &Filter, amount: &Amount) -> bool {
     filter
         .min_amount
         .is_none_or(|min| amount.value.is_some_and(|v| v >= min))
-}
-
-/// "at most $38B", "$38B", "at least $8B", "about $38B" or "unknown", as `cycles` says it.
-/// (A copy of `round_trip_words` in src/cli/cycles.rs: call the shared one once the house
-/// refactor moves it into `render`.)
-fn round_trip_words(trip: &RoundTrip) -> String {
-    match (trip.amount, trip.bound) {
-        (Some(a), Some(Bound::Upper)) => format!("at most {a}"),
-        (Some(a), Some(Bound::Lower)) => format!("at least {a}"),
-        (Some(a), Some(Bound::Approx)) => format!("about {a}"),
-        (Some(a), _) => a.to_string(),
-        (None, _) => "unknown".into(),
-    }
 }
 
 /// The Cytoscape node shape closest to each outline of the style table.

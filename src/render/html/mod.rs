@@ -11,8 +11,14 @@
 //! browser test (`python3 tests/browser/explore.py`).
 
 pub mod data;
+pub mod scope;
 
 pub use data::{ExploreOptions, PageData, Selection, page_data};
+pub use scope::Scope;
+
+use crate::graph::Filter;
+use crate::model::Dataset;
+use crate::render::map::MapSpec;
 
 /// The page: markup with `{{CSS}}`, `{{CYTOSCAPE}}`, `{{DATA}}` and `{{JS}}` in that order.
 const TEMPLATE: &str = include_str!("page.html");
@@ -56,6 +62,35 @@ pub fn to_html(page: &PageData) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The interactive page of what the map `spec` shows (`map --format html`): the spec's
+/// entities and every deal among them that the filters keep at some date up to `--as-of`
+/// (so the date slider can replay them), titled as the spec. `filter` is the one the spec
+/// was built under; `data_label` names the data ("bundled seeds").
+///
+/// ```
+/// use dealgraph::graph::{Filter, MoneyGraph};
+/// use dealgraph::load::{load_bundled, LoadOptions};
+/// use dealgraph::render::{html, map::MapSpec};
+///
+/// let loaded = load_bundled(LoadOptions::default()).unwrap();
+/// let filter = Filter::today();
+/// let graph = MoneyGraph::build(&loaded.dataset, filter.clone());
+/// let openai = loaded.dataset.resolve("openai").unwrap();
+/// let spec = MapSpec::neighbourhood(&graph, openai, 1, "seeds");
+/// let text = html::map_page(&loaded.dataset, &filter, &spec, "seeds", &Default::default());
+/// assert!(text.contains("Who pays whom around OpenAI"));
+/// ```
+pub fn map_page(
+    data: &Dataset,
+    filter: &Filter,
+    spec: &MapSpec,
+    data_label: &str,
+    options: &ExploreOptions,
+) -> String {
+    let scope = Scope::only(data, filter, &spec.entities);
+    to_html(&scope.page_data(&spec.title, data_label, options))
 }
 
 /// `value` as JSON that is safe inside a `<script>` element: every `<`, `>` and `&` (so no

@@ -18,6 +18,7 @@
     pos: last,
     kinds: D.deal_kinds.map(() => true),
     statuses: D.statuses.map((s) => s.on),
+    grades: D.grades.map((g) => g.on),
     loop: null,
     shown: D.deals.map(() => -2),
     visible: D.deals.map(() => false),
@@ -69,7 +70,7 @@
         color: '#222222', 'border-width': 1, 'border-color': '#222222', 'min-zoomed-font-size': 6,
       } },
       { selector: 'edge', style: {
-        'curve-style': 'bezier', width: 'data(width)', 'line-color': 'data(colour)',
+        'curve-style': 'bezier', 'control-point-step-size': 56, width: 'data(width)', 'line-color': 'data(colour)',
         'line-style': 'data(dash)', 'target-arrow-shape': 'triangle', 'target-arrow-color': 'data(colour)',
         'target-arrow-fill': 'data(fill)', 'arrow-scale': 1.1, label: 'data(label)', 'font-size': 9.5,
         'font-family': 'Helvetica, Arial, sans-serif', color: '#222222', 'text-wrap': 'wrap',
@@ -86,6 +87,7 @@
   });
 
   // ---- controls ----
+  $('title').textContent = D.title;
   $('subtitle').textContent = D.data_label + ' · arrows point the way cash flows (payer → payee)';
   document.title = D.title + ' · ' + D.data_label + ' · dealgraph explore';
   const slider = $('date');
@@ -114,6 +116,16 @@
     box.addEventListener('change', () => { state.statuses[i] = box.checked; update(); });
     label.append(box, s.name);
     $('statuses').append(label);
+  });
+  D.grades.forEach((g, i) => {
+    const label = el('label');
+    const box = el('input');
+    box.type = 'checkbox';
+    box.checked = g.on;
+    box.dataset.grade = g.name;
+    box.addEventListener('change', () => { state.grades[i] = box.checked; update(); });
+    label.append(box, g.words);
+    $('grades').append(label);
   });
 
   function legend() {
@@ -168,7 +180,8 @@
       D.deals.forEach((d, i) => {
         const r = standingAt(d, state.pos);
         const rep = r >= 0 ? d.reports[r] : null;
-        const vis = !!rep && state.kinds[d.kind] && state.statuses[rep.status] && rep.big_enough;
+        const vis = !!rep && state.kinds[d.kind] && state.statuses[rep.status] &&
+          state.grades[rep.grade] && rep.big_enough;
         const edge = cy.getElementById('d' + i);
         if (vis) {
           if (state.shown[i] !== r) {
@@ -223,54 +236,75 @@
   function loopExists(l) {
     return l.spans.some(([a, b]) => a <= state.pos && state.pos < b) && loopDeals(l) !== null;
   }
+  // A loop is as sure as its weakest hop, a hop as its surest deal shown (grades are listed
+  // surest first, so the weakest is the largest index).
+  function loopGrade(l) {
+    let weakest = 0;
+    for (let k = 0; k < l.entities.length; k++) {
+      const key = l.entities[k] + ',' + l.entities[(k + 1) % l.entities.length];
+      const hop = (pairDeals.get(key) || []).filter((i) => state.visible[i]);
+      const surest = Math.min(...hop.map((i) => D.deals[i].reports[state.shown[i]].grade));
+      weakest = Math.max(weakest, surest);
+    }
+    return D.grades[weakest];
+  }
   function loopWords(l) {
     const names = l.entities.concat([l.entities[0]]).map((i) => D.entities[i].name);
     return names.join(' → ');
+  }
+  function rankingAt(pos) {
+    return D.rankings.find((r) => r.from <= pos && pos < r.to) || { loops: [], found: 0 };
   }
   const SHOWN_LOOPS = 300;
   function listLoops() {
     const list = $('loops');
     list.replaceChildren();
-    const now = [];
-    D.loops.forEach((l, i) => { if (loopExists(l)) now.push(i); });
-    state.loopsNow = now;
-    now.slice(0, SHOWN_LOOPS).forEach((i, rank) => {
+    const ranking = rankingAt(state.pos);
+    const now = ranking.loops.filter(([i]) => loopExists(D.loops[i]));
+    state.loopsNow = now.map(([i]) => i);
+    now.slice(0, SHOWN_LOOPS).forEach(([i, amount], rank) => {
       const l = D.loops[i];
+      const grade = loopGrade(l);
       const li = el('li');
       const b = el('button');
       b.type = 'button';
       b.dataset.loop = String(i);
+      b.dataset.grade = grade.name;
       b.setAttribute('aria-pressed', String(state.loop === i));
-      const head = el('strong', (rank + 1) + '. ' + l.amount + ' round trip, ' + l.entities.length + ' hops');
-      b.append(head, el('br'), nameSpan(loopWords(l)));
+      const head = el('strong', (rank + 1) + '. ' + amount + ' round trip, ' + l.entities.length + ' hops');
+      b.append(el('span', grade.words, 'grade grade-' + grade.name), head, el('br'), nameSpan(loopWords(l)));
       b.addEventListener('click', () => {
         chooseLoop(state.loop === i ? null : i);
-        if (state.loop !== null) {
-          const hl = cy.$('.hl');
-          cy.fit(hl, 80);
-          if (cy.zoom() > 1.5) cy.zoom({ level: 1.5, position: centreOf(hl) });
-          // On a big map the loop's ends are far apart: keep its labels readable on screen.
-          const scale = Math.max(1, 0.9 / cy.zoom());
-          if (scale > 1) {
-            hl.nodes().forEach((n) => n.style({
-              'font-size': 12 * scale, width: n.data('w') * scale, height: n.data('h') * scale,
-            }));
-            hl.edges().forEach((e) => e.style({
-              'font-size': 9.5 * scale, 'min-zoomed-font-size': 0, width: e.data('width') * scale,
-            }));
-          }
-        }
+        if (state.loop !== null) zoomToLoop();
       });
       li.append(b);
       list.append(li);
     });
     let note = now.length === 0 ? 'No circular-financing loops at this date under these filters'
-      : now.length + (now.length === 1 ? ' loop' : ' loops') + ' at this date, ranked as `dealgraph cycles` ranks them';
+      : now.length + (now.length === 1 ? ' loop' : ' loops') + ' at this date, ranked as `dealgraph cycles` ranks them; each rests on its weakest hop';
+    if (ranking.found > ranking.loops.length) {
+      note += '; `dealgraph cycles` finds ' + ranking.found + ' and the best ' + ranking.loops.length + ' are searched for the page';
+    }
     if (now.length > SHOWN_LOOPS) note += '; the first ' + SHOWN_LOOPS + ' are listed';
-    if (D.loops_incomplete) note += '. The search stopped at its limits: narrow the data (--min-amount, --kinds, --max-len) to see every loop';
+    if (D.loops_incomplete) note += '. The search stopped at its limits: narrow the data (--min-amount, --kinds, --max-len, --focus) to see every loop';
     $('loops-note').textContent = note + '.';
-    if (state.loop !== null && !now.includes(state.loop)) chooseLoop(null);
+    if (state.loop !== null && !state.loopsNow.includes(state.loop)) chooseLoop(null);
     else if (state.loop !== null) chooseLoop(state.loop);
+  }
+  function zoomToLoop() {
+    const hl = cy.$('.hl');
+    cy.fit(hl, 80);
+    if (cy.zoom() > 1.5) cy.zoom({ level: 1.5, position: centreOf(hl) });
+    // On a big map the loop's ends are far apart: keep its labels readable on screen.
+    const scale = Math.max(1, 0.9 / cy.zoom());
+    if (scale > 1) {
+      hl.nodes().forEach((n) => n.style({
+        'font-size': 12 * scale, width: n.data('w') * scale, height: n.data('h') * scale,
+      }));
+      hl.edges().forEach((e) => e.style({
+        'font-size': 9.5 * scale, 'min-zoomed-font-size': 0, width: e.data('width') * scale,
+      }));
+    }
   }
   function centreOf(eles) {
     const bb = eles.boundingBox();
@@ -329,12 +363,20 @@
     if (e.stakes) {
       const s = e.stakes;
       const dl = el('dl');
-      dl.append(el('dt', 'Paid to it'), el('dd', s.inflows), el('dt', 'Paid by it'), el('dd', s.outflows));
+      dl.append(el('dt', 'Paid to it'), el('dd', s.inflows));
+      graded(dl, s.inflows_by_grade);
+      dl.append(el('dt', 'Paid by it'), el('dd', s.outflows));
+      graded(dl, s.outflows_by_grade);
       s.groups.forEach(([title, members]) => {
         dl.append(el('dt', title));
-        members.forEach(([m, total]) => {
+        members.forEach(([m, total, split]) => {
           const dd = el('dd');
           dd.append(entityButton(m), el('span', ' ' + total, 'muted'));
+          if (split.length > 1) {
+            dd.append(el('span', ' (' + split.map(([g, t]) => g + ' ' + t).join('; ') + ')', 'muted split'));
+          } else if (split.length === 1 && split[0][0] !== 'confirmed') {
+            dd.append(el('span', ' (all ' + split[0][0] + ')', 'muted split'));
+          }
           dl.append(dd);
         });
       });
@@ -353,6 +395,12 @@
     });
     parts.push(list.children.length ? list : el('p', 'None at this date.', 'muted'));
     details(e.name, ...parts);
+  }
+  // What a total rests on: one line per grade, surest first, or "all confirmed".
+  function graded(dl, parts) {
+    if (parts.length === 0) return;
+    if (parts.length === 1) { dl.append(el('dd', 'all ' + parts[0][0], 'muted split')); return; }
+    parts.forEach(([g, t]) => dl.append(el('dd', g + ' ' + t, 'muted split')));
   }
   function sourceCell(source) {
     const td = el('td');
@@ -390,7 +438,7 @@
     d.reports.forEach((r, k) => {
       const tr = el('tr');
       tr.append(el('td', k === standing ? '★' : '', 'star'), el('td', r.publisher || '–', 'name'),
-        el('td', r.date || 'undated'), el('td', D.statuses[r.status].name), el('td', r.amount), sourceCell(r.source));
+        el('td', r.date || 'undated'), el('td', D.statuses[r.status].name + (d.inferred ? ' (inferred)' : '')), el('td', r.amount), sourceCell(r.source));
       table.append(tr);
       if (r.notes) {
         const note = el('tr');
