@@ -153,9 +153,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }
-    if plan.limit.is_none() && plan.format == Format::Json {
+    if plan.limit.is_none() && is_listing(plan.format) {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let (count, end) = render::stream_json(&mut out, &graph, &opts)?;
+        let (count, end) = match plan.format {
+            Format::Jsonl => render::stream_jsonl(&mut out, &graph, &opts)?,
+            Format::Csv => render::stream_csv(&mut out, &graph, &opts)?,
+            _ => render::stream_json(&mut out, &graph, &opts)?,
+        };
         out.flush()?;
         if end == SearchEnd::TimedOut {
             eprintln!(
@@ -177,6 +181,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let shown = match plan.format {
         Format::Dot | Format::Svg => Shown::Map,
         Format::Json => Shown::Json,
+        Format::Jsonl | Format::Csv => Shown::Lines,
         _ => Shown::Text,
     };
     if let Some(note) = render::stopped_note(&list, shown, plan.capped) {
@@ -191,9 +196,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
                 ctx,
             )
         }
-        Shown::Json => {
+        Shown::Json | Shown::Lines => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            render::write_json(&mut out, &graph, &list)?;
+            match plan.format {
+                Format::Jsonl => render::write_jsonl(&mut out, &graph, &list)?,
+                Format::Csv => render::write_csv(&mut out, &graph, &list)?,
+                _ => render::write_json(&mut out, &graph, &list)?,
+            }
             Ok(out.flush()?)
         }
         Shown::Text => {
@@ -202,6 +211,11 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             output::stdout(text.as_bytes())
         }
     }
+}
+
+/// JSON, JSON lines and CSV: machine formats with no cap on the loops (`--limit 0` streams).
+fn is_listing(format: Format) -> bool {
+    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
 }
 
 /// Turns the arguments into options, reporting every bad value at once.
@@ -214,7 +228,14 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
         }
         draw::map_format(ctx, &args.draw)?
     } else {
-        let supported = [Format::Table, Format::Json, Format::Dot, Format::Svg];
+        let supported = [
+            Format::Table,
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Dot,
+            Format::Svg,
+        ];
         let format = ctx.format("cycles", &supported)?;
         args.draw.unused("the loops")?;
         format
@@ -248,10 +269,11 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
             None
         }
     };
-    if args.explain && format == Format::Json {
-        problems.push(
-            "--explain writes prose for the table view; JSON already carries every deal".into(),
-        );
+    if args.explain && is_listing(format) {
+        problems.push(format!(
+            "--explain writes prose for the table view; --format {} already names every deal",
+            format.name()
+        ));
     }
     let mut through = Vec::new();
     for name in &args.through {
@@ -265,7 +287,7 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     }
     let wanted = (args.limit > 0).then_some(args.limit);
     let (limit, capped) = match wanted {
-        _ if format == Format::Json => (wanted, false),
+        _ if is_listing(format) => (wanted, false),
         Some(n) if n <= MAX_SHOWN => (wanted, false),
         _ => (Some(MAX_SHOWN), true),
     };

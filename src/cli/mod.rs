@@ -162,6 +162,8 @@ impl LengthArgs {
 pub enum Format {
     Table,
     Json,
+    /// JSON lines: one object a line (`cycles`).
+    Jsonl,
     Csv,
     Dot,
     Svg,
@@ -173,6 +175,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Dot => "dot",
             Format::Svg => "svg",
