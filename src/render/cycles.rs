@@ -773,6 +773,80 @@ pub fn stream_json(
     Ok((count, end))
 }
 
+/// Writes loops as JSON lines, each the [`CycleJson`] object on one line. A hop's object does
+/// not depend on the loop (its counted deal is the hop's largest known amount), so each hop
+/// and each entity id is serialized once and reused: memory grows with the hops and entities
+/// met, never with the loops.
+struct LineWriter<'g, 'a> {
+    graph: &'g MoneyGraph<'a>,
+    hops: &'g HopGraph,
+    hop_text: Vec<Option<Box<[u8]>>>,
+    entity_text: Vec<Option<Box<[u8]>>>,
+    line: Vec<u8>,
+}
+
+impl<'g, 'a> LineWriter<'g, 'a> {
+    fn new(graph: &'g MoneyGraph<'a>, hops: &'g HopGraph) -> Self {
+        LineWriter {
+            graph,
+            hops,
+            hop_text: vec![None; hops.hop_count()],
+            entity_text: vec![None; hops.entity_count()],
+            line: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Appends `items` as a JSON array, each item's text made by `text` on first use.
+    fn array<T: Copy>(
+        line: &mut Vec<u8>,
+        cache: &mut [Option<Box<[u8]>>],
+        items: impl Iterator<Item = (usize, T)>,
+        text: impl Fn(T) -> Vec<u8>,
+    ) {
+        line.push(b'[');
+        for (n, (i, item)) in items.enumerate() {
+            if n > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(cache[i].get_or_insert_with(|| text(item).into()));
+        }
+        line.push(b']');
+    }
+
+    fn write(&mut self, out: &mut impl Write, cycle: &Cycle) -> std::io::Result<()> {
+        let (graph, hops, data) = (self.graph, self.hops, self.graph.dataset());
+        let trip = &cycle.round_trip;
+        let line = &mut self.line;
+        line.clear();
+        let usd = |m: Option<Money>| m.map(|m| m.to_json_number());
+        line.extend_from_slice(b"{\"bound\":");
+        serde_json::to_writer(&mut *line, &trip.bound.map(Bound::as_str))?;
+        line.extend_from_slice(b",\"entities\":");
+        let entities = cycle.entities.iter().map(|&e| (e.index(), e));
+        Self::array(line, &mut self.entity_text, entities, |e| {
+            serde_json::to_vec(data.entity(e).id.as_str()).unwrap_or_default()
+        });
+        line.extend_from_slice(b",\"grade\":");
+        serde_json::to_writer(&mut *line, &cycle.grade)?;
+        line.extend_from_slice(b",\"hops\":");
+        let loop_hops = cycle.hops.iter().enumerate();
+        let items = loop_hops.map(|(i, &h)| (h.0 as usize, (h, trip.hop_deals.get(i).copied().flatten())));
+        Self::array(line, &mut self.hop_text, items, |(h, counted)| {
+            serde_json::to_vec(&HopJson::new(graph, hops.hop(h), counted)).unwrap_or_default()
+        });
+        write!(line, ",\"length\":{},\"return_ratio\":", cycle.length())?;
+        serde_json::to_writer(&mut *line, &cycle.ratio.and_then(|r| Number::from_f64(r.value)))?;
+        line.extend_from_slice(b",\"round_trip_max_usd\":");
+        serde_json::to_writer(&mut *line, &usd(trip.high))?;
+        line.extend_from_slice(b",\"round_trip_min_usd\":");
+        serde_json::to_writer(&mut *line, &usd(trip.low))?;
+        line.extend_from_slice(b",\"round_trip_usd\":");
+        serde_json::to_writer(&mut *line, &usd(trip.amount))?;
+        line.extend_from_slice(b"}\n");
+        out.write_all(line)
+    }
+}
+
 /// `--format jsonl`: one loop object a line (as in the JSON `cycles` array, on one line),
 /// in the `--sort` order.
 pub fn write_jsonl(
@@ -780,16 +854,11 @@ pub fn write_jsonl(
     graph: &MoneyGraph<'_>,
     list: &CycleList,
 ) -> std::io::Result<()> {
-    let hops = graph.hops();
+    let mut lines = LineWriter::new(graph, graph.hops());
     for c in &list.cycles {
-        write_line(out, &CycleJson::new(graph, hops, c))?;
+        lines.write(out, c)?;
     }
     Ok(())
-}
-
-fn write_line(out: &mut impl Write, cycle: &CycleJson<'_>) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, cycle)?;
-    out.write_all(b"\n")
 }
 
 /// `--limit 0 --format jsonl`: every loop a line as it is found, unsorted, in memory that does
@@ -802,11 +871,11 @@ pub fn stream_jsonl(
     graph: &MoneyGraph<'_>,
     opts: &CycleOptions,
 ) -> std::io::Result<(u64, SearchEnd)> {
-    let hops = graph.hops();
+    let mut lines = LineWriter::new(graph, graph.hops());
     let mut count = 0u64;
     let end = stream(graph, opts, |cycle| {
         count += 1;
-        write_line(out, &CycleJson::new(graph, hops, cycle))
+        lines.write(out, cycle)
     })?;
     Ok((count, end))
 }

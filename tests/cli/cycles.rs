@@ -914,7 +914,7 @@ fn jsonl_and_csv_list_what_json_lists() {
         assert_eq!(row[3], number(&c["round_trip_usd"]));
         assert_eq!(row[4], number(&c["round_trip_min_usd"]));
         assert_eq!(row[5], number(&c["round_trip_max_usd"]));
-        assert_eq!(row[7], c["grade"].as_str().unwrap());
+        assert_eq!(&row[7], c["grade"].as_str().unwrap());
         let deals: Vec<&str> = c["hops"]
             .as_array()
             .unwrap()
