@@ -27,7 +27,8 @@ use super::{CliError, CliResult, Context, Format, LengthArgs, output};
 /// numbers: "at most $38B" means an "up to" figure on the loop may turn out smaller.
 ///
 /// The global filters (--as-of, --status, --kinds, --min-amount, --without, --no-inferred)
-/// decide which deals take part. --format json writes the documented JSON; --format dot|svg
+/// decide which deals take part. --format json writes the documented JSON (deal objects once,
+/// in its `deals`), --format jsonl one loop a line, --format csv one row a loop; --format dot|svg
 /// (or --out loops.svg) draws the loops found on a map, each loop highlighted.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "EXAMPLES:
@@ -37,6 +38,7 @@ use super::{CliError, CliResult, Context, Format, LengthArgs, output};
   dealgraph cycles --time-ordered                money went out before it came back
   dealgraph cycles --no-inferred                 only flows that a source states
   dealgraph cycles --status announced,completed --count
+  dealgraph cycles --limit 0 --format jsonl      every loop, one JSON object a line, as found
   dealgraph cycles --through anthropic --out loops.svg   draw the loops on a map")]
 pub struct Args {
     #[command(flatten)]
@@ -72,8 +74,8 @@ pub struct Args {
 
     /// Show the N best loops by --sort among all loops within the bounds (the search visits
     /// every loop; with --timeout the ranking covers those found in time, and says so).
-    /// Tables and maps show at most 10000. 0 means no limit: with --format json every loop is
-    /// streamed as found (unsorted, in bounded memory).
+    /// Tables and maps show at most 10000. 0 means no limit: with --format json, jsonl or csv
+    /// every loop is streamed as found (unsorted, in bounded memory).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: usize,
 
