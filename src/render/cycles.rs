@@ -830,12 +830,16 @@ impl<'g, 'a> LineWriter<'g, 'a> {
         serde_json::to_writer(&mut *line, &cycle.grade)?;
         line.extend_from_slice(b",\"hops\":");
         let loop_hops = cycle.hops.iter().enumerate();
-        let items = loop_hops.map(|(i, &h)| (h.0 as usize, (h, trip.hop_deals.get(i).copied().flatten())));
+        let items =
+            loop_hops.map(|(i, &h)| (h.0 as usize, (h, trip.hop_deals.get(i).copied().flatten())));
         Self::array(line, &mut self.hop_text, items, |(h, counted)| {
             serde_json::to_vec(&HopJson::new(graph, hops.hop(h), counted)).unwrap_or_default()
         });
         write!(line, ",\"length\":{},\"return_ratio\":", cycle.length())?;
-        serde_json::to_writer(&mut *line, &cycle.ratio.and_then(|r| Number::from_f64(r.value)))?;
+        serde_json::to_writer(
+            &mut *line,
+            &cycle.ratio.and_then(|r| Number::from_f64(r.value)),
+        )?;
         line.extend_from_slice(b",\"round_trip_max_usd\":");
         serde_json::to_writer(&mut *line, &usd(trip.high))?;
         line.extend_from_slice(b",\"round_trip_min_usd\":");
@@ -895,7 +899,10 @@ fn csv_row(graph: &MoneyGraph<'_>, rank: Option<usize>, cycle: &Cycle) -> [Strin
         .map(|&e| data.entity(e).id.as_str())
         .collect();
     ids.push(ids[0]);
-    let usd = |m: Option<Money>| m.map(|m| m.to_json_number().to_string()).unwrap_or_default();
+    let usd = |m: Option<Money>| {
+        m.map(|m| m.to_json_number().to_string())
+            .unwrap_or_default()
+    };
     let deals: Vec<String> = cycle
         .hops
         .iter()
@@ -910,7 +917,12 @@ fn csv_row(graph: &MoneyGraph<'_>, rank: Option<usize>, cycle: &Cycle) -> [Strin
         usd(cycle.round_trip.amount),
         usd(cycle.round_trip.low),
         usd(cycle.round_trip.high),
-        cycle.round_trip.bound.map(Bound::as_str).unwrap_or("").into(),
+        cycle
+            .round_trip
+            .bound
+            .map(Bound::as_str)
+            .unwrap_or("")
+            .into(),
         cycle.grade.as_str().into(),
         cycle.ratio.map(|r| r.value.to_string()).unwrap_or_default(),
         deals.join("; "),

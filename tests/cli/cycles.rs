@@ -287,16 +287,33 @@ fn json_follows_the_contract() {
         let hops = c["hops"].as_array().unwrap();
         assert_eq!(hops.len(), k);
         for (i, hop) in hops.iter().enumerate() {
-            let mut keys: Vec<&str> = hop.as_object().unwrap().keys().map(String::as_str).collect();
+            let mut keys: Vec<&str> = hop
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
             keys.sort_unstable();
             assert_eq!(
                 keys,
-                ["amount_usd", "deal", "deals", "from", "grade", "kind", "qualifier", "to"]
+                [
+                    "amount_usd",
+                    "deal",
+                    "deals",
+                    "from",
+                    "grade",
+                    "kind",
+                    "qualifier",
+                    "to"
+                ]
             );
             assert_eq!(hop["from"], entities[i]);
             assert_eq!(hop["to"], entities[(i + 1) % k]);
             let ids = deal_ids(hop);
-            assert!(ids.contains(&hop["deal"].as_str().unwrap()), "the deal is on the hop");
+            assert!(
+                ids.contains(&hop["deal"].as_str().unwrap()),
+                "the deal is on the hop"
+            );
             let counted = &deals[hop["deal"].as_str().unwrap()];
             assert_eq!(hop["kind"], counted["kind"]);
             assert_eq!(hop["amount_usd"], counted["amount_usd"]);
@@ -910,7 +927,13 @@ fn jsonl_and_csv_list_what_json_lists() {
             .collect();
         ids.push(ids[0]);
         assert_eq!(&row[2], ids.join(" → "));
-        let number = |v: &Value| if v.is_null() { String::new() } else { v.to_string() };
+        let number = |v: &Value| {
+            if v.is_null() {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        };
         assert_eq!(row[3], number(&c["round_trip_usd"]));
         assert_eq!(row[4], number(&c["round_trip_min_usd"]));
         assert_eq!(row[5], number(&c["round_trip_max_usd"]));
@@ -933,7 +956,12 @@ fn jsonl_and_csv_list_what_json_lists() {
     let lines = run(&[&base[..], &["--limit", "0", "--format", "jsonl"]].concat());
     assert_eq!(lines.code, 0, "{}", lines.stderr);
     assert_eq!(lines.stdout.lines().count(), total);
-    assert!(lines.stdout.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    assert!(
+        lines
+            .stdout
+            .lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok())
+    );
     let csv = run(&[&base[..], &["--limit", "0", "--format", "csv"]].concat());
     let mut reader = ::csv::Reader::from_reader(csv.stdout.as_bytes());
     let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
