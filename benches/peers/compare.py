@@ -142,6 +142,21 @@ def read_amounts(csv_path: str) -> dict:
     return best
 
 
+def write_section(doc: Path, name: str, table: str) -> None:
+    """Puts `table` between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `doc` (appended
+    with the markers when they are missing)."""
+    text = doc.read_text() if doc.exists() else "# Performance\n"
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{table}\n{end}{tail}"
+    else:
+        text += f"\n{begin}\n{table}\n{end}\n"
+    doc.write_text(text)
+    print(f"wrote {doc}", file=sys.stderr)
+
+
 def ranking_worker(task: str, csv_path: str, bound: int) -> dict:
     """igraph: every cycle of at most `bound` edges into a Python list; for `top20`, then the
     20 largest round trips with heapq."""
@@ -159,13 +174,11 @@ def ranking_worker(task: str, csv_path: str, bound: int) -> dict:
     if task == "top20":
         amounts = read_amounts(csv_path)
         names = g.vs["name"]
-        by_index = {}
-        for (a, b), v in amounts.items():
-            by_index[(a, b)] = v
 
         def trip(c):
+            # The round trip: the smallest hop figure; unknown (-1) when a hop has none.
             k = len(c)
-            return min(by_index.get((names[c[i]], names[c[(i + 1) % k]]), -1.0)
+            return min(amounts.get((names[c[i]], names[c[(i + 1) % k]]), -1.0)
                        for i in range(k))
 
         out["top"] = [t for t in heapq.nlargest(20, map(trip, loops)) if t >= 0]
@@ -243,17 +256,7 @@ def ranking_main(args, plan, list_plan) -> None:
               ["Loop counts and top-20 round trips agree wherever both finished."]) + [""]
     table = "\n".join(lines)
     print(table)
-    doc = Path(args.doc)
-    text = doc.read_text()
-    begin, end = "<!-- ranking:begin -->", "<!-- ranking:end -->"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = f"{head}{begin}\n{table}\n{end}{tail}"
-    else:
-        text += f"\n{begin}\n{table}\n{end}\n"
-    doc.write_text(text)
-    print(f"wrote {doc}", file=sys.stderr)
+    write_section(Path(args.doc), "ranking", table)
     if problems:
         sys.exit(1)
 
@@ -536,18 +539,7 @@ def main() -> None:
         lines += ["Every finished cycle count agrees across tools.", ""]
     table = "\n".join(lines)
     print(table)
-
-    doc = Path(args.doc)
-    text = doc.read_text() if doc.exists() else "# Performance\n\n<!-- peers:begin -->\n<!-- peers:end -->\n"
-    begin, end = "<!-- peers:begin -->", "<!-- peers:end -->"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = f"{head}{begin}\n{table}\n{end}{tail}"
-    else:
-        text += f"\n{begin}\n{table}\n{end}\n"
-    doc.write_text(text)
-    print(f"wrote {doc}", file=sys.stderr)
+    write_section(Path(args.doc), "peers", table)
     if problems:
         sys.exit(1)
 
