@@ -69,6 +69,8 @@ pub struct Args {
 
     /// Order of the loops: amount (round trip, largest first, unknown last), ratio (return
     /// ratio, largest first), length (fewest hops first) or name. Ties go by length, then ids.
+    /// Every sort is exact over all loops within the bounds; amount prunes the search by the
+    /// smallest hop, the others visit every loop (add --timeout to bound the time).
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortArg::Amount)]
     pub sort: SortArg,
 
