@@ -24,6 +24,15 @@ Usage (from the repository root, after `cargo build --release`):
 some tools a shorter limit for the cycle counts (peers that are known not to finish), so a whole
 run stays within minutes.
 
+`--ranking` measures instead the listing questions of issue 19, dealgraph against igraph only,
+and writes between `<!-- ranking:begin -->` and `<!-- ranking:end -->`: exact top-20 loops by
+round trip (`cycles --all --limit 20 --format json`) against igraph listing every cycle into a
+Python list, then `heapq.nlargest(20)` by the smallest of the edges' largest deal amounts (the
+same round trip), and listing every loop as JSON lines (`cycles --all --limit 0 --format
+jsonl`) against igraph listing them into a Python list. The top-20 round trips are compared.
+    python3 benches/peers/compare.py --ranking --sizes '10000:50000=4,5;100000:500000=4,5' \
+        --list-sizes '10000:50000=3,4' --timeout 120
+
 Needs: pip install networkx igraph rustworkx; /usr/bin/time is not needed (wait4 is used).
 """
 
@@ -114,6 +123,142 @@ def worker(tool: str, csv_path: str, bound: int | None, limit: float) -> dict:
     out["count_s"] = time.perf_counter() - t1
     out["count"] = count
     return out
+
+
+def read_amounts(csv_path: str) -> dict:
+    """The largest known amount of each (from, to) pair: dealgraph's hop figure."""
+    import csv
+
+    best: dict = {}
+    with open(csv_path, newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        fi, ti, ai = header.index("from"), header.index("to"), header.index("amount_usd")
+        for row in reader:
+            if row and row[ai]:
+                key, value = (row[fi], row[ti]), float(row[ai])
+                if value > best.get(key, -1.0):
+                    best[key] = value
+    return best
+
+
+def write_section(doc: Path, name: str, table: str) -> None:
+    """Puts `table` between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `doc` (appended
+    with the markers when they are missing)."""
+    text = doc.read_text() if doc.exists() else "# Performance\n"
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{table}\n{end}{tail}"
+    else:
+        text += f"\n{begin}\n{table}\n{end}\n"
+    doc.write_text(text)
+    print(f"wrote {doc}", file=sys.stderr)
+
+
+def ranking_worker(task: str, csv_path: str, bound: int) -> dict:
+    """igraph: every cycle of at most `bound` edges into a Python list; for `top20`, then the
+    20 largest round trips with heapq."""
+    import heapq
+
+    import igraph as ig
+
+    t0 = time.perf_counter()
+    g = ig.Graph.TupleList(read_edges(csv_path), directed=True)
+    g.simplify(multiple=True, loops=True)
+    out = {"load_s": time.perf_counter() - t0}
+    t1 = time.perf_counter()
+    loops = list(g.simple_cycles(mode=ig.OUT, max=bound, output="vpath"))
+    out["count"] = len(loops)
+    if task == "top20":
+        amounts = read_amounts(csv_path)
+        names = g.vs["name"]
+
+        def trip(c):
+            # The round trip: the smallest hop figure; unknown (-1) when a hop has none.
+            k = len(c)
+            return min(amounts.get((names[c[i]], names[c[(i + 1) % k]]), -1.0)
+                       for i in range(k))
+
+        out["top"] = [t for t in heapq.nlargest(20, map(trip, loops)) if t >= 0]
+    out["count_s"] = time.perf_counter() - t1
+    return out
+
+
+def ranking_main(args, plan, list_plan) -> None:
+    """The `--ranking` run: see the module doc."""
+    rows, problems = [], []
+    jobs = [(n, m, "top20", b) for n, m, bs in plan for b in bs]
+    jobs += [(n, m, "list", b) for n, m, bs in list_plan for b in bs]
+    for n, m, task, bound in jobs:
+        data = Path(args.workdir) / f"e{n}-d{m}-s{args.seed}"
+        if not (data / "deals.csv").exists():
+            subprocess.run([args.dealgraph, "generate", "--entities", str(n), "--deals", str(m),
+                            "--seed", str(args.seed), "--out", str(data)], check=True)
+        label = f"top-20 ≤ {bound}" if task == "top20" else f"list all ≤ {bound} (JSON lines)"
+        size = f"{n:,} / {m:,}"
+        found = {}
+        for tool in ["dealgraph", "igraph"]:
+            if tool == "dealgraph":
+                cmd = [args.dealgraph, "--timings", "cycles", "--all", "--max-len", str(bound),
+                       "--data", str(data), "--status", ALL_STATUSES]
+                cmd += (["--limit", "20", "--format", "json"] if task == "top20"
+                        else ["--limit", "0", "--format", "jsonl"])
+            else:
+                cmd = [sys.executable, __file__, "--ranking-worker", task, "--csv",
+                       str(data / "deals.csv"), "--bound", str(bound)]
+            print(f"[{size}] {label} {tool} ...", file=sys.stderr, flush=True)
+            res = run_measured(cmd, args.timeout)
+            ok = not res["timed_out"] and res["code"] == 0
+            count, top = None, None
+            if ok and tool == "dealgraph":
+                res.update(parse_timings(res["stderr"]))
+                if task == "top20":
+                    doc = json.loads(res["stdout"])
+                    count = doc["found"]
+                    top = [c["round_trip_usd"] for c in doc["cycles"]
+                           if c["round_trip_usd"] is not None]
+                else:
+                    count = res["stdout"].count("\n")
+            elif ok:
+                res.update(json.loads(res["stdout"].strip().splitlines()[-1]))
+                count, top = res["count"], res.get("top")
+            found[tool] = (count, top)
+            print(f"    {res['wall_s']:.2f} s, {res['rss_mb']:.0f} MB"
+                  f"{' TIMEOUT' if res['timed_out'] else ''}", file=sys.stderr, flush=True)
+            rows.append({"size": size, "task": label, "tool": tool, "count": count,
+                         "phase_s": res.get("count_s") if ok else None,
+                         "wall_s": res["wall_s"] if ok else None, "rss_mb": res["rss_mb"],
+                         "note": "" if ok else (f"did not finish in {args.timeout:.0f} s"
+                                                if res["timed_out"] else f"exit {res['code']}")})
+        (dc, dt), (ic, it) = found["dealgraph"], found["igraph"]
+        if dc is not None and ic is not None and dc != ic:
+            problems.append(f"{size} {label}: {dc} against {ic} loops")
+        if dt is not None and it is not None and any(
+                abs(a - b) > 1e-6 * max(abs(a), 1) for a, b in zip(dt, it)):
+            problems.append(f"{size} {label}: top round trips differ")
+    load = os.getloadavg()
+    lines = [
+        f"Machine: {machine()}; load average before the run {load[0]:.2f}.", "",
+        "Command: `" + " ".join(shlex.quote(a) for a in [
+            "python3", "benches/peers/compare.py", *sys.argv[1:]]) + "`.", "",
+        "| entities / deals | task | tool | loops | phase (s) | wall (s) | peak RSS (MB) | note |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        count = "" if r["count"] is None else f"{r['count']:,}"
+        lines.append(f"| {r['size']} | {r['task']} | {r['tool']} | {count} | "
+                     f"{fmt_s(r['phase_s'])} | {fmt_s(r['wall_s'])} | {r['rss_mb']:.0f} | "
+                     f"{r['note']} |")
+    lines += [""] + ratio_table(rows)
+    lines += ([f"- disagreement: {p}" for p in problems] if problems else
+              ["Loop counts and top-20 round trips agree wherever both finished."]) + [""]
+    table = "\n".join(lines)
+    print(table)
+    write_section(Path(args.doc), "ranking", table)
+    if problems:
+        sys.exit(1)
 
 
 # ------------------------------------------------------------------------------------------
@@ -249,6 +394,11 @@ def fmt_s(x):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--ranking-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--ranking", action="store_true",
+                    help="measure exact top-20 and listing against igraph (see the module doc)")
+    ap.add_argument("--list-sizes", default="10000:50000=3,4",
+                    help="with --ranking: sizes and bounds for listing every loop")
     ap.add_argument("--csv", help=argparse.SUPPRESS)
     ap.add_argument("--bound", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--limit", type=float, default=60, help=argparse.SUPPRESS)
@@ -272,10 +422,16 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.worker, args.csv, args.bound, args.limit)))
         return
+    if args.ranking_worker:
+        print(json.dumps(ranking_worker(args.ranking_worker, args.csv, args.bound)))
+        return
 
     tools = args.tools.split(",")
     bounds = [int(b) for b in args.bounds.split(",") if b]
     plan = parse_sizes(args.sizes, bounds)
+    if args.ranking:
+        ranking_main(args, plan, parse_sizes(args.list_sizes, bounds))
+        return
     cycle_timeouts = {t: float(v) for t, _, v in
                       (x.partition("=") for x in args.cycle_timeouts.split(",") if x)}
     load_only = [tuple(map(int, s.split(":"))) for s in args.load_only.split(",") if s]
@@ -383,18 +539,7 @@ def main() -> None:
         lines += ["Every finished cycle count agrees across tools.", ""]
     table = "\n".join(lines)
     print(table)
-
-    doc = Path(args.doc)
-    text = doc.read_text() if doc.exists() else "# Performance\n\n<!-- peers:begin -->\n<!-- peers:end -->\n"
-    begin, end = "<!-- peers:begin -->", "<!-- peers:end -->"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = f"{head}{begin}\n{table}\n{end}{tail}"
-    else:
-        text += f"\n{begin}\n{table}\n{end}\n"
-    doc.write_text(text)
-    print(f"wrote {doc}", file=sys.stderr)
+    write_section(Path(args.doc), "peers", table)
     if problems:
         sys.exit(1)
 

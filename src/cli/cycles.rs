@@ -27,7 +27,8 @@ use super::{CliError, CliResult, Context, DiffArgs, Format, LengthArgs, output};
 /// numbers: "at most $38B" means an "up to" figure on the loop may turn out smaller.
 ///
 /// The global filters (--as-of, --status, --kinds, --min-amount, --without, --no-inferred)
-/// decide which deals take part. --format json writes the documented JSON; --format dot|svg
+/// decide which deals take part. --format json writes the documented JSON (deal objects once,
+/// in its `deals`), --format jsonl one loop a line, --format csv one row a loop; --format dot|svg
 /// (or --out loops.svg) draws the loops found on a map, each loop highlighted.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "EXAMPLES:
@@ -37,6 +38,7 @@ use super::{CliError, CliResult, Context, DiffArgs, Format, LengthArgs, output};
   dealgraph cycles --time-ordered                money went out before it came back
   dealgraph cycles --no-inferred                 only flows that a source states
   dealgraph cycles --status announced,completed --count
+  dealgraph cycles --limit 0 --format jsonl      every loop, one JSON object a line, as found
   dealgraph cycles --through anthropic --out loops.svg   draw the loops on a map")]
 pub struct Args {
     #[command(flatten)]
@@ -68,13 +70,15 @@ pub struct Args {
 
     /// Order of the loops: amount (round trip, largest first, unknown last), ratio (return
     /// ratio, largest first), length (fewest hops first) or name. Ties go by length, then ids.
+    /// Every sort is exact over all loops within the bounds; amount prunes the search by the
+    /// smallest hop, the others visit every loop (add --timeout to bound the time).
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortArg::Amount)]
     pub sort: SortArg,
 
     /// Show the N best loops by --sort among all loops within the bounds (the search visits
     /// every loop; with --timeout the ranking covers those found in time, and says so).
-    /// Tables and maps show at most 10000. 0 means no limit: with --format json every loop is
-    /// streamed as found (unsorted, in bounded memory).
+    /// Tables and maps show at most 10000. 0 means no limit: with --format json, jsonl or csv
+    /// every loop is streamed as found (unsorted, in bounded memory).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub limit: usize,
 
@@ -180,9 +184,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }
-    if plan.limit.is_none() && plan.format == Format::Json {
+    if plan.limit.is_none() && is_listing(plan.format) {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let (count, end) = render::stream_json(&mut out, &graph, &opts)?;
+        let (count, end) = match plan.format {
+            Format::Jsonl => render::stream_jsonl(&mut out, &graph, &opts)?,
+            Format::Csv => render::stream_csv(&mut out, &graph, &opts)?,
+            _ => render::stream_json(&mut out, &graph, &opts)?,
+        };
         out.flush()?;
         if end == SearchEnd::TimedOut {
             eprintln!(
@@ -204,6 +212,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
     let shown = match plan.format {
         Format::Dot | Format::Svg => Shown::Map,
         Format::Json => Shown::Json,
+        Format::Jsonl | Format::Csv => Shown::Lines,
         _ => Shown::Text,
     };
     if let Some(note) = render::stopped_note(&list, shown, plan.capped) {
@@ -218,9 +227,13 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
                 ctx,
             )
         }
-        Shown::Json => {
+        Shown::Json | Shown::Lines => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            render::write_json(&mut out, &graph, &list)?;
+            match plan.format {
+                Format::Jsonl => render::write_jsonl(&mut out, &graph, &list)?,
+                Format::Csv => render::write_csv(&mut out, &graph, &list)?,
+                _ => render::write_json(&mut out, &graph, &list)?,
+            }
             Ok(out.flush()?)
         }
         Shown::Text => {
@@ -291,6 +304,11 @@ fn check_options(args: &Args, ctx: &Context) -> CliResult<CycleOptions> {
     })
 }
 
+/// JSON, JSON lines and CSV: machine formats with no cap on the loops (`--limit 0` streams).
+fn is_listing(format: Format) -> bool {
+    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
+}
+
 /// Turns the arguments into options, reporting every bad value at once.
 fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     let format = if args.draw.wanted(ctx) {
@@ -301,7 +319,14 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
         }
         draw::map_format(ctx, &args.draw)?
     } else {
-        let supported = [Format::Table, Format::Json, Format::Dot, Format::Svg];
+        let supported = [
+            Format::Table,
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Dot,
+            Format::Svg,
+        ];
         let format = ctx.format("cycles", &supported)?;
         args.draw.unused("the loops")?;
         format
@@ -335,10 +360,11 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
             None
         }
     };
-    if args.explain && format == Format::Json {
-        problems.push(
-            "--explain writes prose for the table view; JSON already carries every deal".into(),
-        );
+    if args.explain && is_listing(format) {
+        problems.push(format!(
+            "--explain writes prose for the table view; --format {} already names every deal",
+            format.name()
+        ));
     }
     let mut through = Vec::new();
     for name in &args.through {
@@ -352,7 +378,7 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     }
     let wanted = (args.limit > 0).then_some(args.limit);
     let (limit, capped) = match wanted {
-        _ if format == Format::Json => (wanted, false),
+        _ if is_listing(format) => (wanted, false),
         Some(n) if n <= MAX_SHOWN => (wanted, false),
         _ => (Some(MAX_SHOWN), true),
     };

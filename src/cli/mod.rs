@@ -191,6 +191,8 @@ impl DiffArgs {
 pub enum Format {
     Table,
     Json,
+    /// JSON lines: one object a line (`cycles`).
+    Jsonl,
     Csv,
     Dot,
     Svg,
@@ -202,6 +204,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Dot => "dot",
             Format::Svg => "svg",

@@ -11,7 +11,7 @@ use serde_json::Number;
 
 use crate::graph::{HopGraph, MoneyGraph};
 use crate::model::Grade;
-use crate::model::{Dataset, DealId, Money, Qualifier};
+use crate::model::{Dataset, DealId, DealIdRef, Money, Qualifier};
 use crate::query::cycles::{
     Bound, Cycle, CycleList, CycleOptions, GradeCounts, RoundTrip, SearchEnd, Undated, cycles,
 };
@@ -27,6 +27,8 @@ pub enum Shown {
     Map,
     /// JSON: the document itself says `truncated`.
     Json,
+    /// JSON lines or CSV: no room in the output to say that more loops exist.
+    Lines,
 }
 
 /// The note on stderr when `--through` names an entity that `--without` left out.
@@ -72,6 +74,9 @@ pub fn stopped_note(list: &CycleList, shown: Shown, capped: bool) -> Option<Stri
     let (n, found) = (list.cycles.len(), list.found);
     match (shown, capped) {
         (Shown::Json, _) => None,
+        (Shown::Lines, _) => Some(format!(
+            "note: wrote the top {n} of {found} loops (--limit 0 writes them all)"
+        )),
         (Shown::Map, true) => Some(format!(
             "note: drawing the top {n} of {found} loops (a map shows at most 10000; narrow \
              the search with --through or --max-len)"
@@ -561,8 +566,9 @@ fn deal_short(data: &Dataset, id: DealId, graph: &MoneyGraph<'_>) -> String {
     )
 }
 
-/// One loop as the documented JSON object (docs/json.md); fields in sorted key order, as
-/// [`js`] explains.
+/// One loop as the documented compact JSON object (docs/json.md): its entities, figures and
+/// hops, each hop naming its deals by id (the deal objects are written once, in the
+/// document's `deals`). Fields in sorted key order, as [`js`] explains.
 #[derive(Serialize)]
 pub struct CycleJson<'a> {
     bound: Option<&'static str>,
@@ -576,12 +582,47 @@ pub struct CycleJson<'a> {
     round_trip_usd: Option<Number>,
 }
 
-/// One hop of a loop: its ends (ids) and every deal on it.
+/// One hop of a loop: its ends (ids), the deal whose figure counts for it (its largest known
+/// amount; with no known amount, its surest deal) with that deal's kind, amount and
+/// qualifier, the hop's grade (its surest deal's) and the ids of every deal on it.
 #[derive(Serialize)]
 pub struct HopJson<'a> {
-    deals: Vec<DealJson<'a>>,
+    amount_usd: Option<Number>,
+    deal: Option<DealIdRef<'a>>,
+    deals: Vec<DealIdRef<'a>>,
     from: &'a str,
+    grade: Grade,
+    kind: Option<&'static str>,
+    qualifier: Option<&'static str>,
     to: &'a str,
+}
+
+impl<'a> HopJson<'a> {
+    fn new(graph: &MoneyGraph<'a>, hop: crate::graph::Hop<'_>, counted: Option<DealId>) -> Self {
+        let data = graph.dataset();
+        let views: Vec<_> = hop
+            .deals
+            .iter()
+            .filter_map(|&d| graph.deal_view(d))
+            .collect();
+        let surest = views.iter().max_by_key(|v| v.grade());
+        let shown = counted
+            .and_then(|d| views.iter().find(|v| v.id == d))
+            .or(surest);
+        HopJson {
+            amount_usd: shown.and_then(|v| {
+                let report = v.report();
+                report.amount.value.map(|m| m.to_json_number())
+            }),
+            deal: shown.map(|v| v.deal.id()),
+            deals: views.iter().map(|v| v.deal.id()).collect(),
+            from: &data.entity(hop.from).id,
+            grade: surest.map_or(Grade::Inferred, |v| v.grade()),
+            kind: shown.map(|v| v.deal.kind().as_str()),
+            qualifier: shown.map(|v| v.report().amount.qualifier.as_str()),
+            to: &data.entity(hop.to).id,
+        }
+    }
 }
 
 impl<'a> CycleJson<'a> {
@@ -591,18 +632,10 @@ impl<'a> CycleJson<'a> {
         let hops = cycle
             .hops
             .iter()
-            .map(|&h| {
-                let hop = hops.hop(h);
-                HopJson {
-                    deals: hop
-                        .deals
-                        .iter()
-                        .filter_map(|&d| graph.deal_view(d))
-                        .map(|v| DealJson::new(data, &v))
-                        .collect(),
-                    from: &data.entity(hop.from).id,
-                    to: &data.entity(hop.to).id,
-                }
+            .enumerate()
+            .map(|(i, &h)| {
+                let counted = cycle.round_trip.hop_deals.get(i).copied().flatten();
+                HopJson::new(graph, hops.hop(h), counted)
             })
             .collect();
         CycleJson {
@@ -643,8 +676,46 @@ fn write_cycle(out: &mut impl Write, cycle: &CycleJson<'_>, first: bool) -> std:
     out.write_all(text.as_bytes())
 }
 
-/// The `{"by_grade", "count", "cycles", "found", "ranking_complete", "truncated"}` document, one loop rendered at a time, so memory
-/// holds the sorted loops but never the whole JSON text.
+/// The deals on the loops written, by index: each deal object is written once, after the loops.
+struct DealsSeen(Vec<bool>);
+
+impl DealsSeen {
+    fn new(data: &Dataset) -> Self {
+        DealsSeen(vec![false; data.deal_count()])
+    }
+
+    fn add(&mut self, hops: &HopGraph, cycle: &Cycle) {
+        for &h in &cycle.hops {
+            for &d in hops.hop(h).deals {
+                if let Some(seen) = self.0.get_mut(d.index()) {
+                    *seen = true;
+                }
+            }
+        }
+    }
+
+    /// Writes `"deals": {"id": {deal}, ...}` in deal order (the key and a comma before it are
+    /// the caller's).
+    fn write(&self, out: &mut impl Write, graph: &MoneyGraph<'_>) -> std::io::Result<()> {
+        let data = graph.dataset();
+        out.write_all(b"{")?;
+        let mut first = true;
+        let ids = self.0.iter().enumerate().filter(|&(_, &s)| s);
+        for view in ids.filter_map(|(i, _)| graph.deal_view(DealId(i as u32))) {
+            let mut text = String::from(if first { "\n    " } else { ",\n    " });
+            first = false;
+            text.push_str(&serde_json::to_string(&*view.deal.id()).unwrap_or_default());
+            text.push_str(": ");
+            js::write_nested(&mut text, &DealJson::new(data, &view), 2);
+            out.write_all(text.as_bytes())?;
+        }
+        out.write_all(if first { b"}" } else { b"\n  }" })
+    }
+}
+
+/// The `{"by_grade", "count", "cycles", "deals", "found", "ranking_complete", "truncated"}`
+/// document, one loop rendered at a time, so memory holds the sorted loops but never the
+/// whole JSON text. `deals` holds every deal on the loops once, keyed by id.
 pub fn write_json(
     out: &mut impl Write,
     graph: &MoneyGraph<'_>,
@@ -657,24 +728,50 @@ pub fn write_json(
         by_grade_json(&list_grades(list)),
         list.cycles.len()
     )?;
+    let mut seen = DealsSeen::new(graph.dataset());
     for (i, c) in list.cycles.iter().enumerate() {
+        seen.add(hops, c);
         write_cycle(out, &CycleJson::new(graph, hops, c), i == 0)?;
     }
     if !list.cycles.is_empty() {
         out.write_all(b"\n  ")?;
     }
+    out.write_all(b"],\n  \"deals\": ")?;
+    seen.write(out, graph)?;
     writeln!(
         out,
-        "],\n  \"found\": {},\n  \"ranking_complete\": {},\n  \"truncated\": {}\n}}",
+        ",\n  \"found\": {},\n  \"ranking_complete\": {},\n  \"truncated\": {}\n}}",
         list.found,
         list.end == SearchEnd::Complete,
         list.truncated
     )
 }
 
+/// Runs the search and hands each loop with its figures to `each` as it is found, stopping
+/// at the first error.
+fn stream(
+    graph: &MoneyGraph<'_>,
+    opts: &CycleOptions,
+    mut each: impl FnMut(&Cycle) -> std::io::Result<()>,
+) -> std::io::Result<SearchEnd> {
+    let hops = graph.hops();
+    let mut failure: Option<std::io::Error> = None;
+    let end = cycles(graph, hops, opts, |entities, loop_hops| {
+        match each(&Cycle::found(graph, hops, entities, loop_hops, opts)) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    failure.map_or(Ok(end), Err)
+}
+
 /// `--limit 0 --format json`: runs the search and writes every loop as it is found, in search
 /// order (sorting them all would mean holding them all), so memory stays bounded however many
-/// there are. The count follows the loops.
+/// loops there are (it grows with the deals, for the `deals` section). The count follows the
+/// loops.
 ///
 /// # Returns
 /// How many loops were written and how the search ended; a write error stops the search.
@@ -687,32 +784,211 @@ pub fn stream_json(
     out.write_all(b"{\n  \"cycles\": [")?;
     let mut count = 0u64;
     let mut grades = GradeCounts::default();
-    let mut failure: Option<std::io::Error> = None;
-    let end = cycles(graph, hops, opts, |entities, loop_hops| {
-        let cycle = Cycle::found(graph, hops, entities, loop_hops, opts);
+    let mut seen = DealsSeen::new(graph.dataset());
+    let end = stream(graph, opts, |cycle| {
         grades.add(cycle.grade);
-        match write_cycle(out, &CycleJson::new(graph, hops, &cycle), count == 0) {
-            Ok(()) => {
-                count += 1;
-                ControlFlow::Continue(())
-            }
-            Err(e) => {
-                failure = Some(e);
-                ControlFlow::Break(())
-            }
-        }
-    });
-    if let Some(e) = failure {
-        return Err(e);
-    }
+        seen.add(hops, cycle);
+        write_cycle(out, &CycleJson::new(graph, hops, cycle), count == 0)?;
+        count += 1;
+        Ok(())
+    })?;
     if count > 0 {
         out.write_all(b"\n  ")?;
     }
+    out.write_all(b"],\n  \"deals\": ")?;
+    seen.write(out, graph)?;
     let timed_out = end == SearchEnd::TimedOut;
     writeln!(
         out,
-        "],\n  \"by_grade\": {},\n  \"count\": {count},\n  \"truncated\": {timed_out}\n}}",
+        ",\n  \"by_grade\": {},\n  \"count\": {count},\n  \"truncated\": {timed_out}\n}}",
         by_grade_json(&grades)
     )?;
+    Ok((count, end))
+}
+
+/// Writes loops as JSON lines, each the [`CycleJson`] object on one line. A hop's object does
+/// not depend on the loop (its counted deal is the hop's largest known amount), so each hop
+/// and each entity id is serialized once and reused: memory grows with the hops and entities
+/// met, never with the loops.
+struct LineWriter<'g, 'a> {
+    graph: &'g MoneyGraph<'a>,
+    hops: &'g HopGraph,
+    hop_text: Vec<Option<Box<[u8]>>>,
+    entity_text: Vec<Option<Box<[u8]>>>,
+    line: Vec<u8>,
+}
+
+impl<'g, 'a> LineWriter<'g, 'a> {
+    fn new(graph: &'g MoneyGraph<'a>, hops: &'g HopGraph) -> Self {
+        LineWriter {
+            graph,
+            hops,
+            hop_text: vec![None; hops.hop_count()],
+            entity_text: vec![None; hops.entity_count()],
+            line: Vec::with_capacity(1024),
+        }
+    }
+
+    /// Appends `items` as a JSON array, each item's text made by `text` on first use.
+    fn array<T: Copy>(
+        line: &mut Vec<u8>,
+        cache: &mut [Option<Box<[u8]>>],
+        items: impl Iterator<Item = (usize, T)>,
+        text: impl Fn(T) -> Vec<u8>,
+    ) {
+        line.push(b'[');
+        for (n, (i, item)) in items.enumerate() {
+            if n > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(cache[i].get_or_insert_with(|| text(item).into()));
+        }
+        line.push(b']');
+    }
+
+    fn write(&mut self, out: &mut impl Write, cycle: &Cycle) -> std::io::Result<()> {
+        let (graph, hops, data) = (self.graph, self.hops, self.graph.dataset());
+        let trip = &cycle.round_trip;
+        let line = &mut self.line;
+        line.clear();
+        let usd = |m: Option<Money>| m.map(|m| m.to_json_number());
+        line.extend_from_slice(b"{\"bound\":");
+        serde_json::to_writer(&mut *line, &trip.bound.map(Bound::as_str))?;
+        line.extend_from_slice(b",\"entities\":");
+        let entities = cycle.entities.iter().map(|&e| (e.index(), e));
+        Self::array(line, &mut self.entity_text, entities, |e| {
+            serde_json::to_vec(data.entity(e).id.as_str()).unwrap_or_default()
+        });
+        line.extend_from_slice(b",\"grade\":");
+        serde_json::to_writer(&mut *line, &cycle.grade)?;
+        line.extend_from_slice(b",\"hops\":");
+        let loop_hops = cycle.hops.iter().enumerate();
+        let items =
+            loop_hops.map(|(i, &h)| (h.0 as usize, (h, trip.hop_deals.get(i).copied().flatten())));
+        Self::array(line, &mut self.hop_text, items, |(h, counted)| {
+            serde_json::to_vec(&HopJson::new(graph, hops.hop(h), counted)).unwrap_or_default()
+        });
+        write!(line, ",\"length\":{},\"return_ratio\":", cycle.length())?;
+        serde_json::to_writer(
+            &mut *line,
+            &cycle.ratio.and_then(|r| Number::from_f64(r.value)),
+        )?;
+        line.extend_from_slice(b",\"round_trip_max_usd\":");
+        serde_json::to_writer(&mut *line, &usd(trip.high))?;
+        line.extend_from_slice(b",\"round_trip_min_usd\":");
+        serde_json::to_writer(&mut *line, &usd(trip.low))?;
+        line.extend_from_slice(b",\"round_trip_usd\":");
+        serde_json::to_writer(&mut *line, &usd(trip.amount))?;
+        line.extend_from_slice(b"}\n");
+        out.write_all(line)
+    }
+}
+
+/// `--format jsonl`: one loop object a line (as in the JSON `cycles` array, on one line),
+/// in the `--sort` order.
+pub fn write_jsonl(
+    out: &mut impl Write,
+    graph: &MoneyGraph<'_>,
+    list: &CycleList,
+) -> std::io::Result<()> {
+    let mut lines = LineWriter::new(graph, graph.hops());
+    for c in &list.cycles {
+        lines.write(out, c)?;
+    }
+    Ok(())
+}
+
+/// `--limit 0 --format jsonl`: every loop a line as it is found, unsorted, in memory that does
+/// not grow with the loops.
+///
+/// # Returns
+/// How many loops were written and how the search ended; a write error stops the search.
+pub fn stream_jsonl(
+    out: &mut impl Write,
+    graph: &MoneyGraph<'_>,
+    opts: &CycleOptions,
+) -> std::io::Result<(u64, SearchEnd)> {
+    let mut lines = LineWriter::new(graph, graph.hops());
+    let mut count = 0u64;
+    let end = stream(graph, opts, |cycle| {
+        count += 1;
+        lines.write(out, cycle)
+    })?;
+    Ok((count, end))
+}
+
+/// The CSV columns: one row per loop.
+pub const CSV_HEADER: &str = "rank,length,loop,round_trip_usd,round_trip_min_usd,\
+                              round_trip_max_usd,bound,grade,return_ratio,deals";
+
+/// One CSV row: `rank` (empty when streamed unsorted), the loop as ids ("a → b → a"), its
+/// figures and the ids of every deal on it, hop by hop, separated by "; ".
+fn csv_row(graph: &MoneyGraph<'_>, rank: Option<usize>, cycle: &Cycle) -> [String; 10] {
+    let data = graph.dataset();
+    let hops = graph.hops();
+    let mut ids: Vec<&str> = cycle
+        .entities
+        .iter()
+        .map(|&e| data.entity(e).id.as_str())
+        .collect();
+    ids.push(ids[0]);
+    let usd = |m: Option<Money>| {
+        m.map(|m| m.to_json_number().to_string())
+            .unwrap_or_default()
+    };
+    let deals: Vec<String> = cycle
+        .hops
+        .iter()
+        .flat_map(|&h| hops.hop(h).deals.iter())
+        .filter_map(|&d| graph.deal_view(d))
+        .map(|v| v.deal.id().to_string())
+        .collect();
+    [
+        rank.map(|r| r.to_string()).unwrap_or_default(),
+        cycle.length().to_string(),
+        ids.join(" → "),
+        usd(cycle.round_trip.amount),
+        usd(cycle.round_trip.low),
+        usd(cycle.round_trip.high),
+        cycle
+            .round_trip
+            .bound
+            .map(Bound::as_str)
+            .unwrap_or("")
+            .into(),
+        cycle.grade.as_str().into(),
+        cycle.ratio.map(|r| r.value.to_string()).unwrap_or_default(),
+        deals.join("; "),
+    ]
+}
+
+/// `--format csv`: the header and a row per loop, ranked, in the `--sort` order.
+pub fn write_csv(
+    out: &mut impl Write,
+    graph: &MoneyGraph<'_>,
+    list: &CycleList,
+) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER.split(','))?;
+    for (i, c) in list.cycles.iter().enumerate() {
+        w.write_record(csv_row(graph, Some(i + 1), c))?;
+    }
+    w.flush()
+}
+
+/// `--limit 0 --format csv`: a row per loop as it is found (no rank), in bounded memory.
+pub fn stream_csv(
+    out: &mut impl Write,
+    graph: &MoneyGraph<'_>,
+    opts: &CycleOptions,
+) -> std::io::Result<(u64, SearchEnd)> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER.split(','))?;
+    let mut count = 0u64;
+    let end = stream(graph, opts, |cycle| {
+        count += 1;
+        Ok(w.write_record(csv_row(graph, None, cycle))?)
+    })?;
+    w.flush()?;
     Ok((count, end))
 }

@@ -78,7 +78,7 @@ fn deal_ids(hop: &Value) -> Vec<&str> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d["id"].as_str().unwrap())
+        .map(|d| d.as_str().unwrap())
         .collect()
 }
 
@@ -117,13 +117,10 @@ fn seeds_default_run_finds_the_loops_the_articles_imply() {
 
     // Microsoft → OpenAI → Microsoft exists only through the inferred Azure flow.
     let microsoft = find(&result, &["microsoft", "openai"]);
-    let back = &microsoft["hops"][1]["deals"];
-    assert!(
-        back.as_array()
-            .unwrap()
-            .iter()
-            .all(|d| d["inferred"] == true)
-    );
+    let back = deal_ids(&microsoft["hops"][1]);
+    assert!(!back.is_empty());
+    assert!(back.iter().all(|d| result["deals"][d]["inferred"] == true));
+    assert_eq!(microsoft["hops"][1]["grade"], "inferred");
 
     let table = run(&["cycles", "--as-of", "2026-01-31"]);
     assert_eq!(table.code, 0, "{}", table.stderr);
@@ -240,12 +237,14 @@ fn json_follows_the_contract() {
             "by_grade",
             "count",
             "cycles",
+            "deals",
             "found",
             "ranking_complete",
             "truncated"
         ]
     );
     assert_eq!(result["truncated"], false);
+    let deals = result["deals"].as_object().unwrap();
     let cycles = result["cycles"].as_array().unwrap();
     assert_eq!(result["count"], cycles.len());
     let listed = run(&[
@@ -288,14 +287,42 @@ fn json_follows_the_contract() {
         let hops = c["hops"].as_array().unwrap();
         assert_eq!(hops.len(), k);
         for (i, hop) in hops.iter().enumerate() {
+            let mut keys: Vec<&str> = hop
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            assert_eq!(
+                keys,
+                [
+                    "amount_usd",
+                    "deal",
+                    "deals",
+                    "from",
+                    "grade",
+                    "kind",
+                    "qualifier",
+                    "to"
+                ]
+            );
             assert_eq!(hop["from"], entities[i]);
             assert_eq!(hop["to"], entities[(i + 1) % k]);
-            for deal in hop["deals"].as_array().unwrap() {
-                assert_eq!(
-                    Some(&deal),
-                    by_id.get(deal["id"].as_str().unwrap()),
-                    "same object as list deals"
-                );
+            let ids = deal_ids(hop);
+            assert!(
+                ids.contains(&hop["deal"].as_str().unwrap()),
+                "the deal is on the hop"
+            );
+            let counted = &deals[hop["deal"].as_str().unwrap()];
+            assert_eq!(hop["kind"], counted["kind"]);
+            assert_eq!(hop["amount_usd"], counted["amount_usd"]);
+            assert_eq!(hop["qualifier"], counted["qualifier"]);
+            for id in ids {
+                let deal = &deals[id];
+                assert_eq!(deal["id"], id);
+                assert_eq!(deal["from"], hop["from"]);
+                assert_eq!(Some(&deal), by_id.get(id), "same object as list deals");
             }
         }
         match c["round_trip_usd"] {
@@ -305,6 +332,16 @@ fn json_follows_the_contract() {
             ),
         }
     }
+    // Each deal object once: exactly the deals on the loops listed.
+    let mut on_loops: Vec<&str> = cycles
+        .iter()
+        .flat_map(|c| c["hops"].as_array().unwrap().iter().flat_map(deal_ids))
+        .collect();
+    on_loops.sort_unstable();
+    on_loops.dedup();
+    let mut keys: Vec<&str> = deals.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, on_loops);
     let loop_ = find(&result, &["cloud", "fund", "lab"]);
     assert_eq!(loop_["round_trip_usd"], 20_000_000_000u64);
     assert_eq!(loop_["bound"], "upper");
@@ -554,10 +591,10 @@ fn bad_arguments_are_usage_errors_reported_together() {
         "{}",
         out.stderr
     );
-    let out = run(&["cycles", "--format", "csv"]);
-    assert_eq!(out.code, 2);
-    let out = run(&["cycles", "--explain", "--format", "json"]);
-    assert_eq!(out.code, 2);
+    for format in ["json", "jsonl", "csv"] {
+        let out = run(&["cycles", "--explain", "--format", format]);
+        assert_eq!(out.code, 2, "--explain --format {format}");
+    }
     let out = run(&["cycles", "--undated", "ok"]);
     assert_eq!(out.code, 2, "--undated needs --time-ordered");
     let out = run(&["cycles", "--count", "--limit", "3"]);
@@ -835,6 +872,101 @@ fn unlimited_output_streams_json_and_caps_tables() {
         "{}",
         table.stdout.lines().last().unwrap_or("")
     );
+}
+
+/// JSON lines and CSV list the same loops as the JSON document, in the same order; with
+/// `--limit 0` they stream every loop (as many as `--count` says), the JSON lines without
+/// deal objects and the CSV one row per loop.
+#[test]
+fn jsonl_and_csv_list_what_json_lists() {
+    let doc = json(SMALL);
+    let cycles = doc["cycles"].as_array().unwrap();
+    assert!(cycles.len() >= 4, "{doc}");
+    let lines = run(&with(SMALL, &["--format", "jsonl"]));
+    assert_eq!(lines.code, 0, "{}", lines.stderr);
+    let parsed: Vec<Value> = lines
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one object a line"))
+        .collect();
+    assert_eq!(&parsed, cycles);
+
+    let limited = run(&with(SMALL, &["--format", "jsonl", "--limit", "2"]));
+    assert_eq!(limited.stdout.lines().count(), 2);
+    assert!(limited.stderr.contains("top 2 of"), "{}", limited.stderr);
+
+    let csv = run(&with(SMALL, &["--format", "csv"]));
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let mut reader = ::csv::Reader::from_reader(csv.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "rank",
+            "length",
+            "loop",
+            "round_trip_usd",
+            "round_trip_min_usd",
+            "round_trip_max_usd",
+            "bound",
+            "grade",
+            "return_ratio",
+            "deals"
+        ]
+    );
+    let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), cycles.len());
+    for (i, (row, c)) in rows.iter().zip(cycles).enumerate() {
+        assert_eq!(row[0], (i + 1).to_string());
+        assert_eq!(row[1], c["length"].to_string());
+        let mut ids: Vec<&str> = c["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap())
+            .collect();
+        ids.push(ids[0]);
+        assert_eq!(&row[2], ids.join(" → "));
+        let number = |v: &Value| {
+            if v.is_null() {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        };
+        assert_eq!(row[3], number(&c["round_trip_usd"]));
+        assert_eq!(row[4], number(&c["round_trip_min_usd"]));
+        assert_eq!(row[5], number(&c["round_trip_max_usd"]));
+        assert_eq!(&row[7], c["grade"].as_str().unwrap());
+        let deals: Vec<&str> = c["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(deal_ids)
+            .collect();
+        assert_eq!(&row[9], deals.join("; "));
+    }
+
+    // Streamed: every loop, unranked.
+    let (_dir, data, _) = generated_folder(300, 1500, 7);
+    let base = ["cycles", "--data", data.as_str(), "--max-len", "4"];
+    let count = run(&[&base[..], &["--count"]].concat());
+    let total: usize = count.stdout.trim().parse().unwrap();
+    assert!(total > 100, "{total}");
+    let lines = run(&[&base[..], &["--limit", "0", "--format", "jsonl"]].concat());
+    assert_eq!(lines.code, 0, "{}", lines.stderr);
+    assert_eq!(lines.stdout.lines().count(), total);
+    assert!(
+        lines
+            .stdout
+            .lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok())
+    );
+    let csv = run(&[&base[..], &["--limit", "0", "--format", "csv"]].concat());
+    let mut reader = ::csv::Reader::from_reader(csv.stdout.as_bytes());
+    let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), total);
+    assert!(rows.iter().all(|r| r[0].is_empty()), "a stream has no rank");
 }
 
 /// The counting kernel behind `--count` and the listing search are separate algorithms: on

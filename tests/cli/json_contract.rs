@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::common::{ok_run, seeds_json};
+use crate::common::{AS_OF, ok_run, seeds_json};
 
 fn doc() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap()
@@ -90,4 +90,42 @@ fn list_entities_and_validate_are_as_documented() {
     // The paragraph lists the warning object's fields too; the document has `warnings`.
     documented.retain(|k| !["severity", "message", "location", "help"].contains(&k.as_str()));
     assert_eq!(keys([&validate]), documented);
+}
+
+/// The example under `heading`: the first ```json block, parsed.
+fn json_example(doc: &str, heading: &str) -> Value {
+    let section = doc.split(heading).nth(1).expect("heading in docs/json.md");
+    let block = section.split("```json\n").nth(1).unwrap();
+    serde_json::from_str(block.split("```").next().unwrap()).expect("the example is JSON")
+}
+
+#[test]
+fn cycles_json_and_jsonl_are_as_documented() {
+    let doc = doc();
+    let example = json_example(&doc, "### `cycles --format json`");
+    let written = seeds_json(&["cycles"]);
+    assert_eq!(keys([&written]), keys([&example]));
+    let loops = written["cycles"].as_array().unwrap();
+    assert!(!loops.is_empty());
+    assert_eq!(keys(loops), keys(example["cycles"].as_array().unwrap()));
+    let hops = |v: &Value| -> Vec<Value> {
+        v["cycles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["hops"].as_array().unwrap().clone())
+            .collect()
+    };
+    assert_eq!(keys(&hops(&written)), keys(&hops(&example)));
+    let deals: Vec<&Value> = written["deals"].as_object().unwrap().values().collect();
+    assert!(!deals.is_empty());
+    assert_eq!(keys(deals), table_fields(&doc, "## The deal object"));
+
+    // JSON lines: the same loop objects, one a line.
+    let lines = ok_run(&["cycles", "--as-of", AS_OF, "--format", "jsonl"]);
+    let parsed: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&parsed, loops);
 }
