@@ -77,8 +77,10 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
         for s in sentences::split(&article.text) {
             let mut found: Vec<Candidate> = Vec::new();
             // The whole sentence, then each clause ("…, and B signed …") for further deals.
-            for (offset, clause) in clauses(&s.text) {
-                let Some(mut c) = read_sentence(clause, lexicon, cues, article_date) else {
+            for range in clauses(&s.text) {
+                let offset = range.start;
+                let Some(mut c) = read_sentence(&s.text, range, lexicon, cues, article_date)
+                else {
                     continue;
                 };
                 let same = |o: &Candidate| (&o.from, &o.to, &o.kind) == (&c.from, &c.to, &c.kind);
@@ -93,6 +95,16 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
                 c.line = s.line;
                 c.col = s.col + s.text[..offset].chars().count();
                 let listed = std::mem::take(&mut c.also_from);
+                if !listed.is_empty() && c.amount.is_some() && !shared_each(&c.sentence) {
+                    // One figure for several listed payers is no payer's own amount.
+                    let written = c.cues.iter().find(|(f, _)| *f == "amount");
+                    c.amount_note = Some(format!(
+                        "{} shared by the {} payers listed together; each one's share is not stated",
+                        written.map_or("", |(_, w)| w.as_str()),
+                        listed.len() + 1
+                    ));
+                    c.amount = None;
+                }
                 for (id, written, new) in listed {
                     let mut other = c.clone();
                     other.from = Some(id.clone());
@@ -115,13 +127,34 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
     out
 }
 
-/// The sentence itself, then its clauses when it has several, with their byte offsets.
-fn clauses(sentence: &str) -> Vec<(usize, &str)> {
-    let mut out = vec![(0, sentence)];
+/// Whether the sentence gives each listed payer the figure ("each", "apiece").
+fn shared_each(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    ["each", "apiece"]
+        .iter()
+        .any(|w| cues::word_positions(&lower, w).next().is_some())
+}
+
+/// Verbs that start a second clause after a bare " and ": "A invested in B and provides …".
+const AND_VERBS: &[&str] = &[
+    "provides", "supplies", "sells", "signed", "agreed", "plans", "will", "is", "has", "buys",
+    "invested", "invests", "lends", "lent",
+];
+
+/// The sentence itself, then its clauses when it has several, as byte ranges.
+fn clauses(sentence: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = vec![0..sentence.len()];
     let mut start = 0;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for sep in ["; ", ", and ", ", while ", ", but "] {
         cuts.extend(sentence.match_indices(sep).map(|(at, m)| (at, m.len())));
+    }
+    for (at, m) in sentence.match_indices(" and ") {
+        let next = sentence[at + m.len()..].split_whitespace().next();
+        if next.is_some_and(|w| AND_VERBS.contains(&w)) && !cuts.iter().any(|(c, _)| c + 1 == at)
+        {
+            cuts.push((at, m.len()));
+        }
     }
     cuts.sort_unstable();
     if cuts.is_empty() {
@@ -129,23 +162,27 @@ fn clauses(sentence: &str) -> Vec<(usize, &str)> {
     }
     for (at, len) in cuts {
         if at > start {
-            out.push((start, &sentence[start..at]));
+            out.push(start..at);
         }
-        start = at + len;
+        start = (at + len).max(start);
     }
-    out.push((start, &sentence[start..]));
+    out.push(start..sentence.len());
     out
 }
 
-/// The candidate in one sentence: it needs a kind cue and two parties or a figure.
+/// The candidate in the clause `range` of `sentence`: it needs a kind cue and two parties or
+/// a figure. Parties and direction patterns may reach back before the clause (its subject).
 fn read_sentence(
-    text: &str,
+    sentence: &str,
+    range: std::ops::Range<usize>,
     lexicon: &Lexicon,
     cues: &Cues,
     article_date: Option<(i32, u32)>,
 ) -> Option<Candidate> {
+    let text = &sentence[range.clone()];
     // ASCII lowercasing keeps byte offsets shared with `text` (the cues are ASCII).
     let lower = text.to_ascii_lowercase();
+    let whole = sentence.to_ascii_lowercase();
     let kinds = cues.kinds(&lower);
     if kinds.is_empty() {
         return None;
@@ -154,14 +191,28 @@ fn read_sentence(
         .into_iter()
         .filter(|m| !is_valuation(&lower, m.end, m.start))
         .collect();
-    let parties = lexicon.find(text);
-    let anchor = money.first().map_or(0, |m| m.start);
+    let all_parties = lexicon.find(sentence);
+    let parties: Vec<_> = all_parties
+        .iter()
+        .filter(|p| range.contains(&p.start))
+        .map(|p| parties::Party {
+            start: p.start - range.start,
+            end: p.end - range.start,
+            ..p.clone()
+        })
+        .collect();
+    let dir = direction::read(&whole, &all_parties, range.clone());
+    // The kind cue nearest the figure, else nearest the word that set the direction.
+    let anchor = money
+        .first()
+        .map(|m| m.start)
+        .or_else(|| dir.as_ref().map(|d| d.at.saturating_sub(range.start)))
+        .unwrap_or(0);
     let kind = kinds
         .iter()
         .min_by_key(|h| h.at.abs_diff(anchor))
         .expect("not empty");
-    let dir =
-        direction::read(&lower, &parties).or_else(|| known_seller(&kind.value, &parties, lexicon));
+    let dir = dir.or_else(|| known_seller(&kind.value, &parties, lexicon));
     if parties.is_empty() || money.is_empty() && dir.is_none() {
         return None;
     }
@@ -174,6 +225,12 @@ fn read_sentence(
     if let Some(m) = money.first() {
         c.amount = m.amount.clone();
         c.cues.push(("amount", m.written.clone()));
+        // "an A-led round that raised $X": X is the round; the leader's share is at most X.
+        let led = lower.contains("-led ") || cues::word_positions(&lower, "led by").next().is_some();
+        if led && m.qualifier_cue.is_none() && dir.is_some() {
+            c.amount = m.amount.as_ref().map(|a| format!("up to {a}"));
+            c.cues.push(("qualifier", "a round the payer led: its share is at most the round".into()));
+        }
         if let Some(cur) = m.currency {
             c.amount_note = Some(format!("{} in {cur}, not converted: review", m.written));
         }
@@ -236,8 +293,8 @@ fn read_sentence(
     Some(c)
 }
 
-/// "A and B signed a cloud deal": when exactly two parties are named and the loaded data
-/// shows exactly one of them being paid for this kind of deal, the other pays it.
+/// "A and B signed a cloud deal": when exactly two parties are named and the company list or
+/// the loaded data shows exactly one of them being paid for this kind of deal, the other pays it.
 /// Both must be known entities.
 fn known_seller(
     kind: &str,
@@ -262,7 +319,8 @@ fn known_seller(
     Some(direction::Direction {
         from: from.clone(),
         to: to.clone(),
-        cue: "the loaded data shows the payee selling this kind",
+        cue: "B sells this kind (company list or loaded data)",
+        at: 0,
         more_from: Vec::new(),
     })
 }
