@@ -354,7 +354,7 @@ mod tests {
     #[test]
     fn kebab_ids() {
         assert_eq!(kebab("Initech Labs"), "initech-labs");
-        assert_eq!(kebab("Amazon.com Inc."), "amazoncom-inc");
+        assert_eq!(kebab("Hooli.com Inc."), "hoolicom-inc");
         assert_eq!(kebab("Hooli's"), "hoolis");
     }
 }
