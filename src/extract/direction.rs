@@ -20,6 +20,8 @@ pub struct Direction {
 
 /// Verbs whose subject receives money from the party after "from".
 const RAISE: &[&str] = &[
+    "took",
+    "takes",
     "raised",
     "raise",
     "raises",
@@ -78,16 +80,39 @@ const SPEND: &[&str] = &[
 ];
 /// Words before "to B" that make the subject pay B.
 const LEND: &[&str] = &[
-    "lend", "lends", "lent", "lending", "loan", "loaned", "pay", "paid", "pays",
+    "lend", "lends", "lent", "lending", "loan", "loaned", "pay", "paid", "pays", "extend",
+    "extends", "extended", "grants", "granted",
 ];
+/// Verbs whose subject joins a round: "A joined B's funding round".
+const JOIN: &[&str] = &[
+    "joined", "joins", "join", "joining", "led", "leads", "co-led",
+];
+/// Verbs whose subject is paid by the party after "to": "A sold chips to B".
+const SELL: &[&str] = &["sell", "sells", "sold", "selling"];
 /// Verbs whose subject seeks money from their object: "A is courting B".
 const COURT: &[&str] = &["courting", "courts", "wooing", "woos", "tapping"];
 /// Verbs whose subject is paid by their object: "A provides B with cloud".
-const PROVIDE: &[&str] = &["provides", "provide", "provided", "supplies", "supply", "supplied"];
+const PROVIDE: &[&str] = &[
+    "provides", "provide", "provided", "supplies", "supply", "supplied",
+];
 /// Words that refer back to a party already named: "provides the company with …".
-const REFERS: &[&str] = &["the company", "the startup", "the start-up", "the firm", "the lab", "it"];
+const REFERS: &[&str] = &[
+    "the company",
+    "the startup",
+    "the start-up",
+    "the firm",
+    "the lab",
+    "it",
+];
 /// Common nouns that, standing between a party and a verb, are the verb's real subject.
-const GENERIC: &[&str] = &["companies", "firms", "investors", "startups", "those", "others"];
+const GENERIC: &[&str] = &[
+    "companies",
+    "firms",
+    "investors",
+    "startups",
+    "those",
+    "others",
+];
 /// "led by A", "backed by A": A pays the subject.
 const BY: &[&str] = &["backed", "funded", "led", "financed"];
 
@@ -204,6 +229,35 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
             }
         }
     }
+    // "A joined B's funding round": A pays B.
+    for verb in JOIN {
+        for at in positions(lower, within, verb) {
+            if let Some(to) = after(at + verb.len())
+                && (lower[to.end..].starts_with("'s") || lower[to.end..].starts_with("’s"))
+                && lower[to.end..].split_whitespace().take(4).any(|w| {
+                    w.starts_with("round") || w.starts_with("series") || w.starts_with("funding")
+                })
+                && let Some(from) = before(at)
+                && let Some(d) = make(from, to, "A joins B's round", at)
+            {
+                return Some(d);
+            }
+        }
+    }
+    // "A sold $X of servers to B", "A agreed to sell chips to B": B pays A.
+    for at in positions(lower, within, "to") {
+        if let Some(v) = SELL
+            .iter()
+            .filter_map(|w| word_positions(&lower[..at], w).last())
+            .max()
+            && within.contains(&v)
+            && let Some(buyer) = after(at + 2)
+            && let Some(seller) = before(v)
+            && let Some(d) = make(buyer, seller, "A sells to B", v)
+        {
+            return Some(d);
+        }
+    }
     // "A is courting B for $X", "A engaged with B as part of its fundraising": B pays A.
     for verb in COURT {
         for at in positions(lower, within, verb) {
@@ -219,7 +273,12 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
         if let Some(investor) = after(at + 4)
             && raises_after(&lower[investor.end..])
             && let Some(raiser) = before(at)
-            && let Some(d) = make(investor, raiser, "A talks with B as part of its fundraising", at)
+            && let Some(d) = make(
+                investor,
+                raiser,
+                "A talks with B as part of its fundraising",
+                at,
+            )
         {
             return Some(d);
         }
@@ -326,6 +385,15 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     None
 }
 
+/// The kind a direction pattern implies when the sentence has no kind cue: "A put $X into B"
+/// is an investment.
+pub fn implied_kind(cue: &str) -> Option<&'static str> {
+    match cue {
+        "A invests in B" | "A backs B" | "A joins B's round" => Some("investment"),
+        _ => None,
+    }
+}
+
 /// Whether `rest` (the text after "with B") says the subject is raising money: "… as part of
 /// its fundraising", "… for its capital-raising".
 fn raises_after(rest: &str) -> bool {
@@ -364,9 +432,10 @@ fn party_after(lower: &str, parties: &[Party], at: usize) -> Option<Party> {
     let words = gap.split_whitespace().filter(|w| !SKIP.contains(w)).count();
     // "in… you guessed it, B": an aside after an ellipsis or a dash.
     let trimmed = gap.trim();
-    let aside = (trimmed.starts_with('…') || trimmed.starts_with("...") || trimmed.starts_with('—'))
-        && trimmed.ends_with([',', ':', '—'])
-        && words <= 6;
+    let aside =
+        (trimmed.starts_with('…') || trimmed.starts_with("...") || trimmed.starts_with('—'))
+            && trimmed.ends_with([',', ':', '—'])
+            && words <= 6;
     if words != 0 && !aside {
         return None;
     }

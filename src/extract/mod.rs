@@ -79,8 +79,7 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
             // The whole sentence, then each clause ("…, and B signed …") for further deals.
             for range in clauses(&s.text) {
                 let offset = range.start;
-                let Some(mut c) = read_sentence(&s.text, range, lexicon, cues, article_date)
-                else {
+                let Some(mut c) = read_sentence(&s.text, range, lexicon, cues, article_date) else {
                     continue;
                 };
                 let same = |o: &Candidate| (&o.from, &o.to, &o.kind) == (&c.from, &c.to, &c.kind);
@@ -151,8 +150,7 @@ fn clauses(sentence: &str) -> Vec<std::ops::Range<usize>> {
     }
     for (at, m) in sentence.match_indices(" and ") {
         let next = sentence[at + m.len()..].split_whitespace().next();
-        if next.is_some_and(|w| AND_VERBS.contains(&w)) && !cuts.iter().any(|(c, _)| c + 1 == at)
-        {
+        if next.is_some_and(|w| AND_VERBS.contains(&w)) && !cuts.iter().any(|(c, _)| c + 1 == at) {
             cuts.push((at, m.len()));
         }
     }
@@ -183,14 +181,15 @@ fn read_sentence(
     // ASCII lowercasing keeps byte offsets shared with `text` (the cues are ASCII).
     let lower = text.to_ascii_lowercase();
     let whole = sentence.to_ascii_lowercase();
-    let kinds = cues.kinds(&lower);
-    if kinds.is_empty() {
-        return None;
-    }
+    let mut kinds = cues.kinds(&lower);
     let money: Vec<_> = amounts::find(text, cues)
         .into_iter()
         .filter(|m| !is_valuation(&lower, m.end, m.start))
         .collect();
+    // No kind cue: only a figure moved by an investing structure ("A put $X into B") counts.
+    if kinds.is_empty() && money.is_empty() {
+        return None;
+    }
     let all_parties = lexicon.find(sentence);
     let parties: Vec<_> = all_parties
         .iter()
@@ -202,6 +201,14 @@ fn read_sentence(
         })
         .collect();
     let dir = direction::read(&whole, &all_parties, range.clone());
+    if kinds.is_empty() {
+        let implied = dir.as_ref().and_then(|d| direction::implied_kind(d.cue));
+        kinds.push(cues::Hit {
+            value: implied?.to_string(),
+            cue: format!("implied by \"{}\"", dir.as_ref()?.cue),
+            at: 0,
+        });
+    }
     // The kind cue nearest the figure, else nearest the word that set the direction.
     let anchor = money
         .first()
@@ -226,10 +233,17 @@ fn read_sentence(
         c.amount = m.amount.clone();
         c.cues.push(("amount", m.written.clone()));
         // "an A-led round that raised $X": X is the round; the leader's share is at most X.
-        let led = lower.contains("-led ") || cues::word_positions(&lower, "led by").next().is_some();
-        if led && m.qualifier_cue.is_none() && dir.is_some() {
+        let led =
+            lower.contains("-led ") || cues::word_positions(&lower, "led by").next().is_some();
+        let round_total = ["raised", "raising", "round of", "totaling", "totalling"]
+            .iter()
+            .any(|w| lower[..m.start].trim_end().ends_with(w));
+        if led && round_total && m.qualifier_cue.is_none() && dir.is_some() {
             c.amount = m.amount.as_ref().map(|a| format!("up to {a}"));
-            c.cues.push(("qualifier", "a round the payer led: its share is at most the round".into()));
+            c.cues.push((
+                "qualifier",
+                "a round the payer led: its share is at most the round".into(),
+            ));
         }
         if let Some(cur) = m.currency {
             c.amount_note = Some(format!("{} in {cur}, not converted: review", m.written));
@@ -333,7 +347,15 @@ fn is_valuation(lower: &str, end: usize, start: usize) -> bool {
         .collect::<Vec<_>>()
         .join(" ");
     let before = lower[..start].trim_end();
-    after.contains("valuation") || before.ends_with("valued at") || before.ends_with("valuation of")
+    // "values B at $X", "valuing B at $X"
+    let values_at = before.ends_with(" at")
+        && ["values", "valued", "valuing", "value"]
+            .iter()
+            .any(|w| cues::word_positions(&lower[..start], w).next().is_some());
+    after.contains("valuation")
+        || before.ends_with("valued at")
+        || before.ends_with("valuation of")
+        || values_at
 }
 
 const MONTHS: [&str; 12] = [
@@ -373,9 +395,10 @@ fn sentence_month(lower: &str, article: Option<(i32, u32)>) -> Option<String> {
     None
 }
 
-/// The article's own date: the first `YYYY-MM-DD` or "Month [D,] YYYY" in its first lines.
+/// The article's own date: the first `YYYY-MM-DD` or "Month [D,] YYYY" in its first lines that
+/// are short enough to be a headline or dateline (a date inside a paragraph is about an event).
 fn find_date(text: &str) -> Option<(i32, u32)> {
-    for line in text.lines().take(8) {
+    for line in text.lines().take(8).filter(|l| l.chars().count() <= 160) {
         let lower = line.to_lowercase();
         for (at, _) in lower.match_indices("20") {
             let b = lower.as_bytes();

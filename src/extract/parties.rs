@@ -209,7 +209,12 @@ impl Lexicon {
         for c in &companies.company {
             let all = || std::iter::once(&c.name).chain(&c.aliases);
             let id = all()
-                .find_map(|n| loaded.iter().find(|(l, _)| l == n).map(|(_, id)| id.clone()))
+                .find_map(|n| {
+                    loaded
+                        .iter()
+                        .find(|(l, _)| l == n)
+                        .map(|(_, id)| id.clone())
+                })
                 .unwrap_or_else(|| c.id.clone());
             names.extend(all().map(|n| (n.clone(), id.clone())));
             sellers.extend(c.sells.iter().map(|k| (id.clone(), k.clone())));

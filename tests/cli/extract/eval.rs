@@ -148,16 +148,28 @@ fn seed_articles_meet_the_targets() {
     let key = std::fs::read_to_string(repo("seeds/deals.toml")).unwrap();
     let s = score(&draft, &key);
     let pct = |p: (usize, usize)| format!("{}/{} = {:.0}%", p.0, p.1, 100.0 * ratio(p));
-    eprintln!("extract on {} seed articles, key seeds/deals.toml (stated flows)", files.len());
-    eprintln!("recall of stated flows (direction and kind): {}", pct(s.recall));
+    eprintln!(
+        "extract on {} seed articles, key seeds/deals.toml (stated flows)",
+        files.len()
+    );
+    eprintln!(
+        "recall of stated flows (direction and kind): {}",
+        pct(s.recall)
+    );
     eprintln!("precision of drafted flows: {}", pct(s.precision));
-    eprintln!("amount and qualifier right on flows found: {}", pct(s.amounts));
+    eprintln!(
+        "amount and qualifier right on flows found: {}",
+        pct(s.amounts)
+    );
     eprintln!("(article, flow) reports found: {}", pct(s.report_recall));
     for l in &s.lines {
         eprintln!("  {l}");
     }
     assert!(ratio(s.recall) >= RECALL, "recall below 80%: {s:?}");
-    assert!(ratio(s.precision) >= PRECISION, "precision below 70%: {s:?}");
+    assert!(
+        ratio(s.precision) >= PRECISION,
+        "precision below 70%: {s:?}"
+    );
     assert!(ratio(s.amounts) >= AMOUNTS, "amounts below 90%: {s:?}");
 }
 
@@ -227,13 +239,17 @@ fn rows(draft: &str) -> (Vec<String>, usize) {
         ID_RENAMES
             .iter()
             .find(|(_, to)| to.trim_matches('"') == id)
-            .map_or(id.to_string(), |(from, _)| from.trim_matches('"').to_string())
+            .map_or(id.to_string(), |(from, _)| {
+                from.trim_matches('"').to_string()
+            })
     };
     let mut out: Vec<String> = (value.get("deal").and_then(|d| d.as_array()).into_iter())
         .flatten()
         .map(|d| {
             let r = &d["report"][0];
-            let s = |v: &toml::Value, k: &str| v.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string();
+            let s = |v: &toml::Value, k: &str| {
+                v.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string()
+            };
             format!(
                 "{} -> {} {} | {} {} {} {}",
                 back(&s(d, "from")),
@@ -288,7 +304,12 @@ fn no_rule_names_a_seed_company() {
     let mut names = Vec::new();
     for e in key["entity"].as_array().unwrap() {
         names.push(e["name"].as_str().unwrap().to_string());
-        for a in e.get("aliases").and_then(|a| a.as_array()).into_iter().flatten() {
+        for a in e
+            .get("aliases")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+        {
             names.push(a.as_str().unwrap().to_string());
         }
     }
