@@ -76,10 +76,15 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
         let article_date = find_date(&article.text);
         for s in sentences::split(&article.text) {
             let mut found: Vec<Candidate> = Vec::new();
+            let whole = Whole {
+                text: &s.text,
+                lower: s.text.to_ascii_lowercase(),
+                parties: std::cell::OnceCell::new(),
+            };
             // The whole sentence, then each clause ("…, and B signed …") for further deals.
             for range in clauses(&s.text) {
                 let offset = range.start;
-                let Some(mut c) = read_sentence(&s.text, range, lexicon, cues, article_date) else {
+                let Some(mut c) = read_sentence(&whole, range, lexicon, cues, article_date) else {
                     continue;
                 };
                 let same = |o: &Candidate| (&o.from, &o.to, &o.kind) == (&c.from, &c.to, &c.kind);
@@ -168,29 +173,36 @@ fn clauses(sentence: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The candidate in the clause `range` of `sentence`: it needs a kind cue and two parties or
+/// A sentence, lowercased (ASCII only, so byte offsets are shared) and its parties, found once
+/// for all its clauses.
+struct Whole<'a> {
+    text: &'a str,
+    lower: String,
+    parties: std::cell::OnceCell<Vec<parties::Party>>,
+}
+
+/// The candidate in the clause `range` of the sentence `whole`: it needs a kind cue and two parties or
 /// a figure. Parties and direction patterns may reach back before the clause (its subject).
 fn read_sentence(
-    sentence: &str,
+    whole: &Whole,
     range: std::ops::Range<usize>,
     lexicon: &Lexicon,
     cues: &Cues,
     article_date: Option<(i32, u32)>,
 ) -> Option<Candidate> {
-    let text = &sentence[range.clone()];
+    let text = &whole.text[range.clone()];
     // ASCII lowercasing keeps byte offsets shared with `text` (the cues are ASCII).
-    let lower = text.to_ascii_lowercase();
-    let whole = sentence.to_ascii_lowercase();
-    let mut kinds = cues.kinds(&lower);
+    let lower = &whole.lower[range.clone()];
+    let mut kinds = cues.kinds(lower);
     let money: Vec<_> = amounts::find(text, cues)
         .into_iter()
-        .filter(|m| !is_valuation(&lower, m.end, m.start))
+        .filter(|m| !is_valuation(lower, m.end, m.start))
         .collect();
     // No kind cue: only a figure moved by an investing structure ("A put $X into B") counts.
     if kinds.is_empty() && money.is_empty() {
         return None;
     }
-    let all_parties = lexicon.find(sentence);
+    let all_parties = whole.parties.get_or_init(|| lexicon.find(whole.text));
     let parties: Vec<_> = all_parties
         .iter()
         .filter(|p| range.contains(&p.start))
@@ -200,7 +212,7 @@ fn read_sentence(
             ..p.clone()
         })
         .collect();
-    let dir = direction::read(&whole, &all_parties, range.clone());
+    let dir = direction::read(&whole.lower, all_parties, range.clone());
     if kinds.is_empty() {
         let implied = dir.as_ref().and_then(|d| direction::implied_kind(d.cue));
         kinds.push(cues::Hit {
@@ -234,7 +246,7 @@ fn read_sentence(
         c.cues.push(("amount", m.written.clone()));
         // "an A-led round that raised $X": X is the round; the leader's share is at most X.
         let led =
-            lower.contains("-led ") || cues::word_positions(&lower, "led by").next().is_some();
+            lower.contains("-led ") || cues::word_positions(lower, "led by").next().is_some();
         let round_total = ["raised", "raising", "round of", "totaling", "totalling"]
             .iter()
             .any(|w| lower[..m.start].trim_end().ends_with(w));
@@ -250,7 +262,7 @@ fn read_sentence(
         }
     }
     // "in May" is a month, not a hedge.
-    let mut hedges = lower.clone();
+    let mut hedges = lower.to_string();
     for lead in ["in may", "last may", "since may", "this may", "of may"] {
         hedges = hedges.replace(lead, &" ".repeat(lead.len()));
     }
@@ -262,7 +274,7 @@ fn read_sentence(
         None => c.status = "announced".into(),
     }
     c.date =
-        sentence_month(&lower, article_date).or(article_date.map(|(y, m)| format!("{y}-{m:02}")));
+        sentence_month(lower, article_date).or(article_date.map(|(y, m)| format!("{y}-{m:02}")));
     let mut score = 0;
     match dir {
         Some(d) => {
