@@ -7,10 +7,97 @@ use serde::Deserialize;
 pub const BUNDLED: &str = include_str!("cues.toml");
 
 #[derive(Clone, Debug, Deserialize)]
+#[serde(from = "CueFile")]
 pub struct Cues {
     qualifier: toml::Table,
     status: Vec<Family>,
     kind: Vec<KindFamily>,
+    /// Every status cue, lowercased, with its family's index.
+    status_set: PhraseSet<usize>,
+    /// Every kind cue, lowercased, with its family's index.
+    kind_set: PhraseSet<usize>,
+}
+
+/// The cue file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CueFile {
+    qualifier: toml::Table,
+    status: Vec<Family>,
+    kind: Vec<KindFamily>,
+}
+
+impl From<CueFile> for Cues {
+    fn from(f: CueFile) -> Cues {
+        let status_set = PhraseSet::new(
+            f.status
+                .iter()
+                .enumerate()
+                .flat_map(|(i, fam)| fam.cues.iter().map(move |c| (c.to_lowercase(), i))),
+        );
+        let kind_set = PhraseSet::new(
+            f.kind
+                .iter()
+                .enumerate()
+                .flat_map(|(i, fam)| fam.cues.iter().map(move |c| (c.to_lowercase(), i))),
+        );
+        Cues {
+            qualifier: f.qualifier,
+            status: f.status,
+            kind: f.kind,
+            status_set,
+            kind_set,
+        }
+    }
+}
+
+/// Phrases to find as whole words in one pass over a text (Aho-Corasick), each with a value.
+/// Finding them costs O(text + matches) whatever the number of phrases.
+#[derive(Clone, Debug)]
+pub struct PhraseSet<T> {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    phrases: Vec<(String, T)>,
+}
+
+impl<T> Default for PhraseSet<T> {
+    fn default() -> Self {
+        PhraseSet {
+            automaton: None,
+            phrases: Vec::new(),
+        }
+    }
+}
+
+impl<T> PhraseSet<T> {
+    /// The set of `phrases` (empty phrases are dropped), in the order given.
+    pub fn new(phrases: impl IntoIterator<Item = (String, T)>) -> PhraseSet<T> {
+        let phrases: Vec<(String, T)> =
+            phrases.into_iter().filter(|(p, _)| !p.is_empty()).collect();
+        let automaton = aho_corasick::AhoCorasick::new(phrases.iter().map(|(p, _)| p)).ok();
+        PhraseSet { automaton, phrases }
+    }
+
+    /// Every whole-word occurrence in `text`, overlapping ones included: (index of the phrase
+    /// in the order given, start byte), in order of end.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        ac.find_overlapping_iter(text)
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                before.is_none_or(|c| !c.is_alphanumeric())
+                    && after.is_none_or(|c| !c.is_alphanumeric())
+            })
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect()
+    }
+
+    /// The phrase and value at `index`.
+    pub fn get(&self, index: usize) -> &(String, T) {
+        &self.phrases[index]
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -62,40 +149,38 @@ impl Cues {
         out
     }
 
-    /// The status of the first family with a cue in `lower` (a lowercased sentence).
+    /// The status of the first family with a cue in `lower` (a lowercased sentence), with
+    /// that family's earliest cue.
     pub fn status(&self, lower: &str) -> Option<Hit> {
-        self.status.iter().find_map(|f| {
-            first_hit(lower, &f.cues).map(|(cue, at)| Hit {
-                value: f.status.clone(),
-                cue,
-                at,
-            })
+        let (index, at) = self
+            .status_set
+            .find(lower)
+            .into_iter()
+            .min_by_key(|&(i, at)| (self.status_set.get(i).1, at, i))?;
+        let (cue, family) = self.status_set.get(index);
+        Some(Hit {
+            value: self.status[*family].status.clone(),
+            cue: cue.clone(),
+            at,
         })
     }
 
-    /// Every kind cue in `lower`, in order of position.
+    /// Every kind cue in `lower`, in order of position (then of the cue file).
     pub fn kinds(&self, lower: &str) -> Vec<Hit> {
-        let mut out = Vec::new();
-        for f in &self.kind {
-            for cue in &f.cues {
-                for at in word_positions(lower, cue) {
-                    out.push(Hit {
-                        value: f.kind.clone(),
-                        cue: cue.clone(),
-                        at,
-                    });
+        let mut found = self.kind_set.find(lower);
+        found.sort_by_key(|&(i, at)| (at, i));
+        found
+            .into_iter()
+            .map(|(i, at)| {
+                let (cue, family) = self.kind_set.get(i);
+                Hit {
+                    value: self.kind[*family].kind.clone(),
+                    cue: cue.clone(),
+                    at,
                 }
-            }
-        }
-        out.sort_by_key(|h| h.at);
-        out
+            })
+            .collect()
     }
-}
-
-fn first_hit(lower: &str, cues: &[String]) -> Option<(String, usize)> {
-    cues.iter()
-        .filter_map(|c| word_positions(lower, c).next().map(|at| (c.clone(), at)))
-        .min_by_key(|(_, at)| *at)
 }
 
 /// Where `phrase` occurs in `text` as whole words.

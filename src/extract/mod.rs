@@ -245,8 +245,7 @@ fn read_sentence(
         c.amount = m.amount.clone();
         c.cues.push(("amount", m.written.clone()));
         // "an A-led round that raised $X": X is the round; the leader's share is at most X.
-        let led =
-            lower.contains("-led ") || cues::word_positions(lower, "led by").next().is_some();
+        let led = lower.contains("-led ") || cues::word_positions(lower, "led by").next().is_some();
         let round_total = ["raised", "raising", "round of", "totaling", "totalling"]
             .iter()
             .any(|w| lower[..m.start].trim_end().ends_with(w));

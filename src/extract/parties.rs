@@ -55,7 +55,8 @@ pub struct Party {
 /// Names and aliases of the known entities, longest first, matched case-sensitively.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    names: Vec<(String, String)>,
+    /// (name, id), longest name first.
+    names: super::cues::PhraseSet<String>,
     /// (entity id, deal kind) for every entity the loaded data shows being paid for cloud or
     /// chips: a hint for "A and B signed a cloud deal" when the sentence shows no direction.
     sellers: std::collections::HashSet<(String, String)>,
@@ -223,7 +224,10 @@ impl Lexicon {
         // Longest first; among equal names the loaded data's (earlier) entry is kept.
         names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         names.dedup_by(|a, b| a.0 == b.0);
-        Lexicon { names, sellers }
+        Lexicon {
+            names: super::cues::PhraseSet::new(names),
+            sellers,
+        }
     }
 
     /// Whether the loaded data shows `id` being paid for deals of `kind`.
@@ -235,8 +239,12 @@ impl Lexicon {
     pub fn find(&self, sentence: &str) -> Vec<Party> {
         let mut taken = vec![false; sentence.len()];
         let mut out = Vec::new();
-        for (name, id) in &self.names {
-            for at in super::cues::word_positions(sentence, name) {
+        // Longest name first (the set's order), each left to right, claiming its text.
+        let mut found = self.names.find(sentence);
+        found.sort_unstable();
+        for (index, at) in found {
+            let (name, id) = self.names.get(index);
+            {
                 let end = at + name.len();
                 if taken[at..end].iter().any(|t| *t) {
                     continue;
@@ -340,10 +348,10 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         Lexicon {
-            names: vec![
-                ("Globex Cloud".into(), "globex".into()),
-                ("Globex".into(), "globex".into()),
-            ],
+            names: crate::extract::cues::PhraseSet::new([
+                ("Globex Cloud".to_string(), "globex".to_string()),
+                ("Globex".to_string(), "globex".to_string()),
+            ]),
             ..Lexicon::default()
         }
     }
