@@ -9,9 +9,10 @@ pub const BUNDLED: &str = include_str!("cues.toml");
 #[derive(Clone, Debug, Deserialize)]
 #[serde(from = "CueFile")]
 pub struct Cues {
-    qualifier: toml::Table,
     status: Vec<Family>,
     kind: Vec<KindFamily>,
+    /// The qualifier phrases, longest first.
+    qualifiers: Vec<(String, &'static str)>,
     /// Every status cue, lowercased, with its family's index.
     status_set: PhraseSet<usize>,
     /// Every kind cue, lowercased, with its family's index.
@@ -42,7 +43,7 @@ impl From<CueFile> for Cues {
                 .flat_map(|(i, fam)| fam.cues.iter().map(move |c| (c.to_lowercase(), i))),
         );
         Cues {
-            qualifier: f.qualifier,
+            qualifiers: qualifier_list(&f.qualifier),
             status: f.status,
             kind: f.kind,
             status_set,
@@ -131,24 +132,30 @@ impl Cues {
     }
 
     /// Qualifier phrases with their data-format word, longest phrase first.
-    pub fn qualifiers(&self) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(String, &'static str)> = self
-            .qualifier
-            .iter()
-            .filter_map(|(cue, q)| {
-                let q = match q.as_str()? {
-                    "up to" => "up to",
-                    "at least" => "at least",
-                    "about" => "about",
-                    _ => return None,
-                };
-                Some((cue.to_lowercase(), q))
-            })
-            .collect();
-        out.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
-        out
+    pub fn qualifiers(&self) -> &[(String, &'static str)] {
+        &self.qualifiers
     }
+}
 
+/// The qualifier table's phrases with their data-format word, longest phrase first.
+fn qualifier_list(table: &toml::Table) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = table
+        .iter()
+        .filter_map(|(cue, q)| {
+            let q = match q.as_str()? {
+                "up to" => "up to",
+                "at least" => "at least",
+                "about" => "about",
+                _ => return None,
+            };
+            Some((cue.to_lowercase(), q))
+        })
+        .collect();
+    out.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
+    out
+}
+
+impl Cues {
     /// The status of the first family with a cue in `lower` (a lowercased sentence), with
     /// that family's earliest cue.
     pub fn status(&self, lower: &str) -> Option<Hit> {

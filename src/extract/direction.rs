@@ -3,7 +3,6 @@
 
 use std::ops::Range;
 
-use super::cues::word_positions;
 use super::parties::Party;
 
 /// A direction read from a sentence: payer, payee and the pattern that set it.
@@ -168,6 +167,7 @@ pub fn read(lower: &str, parties: &[Party], within: Range<usize>) -> Option<Dire
 // Over 100 lines on purpose: the patterns are tried in this order and the first that fits
 // wins, so they read best as one list (each is a short loop).
 fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Direction> {
+    let words = words(lower);
     let after = |at: usize| party_after(lower, parties, at);
     // The subject before byte `at`; "A backs B and is investing in C": a clause joined by
     // "and" plus a verb keeps the sentence's first party as its subject.
@@ -199,7 +199,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     };
     // "A's investment in B" / "A invests in B"
     for word in ["in", "into"] {
-        for at in positions(lower, within, word) {
+        for at in positions(&words, within, word) {
             if (preceded_by(lower, at, INVEST) || preceded_by(lower, at, PUT))
                 && let (Some(to), Some(from)) = (after(at + word.len()), before(at))
                 && let Some(d) = make(from, to, "A invests in B", at)
@@ -209,7 +209,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
         }
     }
     for verb in BACK {
-        for at in positions(lower, within, verb) {
+        for at in positions(&words, within, verb) {
             if let (Some(to), Some(from)) = (after(at + verb.len()), before(at))
                 && let Some(d) = make(from, to, "A backs B", at)
             {
@@ -219,7 +219,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     }
     // "A buys B's chips": the possessive names the seller.
     for verb in BUY {
-        for at in positions(lower, within, verb) {
+        for at in positions(&words, within, verb) {
             if let Some(seller) = after(at + verb.len())
                 && (lower[seller.end..].starts_with("'s") || lower[seller.end..].starts_with("’s"))
                 && let Some(buyer) = before(at)
@@ -231,7 +231,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     }
     // "A joined B's funding round": A pays B.
     for verb in JOIN {
-        for at in positions(lower, within, verb) {
+        for at in positions(&words, within, verb) {
             if let Some(to) = after(at + verb.len())
                 && (lower[to.end..].starts_with("'s") || lower[to.end..].starts_with("’s"))
                 && lower[to.end..].split_whitespace().take(4).any(|w| {
@@ -245,11 +245,8 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
         }
     }
     // "A sold $X of servers to B", "A agreed to sell chips to B": B pays A.
-    for at in positions(lower, within, "to") {
-        if let Some(v) = SELL
-            .iter()
-            .filter_map(|w| word_positions(&lower[..at], w).last())
-            .max()
+    for at in positions(&words, within, "to") {
+        if let Some(v) = SELL.iter().filter_map(|w| last_before(&words, at, w)).max()
             && within.contains(&v)
             && let Some(buyer) = after(at + 2)
             && let Some(seller) = before(v)
@@ -260,7 +257,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     }
     // "A is courting B for $X", "A engaged with B as part of its fundraising": B pays A.
     for verb in COURT {
-        for at in positions(lower, within, verb) {
+        for at in positions(&words, within, verb) {
             if let Some(investor) = after(at + verb.len())
                 && let Some(raiser) = before(at)
                 && let Some(d) = make(investor, raiser, "A courts B for funding", at)
@@ -269,7 +266,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
             }
         }
     }
-    for at in positions(lower, within, "with") {
+    for at in positions(&words, within, "with") {
         if let Some(investor) = after(at + 4)
             && raises_after(&lower[investor.end..])
             && let Some(raiser) = before(at)
@@ -285,7 +282,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     }
     // "A provides B with cloud", "A supplies the startup with chips": B pays A.
     for verb in PROVIDE {
-        for at in positions(lower, within, verb) {
+        for at in positions(&words, within, verb) {
             let Some(seller) = before(at) else { continue };
             let rest = lower[at + verb.len()..].trim_start();
             let object = match REFERS.iter().find(|r| starts_with_word(rest, r)) {
@@ -304,11 +301,11 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
             }
         }
     }
-    for at in positions(lower, within, "from") {
-        let verb_before = |words: &[&str]| {
-            words
+    for at in positions(&words, within, "from") {
+        let verb_before = |verbs: &[&str]| {
+            verbs
                 .iter()
-                .filter_map(|w| word_positions(&lower[..at], w).last())
+                .filter_map(|w| last_before(&words, at, w))
                 .max()
         };
         if let Some(target) = after(at + 4) {
@@ -328,10 +325,10 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     }
     for word in ["on", "with", "to"] {
         let verbs = if word == "to" { LEND } else { SPEND };
-        for at in positions(lower, within, word) {
+        for at in positions(&words, within, word) {
             let Some(verb) = verbs
                 .iter()
-                .filter_map(|w| word_positions(&lower[..at], w).last())
+                .filter_map(|w| last_before(&words, at, w))
                 .max()
             else {
                 continue;
@@ -352,7 +349,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
             }
         }
     }
-    for at in positions(lower, within, "with") {
+    for at in positions(&words, within, "with") {
         let about = lower[at..].find(" about ").map(|a| at + a + 7);
         if let Some(a) = about
             && CONTRIBUTE.iter().any(|w| lower[a..].starts_with(w))
@@ -362,7 +359,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
             return Some(d);
         }
     }
-    for at in positions(lower, within, "by") {
+    for at in positions(&words, within, "by") {
         if preceded_by(lower, at, BY)
             && let (Some(from), Some(to)) = (after(at + 2), before(at))
             && let Some(d) = make(from, to, "B backed by A", at)
@@ -406,13 +403,46 @@ fn raises_after(rest: &str) -> bool {
     })
 }
 
+/// The words of `lower` (runs of letters and digits) with their byte offsets: the direction
+/// patterns look words up here rather than searching the sentence for each.
+fn words(lower: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in lower.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                out.push((b, &lower[b..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(b) = start {
+        out.push((b, &lower[b..]));
+    }
+    out
+}
+
 /// Where `word` occurs as a whole word inside `within`.
 fn positions<'a>(
-    lower: &'a str,
+    words: &'a [(usize, &'a str)],
     within: &'a Range<usize>,
     word: &'a str,
 ) -> impl Iterator<Item = usize> + 'a {
-    word_positions(lower, word).filter(move |at| within.contains(at))
+    words
+        .iter()
+        .filter(move |(at, w)| *w == word && within.contains(at))
+        .map(|(at, _)| *at)
+}
+
+/// The last occurrence of `word` before byte `at`.
+fn last_before(words: &[(usize, &str)], at: usize, word: &str) -> Option<usize> {
+    words
+        .iter()
+        .rev()
+        .find(|(start, w)| *start < at && *w == word)
+        .map(|(start, _)| *start)
 }
 
 fn starts_with_word(text: &str, word: &str) -> bool {

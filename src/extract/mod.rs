@@ -262,8 +262,10 @@ fn read_sentence(
     }
     // "in May" is a month, not a hedge.
     let mut hedges = lower.to_string();
-    for lead in ["in may", "last may", "since may", "this may", "of may"] {
-        hedges = hedges.replace(lead, &" ".repeat(lead.len()));
+    if lower.contains(" may") {
+        for lead in ["in may", "last may", "since may", "this may", "of may"] {
+            hedges = hedges.replace(lead, &" ".repeat(lead.len()));
+        }
     }
     match cues.status(&hedges) {
         Some(h) => {
@@ -387,21 +389,23 @@ const MONTHS: [&str; 12] = [
 /// "last November", "in December": that month, in the article's year or the one before.
 fn sentence_month(lower: &str, article: Option<(i32, u32)>) -> Option<String> {
     let (year, month) = article?;
-    for (i, name) in MONTHS.iter().enumerate() {
-        let m = i as u32 + 1;
-        for lead in ["last ", "in ", "since ", "this "] {
-            if cues::word_positions(lower, &format!("{lead}{name}"))
-                .next()
-                .is_some()
-            {
-                let y = if m > month || lead == "last " && m == month {
-                    year - 1
-                } else {
-                    year
-                };
-                return Some(format!("{y}-{m:02}"));
-            }
+    let mut previous = "";
+    for word in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if let Some(i) = MONTHS.iter().position(|m| *m == word)
+            && ["last", "in", "since", "this"].contains(&previous)
+        {
+            let m = i as u32 + 1;
+            let y = if m > month || previous == "last" && m == month {
+                year - 1
+            } else {
+                year
+            };
+            return Some(format!("{y}-{m:02}"));
         }
+        previous = word;
     }
     None
 }
