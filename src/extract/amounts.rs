@@ -54,8 +54,10 @@ pub fn find(sentence: &str, cues: &Cues) -> Vec<Mention> {
     let bytes = sentence.as_bytes();
     let mut i = 0;
     while i < sentence.len() {
+        let first = bytes[i].to_ascii_lowercase();
         if let Some((len, floor)) = VAGUE
             .iter()
+            .filter(|(p, _)| p.as_bytes()[0] == first)
             .find(|(p, _)| lower[i..].starts_with(p) && at_word_start(&lower, i))
             .map(|(p, f)| (p.len(), *f))
         {

@@ -74,7 +74,10 @@ impl<T> PhraseSet<T> {
     pub fn new(phrases: impl IntoIterator<Item = (String, T)>) -> PhraseSet<T> {
         let phrases: Vec<(String, T)> =
             phrases.into_iter().filter(|(p, _)| !p.is_empty()).collect();
-        let automaton = aho_corasick::AhoCorasick::new(phrases.iter().map(|(p, _)| p)).ok();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(phrases.iter().map(|(p, _)| p))
+            .ok();
         PhraseSet { automaton, phrases }
     }
 
