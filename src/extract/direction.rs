@@ -221,7 +221,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     for verb in BUY {
         for at in positions(&words, within, verb) {
             if let Some(seller) = after(at + verb.len())
-                && (lower[seller.end..].starts_with("'s") || lower[seller.end..].starts_with("’s"))
+                && possessive(lower, &seller)
                 && let Some(buyer) = before(at)
                 && let Some(d) = make(buyer, seller, "A buys B's goods", at)
             {
@@ -233,7 +233,7 @@ fn read_one(lower: &str, parties: &[Party], within: &Range<usize>) -> Option<Dir
     for verb in JOIN {
         for at in positions(&words, within, verb) {
             if let Some(to) = after(at + verb.len())
-                && (lower[to.end..].starts_with("'s") || lower[to.end..].starts_with("’s"))
+                && possessive(lower, &to)
                 && lower[to.end..].split_whitespace().take(4).any(|w| {
                     w.starts_with("round") || w.starts_with("series") || w.starts_with("funding")
                 })
@@ -422,6 +422,11 @@ fn words(lower: &str) -> Vec<(usize, &str)> {
         out.push((b, &lower[b..]));
     }
     out
+}
+
+/// Whether `p` is written in the possessive ("B's", "B’s").
+fn possessive(lower: &str, p: &Party) -> bool {
+    lower[p.end..].starts_with("'s") || lower[p.end..].starts_with("’s")
 }
 
 /// Where `word` occurs as a whole word inside `within`.

@@ -208,7 +208,9 @@ fn cue_family_articles_match_their_answer_keys() {
     let blocks = unplaced(&draft);
     assert_eq!(blocks.len(), 2, "{draft}");
     for block in blocks {
-        let deal: toml::Table = block.parse().expect("an unplaced candidate uncomments to TOML");
+        let deal: toml::Table = block
+            .parse()
+            .expect("an unplaced candidate uncomments to TOML");
         let d = &deal["deal"][0];
         assert!(d["from"].is_str() && d["kind"].is_str() && d["report"][0]["source"].is_str());
     }
