@@ -147,7 +147,8 @@ const AND_VERBS: &[&str] = &[
 
 /// The sentence itself, then its clauses when it has several, as byte ranges.
 fn clauses(sentence: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = vec![0..sentence.len()];
+    let mut out = Vec::new();
+    out.push(0..sentence.len());
     let mut start = 0;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for sep in ["; ", ", and ", ", while ", ", but "] {

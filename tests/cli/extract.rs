@@ -116,7 +116,8 @@ pub fn has_word(text: &str, phrase: &str) -> bool {
 }
 
 /// The ten articles of tests/fixtures/articles/cues/, one per cue family, each with its
-/// answer key (`NAME.key.toml`): the draft holds exactly the keyed flows with their source,
+/// answer key (`NAME.key`: TOML in the data format, not named .toml so that loading the
+/// fixtures folder skips it): the draft holds exactly the keyed flows with their source,
 /// date, status and amount; a key report's `notes` must appear in the drafted report's notes
 /// (the flagged currency, the URL); the sentences that name no direction stay commented out;
 /// and the draft validates as is.
@@ -128,7 +129,7 @@ fn cue_family_articles_match_their_answer_keys() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".key.toml") {
+        if name.ends_with(".key") {
             keys.push(path);
         } else {
             articles.push(path);
