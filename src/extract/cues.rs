@@ -118,9 +118,9 @@ struct KindFamily {
 
 /// A cue found in a sentence: what it sets, the phrase, and where it starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Hit {
-    pub value: String,
-    pub cue: String,
+pub struct Hit<'a> {
+    pub value: &'a str,
+    pub cue: std::borrow::Cow<'a, str>,
     pub at: usize,
 }
 
@@ -161,7 +161,7 @@ fn qualifier_list(table: &toml::Table) -> Vec<(String, &'static str)> {
 impl Cues {
     /// The status of the first family with a cue in `lower` (a lowercased sentence), with
     /// that family's earliest cue.
-    pub fn status(&self, lower: &str) -> Option<Hit> {
+    pub fn status(&self, lower: &str) -> Option<Hit<'_>> {
         let (index, at) = self
             .status_set
             .find(lower)
@@ -169,14 +169,14 @@ impl Cues {
             .min_by_key(|&(i, at)| (self.status_set.get(i).1, at, i))?;
         let (cue, family) = self.status_set.get(index);
         Some(Hit {
-            value: self.status[*family].status.clone(),
-            cue: cue.clone(),
+            value: &self.status[*family].status,
+            cue: cue.into(),
             at,
         })
     }
 
     /// Every kind cue in `lower`, in order of position (then of the cue file).
-    pub fn kinds(&self, lower: &str) -> Vec<Hit> {
+    pub fn kinds(&self, lower: &str) -> Vec<Hit<'_>> {
         let mut found = self.kind_set.find(lower);
         found.sort_by_key(|&(i, at)| (at, i));
         found
@@ -184,8 +184,8 @@ impl Cues {
             .map(|(i, at)| {
                 let (cue, family) = self.kind_set.get(i);
                 Hit {
-                    value: self.kind[*family].kind.clone(),
-                    cue: cue.clone(),
+                    value: &self.kind[*family].kind,
+                    cue: cue.into(),
                     at,
                 }
             })
@@ -228,8 +228,9 @@ mod tests {
 
     #[test]
     fn kinds_by_position() {
-        let hits = Cues::bundled().kinds("a $5b cloud deal and an investment");
-        let kinds: Vec<_> = hits.iter().map(|h| h.value.as_str()).collect();
+        let cues = Cues::bundled();
+        let hits = cues.kinds("a $5b cloud deal and an investment");
+        let kinds: Vec<_> = hits.iter().map(|h| h.value).collect();
         assert_eq!(kinds, ["cloud", "investment"]);
     }
 }

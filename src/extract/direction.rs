@@ -424,6 +424,11 @@ fn words(lower: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// `a == b`, the lengths and first bytes compared first (most words differ there).
+fn same_word(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 /// Whether `p` is written in the possessive ("B's", "B’s").
 fn possessive(lower: &str, p: &Party) -> bool {
     lower[p.end..].starts_with("'s") || lower[p.end..].starts_with("’s")
@@ -437,7 +442,7 @@ fn positions<'a>(
 ) -> impl Iterator<Item = usize> + 'a {
     words
         .iter()
-        .filter(move |(at, w)| *w == word && within.contains(at))
+        .filter(move |(at, w)| same_word(w, word) && within.contains(at))
         .map(|(at, _)| *at)
 }
 
@@ -446,7 +451,7 @@ fn last_before(words: &[(usize, &str)], at: usize, word: &str) -> Option<usize> 
     words
         .iter()
         .rev()
-        .find(|(start, w)| *start < at && *w == word)
+        .find(|(start, w)| *start < at && same_word(w, word))
         .map(|(start, _)| *start)
 }
 

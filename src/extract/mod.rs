@@ -217,8 +217,8 @@ fn read_sentence(
     if kinds.is_empty() {
         let implied = dir.as_ref().and_then(|d| direction::implied_kind(d.cue));
         kinds.push(cues::Hit {
-            value: implied?.to_string(),
-            cue: format!("implied by \"{}\"", dir.as_ref()?.cue),
+            value: implied?,
+            cue: format!("implied by \"{}\"", dir.as_ref()?.cue).into(),
             at: 0,
         });
     }
@@ -232,7 +232,7 @@ fn read_sentence(
         .iter()
         .min_by_key(|h| h.at.abs_diff(anchor))
         .expect("not empty");
-    let dir = dir.or_else(|| known_seller(&kind.value, &parties, lexicon));
+    let dir = dir.or_else(|| known_seller(kind.value, &parties, lexicon));
     if parties.is_empty() || money.is_empty() && dir.is_none() {
         return None;
     }
@@ -240,8 +240,8 @@ fn read_sentence(
         sentence: text.to_string(),
         ..Candidate::default()
     };
-    c.kind = kind.value.clone();
-    c.cues.push(("kind", kind.cue.clone()));
+    c.kind = kind.value.to_string();
+    c.cues.push(("kind", kind.cue.to_string()));
     if let Some(m) = money.first() {
         c.amount = m.amount.clone();
         c.cues.push(("amount", m.written.clone()));
@@ -270,8 +270,8 @@ fn read_sentence(
     }
     match cues.status(&hedges) {
         Some(h) => {
-            c.status = h.value;
-            c.cues.push(("status", h.cue));
+            c.status = h.value.to_string();
+            c.cues.push(("status", h.cue.into_owned()));
         }
         None => c.status = "announced".into(),
     }
