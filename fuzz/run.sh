@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")"
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-"load_toml load_json load_csv parse_amount parse_date render_dot render_svg"}
+targets=${*:-"load_toml load_json load_csv parse_amount parse_date render_dot render_svg extract"}
 export RUSTC_BOOTSTRAP=1
 nice -n 19 cargo fuzz build -O
 bin=target/$(rustc -vV | sed -n 's/^host: //p')/release

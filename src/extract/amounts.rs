@@ -48,14 +48,25 @@ const VAGUE: &[(&str, &str)] = &[
 
 /// Every amount in `sentence`, in order.
 pub fn find(sentence: &str, cues: &Cues) -> Vec<Mention> {
+    // Every amount has a digit or a vague magnitude ("…billion…", "multi…"): most sentences
+    // have neither.
+    let b = sentence.as_bytes();
+    if !b.iter().any(u8::is_ascii_digit)
+        && memchr::memmem::find(b, b"illion").is_none()
+        && memchr::memmem::find(b, b"ulti").is_none()
+    {
+        return Vec::new();
+    }
     // ASCII lowercasing keeps every byte offset (the cues are ASCII).
     let lower = sentence.to_ascii_lowercase();
     let mut out = Vec::new();
     let bytes = sentence.as_bytes();
     let mut i = 0;
     while i < sentence.len() {
+        let first = bytes[i].to_ascii_lowercase();
         if let Some((len, floor)) = VAGUE
             .iter()
+            .filter(|(p, _)| p.as_bytes()[0] == first)
             .find(|(p, _)| lower[i..].starts_with(p) && at_word_start(&lower, i))
             .map(|(p, f)| (p.len(), *f))
         {

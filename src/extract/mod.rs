@@ -76,9 +76,15 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
         let article_date = find_date(&article.text);
         for s in sentences::split(&article.text) {
             let mut found: Vec<Candidate> = Vec::new();
+            let whole = Whole {
+                text: &s.text,
+                lower: s.text.to_ascii_lowercase(),
+                parties: std::cell::OnceCell::new(),
+            };
             // The whole sentence, then each clause ("…, and B signed …") for further deals.
-            for (offset, clause) in clauses(&s.text) {
-                let Some(mut c) = read_sentence(clause, lexicon, cues, article_date) else {
+            for range in clauses(&s.text) {
+                let offset = range.start;
+                let Some(mut c) = read_sentence(&whole, range, lexicon, cues, article_date) else {
                     continue;
                 };
                 let same = |o: &Candidate| (&o.from, &o.to, &o.kind) == (&c.from, &c.to, &c.kind);
@@ -93,6 +99,16 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
                 c.line = s.line;
                 c.col = s.col + s.text[..offset].chars().count();
                 let listed = std::mem::take(&mut c.also_from);
+                if !listed.is_empty() && c.amount.is_some() && !shared_each(&c.sentence) {
+                    // One figure for several listed payers is no payer's own amount.
+                    let written = c.cues.iter().find(|(f, _)| *f == "amount");
+                    c.amount_note = Some(format!(
+                        "{} shared by the {} payers listed together; each one's share is not stated",
+                        written.map_or("", |(_, w)| w.as_str()),
+                        listed.len() + 1
+                    ));
+                    c.amount = None;
+                }
                 for (id, written, new) in listed {
                     let mut other = c.clone();
                     other.from = Some(id.clone());
@@ -115,13 +131,34 @@ pub fn extract(articles: &[Article], lexicon: &Lexicon, cues: &Cues) -> Vec<Cand
     out
 }
 
-/// The sentence itself, then its clauses when it has several, with their byte offsets.
-fn clauses(sentence: &str) -> Vec<(usize, &str)> {
-    let mut out = vec![(0, sentence)];
+/// Whether the sentence gives each listed payer the figure ("each", "apiece").
+fn shared_each(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    ["each", "apiece"]
+        .iter()
+        .any(|w| cues::word_positions(&lower, w).next().is_some())
+}
+
+/// Verbs that start a second clause after a bare " and ": "A invested in B and provides …".
+const AND_VERBS: &[&str] = &[
+    "provides", "supplies", "sells", "signed", "agreed", "plans", "will", "is", "has", "buys",
+    "invested", "invests", "lends", "lent",
+];
+
+/// The sentence itself, then its clauses when it has several, as byte ranges.
+fn clauses(sentence: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    out.push(0..sentence.len());
     let mut start = 0;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for sep in ["; ", ", and ", ", while ", ", but "] {
         cuts.extend(sentence.match_indices(sep).map(|(at, m)| (at, m.len())));
+    }
+    for (at, m) in sentence.match_indices(" and ") {
+        let next = sentence[at + m.len()..].split_whitespace().next();
+        if next.is_some_and(|w| AND_VERBS.contains(&w)) && !cuts.iter().any(|(c, _)| c + 1 == at) {
+            cuts.push((at, m.len()));
+        }
     }
     cuts.sort_unstable();
     if cuts.is_empty() {
@@ -129,39 +166,73 @@ fn clauses(sentence: &str) -> Vec<(usize, &str)> {
     }
     for (at, len) in cuts {
         if at > start {
-            out.push((start, &sentence[start..at]));
+            out.push(start..at);
         }
-        start = at + len;
+        start = (at + len).max(start);
     }
-    out.push((start, &sentence[start..]));
+    out.push(start..sentence.len());
     out
 }
 
-/// The candidate in one sentence: it needs a kind cue and two parties or a figure.
+/// A sentence, lowercased (ASCII only, so byte offsets are shared) and its parties, found once
+/// for all its clauses.
+struct Whole<'a> {
+    text: &'a str,
+    lower: String,
+    parties: std::cell::OnceCell<Vec<parties::Party>>,
+}
+
+/// The candidate in the clause `range` of the sentence `whole`: it needs a kind cue and two parties or
+/// a figure. Parties and direction patterns may reach back before the clause (its subject).
 fn read_sentence(
-    text: &str,
+    whole: &Whole,
+    range: std::ops::Range<usize>,
     lexicon: &Lexicon,
     cues: &Cues,
     article_date: Option<(i32, u32)>,
 ) -> Option<Candidate> {
+    let text = &whole.text[range.clone()];
     // ASCII lowercasing keeps byte offsets shared with `text` (the cues are ASCII).
-    let lower = text.to_ascii_lowercase();
-    let kinds = cues.kinds(&lower);
-    if kinds.is_empty() {
-        return None;
-    }
+    let lower = &whole.lower[range.clone()];
+    let mut kinds = cues.kinds(lower);
     let money: Vec<_> = amounts::find(text, cues)
         .into_iter()
-        .filter(|m| !is_valuation(&lower, m.end, m.start))
+        .filter(|m| !is_valuation(lower, m.end, m.start))
         .collect();
-    let parties = lexicon.find(text);
-    let anchor = money.first().map_or(0, |m| m.start);
+    // No kind cue: only a figure moved by an investing structure ("A put $X into B") counts.
+    if kinds.is_empty() && money.is_empty() {
+        return None;
+    }
+    let all_parties = whole.parties.get_or_init(|| lexicon.find(whole.text));
+    let parties: Vec<_> = all_parties
+        .iter()
+        .filter(|p| range.contains(&p.start))
+        .map(|p| parties::Party {
+            start: p.start - range.start,
+            end: p.end - range.start,
+            ..p.clone()
+        })
+        .collect();
+    let dir = direction::read(&whole.lower, all_parties, range.clone());
+    if kinds.is_empty() {
+        let implied = dir.as_ref().and_then(|d| direction::implied_kind(d.cue));
+        kinds.push(cues::Hit {
+            value: implied?,
+            cue: format!("implied by \"{}\"", dir.as_ref()?.cue).into(),
+            at: 0,
+        });
+    }
+    // The kind cue nearest the figure, else nearest the word that set the direction.
+    let anchor = money
+        .first()
+        .map(|m| m.start)
+        .or_else(|| dir.as_ref().map(|d| d.at.saturating_sub(range.start)))
+        .unwrap_or(0);
     let kind = kinds
         .iter()
         .min_by_key(|h| h.at.abs_diff(anchor))
         .expect("not empty");
-    let dir =
-        direction::read(&lower, &parties).or_else(|| known_seller(&kind.value, &parties, lexicon));
+    let dir = dir.or_else(|| known_seller(kind.value, &parties, lexicon));
     if parties.is_empty() || money.is_empty() && dir.is_none() {
         return None;
     }
@@ -169,29 +240,43 @@ fn read_sentence(
         sentence: text.to_string(),
         ..Candidate::default()
     };
-    c.kind = kind.value.clone();
-    c.cues.push(("kind", kind.cue.clone()));
+    c.kind = kind.value.to_string();
+    c.cues.push(("kind", kind.cue.to_string()));
     if let Some(m) = money.first() {
         c.amount = m.amount.clone();
         c.cues.push(("amount", m.written.clone()));
+        // "an A-led round that raised $X": X is the round; the leader's share is at most X.
+        let led = lower.contains("-led ") || cues::word_positions(lower, "led by").next().is_some();
+        let round_total = ["raised", "raising", "round of", "totaling", "totalling"]
+            .iter()
+            .any(|w| lower[..m.start].trim_end().ends_with(w));
+        if led && round_total && m.qualifier_cue.is_none() && dir.is_some() {
+            c.amount = m.amount.as_ref().map(|a| format!("up to {a}"));
+            c.cues.push((
+                "qualifier",
+                "a round the payer led: its share is at most the round".into(),
+            ));
+        }
         if let Some(cur) = m.currency {
             c.amount_note = Some(format!("{} in {cur}, not converted: review", m.written));
         }
     }
     // "in May" is a month, not a hedge.
-    let mut hedges = lower.clone();
-    for lead in ["in may", "last may", "since may", "this may", "of may"] {
-        hedges = hedges.replace(lead, &" ".repeat(lead.len()));
+    let mut hedges = lower.to_string();
+    if lower.contains(" may") {
+        for lead in ["in may", "last may", "since may", "this may", "of may"] {
+            hedges = hedges.replace(lead, &" ".repeat(lead.len()));
+        }
     }
     match cues.status(&hedges) {
         Some(h) => {
-            c.status = h.value;
-            c.cues.push(("status", h.cue));
+            c.status = h.value.to_string();
+            c.cues.push(("status", h.cue.into_owned()));
         }
         None => c.status = "announced".into(),
     }
     c.date =
-        sentence_month(&lower, article_date).or(article_date.map(|(y, m)| format!("{y}-{m:02}")));
+        sentence_month(lower, article_date).or(article_date.map(|(y, m)| format!("{y}-{m:02}")));
     let mut score = 0;
     match dir {
         Some(d) => {
@@ -236,8 +321,8 @@ fn read_sentence(
     Some(c)
 }
 
-/// "A and B signed a cloud deal": when exactly two parties are named and the loaded data
-/// shows exactly one of them being paid for this kind of deal, the other pays it.
+/// "A and B signed a cloud deal": when exactly two parties are named and the company list or
+/// the loaded data shows exactly one of them being paid for this kind of deal, the other pays it.
 /// Both must be known entities.
 fn known_seller(
     kind: &str,
@@ -262,7 +347,8 @@ fn known_seller(
     Some(direction::Direction {
         from: from.clone(),
         to: to.clone(),
-        cue: "the loaded data shows the payee selling this kind",
+        cue: "B sells this kind (company list or loaded data)",
+        at: 0,
         more_from: Vec::new(),
     })
 }
@@ -275,7 +361,15 @@ fn is_valuation(lower: &str, end: usize, start: usize) -> bool {
         .collect::<Vec<_>>()
         .join(" ");
     let before = lower[..start].trim_end();
-    after.contains("valuation") || before.ends_with("valued at") || before.ends_with("valuation of")
+    // "values B at $X", "valuing B at $X"
+    let values_at = before.ends_with(" at")
+        && ["values", "valued", "valuing", "value"]
+            .iter()
+            .any(|w| cues::word_positions(&lower[..start], w).next().is_some());
+    after.contains("valuation")
+        || before.ends_with("valued at")
+        || before.ends_with("valuation of")
+        || values_at
 }
 
 const MONTHS: [&str; 12] = [
@@ -296,28 +390,31 @@ const MONTHS: [&str; 12] = [
 /// "last November", "in December": that month, in the article's year or the one before.
 fn sentence_month(lower: &str, article: Option<(i32, u32)>) -> Option<String> {
     let (year, month) = article?;
-    for (i, name) in MONTHS.iter().enumerate() {
-        let m = i as u32 + 1;
-        for lead in ["last ", "in ", "since ", "this "] {
-            if cues::word_positions(lower, &format!("{lead}{name}"))
-                .next()
-                .is_some()
-            {
-                let y = if m > month || lead == "last " && m == month {
-                    year - 1
-                } else {
-                    year
-                };
-                return Some(format!("{y}-{m:02}"));
-            }
+    let mut previous = "";
+    for word in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if let Some(i) = MONTHS.iter().position(|m| *m == word)
+            && ["last", "in", "since", "this"].contains(&previous)
+        {
+            let m = i as u32 + 1;
+            let y = if m > month || previous == "last" && m == month {
+                year - 1
+            } else {
+                year
+            };
+            return Some(format!("{y}-{m:02}"));
         }
+        previous = word;
     }
     None
 }
 
-/// The article's own date: the first `YYYY-MM-DD` or "Month [D,] YYYY" in its first lines.
+/// The article's own date: the first `YYYY-MM-DD` or "Month [D,] YYYY" in its first lines that
+/// are short enough to be a headline or dateline (a date inside a paragraph is about an event).
 fn find_date(text: &str) -> Option<(i32, u32)> {
-    for line in text.lines().take(8) {
+    for line in text.lines().take(8).filter(|l| l.chars().count() <= 160) {
         let lower = line.to_lowercase();
         for (at, _) in lower.match_indices("20") {
             let b = lower.as_bytes();

@@ -1,7 +1,44 @@
-//! Who a sentence names: known entities by name or alias (from the loaded data), plus
-//! capitalised names proposed as new entities, each mapped to a kebab-case id.
+//! Who a sentence names: known entities by name or alias (from the loaded data and the bundled
+//! list of industry names, `companies.toml`), plus capitalised names proposed as new entities,
+//! each mapped to a kebab-case id.
+
+use serde::Deserialize;
 
 use crate::model::Dataset;
+
+/// The bundled list of industry names.
+pub const BUNDLED_COMPANIES: &str = include_str!("companies.toml");
+
+/// A list of industry names (`companies.toml`): who they are and what they sell.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Companies {
+    #[serde(default)]
+    company: Vec<Company>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Company {
+    id: String,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    /// Deal kinds the company is paid for ("cloud", "chips").
+    #[serde(default)]
+    sells: Vec<String>,
+}
+
+impl Companies {
+    /// The list compiled into the binary.
+    pub fn bundled() -> Companies {
+        Companies::parse(BUNDLED_COMPANIES).expect("the bundled company list parses")
+    }
+
+    pub fn parse(text: &str) -> Result<Companies, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
 
 /// A name found in a sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +55,8 @@ pub struct Party {
 /// Names and aliases of the known entities, longest first, matched case-sensitively.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    names: Vec<(String, String)>,
+    /// (name, id), longest name first.
+    names: super::cues::PhraseSet<String>,
     /// (entity id, deal kind) for every entity the loaded data shows being paid for cloud or
     /// chips: a hint for "A and B signed a cloud deal" when the sentence shows no direction.
     sellers: std::collections::HashSet<(String, String)>,
@@ -145,6 +183,12 @@ const PERSON_TITLES: &[&str] = &[
 impl Lexicon {
     /// Every entity's name and aliases, with its id.
     pub fn from_dataset(data: &Dataset) -> Lexicon {
+        Lexicon::new(data, &Companies::default())
+    }
+
+    /// The loaded entities' names and aliases, then the listed companies' (a listed company
+    /// that shares a name with a loaded entity takes the loaded entity's id).
+    pub fn new(data: &Dataset, companies: &Companies) -> Lexicon {
         let mut names = Vec::new();
         for e in data.entities() {
             names.push((e.name.to_string(), e.id.to_string()));
@@ -152,10 +196,8 @@ impl Lexicon {
                 names.push((a.clone(), e.id.to_string()));
             }
         }
-        names.retain(|(n, _)| n.len() >= 2);
-        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
-        names.dedup_by(|a, b| a.0 == b.0);
-        let sellers = data
+        let loaded = names.clone();
+        let mut sellers: std::collections::HashSet<(String, String)> = data
             .deals()
             .filter(|d| matches!(d.kind().as_str(), "cloud" | "chips"))
             .map(|d| {
@@ -165,7 +207,27 @@ impl Lexicon {
                 )
             })
             .collect();
-        Lexicon { names, sellers }
+        for c in &companies.company {
+            let all = || std::iter::once(&c.name).chain(&c.aliases);
+            let id = all()
+                .find_map(|n| {
+                    loaded
+                        .iter()
+                        .find(|(l, _)| l == n)
+                        .map(|(_, id)| id.clone())
+                })
+                .unwrap_or_else(|| c.id.clone());
+            names.extend(all().map(|n| (n.clone(), id.clone())));
+            sellers.extend(c.sells.iter().map(|k| (id.clone(), k.clone())));
+        }
+        names.retain(|(n, _)| n.len() >= 2);
+        // Longest first; among equal names the loaded data's (earlier) entry is kept.
+        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        names.dedup_by(|a, b| a.0 == b.0);
+        Lexicon {
+            names: super::cues::PhraseSet::new(names),
+            sellers,
+        }
     }
 
     /// Whether the loaded data shows `id` being paid for deals of `kind`.
@@ -177,8 +239,12 @@ impl Lexicon {
     pub fn find(&self, sentence: &str) -> Vec<Party> {
         let mut taken = vec![false; sentence.len()];
         let mut out = Vec::new();
-        for (name, id) in &self.names {
-            for at in super::cues::word_positions(sentence, name) {
+        // Longest name first (the set's order), each left to right, claiming its text.
+        let mut found = self.names.find(sentence);
+        found.sort_unstable();
+        for (index, at) in found {
+            let (name, id) = self.names.get(index);
+            {
                 let end = at + name.len();
                 if taken[at..end].iter().any(|t| *t) {
                     continue;
@@ -282,10 +348,10 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         Lexicon {
-            names: vec![
-                ("Globex Cloud".into(), "globex".into()),
-                ("Globex".into(), "globex".into()),
-            ],
+            names: crate::extract::cues::PhraseSet::new([
+                ("Globex Cloud".to_string(), "globex".to_string()),
+                ("Globex".to_string(), "globex".to_string()),
+            ]),
             ..Lexicon::default()
         }
     }
@@ -301,7 +367,7 @@ mod tests {
     #[test]
     fn kebab_ids() {
         assert_eq!(kebab("Initech Labs"), "initech-labs");
-        assert_eq!(kebab("Amazon.com Inc."), "amazoncom-inc");
+        assert_eq!(kebab("Hooli.com Inc."), "hoolicom-inc");
         assert_eq!(kebab("Hooli's"), "hoolis");
     }
 }

@@ -1,11 +1,14 @@
-//! `dealgraph extract`: drafts from our own fixture articles validate as is; on the five seed
-//! articles (when ../shared/seeds is present) the recall against seeds/deals.toml is reported.
+//! `dealgraph extract`: drafts from our own fixture articles validate as is and match their
+//! answer keys; the evaluation on the five seed articles is in `extract/eval.rs`.
+
+mod eval;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::common::{fixture, run};
 
+#[allow(dead_code)]
 fn triples(toml_text: &str, skip_inferred: bool) -> BTreeSet<(String, String, String)> {
     let value: toml::Table = toml_text.parse().expect("draft parses");
     let deals = value
@@ -103,40 +106,149 @@ fn json_draft_loads() {
     assert!(draft.trim_start().starts_with('{'));
 }
 
-/// Recall on the five seed articles against the hand-written seeds (stated flows only).
-/// The articles live outside the repository; the test is skipped when they are absent.
+/// Whether `phrase` occurs in `text` as whole words.
+pub fn has_word(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// The ten articles of tests/fixtures/articles/cues/, one per cue family, each with its
+/// answer key (`NAME.key`: TOML in the data format, not named .toml so that loading the
+/// fixtures folder skips it): the draft holds exactly the keyed flows with their source,
+/// date, status and amount; a key report's `notes` must appear in the drafted report's notes
+/// (the flagged currency, the URL); the sentences that name no direction stay commented out;
+/// and the draft validates as is.
 #[test]
-fn seed_articles_recall() {
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    let Ok(entries) = std::fs::read_dir(&seeds) else {
-        eprintln!(
-            "skipped: {} is absent (the seed articles are not in the repository)",
-            seeds.display()
-        );
-        return;
+fn cue_family_articles_match_their_answer_keys() {
+    let dir = fixture("articles/cues");
+    let mut articles = Vec::new();
+    let mut keys = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".key") {
+            keys.push(path);
+        } else {
+            articles.push(path);
+        }
+    }
+    articles.sort();
+    keys.sort();
+    assert_eq!(
+        (articles.len(), keys.len()),
+        (10, 10),
+        "ten articles, ten keys"
+    );
+    let draft = extract_and_validate(&articles, "draft.toml", &[]);
+    let rows = |text: &str| -> BTreeSet<(String, String)> {
+        let value: toml::Table = text.parse().unwrap();
+        let mut out = BTreeSet::new();
+        for d in value
+            .get("deal")
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let s = |v: &toml::Value, k: &str| {
+                v.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string()
+            };
+            for r in d["report"].as_array().unwrap() {
+                let row = [
+                    s(d, "from"),
+                    s(d, "to"),
+                    s(d, "kind"),
+                    s(r, "source"),
+                    s(r, "date"),
+                    s(r, "status"),
+                    s(r, "amount"),
+                ]
+                .join(" ");
+                out.insert((row, s(r, "notes")));
+            }
+        }
+        out
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let draft = extract_and_validate(&files, "draft.toml", &[]);
-    let key_text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/deals.toml"))
-            .unwrap();
-    let key = triples(&key_text, true);
-    let found = triples(&draft, false);
-    let hits: Vec<_> = key.intersection(&found).collect();
-    let wrong: Vec<_> = found.difference(&key).collect();
-    eprintln!(
-        "recall: {}/{} stated (from,to,kind) flows found: {hits:?}",
-        hits.len(),
-        key.len()
+    let got = rows(&draft);
+    let mut want = BTreeSet::new();
+    for k in &keys {
+        want.extend(rows(&std::fs::read_to_string(k).unwrap()));
+    }
+    let got_rows: BTreeSet<&String> = got.iter().map(|(r, _)| r).collect();
+    let want_rows: BTreeSet<&String> = want.iter().map(|(r, _)| r).collect();
+    let missing: Vec<_> = want_rows.difference(&got_rows).collect();
+    let extra: Vec<_> = got_rows.difference(&want_rows).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}\n{draft}"
     );
-    eprintln!(
-        "precision: {}/{} drafted flows in the key; not in it: {wrong:?}",
-        hits.len(),
-        found.len()
-    );
-    assert!(!hits.is_empty(), "at least one stated flow is found");
+    for (row, notes) in &want {
+        if notes != "-" {
+            let (_, drafted) = got.iter().find(|(r, _)| r == row).unwrap();
+            assert!(
+                drafted.contains(notes.as_str()),
+                "{row}: {notes:?} not in {drafted:?}"
+            );
+        }
+    }
+    for unplaced in [
+        "Marrick and Ostrel Systems are also negotiating a $400 million chip partnership",
+        "Pellucid and Marrick signed a $900 million compute deal on Tuesday.",
+    ] {
+        let at = draft
+            .find(unplaced)
+            .unwrap_or_else(|| panic!("{unplaced:?} kept"));
+        let next = draft[at..].lines().nth(1).unwrap();
+        assert!(
+            next.starts_with("# NOT PLACED: direction unclear"),
+            "{next}"
+        );
+    }
+    let blocks = unplaced(&draft);
+    assert_eq!(blocks.len(), 2, "{draft}");
+    for block in blocks {
+        let deal: toml::Table = block
+            .parse()
+            .expect("an unplaced candidate uncomments to TOML");
+        let d = &deal["deal"][0];
+        assert!(d["from"].is_str() && d["kind"].is_str() && d["report"][0]["source"].is_str());
+    }
+    for noise in [
+        "tracker",
+        "Sponsored",
+        "chairs",
+        "subscribe",
+        "memory prices",
+    ] {
+        assert!(!draft.contains(noise), "{noise:?} gives nothing");
+    }
+}
+
+/// The candidates kept commented out ("# NOT PLACED: …"), each uncommented.
+fn unplaced(draft: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = draft.lines();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("# NOT PLACED") {
+            continue;
+        }
+        let mut block = String::new();
+        for l in lines.by_ref() {
+            let body = l.strip_prefix("# ").unwrap_or(l);
+            let toml_line = l.is_empty()
+                || body.starts_with("[[")
+                || body.split_once(" = ").is_some_and(|(k, _)| {
+                    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+            if !toml_line {
+                break;
+            }
+            block.push_str(body);
+            block.push('\n');
+        }
+        out.push(block);
+    }
+    out
 }
