@@ -6,6 +6,7 @@ pub mod cycles;
 pub mod paths;
 pub mod stakeholders;
 pub mod stats;
+pub mod top_entities;
 pub mod totals;
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ fn loop_names(data: &Dataset, cycle: &Cycle) -> String {
 
 /// "at most $38B", "$38B", "at least $8B", "about $38B", "$2B – $22.4B" or "unknown". A range
 /// is never printed as one figure: from $0 it reads "at most", with no top "at least".
-fn round_trip_words(trip: &RoundTrip) -> String {
+pub fn round_trip_words(trip: &RoundTrip) -> String {
     match (trip.amount, trip.bound) {
         (Some(_), Some(Bound::Range)) => match (trip.low, trip.high) {
             (Some(lo), None) => format!("at least {lo}"),
