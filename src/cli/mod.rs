@@ -166,6 +166,7 @@ pub enum Format {
     Dot,
     Svg,
     Png,
+    Html,
 }
 
 impl Format {
@@ -177,6 +178,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Html => "html",
         }
     }
 }

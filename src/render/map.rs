@@ -322,8 +322,12 @@ impl MapSpec {
             .collect();
         self.first_loop = number;
         self.highlight_loops(graph, &[lp.to_vec()]);
-        let first = lp.first().map_or("", |&e| data.entity(e).name.as_str());
-        self.title = format!("Loop {number} of `dealgraph cycles`, through {first}");
+        let names: Vec<&str> = lp
+            .iter()
+            .chain(lp.first())
+            .map(|&e| data.entity(e).name.as_str())
+            .collect();
+        self.title = format!("Loop {number}: {}", names.join(" → "));
         self.subtitle = counts_subtitle(graph, &self.data_label, self.entities.len(), self.deals.len());
         self
     }
