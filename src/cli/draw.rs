@@ -110,7 +110,10 @@ pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     let format = image_format(ctx, args)?;
     if matches!(format, Format::Png | Format::Html) {
         return Err(CliError::usage_help(
-            "this map is written as DOT or SVG; PNG and HTML are drawn by `dealgraph map`",
+            format!(
+                "this map is written as DOT or SVG; {} is drawn by `dealgraph map`",
+                format.name().to_uppercase()
+            ),
             "use --format svg (or --out FILE.svg), or `dealgraph map --loops --out loops.png`",
         ));
     }
