@@ -55,8 +55,7 @@ impl DrawArgs {
         matches!(
             ctx.format,
             Some(Format::Dot | Format::Svg | Format::Png | Format::Html)
-        )
-            || (ctx.format.is_none() && self.out.is_some())
+        ) || (ctx.format.is_none() && self.out.is_some())
     }
 
     /// A usage error when a drawing option is given but no map is drawn; `what` is what the

@@ -197,7 +197,10 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
         } else {
             Id::Html(format!(
                 "<<table border=\"0\" cellborder=\"0\" cellspacing=\"1\" cellpadding=\"1\"><tr>{}<td>{}</td></tr></table>>",
-                d.loop_numbers.iter().map(|&k| badge_cell(k)).collect::<String>(),
+                d.loop_numbers
+                    .iter()
+                    .map(|&k| badge_cell(k))
+                    .collect::<String>(),
                 escape(&label.join("\n"), Escape::Html)
             ))
         };

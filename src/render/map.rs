@@ -328,7 +328,12 @@ impl MapSpec {
             .map(|&e| data.entity(e).name.as_str())
             .collect();
         self.title = format!("Loop {number}: {}", names.join(" → "));
-        self.subtitle = counts_subtitle(graph, &self.data_label, self.entities.len(), self.deals.len());
+        self.subtitle = counts_subtitle(
+            graph,
+            &self.data_label,
+            self.entities.len(),
+            self.deals.len(),
+        );
         self
     }
 
@@ -375,7 +380,12 @@ impl MapSpec {
 }
 
 /// "seeds · as of 2026-01-31 · 7 entities, 18 deals · arrows point the way cash flows".
-fn counts_subtitle(graph: &MoneyGraph<'_>, data_label: &str, entities: usize, deals: usize) -> String {
+fn counts_subtitle(
+    graph: &MoneyGraph<'_>,
+    data_label: &str,
+    entities: usize,
+    deals: usize,
+) -> String {
     format!(
         "{data_label} · as of {} · {entities} {}, {deals} {} · arrows point the way cash flows",
         graph.filter().as_of,

@@ -569,7 +569,10 @@ fn loops_map_lists_and_draws_only_loops() {
     let text = map(&["--loops"]);
     assert!(text.contains("7 circular-financing loops"));
     // Each loop is numbered on its deals and listed in the legend with its round trip.
-    assert!(text.contains("Amazon → OpenAI → Amazon: round trip $38B"), "{text}");
+    assert!(
+        text.contains("Amazon → OpenAI → Amazon: round trip $38B"),
+        "{text}"
+    );
     assert!(text.contains("<b> 7 </b>"));
     let (nodes, _) = parse_dot(&text);
     // SoftBank and the Gulf funds only pay in: they are on no loop.
@@ -985,7 +988,10 @@ fn png_is_written_from_the_builtin_svg() {
 fn loop_n_draws_that_loop_of_the_cycles_ranking_on_the_faded_map() {
     let text = map(&["--loop", "2"]);
     // Loop 2 of `cycles` (largest round trip first) is Microsoft → OpenAI → Microsoft.
-    assert!(text.contains("Loop 2: Microsoft → OpenAI → Microsoft"), "{text}");
+    assert!(
+        text.contains("Loop 2: Microsoft → OpenAI → Microsoft"),
+        "{text}"
+    );
     assert!(text.contains("<b> 2 </b>"));
     // The whole map is there, the rest faded.
     let (nodes, _) = parse_dot(&text);
@@ -1019,7 +1025,10 @@ fn a_map_over_the_size_limit_is_refused_unless_forced() {
     let (code, _, stderr) = run_here(&["map", "--data", d, "--auto-entities"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("1101 entities and 1100 deals"), "{stderr}");
-    assert!(stderr.contains("--top") && stderr.contains("--force"), "{stderr}");
+    assert!(
+        stderr.contains("--top") && stderr.contains("--force"),
+        "{stderr}"
+    );
     let (code, out, _) = run_here(&["map", "--data", d, "--auto-entities", "--top", "50"]);
     assert_eq!(code, 0);
     assert_eq!(parse_dot(&String::from_utf8(out).unwrap()).0.len(), 50);
@@ -1033,7 +1042,11 @@ fn a_timeout_leaves_no_file() {
     let data = dir.path().join("big.csv");
     let mut csv = String::from("from,to,kind,amount_usd,source\n");
     for i in 0..3000u64 {
-        csv.push_str(&format!("a{},b{},cloud,1e6,s\n", i % 997, (i * 7 + 1) % 991));
+        csv.push_str(&format!(
+            "a{},b{},cloud,1e6,s\n",
+            i % 997,
+            (i * 7 + 1) % 991
+        ));
     }
     std::fs::write(&data, csv).unwrap();
     let out = dir.path().join("map.svg");

@@ -391,7 +391,11 @@ fn badges_width(numbers: &[usize]) -> f64 {
 /// steps of a graphic) whose left edge is at `x`, centred on height `y`; returns its SVG and
 /// width. Drawn with shapes, so it needs no special glyph.
 pub(super) fn badge_svg(number: usize, x: f64, y: f64) -> (String, f64) {
-    let w = if number >= 10 { BADGE_STEP + 5.0 } else { BADGE_STEP };
+    let w = if number >= 10 {
+        BADGE_STEP + 5.0
+    } else {
+        BADGE_STEP
+    };
     let rx = w / 2.0 - 1.0;
     let svg = format!(
         "<rect class=\"badge\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{}\" stroke=\"white\" stroke-width=\"1\"/><text x=\"{}\" y=\"{}\" font-size=\"9.5\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"white\" stroke=\"none\">{number}</text>\n",
@@ -456,7 +460,11 @@ fn plan<'d>(spec: &MapSpec, data: &'d Dataset) -> Plan<'d> {
             to,
             label: Size {
                 w: label.w + 4.0 + badges,
-                h: label.h.max(if badges > 0.0 { 2.0 * BADGE_R + 2.0 } else { 0.0 }),
+                h: label.h.max(if badges > 0.0 {
+                    2.0 * BADGE_R + 2.0
+                } else {
+                    0.0
+                }),
             },
             stroke: look.width,
             // Financing keeps pointing right when loops must be broken.

@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use super::builtin::{BADGE_R, badge_svg, shape_svg};
-use crate::render::map::MapSpec;
 use super::text::{n, text_width, xml_escape};
 use crate::render::dot::Present;
 use crate::render::layout::{self, Point, Size};
+use crate::render::map::MapSpec;
 use crate::render::style::{self, Dash, Shape};
 
 /// One legend line: a sample and its text.
