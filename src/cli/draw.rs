@@ -202,7 +202,8 @@ fn render_watched(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel();
         scope.spawn(move || {
-            let _ = tx.send(render_bytes(spec, args, ctx, format));
+            let deadline = timeout.map(|t| start + t);
+            let _ = tx.send(render_bytes(spec, args, ctx, format, deadline));
         });
         let mut bar: Option<indicatif::ProgressBar> = None;
         loop {
@@ -210,6 +211,11 @@ fn render_watched(
                 Ok(result) => {
                     if let Some(b) = bar {
                         b.finish_and_clear();
+                    }
+                    if let (Some(limit), Err(CliError::Other(e))) = (timeout, &result)
+                        && matches!(e.downcast_ref(), Some(svg::SvgError::TimedOut))
+                    {
+                        timed_out(limit);
                     }
                     return result;
                 }
@@ -219,22 +225,15 @@ fn render_watched(
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             }
             let elapsed = start.elapsed();
+            // Graphviz is killed at the deadline by the worker, which then reports it; the
+            // builtin engine cannot be interrupted, so this thread leaves without it.
             if let Some(limit) = timeout
-                && elapsed >= limit
+                && elapsed >= limit + Duration::from_secs(2)
             {
                 if let Some(b) = &bar {
                     b.finish_and_clear();
                 }
-                // The renderer cannot be interrupted; leave without waiting for it (nothing
-                // has been written: files are written only when the map is complete).
-                eprintln!(
-                    "error: the map was not finished within --timeout {} s; nothing was written",
-                    limit.as_secs_f64()
-                );
-                eprintln!(
-                    "help: draw less with --min-amount, --focus, --top N or --loops, or allow more time"
-                );
-                std::process::exit(1);
+                timed_out(limit);
             }
             if bar.is_none() && elapsed >= Duration::from_secs(1) && std::io::stderr().is_terminal()
             {
@@ -257,12 +256,24 @@ fn render_watched(
     })
 }
 
-/// The bytes of `spec` in `format`.
+/// Says that the map was not finished within `limit` and exits 1. Nothing has been written:
+/// files are written only when the map is complete.
+fn timed_out(limit: Duration) -> ! {
+    eprintln!(
+        "error: the map was not finished within --timeout {} s; nothing was written",
+        limit.as_secs_f64()
+    );
+    eprintln!("help: draw less with --min-amount, --focus, --top N or --loops, or allow more time");
+    std::process::exit(1);
+}
+
+/// The bytes of `spec` in `format`; Graphviz is stopped at `deadline`.
 fn render_bytes(
     spec: &MapSpec,
     args: &DrawArgs,
     ctx: &Context,
     format: Format,
+    deadline: Option<Instant>,
 ) -> CliResult<Vec<u8>> {
     let data = ctx.dataset();
     let bytes = match format {
@@ -310,13 +321,18 @@ fn render_bytes(
             );
             html::to_html(&page).into_bytes()
         }
-        _ => svg_text(spec, args, ctx)?.into_bytes(),
+        _ => svg_text(spec, args, ctx, deadline)?.into_bytes(),
     };
     Ok(bytes)
 }
 
 /// The SVG of `spec`, by the engine `args` asks for.
-fn svg_text(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult<String> {
+fn svg_text(
+    spec: &MapSpec,
+    args: &DrawArgs,
+    ctx: &Context,
+    deadline: Option<Instant>,
+) -> CliResult<String> {
     let engine = match args.engine.unwrap_or(EngineArg::Auto) {
         EngineArg::Auto => svg::Engine::Auto,
         EngineArg::Graphviz => svg::Engine::Graphviz,
@@ -327,6 +343,7 @@ fn svg_text(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult<String>
         layout: args
             .layout
             .map_or(svg::GraphvizLayout::Dot, LayoutArg::checked),
+        deadline,
     };
     let drawn = svg::render(spec, ctx.dataset(), options).map_err(|e| match e {
         svg::SvgError::GraphvizMissing => CliError::usage_help(
