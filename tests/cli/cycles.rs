@@ -758,9 +758,10 @@ fn cycles_draw_the_loops_they_find_on_a_map() {
     assert_eq!(dot.code, 0, "{}", dot.stderr);
     assert!(dot.stdout.starts_with("digraph"), "{}", dot.stdout);
     // The loops through Anthropic are drawn and listed; OpenAI–Microsoft alone is not one of them.
+    // Loops are listed in the legend, numbered (issue 15).
     assert!(
-        // Loops are listed in the legend, numbered (issue 15).
-        dot.stdout.contains("Amazon → Anthropic → Amazon: round trip"),
+        dot.stdout
+            .contains("Amazon → Anthropic → Amazon: round trip"),
         "{}",
         dot.stdout
     );
