@@ -199,6 +199,9 @@ fn render_watched(
     timeout: Option<Duration>,
 ) -> CliResult<Vec<u8>> {
     let start = Instant::now();
+    // Graphviz is killed at the deadline by the worker, which then reports it: give it time.
+    let graphviz = format == Format::Svg && args.engine != Some(EngineArg::Builtin);
+    let grace = Duration::from_secs(if graphviz { 2 } else { 0 });
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel();
         scope.spawn(move || {
@@ -225,10 +228,9 @@ fn render_watched(
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             }
             let elapsed = start.elapsed();
-            // Graphviz is killed at the deadline by the worker, which then reports it; the
-            // builtin engine cannot be interrupted, so this thread leaves without it.
+            // The builtin engine cannot be interrupted: this thread leaves without it.
             if let Some(limit) = timeout
-                && elapsed >= limit + Duration::from_secs(2)
+                && elapsed >= limit + grace
             {
                 if let Some(b) = &bar {
                     b.finish_and_clear();

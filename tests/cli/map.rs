@@ -1091,3 +1091,21 @@ fn html_is_the_explore_page_of_the_map() {
     let (code, _, _) = run_here(&["map", "--format", "html", "--engine", "builtin"]);
     assert_eq!(code, 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_timeout_stops_graphviz_and_leaves_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    // A `dot` that reads the graph and never answers: --timeout kills it.
+    let bin = tempfile::tempdir().unwrap();
+    let dot = bin.path().join("dot");
+    std::fs::write(&dot, "#!/bin/sh\n/bin/cat >/dev/null\nexec /bin/sleep 60\n").unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let start = std::time::Instant::now();
+    failing_out_leaves_the_file(
+        &["--engine", "graphviz", "--timeout", "0.5"],
+        Some(bin.path().as_os_str()),
+        1,
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
