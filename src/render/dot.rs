@@ -240,8 +240,9 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
 /// A loop number as an HTML-like table cell: white on a dark rounded box.
 fn badge_cell(number: usize) -> String {
     format!(
-        "<td bgcolor=\"{}\" style=\"rounded\"><font color=\"white\"><b> {number} </b></font></td>",
-        style::INK
+        "<td bgcolor=\"{}\" style=\"rounded\" fixedsize=\"true\" width=\"{}\" height=\"14\" align=\"center\" valign=\"middle\"><font color=\"white\" point-size=\"9\"><b>{number}</b></font></td>",
+        style::INK,
+        if number >= 10 { 20 } else { 14 }
     )
 }
 

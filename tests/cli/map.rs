@@ -573,7 +573,7 @@ fn loops_map_lists_and_draws_only_loops() {
         text.contains("Amazon → OpenAI → Amazon: round trip $38B"),
         "{text}"
     );
-    assert!(text.contains("<b> 7 </b>"));
+    assert!(text.contains("<b>7</b>"));
     let (nodes, _) = parse_dot(&text);
     // SoftBank and the Gulf funds only pay in: they are on no loop.
     assert!(!nodes.contains(&"\"softbank\"".to_string()));
@@ -992,7 +992,7 @@ fn loop_n_draws_that_loop_of_the_cycles_ranking_on_the_faded_map() {
         text.contains("Loop 2: Microsoft → OpenAI → Microsoft"),
         "{text}"
     );
-    assert!(text.contains("<b> 2 </b>"));
+    assert!(text.contains("<b>2</b>"));
     // The whole map is there, the rest faded.
     let (nodes, _) = parse_dot(&text);
     assert!(nodes.contains(&"\"softbank\"".to_string()));
