@@ -13,15 +13,17 @@ if [ -z "$bin" ]; then
   bin=target/release/dealgraph
 fi
 
-# stem:arguments
+# stem:arguments (single quotes group words, as in a shell)
 maps=(
   "seeds:"
   "openai:--focus openai --radius 1"
   "loops:--loops"
+  "loop2:--loop 2"
+  "nvidia-credit:--focus nvidia --title 'Nvidia and the AI labs it deals with' --subtitle 'Deals around Nvidia as of 31 January 2026; arrows point the way cash flows' --credit 'Graphic: The Daily Ledger. Sources: Forbes, CNBC, DCD, company statements'"
 )
 for entry in "${maps[@]}"; do
   stem=${entry%%:*}
-  read -r -a args <<<"${entry#*:}"
+  eval "args=(${entry#*:})"
   "$bin" map --as-of 2026-01-31 "${args[@]}" --engine builtin --out "docs/maps/$stem-builtin.svg"
   "$bin" map --as-of 2026-01-31 "${args[@]}" --out "docs/maps/$stem.png"
   if command -v dot >/dev/null; then

@@ -5,9 +5,10 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use dealgraph::render::map::MapSpec;
-use dealgraph::render::{dot, svg};
+use dealgraph::render::{dot, html, svg};
 
 use super::{CliError, CliResult, Context, Format, output};
 
@@ -51,8 +52,10 @@ pub struct DrawArgs {
 impl DrawArgs {
     /// Whether a map is asked for: --format dot|svg, or --out with no --format.
     pub fn wanted(&self, ctx: &Context) -> bool {
-        matches!(ctx.format, Some(Format::Dot | Format::Svg | Format::Png))
-            || (ctx.format.is_none() && self.out.is_some())
+        matches!(
+            ctx.format,
+            Some(Format::Dot | Format::Svg | Format::Png | Format::Html)
+        ) || (ctx.format.is_none() && self.out.is_some())
     }
 
     /// A usage error when a drawing option is given but no map is drawn; `what` is what the
@@ -104,9 +107,12 @@ impl LayoutArg {
 /// usage error, since the caller does not draw it.
 pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     let format = image_format(ctx, args)?;
-    if format == Format::Png {
+    if matches!(format, Format::Png | Format::Html) {
         return Err(CliError::usage_help(
-            "this map is written as DOT or SVG; PNG is drawn by `dealgraph map`",
+            format!(
+                "this map is written as DOT or SVG; {} is drawn by `dealgraph map`",
+                format.name().to_uppercase()
+            ),
             "use --format svg (or --out FILE.svg), or `dealgraph map --loops --out loops.png`",
         ));
     }
@@ -123,9 +129,9 @@ pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
             "drop --engine graphviz, or pipe --format dot into `dot -Tpng`",
         ));
     }
-    if format == Format::Dot && args.engine.is_some() {
+    if matches!(format, Format::Dot | Format::Html) && args.engine.is_some() {
         return Err(CliError::usage_help(
-            "--engine chooses who draws SVG, and this map is written as DOT",
+            "--engine chooses who draws SVG, and this map is written as DOT or HTML",
             "add --format svg, or write to a .svg file with --out",
         ));
     }
@@ -138,8 +144,19 @@ pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     Ok(format)
 }
 
-/// Renders `spec` as DOT, SVG or PNG, as `args` and --format ask, to stdout or `--out`.
+/// Renders `spec` as DOT, SVG, PNG or HTML, as `args` and --format ask, to stdout or `--out`.
 pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
+    draw_within(spec, args, ctx, None)
+}
+
+/// [`draw`], giving up after `timeout` (exit 1, nothing written); a spinner on stderr, when it
+/// is a terminal, while a drawing takes more than a second.
+pub fn draw_within(
+    spec: &MapSpec,
+    args: &DrawArgs,
+    ctx: &Context,
+    timeout: Option<Duration>,
+) -> CliResult {
     let format = image_format(ctx, args)?;
     if format == Format::Png && args.out.is_none() && std::io::stdout().is_terminal() {
         return Err(CliError::usage_help(
@@ -160,6 +177,106 @@ pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
             spec.loops.len()
         );
     }
+    let bytes = render_watched(spec, args, ctx, format, timeout)?;
+    match &args.out {
+        Some(path) => {
+            output::file(ctx, path, &bytes)?;
+            if args.verbose {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        None => output::stdout(&bytes),
+    }
+}
+
+/// Renders on a worker thread while this one shows progress and watches the clock.
+fn render_watched(
+    spec: &MapSpec,
+    args: &DrawArgs,
+    ctx: &Context,
+    format: Format,
+    timeout: Option<Duration>,
+) -> CliResult<Vec<u8>> {
+    let start = Instant::now();
+    // Graphviz is killed at the deadline by the worker, which then reports it: give it time.
+    let graphviz = format == Format::Svg && args.engine != Some(EngineArg::Builtin);
+    let grace = Duration::from_secs(if graphviz { 2 } else { 0 });
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let deadline = timeout.map(|t| start + t);
+            let _ = tx.send(render_bytes(spec, args, ctx, format, deadline));
+        });
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(result) => {
+                    if let Some(b) = bar {
+                        b.finish_and_clear();
+                    }
+                    if let (Some(limit), Err(CliError::Other(e))) = (timeout, &result)
+                        && matches!(e.downcast_ref(), Some(svg::SvgError::TimedOut))
+                    {
+                        timed_out(limit);
+                    }
+                    return result;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(CliError::Other(anyhow::anyhow!("the map renderer stopped")));
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            let elapsed = start.elapsed();
+            // The builtin engine cannot be interrupted: this thread leaves without it.
+            if let Some(limit) = timeout
+                && elapsed >= limit + grace
+            {
+                if let Some(b) = &bar {
+                    b.finish_and_clear();
+                }
+                timed_out(limit);
+            }
+            if bar.is_none() && elapsed >= Duration::from_secs(1) && std::io::stderr().is_terminal()
+            {
+                let b = indicatif::ProgressBar::new_spinner();
+                b.set_message(format!(
+                    "drawing {} entities, {} deals as {}",
+                    spec.entities.len(),
+                    spec.deals.len(),
+                    format.name()
+                ));
+                if let Ok(style) =
+                    indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                {
+                    b.set_style(style);
+                }
+                b.enable_steady_tick(Duration::from_millis(120));
+                bar = Some(b);
+            }
+        }
+    })
+}
+
+/// Says that the map was not finished within `limit` and exits 1. Nothing has been written:
+/// files are written only when the map is complete.
+fn timed_out(limit: Duration) -> ! {
+    eprintln!(
+        "error: the map was not finished within --timeout {} s; nothing was written",
+        limit.as_secs_f64()
+    );
+    eprintln!("help: draw less with --min-amount, --focus, --top N or --loops, or allow more time");
+    std::process::exit(1);
+}
+
+/// The bytes of `spec` in `format`; Graphviz is stopped at `deadline`.
+fn render_bytes(
+    spec: &MapSpec,
+    args: &DrawArgs,
+    ctx: &Context,
+    format: Format,
+    deadline: Option<Instant>,
+) -> CliResult<Vec<u8>> {
     let data = ctx.dataset();
     let bytes = match format {
         Format::Dot => match args.layout {
@@ -191,22 +308,33 @@ pub fn draw(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult {
             }
             png.bytes
         }
-        _ => svg_text(spec, args, ctx)?.into_bytes(),
-    };
-    match &args.out {
-        Some(path) => {
-            output::file(ctx, path, &bytes)?;
-            if args.verbose {
-                eprintln!("wrote {}", path.display());
-            }
-            Ok(())
+        Format::Html => {
+            // The page of `explore`, over the entities and deals of this map.
+            let selection = html::Selection {
+                deals: spec.deals.iter().map(|d| d.id).collect(),
+                entities: spec.entities.clone(),
+            };
+            let page = html::page_data(
+                data,
+                &ctx.filter,
+                &selection,
+                &ctx.data_name,
+                &html::ExploreOptions::default(),
+            );
+            html::to_html(&page).into_bytes()
         }
-        None => output::stdout(&bytes),
-    }
+        _ => svg_text(spec, args, ctx, deadline)?.into_bytes(),
+    };
+    Ok(bytes)
 }
 
 /// The SVG of `spec`, by the engine `args` asks for.
-fn svg_text(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult<String> {
+fn svg_text(
+    spec: &MapSpec,
+    args: &DrawArgs,
+    ctx: &Context,
+    deadline: Option<Instant>,
+) -> CliResult<String> {
     let engine = match args.engine.unwrap_or(EngineArg::Auto) {
         EngineArg::Auto => svg::Engine::Auto,
         EngineArg::Graphviz => svg::Engine::Graphviz,
@@ -217,6 +345,7 @@ fn svg_text(spec: &MapSpec, args: &DrawArgs, ctx: &Context) -> CliResult<String>
         layout: args
             .layout
             .map_or(svg::GraphvizLayout::Dot, LayoutArg::checked),
+        deadline,
     };
     let drawn = svg::render(spec, ctx.dataset(), options).map_err(|e| match e {
         svg::SvgError::GraphvizMissing => CliError::usage_help(
@@ -244,12 +373,16 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
         match e.to_string_lossy().to_ascii_lowercase().as_str() {
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
+            "html" | "htm" => Some(Format::Html),
             "dot" | "gv" => Some(Format::Dot),
             _ => None,
         }
     });
     if ctx.format.is_some() {
-        let format = ctx.format("map", &[Format::Dot, Format::Svg, Format::Png])?;
+        let format = ctx.format(
+            "map",
+            &[Format::Dot, Format::Svg, Format::Png, Format::Html],
+        )?;
         if let Some(Some(ext)) = from_ext
             && ext != format
         {
@@ -272,7 +405,7 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
                 "cannot tell the format of {}",
                 out.map(|p| p.display().to_string()).unwrap_or_default()
             ),
-            "name the file .svg, .png or .dot, or say --format svg|png|dot",
+            "name the file .svg, .png, .dot or .html, or say --format svg|png|dot|html",
         )),
     }
 }

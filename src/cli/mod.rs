@@ -197,6 +197,7 @@ pub enum Format {
     Dot,
     Svg,
     Png,
+    Html,
 }
 
 impl Format {
@@ -209,6 +210,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Html => "html",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod paths;
 pub mod stakeholders;
 pub mod stats;
+pub mod top_entities;
 pub mod totals;
 
 #[cfg(test)]

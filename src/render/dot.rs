@@ -192,9 +192,21 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
             look.colour.to_string()
         };
         let label = style::wrap(&style::deal_label(deal, &view.report()), style::EDGE_WRAP);
+        let label = if d.loop_numbers.is_empty() {
+            lines(&label)
+        } else {
+            Id::Html(format!(
+                "<<table border=\"0\" cellborder=\"0\" cellspacing=\"1\" cellpadding=\"1\"><tr>{}<td>{}</td></tr></table>>",
+                d.loop_numbers
+                    .iter()
+                    .map(|&k| badge_cell(k))
+                    .collect::<String>(),
+                escape(&label.join("\n"), Escape::Html)
+            ))
+        };
         let mut attrs = vec![
             attr("id", quoted(&format!("deal-{}", deal.id()))),
-            attr("label", lines(&label)),
+            attr("label", label),
             attr("color", quoted(&colour)),
             attr("penwidth", num(look.width)),
             attr("style", plain(look.dash.graphviz())),
@@ -223,6 +235,15 @@ pub fn to_graph(spec: &MapSpec, data: &Dataset, layout: Option<&str>) -> Graph {
         strict: false,
         stmts,
     }
+}
+
+/// A loop number as an HTML-like table cell: white on a dark rounded box.
+fn badge_cell(number: usize) -> String {
+    format!(
+        "<td bgcolor=\"{}\" style=\"rounded\" fixedsize=\"true\" width=\"{}\" height=\"14\" align=\"center\" valign=\"middle\"><font color=\"white\" point-size=\"9\"><b>{number}</b></font></td>",
+        style::INK,
+        if number >= 10 { 20 } else { 14 }
+    )
 }
 
 /// Title, subtitle and notes as an HTML-like label.
@@ -294,6 +315,14 @@ pub(crate) fn present(spec: &MapSpec, data: &Dataset) -> Present {
 fn legend(spec: &MapSpec, data: &Dataset) -> Subgraph {
     let present = present(spec, data);
     let mut rows = String::new();
+    for (i, key) in spec.loop_keys.iter().enumerate() {
+        let cell = badge_cell(spec.first_loop + i);
+        let inner = cell.trim_start_matches("<td").trim_end_matches("</td>");
+        rows.push_str(&format!(
+            "<tr><td align=\"center\"><table border=\"0\" cellborder=\"0\"><tr><td{inner}</td></tr></table></td><td align=\"left\">{}</td></tr>",
+            escape(&style::wrap(key, 46).join("\n"), Escape::Html).replace("<br/>", "<br align=\"left\"/>")
+        ));
+    }
     let mut row = |sample: String, text: &str| {
         rows.push_str(&format!(
             "<tr><td align=\"center\">{sample}</td><td align=\"left\">{}</td></tr>",

@@ -9,15 +9,20 @@ use chrono::NaiveDate;
 
 use crate::graph::{DealView, MoneyGraph};
 use crate::model::{Dataset, DealId, EntityId};
+use crate::query::cycles::Cycle;
+use crate::render::cycles;
 
 /// One deal on a map, with the report that stands for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapDeal {
     pub id: DealId,
     /// Index of the standing report in the deal's `reports`.
     pub report: usize,
     /// True when the deal lies on one of the spec's loops.
     pub on_loop: bool,
+    /// The numbers (1-based, as in [`MapSpec::loops`]) of the numbered loops the deal lies
+    /// on, ascending; drawn as badges on its label.
+    pub loop_numbers: Vec<usize>,
 }
 
 impl MapDeal {
@@ -50,12 +55,21 @@ pub struct MapSpec {
     pub deals: Vec<MapDeal>,
     /// Loops to highlight, each in cycle order (first entity not repeated at the end).
     pub loops: Vec<Vec<EntityId>>,
+    /// The legend line of each numbered loop (the first [`LOOPS_NUMBERED`]): "Amazon →
+    /// OpenAI → Amazon: round trip $38B, confirmed". Loop `i + 1` is `loop_keys[i]`.
+    pub loop_keys: Vec<String>,
+    /// The number of the first loop, when the loops shown are not the top of the ranking
+    /// (`map --loop 3` draws loop 3 alone).
+    pub first_loop: usize,
     /// The entity a neighbourhood map is centred on (drawn with a heavier outline).
     pub focus: Option<EntityId>,
+    /// What the data is called in the subtitle ("bundled seeds").
+    pub data_label: String,
 }
 
-/// At most this many loops are spelled out in the caption.
-const LOOPS_IN_CAPTION: usize = 8;
+/// At most this many loops are numbered on the map and listed in its legend; the others are
+/// highlighted without a number.
+pub const LOOPS_NUMBERED: usize = 9;
 
 impl MapSpec {
     /// This map with the given title, subtitle and credit in place of its own (each `None`
@@ -146,12 +160,7 @@ impl MapSpec {
                 }
             }
         }
-        let entities: Vec<EntityId> = data.entity_ids().filter(|e| seen[e.index()]).collect();
-        let deals = graph
-            .deals()
-            .filter(|v| seen[v.deal.from().index()] && seen[v.deal.to().index()])
-            .map(|v| map_deal(&v))
-            .collect();
+        let (entities, deals) = induced(graph, &seen);
         let name = &data.entity(focus).name;
         let title = format!("Who pays whom around {name}");
         let mut spec = MapSpec::new(graph, title, data_label, entities, deals);
@@ -239,30 +248,108 @@ impl MapSpec {
     }
 
     /// Marks the deals of this map that lie on `loops` (see [`MapSpec::loops`]); the others
-    /// are drawn faded. Lists the loops in the caption when there are at most eight.
+    /// are drawn faded. The first [`LOOPS_NUMBERED`] loops are numbered: their deals carry
+    /// the number as a badge and the legend lists each with its round trip and what it rests
+    /// on ([`Cycle`]'s figures, as `dealgraph cycles` prints them).
     pub fn highlight_loops(&mut self, graph: &MoneyGraph<'_>, loops: &[Vec<EntityId>]) {
         let on_loop = loop_deals(graph, loops);
+        let mut numbers: std::collections::BTreeMap<DealId, Vec<usize>> = Default::default();
+        for (i, l) in loops.iter().take(LOOPS_NUMBERED).enumerate() {
+            for id in loop_deals(graph, std::slice::from_ref(l)) {
+                numbers.entry(id).or_default().push(self.first_loop + i);
+            }
+        }
         for deal in &mut self.deals {
             deal.on_loop = on_loop.contains(&deal.id);
+            deal.loop_numbers = numbers.remove(&deal.id).unwrap_or_default();
         }
         self.loops = loops.to_vec();
         let data = graph.dataset();
-        if loops.len() <= LOOPS_IN_CAPTION {
-            for (i, l) in loops.iter().enumerate() {
+        let hops = graph.hops();
+        self.loop_keys = loops
+            .iter()
+            .take(LOOPS_NUMBERED)
+            .map(|l| {
                 let names: Vec<&str> = l
                     .iter()
                     .chain(l.first())
                     .map(|&e| data.entity(e).name.as_str())
                     .collect();
-                self.notes
-                    .push(format!("Loop {}: {}", i + 1, names.join(" → ")));
-            }
-        } else {
+                let loop_hops: Option<Vec<_>> = l
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &a)| hops.find(a, l[(i + 1) % l.len()]))
+                    .collect();
+                let figures = loop_hops.map_or_else(String::new, |h| {
+                    let c = Cycle::new(graph, hops, l, &h);
+                    format!(
+                        ": round trip {}, resting on {}",
+                        cycles::round_trip_words(&c.round_trip),
+                        match c.grade {
+                            crate::model::Grade::Confirmed => "confirmed deals",
+                            crate::model::Grade::InTalks => "deals in talks",
+                            crate::model::Grade::Rumored => "rumored deals",
+                            crate::model::Grade::Inferred => "inferred flows",
+                        }
+                    )
+                });
+                format!("{}{figures}", names.join(" → "))
+            })
+            .collect();
+        if loops.len() > LOOPS_NUMBERED {
             self.notes.push(format!(
-                "{} loops; `dealgraph cycles` lists them",
+                "{} loops; the {LOOPS_NUMBERED} with the largest round trips are numbered; \
+                 `dealgraph cycles` lists them all",
                 loops.len()
             ));
         }
+    }
+
+    /// The loop ranked `number` by `dealgraph cycles` (`map --loop N`), highlighted on this
+    /// map (the whole graph or a neighbourhood), whose entities and deals are extended by the
+    /// loop's own. The title names the loop.
+    pub fn with_loop(mut self, graph: &MoneyGraph<'_>, lp: &[EntityId], number: usize) -> MapSpec {
+        let data = graph.dataset();
+        let mut entities: BTreeSet<EntityId> = self.entities.iter().copied().collect();
+        entities.extend(lp.iter().copied().filter(|&e| graph.contains(e)));
+        let mut deals: BTreeSet<DealId> = self.deals.iter().map(|d| d.id).collect();
+        deals.extend(loop_deals(graph, &[lp.to_vec()]));
+        self.entities = entities.into_iter().collect();
+        self.deals = deals
+            .into_iter()
+            .filter_map(|id| graph.deal_view(id))
+            .map(|v| map_deal(&v))
+            .collect();
+        self.first_loop = number;
+        self.highlight_loops(graph, &[lp.to_vec()]);
+        let names: Vec<&str> = lp
+            .iter()
+            .chain(lp.first())
+            .map(|&e| data.entity(e).name.as_str())
+            .collect();
+        self.title = format!("Loop {number}: {}", names.join(" → "));
+        self.subtitle = counts_subtitle(
+            graph,
+            &self.data_label,
+            self.entities.len(),
+            self.deals.len(),
+        );
+        self
+    }
+
+    /// The entities in `keep` (a set of entity ids) and every admitted deal among them: the
+    /// map of `map --top N`.
+    pub fn among(
+        graph: &MoneyGraph<'_>,
+        keep: &[EntityId],
+        title: String,
+        data_label: &str,
+    ) -> MapSpec {
+        let data = graph.dataset();
+        let mut seen = vec![false; data.entities().len()];
+        keep.iter().for_each(|e| seen[e.index()] = true);
+        let (entities, deals) = induced(graph, &seen);
+        MapSpec::new(graph, title, data_label, entities, deals)
     }
 
     fn new(
@@ -273,17 +360,7 @@ impl MapSpec {
         deals: Vec<MapDeal>,
     ) -> MapSpec {
         let as_of = graph.filter().as_of;
-        let subtitle = format!(
-            "{data_label} · as of {as_of} · {} {}, {} {} · arrows point the way cash flows",
-            entities.len(),
-            if entities.len() == 1 {
-                "entity"
-            } else {
-                "entities"
-            },
-            deals.len(),
-            if deals.len() == 1 { "deal" } else { "deals" },
-        );
+        let subtitle = counts_subtitle(graph, data_label, entities.len(), deals.len());
         let credit = sources_credit(graph.dataset(), &deals);
         MapSpec {
             title,
@@ -294,9 +371,39 @@ impl MapSpec {
             entities,
             deals,
             loops: Vec::new(),
+            loop_keys: Vec::new(),
+            first_loop: 1,
             focus: None,
+            data_label: data_label.to_string(),
         }
     }
+}
+
+/// "seeds · as of 2026-01-31 · 7 entities, 18 deals · arrows point the way cash flows".
+fn counts_subtitle(
+    graph: &MoneyGraph<'_>,
+    data_label: &str,
+    entities: usize,
+    deals: usize,
+) -> String {
+    format!(
+        "{data_label} · as of {} · {entities} {}, {deals} {} · arrows point the way cash flows",
+        graph.filter().as_of,
+        if entities == 1 { "entity" } else { "entities" },
+        if deals == 1 { "deal" } else { "deals" },
+    )
+}
+
+/// The entities marked in `seen`, in entity order, and every admitted deal among them.
+fn induced(graph: &MoneyGraph<'_>, seen: &[bool]) -> (Vec<EntityId>, Vec<MapDeal>) {
+    let data = graph.dataset();
+    let entities: Vec<EntityId> = data.entity_ids().filter(|e| seen[e.index()]).collect();
+    let deals = graph
+        .deals()
+        .filter(|v| seen[v.deal.from().index()] && seen[v.deal.to().index()])
+        .map(|v| map_deal(&v))
+        .collect();
+    (entities, deals)
 }
 
 /// "Sources: A; B; unattributed reports (3 deals)": the publishers of the standing reports of
@@ -338,6 +445,7 @@ fn map_deal(view: &DealView<'_>) -> MapDeal {
         id: view.id,
         report: view.standing as usize,
         on_loop: false,
+        loop_numbers: Vec::new(),
     }
 }
 
@@ -413,7 +521,14 @@ mod tests {
         let id = |s: &str| data.resolve(s).unwrap();
         let spec = MapSpec::loops(&graph, &[vec![id("amazon"), id("anthropic")]], "x");
         assert_eq!(spec.entities, [id("amazon"), id("anthropic")]);
-        assert_eq!(spec.notes, ["Loop 1: Amazon → Anthropic → Amazon"]);
+        assert!(spec.notes.is_empty());
+        assert_eq!(spec.loop_keys.len(), 1);
+        // Anthropic's cloud spend with Amazon is undisclosed, so the round trip is unknown.
+        assert_eq!(
+            spec.loop_keys[0],
+            "Amazon → Anthropic → Amazon: round trip unknown, resting on confirmed deals"
+        );
+        assert!(spec.deals.iter().all(|d| d.loop_numbers == [1]));
         assert!(!spec.deals.is_empty() && spec.deals.iter().all(|d| d.on_loop));
     }
 }

@@ -795,14 +795,16 @@ fn cycles_draw_the_loops_they_find_on_a_map() {
     assert_eq!(dot.code, 0, "{}", dot.stderr);
     assert!(dot.stdout.starts_with("digraph"), "{}", dot.stdout);
     // The loops through Anthropic are drawn and listed; OpenAI–Microsoft alone is not one of them.
+    // Loops are listed in the legend, numbered (issue 15).
     assert!(
-        dot.stdout.contains("Loop 1: Amazon → Anthropic → Amazon"),
+        dot.stdout
+            .contains("Amazon → Anthropic → Amazon: round trip"),
         "{}",
         dot.stdout
     );
     assert!(
         !dot.stdout
-            .contains("Loop 1: Microsoft → OpenAI → Microsoft")
+            .contains("Microsoft → OpenAI → Microsoft: round trip")
     );
     assert!(dot.stdout.contains("\"deal-anthropic-amazon-cloud\""));
     let svg = run(&[

@@ -568,7 +568,12 @@ fn focus_radius_grows_the_neighbourhood() {
 fn loops_map_lists_and_draws_only_loops() {
     let text = map(&["--loops"]);
     assert!(text.contains("7 circular-financing loops"));
-    assert!(text.contains("Loop 1: Amazon → OpenAI → Amazon"));
+    // Each loop is numbered on its deals and listed in the legend with its round trip.
+    assert!(
+        text.contains("Amazon → OpenAI → Amazon: round trip $38B"),
+        "{text}"
+    );
+    assert!(text.contains("<b>7</b>"));
     let (nodes, _) = parse_dot(&text);
     // SoftBank and the Gulf funds only pay in: they are on no loop.
     assert!(!nodes.contains(&"\"softbank\"".to_string()));
@@ -586,7 +591,34 @@ const GALLERY: &[(&str, &str)] = &[
     ("seeds", ""),
     ("openai", "--focus openai --radius 1"),
     ("loops", "--loops"),
+    ("loop2", "--loop 2"),
+    (
+        "nvidia-credit",
+        "--focus nvidia --title 'Nvidia and the AI labs it deals with' --subtitle 'Deals around Nvidia as of 31 January 2026; arrows point the way cash flows' --credit 'Graphic: The Daily Ledger. Sources: Forbes, CNBC, DCD, company statements'",
+    ),
 ];
+
+/// Words of a gallery line as the shell splits them: at spaces, single quotes grouping.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let (mut word, mut quoted, mut any) = (String::new(), false, false);
+    for c in line.chars() {
+        match c {
+            '\'' => (quoted, any) = (!quoted, true),
+            ' ' if !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => (word, any) = (word + &c.to_string(), true),
+        }
+    }
+    if any {
+        words.push(word);
+    }
+    words
+}
 
 #[test]
 fn gallery_is_what_the_current_code_draws() {
@@ -597,7 +629,8 @@ fn gallery_is_what_the_current_code_draws() {
             script.contains(&format!("\"{stem}:{args}\"")),
             "make-gallery.sh draws {stem} with {args:?}"
         );
-        let mut all: Vec<&str> = args.split_whitespace().collect();
+        let words = shell_words(args);
+        let mut all: Vec<&str> = words.iter().map(String::as_str).collect();
         all.extend(["--format", "svg", "--engine", "builtin"]);
         let drawn = map(&all);
         let file = root().join(format!("docs/maps/{stem}-builtin.svg"));
@@ -949,4 +982,130 @@ fn png_is_written_from_the_builtin_svg() {
     let (code, piped, stderr) = run_here(&["map", "--as-of", AS_OF, "--format", "png"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(piped.starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn loop_n_draws_that_loop_of_the_cycles_ranking_on_the_faded_map() {
+    let text = map(&["--loop", "2"]);
+    // Loop 2 of `cycles` (largest round trip first) is Microsoft → OpenAI → Microsoft.
+    assert!(
+        text.contains("Loop 2: Microsoft → OpenAI → Microsoft"),
+        "{text}"
+    );
+    assert!(text.contains("<b>2</b>"));
+    // The whole map is there, the rest faded.
+    let (nodes, _) = parse_dot(&text);
+    assert!(nodes.contains(&"\"softbank\"".to_string()));
+    assert!(text.contains("faded: on no circular-financing loop"));
+    let (code, _, stderr) = run_here(&["map", "--as-of", AS_OF, "--loop", "99"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--loop 99: there are 7 loops"), "{stderr}");
+}
+
+#[test]
+fn top_keeps_the_largest_entities_by_flow() {
+    let text = map(&["--top", "2"]);
+    let (nodes, _) = parse_dot(&text);
+    // OpenAI and Microsoft carry the most money in the seeds (up to $310B of cloud).
+    assert_eq!(nodes, ["\"openai\"", "\"microsoft\""], "{text}");
+    let (code, _, _) = run_here(&["map", "--top", "2", "--focus", "openai"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn a_map_over_the_size_limit_is_refused_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.csv");
+    let mut csv = String::from("from,to,kind,amount_usd,source\n");
+    for i in 0..1100 {
+        csv.push_str(&format!("e{i},e{},cloud,1e6,s\n", i + 1));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let d = data.to_str().unwrap();
+    let (code, _, stderr) = run_here(&["map", "--data", d, "--auto-entities"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("1101 entities and 1100 deals"), "{stderr}");
+    assert!(
+        stderr.contains("--top") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let (code, out, _) = run_here(&["map", "--data", d, "--auto-entities", "--top", "50"]);
+    assert_eq!(code, 0);
+    assert_eq!(parse_dot(&String::from_utf8(out).unwrap()).0.len(), 50);
+    let (code, _, _) = run_here(&["map", "--data", d, "--auto-entities", "--force"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_timeout_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.csv");
+    let mut csv = String::from("from,to,kind,amount_usd,source\n");
+    for i in 0..3000u64 {
+        csv.push_str(&format!(
+            "a{},b{},cloud,1e6,s\n",
+            i % 997,
+            (i * 7 + 1) % 991
+        ));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let out = dir.path().join("map.svg");
+    let (code, _, stderr) = run_here(&[
+        "map",
+        "--data",
+        data.to_str().unwrap(),
+        "--auto-entities",
+        "--force",
+        "--engine",
+        "builtin",
+        "--timeout",
+        "0.05",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--timeout 0.05 s"), "{stderr}");
+    assert!(!out.exists());
+    assert_eq!(names_in(dir.path()), ["big.csv"]);
+}
+
+#[test]
+fn html_is_the_explore_page_of_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("openai.html");
+    let (code, _, stderr) = run_here(&[
+        "map",
+        "--as-of",
+        AS_OF,
+        "--focus",
+        "softbank",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    // SoftBank's neighbourhood: SoftBank and OpenAI only.
+    assert!(page.contains("\"softbank\"") && page.contains("\"openai\""));
+    assert!(!page.contains("\"anthropic\""));
+    let (code, _, _) = run_here(&["map", "--format", "html", "--engine", "builtin"]);
+    assert_eq!(code, 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_timeout_stops_graphviz_and_leaves_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    // A `dot` that reads the graph and never answers: --timeout kills it.
+    let bin = tempfile::tempdir().unwrap();
+    let dot = bin.path().join("dot");
+    std::fs::write(&dot, "#!/bin/sh\n/bin/cat >/dev/null\nexec /bin/sleep 60\n").unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let start = std::time::Instant::now();
+    failing_out_leaves_the_file(
+        &["--engine", "graphviz", "--timeout", "0.5"],
+        Some(bin.path().as_os_str()),
+        1,
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }

@@ -43,8 +43,8 @@ impl<'a> Directed<'a> {
 
 /// Eades–Lin–Smyth: sinks to the back, sources to the front, otherwise the node with the
 /// largest (out − in) weight next (lowest index on ties). Edges pointing backwards in the
-/// result are reversed. `O(V² + E log V)` in the worst case, near-linear when most nodes are
-/// sources or sinks.
+/// result are reversed. `O((V + E) log V)`: the node with the largest (out − in) weight comes
+/// from a heap whose stale entries are skipped (each degree change pushes one entry).
 fn greedy_order(n: usize, edges: &[LayoutEdge], normal: &[usize]) -> Vec<usize> {
     let mut g = Greedy {
         outs: vec![Vec::new(); n],
@@ -55,6 +55,7 @@ fn greedy_order(n: usize, edges: &[LayoutEdge], normal: &[usize]) -> Vec<usize> 
         alive: vec![true; n],
         sinks: BinaryHeap::new(),
         sources: BinaryHeap::new(),
+        by_delta: BinaryHeap::new(),
     };
     for &e in normal {
         let (a, b, w) = (
@@ -70,6 +71,7 @@ fn greedy_order(n: usize, edges: &[LayoutEdge], normal: &[usize]) -> Vec<usize> 
         g.in_k[b] += 1;
     }
     for v in 0..n {
+        g.by_delta.push((g.delta[v], Reverse(v)));
         if g.out_k[v] == 0 {
             g.sinks.push(Reverse(v));
         } else if g.in_k[v] == 0 {
@@ -92,9 +94,9 @@ fn greedy_order(n: usize, edges: &[LayoutEdge], normal: &[usize]) -> Vec<usize> 
             }
             continue;
         }
-        let Some(best) = (0..n)
-            .filter(|&v| g.alive[v])
-            .max_by(|&a, &b| g.delta[a].cmp(&g.delta[b]).then(b.cmp(&a)))
+        // Largest delta, lowest index on ties; entries whose delta changed since are stale.
+        let Some((_, Reverse(best))) = std::iter::from_fn(|| g.by_delta.pop())
+            .find(|&(d, Reverse(v))| g.alive[v] && g.delta[v] == d)
         else {
             break;
         };
@@ -117,6 +119,8 @@ struct Greedy {
     alive: Vec<bool>,
     sinks: BinaryHeap<Reverse<usize>>,
     sources: BinaryHeap<Reverse<usize>>,
+    /// (delta, node) of the nodes left, with stale entries for changed deltas.
+    by_delta: BinaryHeap<(i64, Reverse<usize>)>,
 }
 
 impl Greedy {
@@ -125,6 +129,7 @@ impl Greedy {
         for &(b, w) in &self.outs[v] {
             self.in_k[b] -= 1;
             self.delta[b] += w;
+            self.by_delta.push((self.delta[b], Reverse(b)));
             if self.alive[b] && self.in_k[b] == 0 {
                 self.sources.push(Reverse(b));
             }
@@ -132,6 +137,7 @@ impl Greedy {
         for &(a, w) in &self.ins[v] {
             self.out_k[a] -= 1;
             self.delta[a] -= w;
+            self.by_delta.push((self.delta[a], Reverse(a)));
             if self.alive[a] && self.out_k[a] == 0 {
                 self.sinks.push(Reverse(a));
             }

@@ -27,7 +27,12 @@ pub(super) fn order_ranks(
     let mut best = ranks.clone();
     let mut best_crossings = total_crossings(&ranks, down, nv);
     let small = nv < 1500;
-    for iter in 0..24 {
+    let sweeps = if nv > super::placement::BIG_GRAPH {
+        8
+    } else {
+        24
+    };
+    for iter in 0..sweeps {
         if iter % 2 == 0 {
             for rank in ranks.iter_mut().skip(1) {
                 sort_by_barycentre(rank, up, &pos);

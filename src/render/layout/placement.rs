@@ -43,6 +43,9 @@ pub(super) fn grow_for_ports(sizes: &mut [Size], d: &Directed) {
     }
 }
 
+/// Expanded graphs with more vertices than this get fewer placement and ordering sweeps.
+pub(super) const BIG_GRAPH: usize = 100_000;
+
 /// Anchor positions across the flow, rank by rank, by weighted isotonic regression.
 pub(super) fn place(
     verts: &[Vertex],
@@ -69,7 +72,10 @@ pub(super) fn place(
         rank.iter().for_each(|&v| y[v] -= mid);
     }
     let order: Vec<usize> = (0..ranks.len()).collect();
-    for iter in 0..30 {
+    // Each sweep is linear in the expanded graph; on big graphs (dummies multiply the edges
+    // by the layers they span) fewer sweeps keep the layout within seconds per 100k vertices.
+    let sweeps = if verts.len() > BIG_GRAPH { 8 } else { 30 };
+    for iter in 0..sweeps {
         let sweep: Vec<usize> = if iter % 2 == 0 {
             order.clone()
         } else {

@@ -33,7 +33,7 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
     let origin = Point { x: MARGIN, y: top };
 
     // The legend: at the right of the map, or below it in columns when the map is flat.
-    let groups = legend_groups(&dot::present(spec, data));
+    let groups = legend_groups(&dot::present(spec, data), spec);
     let stacked = legend_size(&groups, false);
     let below = placed.height < stacked.h * 0.8 && placed.width > 0.0;
     let legend_at = if below {
@@ -78,7 +78,7 @@ pub fn render_builtin(spec: &MapSpec, data: &Dataset) -> String {
     };
     // Deals under entities: lines, arrowheads, then labels on top.
     let _ = writeln!(svg, "<g class=\"deals\">");
-    for ((view, look, _), route) in deals.iter().zip(&placed.edges) {
+    for ((view, look, _, _), route) in deals.iter().zip(&placed.edges) {
         if !route.curves.is_empty() {
             svg.push_str(&deal_svg(data, view, look, route, &at));
         }
@@ -332,7 +332,7 @@ fn labels_svg(
         svg,
         "<g class=\"labels\" stroke=\"white\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">"
     );
-    for ((view, look, lines), route) in deals.iter().zip(&placed.edges) {
+    for ((view, look, lines, numbers), route) in deals.iter().zip(&placed.edges) {
         if route.curves.is_empty() {
             continue;
         }
@@ -346,9 +346,21 @@ fn labels_svg(
             "<g class=\"label\" id=\"label-{}\">",
             xml_escape(&view.deal.id())
         );
+        let centre = at(route.label);
+        let badges = badges_width(numbers);
+        let text_w = block_size(lines, style::EDGE_SIZE, false).w + 4.0;
+        let mut x = centre.x - (text_w + badges) / 2.0;
+        for &k in numbers {
+            let (badge, w) = badge_svg(k, x, centre.y);
+            svg.push_str(&badge);
+            x += w;
+        }
         svg.push_str(&text_block(
             lines,
-            at(route.label),
+            Point {
+                x: centre.x + badges / 2.0,
+                y: centre.y,
+            },
             style::EDGE_SIZE,
             colour,
             false,
@@ -360,7 +372,44 @@ fn labels_svg(
 }
 
 /// A deal on the map: the deal, its look and its label lines.
-type PlannedDeal<'d> = (DealView<'d>, style::EdgeLook, Vec<String>);
+/// A deal on the map: the deal, its look, its label lines and its loop numbers.
+type PlannedDeal<'d> = (DealView<'d>, style::EdgeLook, Vec<String>, Vec<usize>);
+
+/// Radius of a loop-number badge, and the room each takes on a label.
+pub(super) const BADGE_R: f64 = 7.0;
+const BADGE_STEP: f64 = 2.0 * BADGE_R + 2.0;
+
+/// The room the badges of `numbers` take at the left of a label.
+fn badges_width(numbers: &[usize]) -> f64 {
+    numbers
+        .iter()
+        .map(|&k| BADGE_STEP + if k >= 10 { 5.0 } else { 0.0 })
+        .sum()
+}
+
+/// A loop-number badge (a dark disc with the number in white, as newspapers number the
+/// steps of a graphic) whose left edge is at `x`, centred on height `y`; returns its SVG and
+/// width. Drawn with shapes, so it needs no special glyph.
+pub(super) fn badge_svg(number: usize, x: f64, y: f64) -> (String, f64) {
+    let w = if number >= 10 {
+        BADGE_STEP + 5.0
+    } else {
+        BADGE_STEP
+    };
+    let rx = w / 2.0 - 1.0;
+    let svg = format!(
+        "<rect class=\"badge\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{}\" stroke=\"white\" stroke-width=\"1\"/><text x=\"{}\" y=\"{}\" font-size=\"9.5\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"white\" stroke=\"none\">{number}</text>\n",
+        n(x + 1.0),
+        n(y - BADGE_R),
+        n(2.0 * rx),
+        n(2.0 * BADGE_R),
+        n(BADGE_R),
+        style::INK,
+        n(x + w / 2.0),
+        n(y + 3.4),
+    );
+    (svg, w)
+}
 
 /// The laid-out map before it is written: entity name lines, deals with their look and
 /// label lines, and the layout input and output.
@@ -405,12 +454,17 @@ fn plan<'d>(spec: &MapSpec, data: &'d Dataset) -> Plan<'d> {
             style::EDGE_WRAP,
         );
         let label = block_size(&lines, style::EDGE_SIZE, false);
+        let badges = badges_width(&d.loop_numbers);
         edges.push(LayoutEdge {
             from,
             to,
             label: Size {
-                w: label.w + 4.0,
-                h: label.h,
+                w: label.w + 4.0 + badges,
+                h: label.h.max(if badges > 0.0 {
+                    2.0 * BADGE_R + 2.0
+                } else {
+                    0.0
+                }),
             },
             stroke: look.width,
             // Financing keeps pointing right when loops must be broken.
@@ -420,7 +474,7 @@ fn plan<'d>(spec: &MapSpec, data: &'d Dataset) -> Plan<'d> {
                 1
             },
         });
-        deals.push((view, look, lines));
+        deals.push((view, look, lines, d.loop_numbers.clone()));
     }
     let placed = layout::layout(&nodes, &edges);
     Plan {

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use graphviz_rust::cmd::{CommandArg, Format, Layout as GvLayout};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::SvgError;
 use crate::model::Dataset;
@@ -30,15 +32,6 @@ impl GraphvizLayout {
             GraphvizLayout::Neato => "neato",
             GraphvizLayout::Sfdp => "sfdp",
             GraphvizLayout::Circo => "circo",
-        }
-    }
-
-    fn command(self) -> GvLayout {
-        match self {
-            GraphvizLayout::Dot => GvLayout::Dot,
-            GraphvizLayout::Neato => GvLayout::Neato,
-            GraphvizLayout::Sfdp => GvLayout::Sfdp,
-            GraphvizLayout::Circo => GvLayout::Circo,
         }
     }
 }
@@ -77,15 +70,65 @@ pub fn render_graphviz(
     data: &Dataset,
     layout: GraphvizLayout,
 ) -> Result<String, SvgError> {
+    render_graphviz_until(spec, data, layout, None)
+}
+
+/// [`render_graphviz`], killing `dot` when `deadline` passes ([`SvgError::TimedOut`]). The
+/// DOT goes to `dot`'s stdin (no temporary file), so nothing is left behind either way.
+pub fn render_graphviz_until(
+    spec: &MapSpec,
+    data: &Dataset,
+    layout: GraphvizLayout,
+    deadline: Option<Instant>,
+) -> Result<String, SvgError> {
     let text = dot::to_dot(spec, data);
-    let args = vec![
-        CommandArg::Format(Format::Svg),
-        CommandArg::Layout(layout.command()),
-    ];
-    match graphviz_rust::exec_dot(text, args) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map_err(|_| SvgError::GraphvizFailed("its SVG is not UTF-8".to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SvgError::GraphvizMissing),
-        Err(e) => Err(SvgError::GraphvizFailed(e.to_string().trim().to_string())),
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .arg(format!("-K{}", layout.name()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => SvgError::GraphvizMissing,
+            _ => SvgError::GraphvizFailed(e.to_string()),
+        })?;
+    let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        return Err(SvgError::GraphvizFailed("no pipes to dot".to_string()));
+    };
+    let writer = std::thread::spawn(move || {
+        // A dot that exits early closes the pipe; its status says why.
+        let _ = stdin.write_all(text.as_bytes());
+    });
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let errors = std::thread::spawn(move || {
+        let mut err = String::new();
+        let _ = stderr.read_to_string(&mut err);
+        err
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(SvgError::TimedOut);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(SvgError::GraphvizFailed(e.to_string())),
+        }
+    };
+    let _ = writer.join();
+    let out = reader.join().unwrap_or_default();
+    let err = errors.join().unwrap_or_default();
+    if !status.success() {
+        return Err(SvgError::GraphvizFailed(err.trim().to_string()));
     }
+    String::from_utf8(out).map_err(|_| SvgError::GraphvizFailed("its SVG is not UTF-8".to_string()))
 }

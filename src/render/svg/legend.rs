@@ -3,10 +3,11 @@
 
 use std::fmt::Write as _;
 
-use super::builtin::shape_svg;
+use super::builtin::{BADGE_R, badge_svg, shape_svg};
 use super::text::{n, text_width, xml_escape};
 use crate::render::dot::Present;
 use crate::render::layout::{self, Point, Size};
+use crate::render::map::MapSpec;
 use crate::render::style::{self, Dash, Shape};
 
 /// One legend line: a sample and its text.
@@ -20,6 +21,8 @@ pub(super) enum Sample {
         opacity: f64,
     },
     Widths,
+    /// A loop-number badge.
+    Badge(usize),
 }
 
 const LEGEND_ROW: f64 = 18.0;
@@ -27,6 +30,7 @@ const LEGEND_PAD: f64 = 10.0;
 const SAMPLE_W: f64 = 44.0;
 const GROUP_GAP: f64 = 8.0;
 const COLUMN_GAP: f64 = 28.0;
+const BADGE_STEP: f64 = 2.0 * BADGE_R + 2.0;
 
 fn line_sample(colour: &'static str, width: f64, dash: Dash, hollow: bool) -> Sample {
     Sample::Line {
@@ -39,10 +43,19 @@ fn line_sample(colour: &'static str, width: f64, dash: Dash, hollow: bool) -> Sa
 }
 
 /// The legend's groups (entity kinds; deal kinds; lines), with what the map shows.
-pub(super) fn legend_groups(present: &Present) -> Vec<Vec<(Sample, String)>> {
+pub(super) fn legend_groups(present: &Present, spec: &MapSpec) -> Vec<Vec<(Sample, String)>> {
     if present.entity_kinds.is_empty() {
         return Vec::new();
     }
+    let loops: Vec<(Sample, String)> = spec
+        .loop_keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let text = style::wrap(key, 46).join("\n");
+            (Sample::Badge(spec.first_loop + i), text)
+        })
+        .collect();
     let entities = present
         .entity_kinds
         .iter()
@@ -92,28 +105,34 @@ pub(super) fn legend_groups(present: &Present) -> Vec<Vec<(Sample, String)>> {
             style::FADED_LEGEND.to_string(),
         ));
     }
-    vec![entities, deals, lines]
+    vec![loops, entities, deals, lines]
         .into_iter()
         .filter(|g: &Vec<_>| !g.is_empty())
         .collect()
 }
 
-fn row_height(sample: &Sample) -> f64 {
+fn row_height(sample: &Sample, text: &str) -> f64 {
+    let lines = text.lines().count().max(1) as f64;
     match sample {
         Sample::Shape(..) => LEGEND_ROW + 4.0,
         Sample::Widths => LEGEND_ROW + 8.0,
         Sample::Line { .. } => LEGEND_ROW,
+        Sample::Badge(_) => LEGEND_ROW + 2.0 + (lines - 1.0) * TEXT_LINE,
     }
 }
+
+/// Line height of legend text.
+const TEXT_LINE: f64 = 12.5;
 
 fn group_size(group: &[(Sample, String)]) -> Size {
     let text = group
         .iter()
-        .map(|(_, t)| text_width(t, style::LEGEND_SIZE, false))
+        .flat_map(|(_, t)| t.lines())
+        .map(|t| text_width(t, style::LEGEND_SIZE, false))
         .fold(0.0, f64::max);
     Size {
         w: SAMPLE_W + 8.0 + text,
-        h: group.iter().map(|(s, _)| row_height(s)).sum(),
+        h: group.iter().map(|(s, t)| row_height(s, t)).sum(),
     }
 }
 
@@ -163,19 +182,23 @@ pub(super) fn legend(groups: &[Vec<(Sample, String)>], at: Point, across: bool) 
     let mut y = top;
     for group in groups {
         for (sample, text) in group {
-            let h = row_height(sample);
-            let mid = y + h / 2.0;
+            let h = row_height(sample, text);
+            let lines: Vec<&str> = text.lines().collect();
+            // Several lines start at the top of the row; the sample sits by the first.
+            let first = y + h / 2.0 - (lines.len().max(1) - 1) as f64 * TEXT_LINE / 2.0;
             let x1 = x + SAMPLE_W;
-            body.push_str(&sample_svg(sample, x, mid));
-            let _ = writeln!(
-                body,
-                "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
-                n(x1 + 8.0),
-                n(mid + font * 0.35),
-                n(font),
-                style::INK,
-                xml_escape(text)
-            );
+            body.push_str(&sample_svg(sample, x, first));
+            for (i, line) in lines.iter().enumerate() {
+                let _ = writeln!(
+                    body,
+                    "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text>",
+                    n(x1 + 8.0),
+                    n(first + font * 0.35 + i as f64 * TEXT_LINE),
+                    n(font),
+                    style::INK,
+                    xml_escape(line)
+                );
+            }
             y += h;
         }
         if across {
@@ -228,6 +251,11 @@ fn sample_svg(sample: &Sample, x: f64, mid: f64) -> String {
             if *opacity < 1.0 {
                 out.push_str("</g>\n");
             }
+        }
+        Sample::Badge(k) => {
+            let (badge, w) = badge_svg(*k, x + (SAMPLE_W - BADGE_STEP) / 2.0, mid);
+            let _ = w;
+            out.push_str(&badge);
         }
         Sample::Widths => {
             out.push_str(&legend_line(

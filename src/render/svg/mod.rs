@@ -15,7 +15,7 @@ mod png;
 mod text;
 
 pub use builtin::render_builtin;
-pub use graphviz::{GraphvizLayout, graphviz_path, render_graphviz};
+pub use graphviz::{GraphvizLayout, graphviz_path, render_graphviz, render_graphviz_until};
 pub use png::{Png, PngError, PngOptions, to_png};
 pub use text::{text_width, xml_escape};
 
@@ -41,6 +41,8 @@ pub struct SvgOptions {
     pub engine: Engine,
     /// Used by Graphviz only.
     pub layout: GraphvizLayout,
+    /// When to stop Graphviz (it is killed); the builtin engine ignores it.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for SvgOptions {
@@ -48,6 +50,7 @@ impl Default for SvgOptions {
         SvgOptions {
             engine: Engine::Auto,
             layout: GraphvizLayout::Dot,
+            deadline: None,
         }
     }
 }
@@ -75,6 +78,8 @@ pub enum SvgError {
     GraphvizMissing,
     #[error("Graphviz failed: {0}")]
     GraphvizFailed(String),
+    #[error("Graphviz did not finish in time")]
+    TimedOut,
 }
 
 /// Draws `spec` as SVG with the engine in `options`.
@@ -108,7 +113,7 @@ pub fn render(spec: &MapSpec, data: &Dataset, options: SvgOptions) -> Result<Svg
             "builtin renderer: Graphviz's `dot` is not on PATH".to_string(),
         )),
         Engine::Auto | Engine::Graphviz => {
-            let text = render_graphviz(spec, data, options.layout)?;
+            let text = render_graphviz_until(spec, data, options.layout, options.deadline)?;
             let at = graphviz_path().map_or_else(String::new, |p| format!(" at {}", p.display()));
             Ok(Svg {
                 text,

@@ -46,6 +46,8 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
         .chars()
         .map(|c| match c as u32 {
             0x20..=0x7e => f64::from(ASCII[(c as u32 - 0x20) as usize]),
+            // Arrows are a full em in Helvetica and Liberation Sans.
+            0x2190..=0x21ff => 1000.0,
             _ => match unicode_width::UnicodeWidthChar::width(c) {
                 Some(0) | None => 0.0,
                 Some(1) => 600.0,
