@@ -397,7 +397,11 @@ fn parse_list<T: std::str::FromStr<Err = String>>(
     if items.iter().any(|s| s.trim().is_empty()) {
         problems.push(format!(
             "{flag}: the list is empty or has an empty item; name at least one, e.g. {flag} {}",
-            if flag == "--kinds" { "cloud,loan" } else { "announced,completed" }
+            if flag == "--kinds" {
+                "cloud,loan"
+            } else {
+                "announced,completed"
+            }
         ));
         return out;
     }

@@ -362,8 +362,13 @@ fn regression_data_refuses_devices_and_fifos() {
     assert!(made.success());
     for path in [&zero, &fifo] {
         let mut cmd = dealgraph();
-        cmd.args(["validate", "--auto-entities", "--data", path.to_str().unwrap()])
-            .timeout(std::time::Duration::from_secs(20));
+        cmd.args([
+            "validate",
+            "--auto-entities",
+            "--data",
+            path.to_str().unwrap(),
+        ])
+        .timeout(std::time::Duration::from_secs(20));
         let out = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{path:?}: {stderr}");
@@ -390,7 +395,10 @@ fn data_files_over_the_size_limit_are_refused_and_the_limit_can_be_raised() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("more than the limit of 10 bytes"), "{stderr}");
+    assert!(
+        stderr.contains("more than the limit of 10 bytes"),
+        "{stderr}"
+    );
     assert!(stderr.contains("DEALGRAPH_MAX_INPUT_BYTES"), "{stderr}");
     let out = dealgraph()
         .env("DEALGRAPH_MAX_INPUT_BYTES", "1000")
@@ -422,9 +430,21 @@ fn regression_many_row_errors_are_reported_in_linear_time_and_capped() {
         &out.stderr[out.stderr.len().saturating_sub(500)..]
     );
     // The last row is on line 100,001, and CRLF does not shift it to the line before.
-    let out = run(&["validate", "--auto-entities", "--all-errors", "--data", data]);
-    assert_eq!(out.stderr.matches("error: unknown deal kind").count(), 100_000);
-    assert!(out.stderr.contains("many.csv:100001:16"), "last row's location");
+    let out = run(&[
+        "validate",
+        "--auto-entities",
+        "--all-errors",
+        "--data",
+        data,
+    ]);
+    assert_eq!(
+        out.stderr.matches("error: unknown deal kind").count(),
+        100_000
+    );
+    assert!(
+        out.stderr.contains("many.csv:100001:16"),
+        "last row's location"
+    );
     // Generous even for a debug build on a busy machine; quadratic reporting took minutes.
     assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
 }
@@ -451,15 +471,36 @@ fn regression_empty_filter_lists_are_usage_errors() {
 fn regression_auto_entities_follow_the_id_rules() {
     let text = "from,to,kind,source\nopenai,\"</svg><script>\",loan,s.txt\n";
     let (_d, path) = temp_file("d.csv", text.as_bytes());
-    let out = run(&["validate", "--auto-entities", "--data", path.to_str().unwrap()]);
+    let out = run(&[
+        "validate",
+        "--auto-entities",
+        "--data",
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("invalid entity id \"</svg><script>\""));
     // Valid ids still load, and what list writes loads back.
     let text = "from,to,kind,source\nopenai,microsoft,loan,s.txt\n";
     let (dir, path) = temp_file("d.csv", text.as_bytes());
     let data = path.to_str().unwrap();
-    let entities = ok_run(&["list", "entities", "--auto-entities", "--data", data, "--format", "csv"]);
-    let deals = ok_run(&["list", "deals", "--auto-entities", "--data", data, "--format", "csv"]);
+    let entities = ok_run(&[
+        "list",
+        "entities",
+        "--auto-entities",
+        "--data",
+        data,
+        "--format",
+        "csv",
+    ]);
+    let deals = ok_run(&[
+        "list",
+        "deals",
+        "--auto-entities",
+        "--data",
+        data,
+        "--format",
+        "csv",
+    ]);
     let back = dir.path().join("back");
     std::fs::create_dir(&back).unwrap();
     std::fs::write(back.join("entities.csv"), entities).unwrap();
