@@ -507,3 +507,44 @@ fn regression_auto_entities_follow_the_id_rules() {
     std::fs::write(back.join("deals.csv"), deals).unwrap();
     ok_run(&["validate", "--data", back.to_str().unwrap()]);
 }
+
+/// SIGINT or SIGTERM while `--out` was being written left a hidden partial
+/// `.dealgraph-XXXXXX` (16–40 MB) in the folder. Now it is removed and the exit code is
+/// 128 + the signal.
+#[cfg(unix)]
+#[test]
+fn regression_a_signal_during_out_leaves_no_temporary_file() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("d.csv");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dealgraph"))
+            .args(["generate", "--entities", "100000", "--deals", "50000000"])
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the temporary file exists, so the signal lands mid-write.
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(dir.path()).unwrap().count() == 0 {
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{signal}: left behind {left:?}");
+    }
+}
