@@ -237,18 +237,24 @@ fn moderately_deep_values_are_rejected_by_the_schema_not_a_crash() {
     assert!(out.stdout.is_empty());
 }
 
-#[test]
-fn regression_unclosed_csv_quote_no_longer_swallows_rows() {
-    // Before: the csv crate ended the quoted field at end of file, so the rows after the stray
-    // quote vanished into one `source` value and the file "loaded" with one deal.
-    let text = "from,to,kind,source\na,b,cloud,\"s.txt\nb,a,loan,t.txt\nb,c,loan,u.txt\n";
-    let (_d, path) = temp_file("q.csv", text.as_bytes());
+/// `validate --auto-entities` on `text` written to a temporary file `name`.
+fn validate_auto_entities(name: &str, text: &str) -> (tempfile::TempDir, crate::common::Run) {
+    let (dir, path) = temp_file(name, text.as_bytes());
     let out = run(&[
         "validate",
         "--auto-entities",
         "--data",
         path.to_str().unwrap(),
     ]);
+    (dir, out)
+}
+
+#[test]
+fn regression_unclosed_csv_quote_no_longer_swallows_rows() {
+    // Before: the csv crate ended the quoted field at end of file, so the rows after the stray
+    // quote vanished into one `source` value and the file "loaded" with one deal.
+    let text = "from,to,kind,source\na,b,cloud,\"s.txt\nb,a,loan,t.txt\nb,c,loan,u.txt\n";
+    let (_d, out) = validate_auto_entities("q.csv", text);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.is_empty());
     assert!(out.stderr.contains("this quoted field is never closed"));
@@ -470,13 +476,7 @@ fn regression_empty_filter_lists_are_usage_errors() {
 #[test]
 fn regression_auto_entities_follow_the_id_rules() {
     let text = "from,to,kind,source\nopenai,\"</svg><script>\",loan,s.txt\n";
-    let (_d, path) = temp_file("d.csv", text.as_bytes());
-    let out = run(&[
-        "validate",
-        "--auto-entities",
-        "--data",
-        path.to_str().unwrap(),
-    ]);
+    let (_d, out) = validate_auto_entities("d.csv", text);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("invalid entity id \"</svg><script>\""));
     // Valid ids still load, and what list writes loads back.
