@@ -11,6 +11,7 @@ use cli::{Cli, CliError, Command};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    cli::output::clean_up_on_signals();
     // `generate` makes data rather than reading it.
     if let Command::Generate(a) = &args.command {
         return exit(cli::generate::run(a));

@@ -67,11 +67,15 @@ pub enum Command {
     Extract(extract::Args),
 }
 
+/// How many problems in the data are printed without `--all-errors`.
+const PRINTED_PROBLEMS: usize = 50;
+
 /// Options accepted before or after any subcommand.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Read data from this file or folder (.toml, .json, .csv) instead of the bundled seeds.
-    /// Repeat to combine several.
+    /// Repeat to combine several. Only regular files are read (no devices or FIFOs), each at
+    /// most 8 GiB unless the environment variable DEALGRAPH_MAX_INPUT_BYTES says otherwise.
     #[arg(long, value_name = "PATH", global = true)]
     pub data: Vec<PathBuf>,
 
@@ -129,6 +133,11 @@ pub struct GlobalArgs {
     /// command took after that (building the graph included), in seconds.
     #[arg(long, global = true)]
     pub timings: bool,
+
+    /// Print every problem found in the data; by default the first 50 are printed, then how
+    /// many more there are.
+    #[arg(long, global = true)]
+    pub all_errors: bool,
 }
 
 /// How many hops a loop (or, for `path`, a path) may have. One option group, flattened into
@@ -306,6 +315,9 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
         parse_list::<Status>(&global.status, "--status", &mut problems)
     };
     let kinds = parse_list::<DealKind>(&global.kinds, "--kinds", &mut problems);
+    if global.without.iter().any(|w| w.trim().is_empty()) {
+        problems.push("--without: the entity id is empty; name an entity (`dealgraph list entities` shows them)".into());
+    }
     let min_amount = global.min_amount.as_ref().and_then(|text| {
         parse_money(text)
             .map_err(|e| problems.push(format!("--min-amount {text:?}: {e}; {}", e.help())))
@@ -339,7 +351,11 @@ pub fn context(global: &GlobalArgs) -> CliResult<Context> {
                 diags.error_count(),
                 diags.warning_count()
             );
-            return Err(CliError::Data(format!("{}{summary}", diags.render(color))));
+            let limit = (!global.all_errors).then_some(PRINTED_PROBLEMS);
+            return Err(CliError::Data(format!(
+                "{}{summary}",
+                diags.render_first(color, limit, "--all-errors")
+            )));
         }
     };
     if global.as_of.is_some() {
@@ -416,7 +432,18 @@ fn parse_list<T: std::str::FromStr<Err = String>>(
     problems: &mut Vec<String>,
 ) -> Vec<T> {
     let mut out = Vec::new();
-    for item in items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    if items.iter().any(|s| s.trim().is_empty()) {
+        problems.push(format!(
+            "{flag}: the list is empty or has an empty item; name at least one, e.g. {flag} {}",
+            if flag == "--kinds" {
+                "cloud,loan"
+            } else {
+                "announced,completed"
+            }
+        ));
+        return out;
+    }
+    for item in items.iter().map(|s| s.trim()) {
         match item.parse() {
             Ok(v) => out.push(v),
             Err(e) => problems.push(format!("{flag}: {e}")),

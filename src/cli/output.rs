@@ -3,7 +3,8 @@
 //! place), never one of the input data files; a device or FIFO is written in place.
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::{CliError, CliResult, Context};
 
@@ -67,6 +68,51 @@ pub fn write_to(
     }
 }
 
+/// Temporary files being written now: removed if the process is interrupted.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On SIGINT or SIGTERM, removes the temporary file of a `--out` being written and exits
+/// with 128 + the signal (130, 143), as a shell reports an interrupted command. Without this
+/// an interrupted export left a hidden partial `.dealgraph-XXXXXX` (16–40 MB) behind.
+pub fn clean_up_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+                    for path in pending.iter() {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    std::process::exit(128 + signal);
+                }
+            });
+    }
+}
+
+/// Keeps a temporary file's path in [`PENDING`] while it lives.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn new(path: &Path) -> Pending {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        pending.push(path.to_path_buf());
+        Pending(path.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        pending.retain(|p| *p != self.0);
+    }
+}
+
 /// Writes through a buffer into `out` and flushes it.
 fn buffered(
     out: impl Write,
@@ -97,6 +143,7 @@ fn replace(
     let tmp = builder
         .tempfile_in(dir)
         .map_err(|e| CliError::usage(format!("cannot write in {}: {e}", dir.display())))?;
+    let _pending = Pending::new(tmp.path());
     // A replaced file keeps its permissions.
     if let Some(meta) = existing {
         tmp.as_file().set_permissions(meta.permissions())?;

@@ -56,6 +56,9 @@ pub struct SourceFile {
     /// Where to re-read it from when the text was streamed rather than kept.
     pub path: Option<PathBuf>,
     text: OnceLock<Option<Arc<str>>>,
+    /// Where each line of the text starts, found on first use: a file with thousands of
+    /// problems is scanned once, not once per problem.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -66,6 +69,7 @@ impl SourceFile {
             name,
             path: None,
             text: cell,
+            line_starts: OnceLock::new(),
         }
     }
 
@@ -74,6 +78,7 @@ impl SourceFile {
             name,
             path: Some(path),
             text: OnceLock::new(),
+            line_starts: OnceLock::new(),
         }
     }
 
@@ -86,6 +91,16 @@ impl SourceFile {
                 Some(Arc::from(String::from_utf8_lossy(&bytes).as_ref()))
             })
             .as_deref()
+    }
+
+    /// The 1-based line holding byte `at` of the text (binary search in the line starts).
+    fn line_of(&self, text: &str, at: usize) -> usize {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        starts.partition_point(|&s| s <= at)
     }
 }
 
@@ -117,11 +132,19 @@ impl Files {
                 field,
                 record_start,
                 ..
-            } => csv_field_range(text, record_start as usize, field as usize)?,
+            } => {
+                // After a CRLF the csv crate's record starts at the `\n`: skip the line end.
+                let bytes = text.as_bytes();
+                let mut at = (record_start as usize).min(bytes.len());
+                while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+                csv_field_range(text, at, field as usize)?
+            }
         };
         let start = floor_char_boundary(text, range.start.min(text.len()));
         let line_start = line_start(text, start);
-        let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let line = file.line_of(text, start);
         let column = text[line_start..start].chars().count() + 1;
         Some((line, column, range))
     }
@@ -222,7 +245,7 @@ impl Diagnostic {
         let loc = self.loc?;
         let name = &files.get(loc.file()).name;
         Some(match (loc, files.line_col(loc)) {
-            (Loc::Cell { line, .. }, Some((_, col, _))) => format!("{name}:{line}:{col}"),
+            (Loc::Cell { .. }, Some((line, col, _))) => format!("{name}:{line}:{col}"),
             (Loc::Cell { line, field, .. }, None) => format!("{name}:{line}:field {}", field + 1),
             (_, Some((line, col, _))) => format!("{name}:{line}:{col}"),
             _ => name.clone(),
@@ -412,10 +435,24 @@ impl Diagnostics {
 
     /// All diagnostics, rendered, in the order found.
     pub fn render(&self, color: bool) -> String {
+        self.render_first(color, None, "")
+    }
+
+    /// The first `limit` diagnostics (all when `None`), rendered in the order found, then a
+    /// line saying how many more there are and that `all_flag` shows them. Linear in the
+    /// diagnostics and the files' sizes (each file's line starts are found once).
+    pub fn render_first(&self, color: bool, limit: Option<usize>, all_flag: &str) -> String {
         let mut out = String::new();
-        for d in &self.items {
+        let shown = limit.unwrap_or(usize::MAX).min(self.items.len());
+        for d in &self.items[..shown] {
             out.push_str(&d.render(&self.files, color));
             out.push_str("\n\n");
+        }
+        let more = self.items.len() - shown;
+        if more > 0 {
+            out.push_str(&format!(
+                "... and {more} more problem(s) not shown; {all_flag} prints them all\n\n"
+            ));
         }
         out
     }

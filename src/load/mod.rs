@@ -134,6 +134,29 @@ pub fn data_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(expand(paths)?.into_iter().map(|(p, _)| p).collect())
 }
 
+/// Whether the file starts with a UTF-16 byte-order mark, or its first characters are ASCII
+/// with a zero byte beside each (UTF-16 without a mark).
+fn looks_utf16(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    let head = &head[..n & !1];
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return true;
+    }
+    let zeros = |offset: usize| head.iter().skip(offset).step_by(2).all(|&b| b == 0);
+    head.len() >= 4 && (zeros(0) || zeros(1))
+}
+
 /// A reader that adds the bytes it reads to a progress counter.
 struct Counting<R> {
     inner: R,
@@ -184,7 +207,50 @@ fn unsupported(path: &Path) -> LoadError {
     }
 }
 
+/// The largest data file read, in bytes, unless the environment variable
+/// [`MAX_INPUT_ENV`] says otherwise (8 GiB: twice the 50-million-deal CSV).
+pub const MAX_INPUT_BYTES: u64 = 8 << 30;
+
+/// The environment variable that raises (or lowers) [`MAX_INPUT_BYTES`]: a number of bytes.
+pub const MAX_INPUT_ENV: &str = "DEALGRAPH_MAX_INPUT_BYTES";
+
+fn max_input_bytes() -> Result<u64, LoadError> {
+    match std::env::var(MAX_INPUT_ENV) {
+        Err(_) => Ok(MAX_INPUT_BYTES),
+        Ok(text) => text.trim().parse().map_err(|_| LoadError::Usage {
+            message: format!("{MAX_INPUT_ENV}={text:?} is not a number of bytes"),
+            help: format!("e.g. {MAX_INPUT_ENV}=20000000000 for 20 GB"),
+        }),
+    }
+}
+
+/// Only regular files are read: a device such as `/dev/zero` never ends, and a FIFO can be
+/// read only once. Files above the size limit are refused before reading.
+fn check_readable(path: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<(), LoadError> {
+    if !meta.is_file() {
+        return Err(LoadError::Usage {
+            message: format!(
+                "{} is not a regular file (a device, FIFO or socket)",
+                path.display()
+            ),
+            help: "--data reads regular files and folders; save the data to a file first".into(),
+        });
+    }
+    if meta.len() > limit {
+        return Err(LoadError::Usage {
+            message: format!(
+                "{} is {} bytes, more than the limit of {limit} bytes",
+                path.display(),
+                meta.len()
+            ),
+            help: format!("raise the limit with the environment variable {MAX_INPUT_ENV}"),
+        });
+    }
+    Ok(())
+}
+
 fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, LoadError> {
+    let limit = max_input_bytes()?;
     let mut out = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| LoadError::Usage {
@@ -205,8 +271,17 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, LoadError> {
             }
         } else {
             let format = Format::of(path).ok_or_else(|| unsupported(path))?;
+            check_readable(path, &meta, limit)?;
             out.push((path.clone(), format));
         }
+    }
+    // Files found in folders are checked too (a FIFO named deals.csv inside one).
+    for (path, _) in &out {
+        let meta = std::fs::metadata(path).map_err(|e| LoadError::Usage {
+            message: format!("cannot read {}: {e}", path.display()),
+            help: "check the file's permissions".into(),
+        })?;
+        check_readable(path, &meta, limit)?;
     }
     Ok(out)
 }
@@ -251,6 +326,17 @@ impl Loader {
 
     fn path(&mut self, path: &Path, format: Format) {
         let name = path.display().to_string();
+        if looks_utf16(path) {
+            let file = self
+                .diags
+                .files
+                .add(SourceFile::streamed(name.clone(), path.to_path_buf()));
+            self.diags.push(
+                Diagnostic::error(format!("{name} is UTF-16, not UTF-8"), Loc::File(file))
+                    .with_help("this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"),
+            );
+            return;
+        }
         if format == Format::Csv {
             let file = self
                 .diags
@@ -430,6 +516,13 @@ impl Loader {
                     Some(e) => Some(e),
                     None if self.options.auto_entities => {
                         let name = name();
+                        // A created entity obeys the id rules a declared one does, so what
+                        // `list` writes loads back.
+                        if let Err(d) = fields::slug(name, "entity", pending.loc(i, part)) {
+                            self.diags.push(d);
+                            resolved[symbol as usize] = MISSING;
+                            continue;
+                        }
                         auto_created += 1;
                         let e = dataset
                             .add_entity(Entity::placeholder(name))

@@ -414,7 +414,14 @@ pub fn parse_money(text: &str) -> Result<Money, AmountError> {
         }
     };
     let cents = decimal_to_cents(number, scale).ok_or_else(|| {
-        if number.contains(['e']) || number.len() > 30 {
+        // An exponent too negative to read (`1e-99999999999999999999`) is tiny, not large.
+        if let Some((mantissa, _)) = number.split_once("e-") {
+            if mantissa.bytes().all(|b| matches!(b, b'0' | b'.' | b',')) {
+                AmountError::NotPositive
+            } else {
+                AmountError::SubCent
+            }
+        } else if number.contains(['e']) || number.len() > 30 {
             AmountError::TooLarge
         } else {
             AmountError::Syntax(text.trim().to_string())
@@ -553,6 +560,14 @@ mod tests {
         assert_eq!(parse_amount("0"), Err(AmountError::NotPositive));
         assert_eq!(parse_amount("$0B"), Err(AmountError::NotPositive));
         assert_eq!(parse_amount("1e400"), Err(AmountError::TooLarge));
+        assert_eq!(
+            parse_amount("1e-99999999999999999999"),
+            Err(AmountError::SubCent)
+        );
+        assert_eq!(
+            parse_amount("0e-99999999999999999999"),
+            Err(AmountError::NotPositive)
+        );
         assert_eq!(parse_amount("100000000T"), Err(AmountError::TooLarge));
         assert_eq!(parse_amount("0.001"), Err(AmountError::SubCent));
         assert!(matches!(parse_amount("$50BB"), Err(AmountError::Unit(_))));

@@ -237,18 +237,24 @@ fn moderately_deep_values_are_rejected_by_the_schema_not_a_crash() {
     assert!(out.stdout.is_empty());
 }
 
-#[test]
-fn regression_unclosed_csv_quote_no_longer_swallows_rows() {
-    // Before: the csv crate ended the quoted field at end of file, so the rows after the stray
-    // quote vanished into one `source` value and the file "loaded" with one deal.
-    let text = "from,to,kind,source\na,b,cloud,\"s.txt\nb,a,loan,t.txt\nb,c,loan,u.txt\n";
-    let (_d, path) = temp_file("q.csv", text.as_bytes());
+/// `validate --auto-entities` on `text` written to a temporary file `name`.
+fn validate_auto_entities(name: &str, text: &str) -> (tempfile::TempDir, crate::common::Run) {
+    let (dir, path) = temp_file(name, text.as_bytes());
     let out = run(&[
         "validate",
         "--auto-entities",
         "--data",
         path.to_str().unwrap(),
     ]);
+    (dir, out)
+}
+
+#[test]
+fn regression_unclosed_csv_quote_no_longer_swallows_rows() {
+    // Before: the csv crate ended the quoted field at end of file, so the rows after the stray
+    // quote vanished into one `source` value and the file "loaded" with one deal.
+    let text = "from,to,kind,source\na,b,cloud,\"s.txt\nb,a,loan,t.txt\nb,c,loan,u.txt\n";
+    let (_d, out) = validate_auto_entities("q.csv", text);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.is_empty());
     assert!(out.stderr.contains("this quoted field is never closed"));
@@ -344,4 +350,201 @@ fn chain_of_a_thousand_entities_loads_and_queries() {
 fn ten_thousand_deals_between_two_entities_load_and_query() {
     let dir = write_dataset(2, (0..10_000).map(|i| (i % 2, 1 - i % 2)));
     query_all(dir.path(), 2, 10_000, "e1");
+}
+
+/// `--data` on a symlink to `/dev/zero` read until memory ran out (4.2 GB, then an abort), and a
+/// FIFO was opened twice and hung. Only regular files are read now (exit 2, at once).
+#[cfg(unix)]
+#[test]
+fn regression_data_refuses_devices_and_fifos() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("zero.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let fifo = dir.path().join("fifo.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for path in [&zero, &fifo] {
+        let mut cmd = dealgraph();
+        cmd.args([
+            "validate",
+            "--auto-entities",
+            "--data",
+            path.to_str().unwrap(),
+        ])
+        .timeout(std::time::Duration::from_secs(20));
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path:?}: {stderr}");
+        assert!(stderr.contains("is not a regular file"), "{stderr}");
+    }
+    // A folder holding a FIFO is refused the same way, not hung on.
+    let out = dealgraph()
+        .args(["validate", "--data", dir.path().to_str().unwrap()])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn data_files_over_the_size_limit_are_refused_and_the_limit_can_be_raised() {
+    let text = "from,to,kind,source\na,b,loan,s.txt\n";
+    let (_d, path) = temp_file("d.csv", text.as_bytes());
+    let data = path.to_str().unwrap();
+    let out = dealgraph()
+        .env("DEALGRAPH_MAX_INPUT_BYTES", "10")
+        .args(["validate", "--auto-entities", "--data", data])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("more than the limit of 10 bytes"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("DEALGRAPH_MAX_INPUT_BYTES"), "{stderr}");
+    let out = dealgraph()
+        .env("DEALGRAPH_MAX_INPUT_BYTES", "1000")
+        .args(["validate", "--auto-entities", "--data", data])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// 20,000 rows with a bad kind took 7.5 s to report and 100,000 timed out: each diagnostic
+/// counted the lines before it. Now the line starts are found once, and the first 50
+/// problems are printed with a count of the rest (all with --all-errors).
+#[test]
+fn regression_many_row_errors_are_reported_in_linear_time_and_capped() {
+    let mut text = String::from("from,to,kind,source\r\n");
+    for i in 0..100_000 {
+        writeln!(text, "e{i},e{},lon,s.txt\r", i + 1).unwrap();
+    }
+    let (_d, path) = temp_file("many.csv", text.as_bytes());
+    let data = path.to_str().unwrap();
+    let started = std::time::Instant::now();
+    let out = run(&["validate", "--auto-entities", "--data", data]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stderr.matches("error: unknown deal kind").count(), 50);
+    assert!(
+        out.stderr
+            .contains("... and 99950 more problem(s) not shown; --all-errors prints them all"),
+        "{}",
+        &out.stderr[out.stderr.len().saturating_sub(500)..]
+    );
+    // The last row is on line 100,001, and CRLF does not shift it to the line before.
+    let out = run(&[
+        "validate",
+        "--auto-entities",
+        "--all-errors",
+        "--data",
+        data,
+    ]);
+    assert_eq!(
+        out.stderr.matches("error: unknown deal kind").count(),
+        100_000
+    );
+    assert!(
+        out.stderr.contains("many.csv:100001:16"),
+        "last row's location"
+    );
+    // Generous even for a debug build on a busy machine; quadratic reporting took minutes.
+    assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
+}
+
+/// `--status ''`, `--kinds ''` and `--without ''` were ignored silently (every deal shown).
+#[test]
+fn regression_empty_filter_lists_are_usage_errors() {
+    for args in [
+        ["--status", ""],
+        ["--kinds", ""],
+        ["--kinds", "loan,"],
+        ["--without", ""],
+    ] {
+        let out = run(&["list", "deals", args[0], args[1]]);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(out.stderr.contains("empty"), "{args:?}: {}", out.stderr);
+    }
+}
+
+/// `--auto-entities` created entities with ids that `--data` refuses in a file (a newline,
+/// markup, upper case), so `list ... --format csv` output did not load back.
+#[test]
+fn regression_auto_entities_follow_the_id_rules() {
+    let text = "from,to,kind,source\nopenai,\"</svg><script>\",loan,s.txt\n";
+    let (_d, out) = validate_auto_entities("d.csv", text);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("invalid entity id \"</svg><script>\""));
+    // Valid ids still load, and what list writes loads back.
+    let text = "from,to,kind,source\nopenai,microsoft,loan,s.txt\n";
+    let (dir, path) = temp_file("d.csv", text.as_bytes());
+    let data = path.to_str().unwrap();
+    let entities = ok_run(&[
+        "list",
+        "entities",
+        "--auto-entities",
+        "--data",
+        data,
+        "--format",
+        "csv",
+    ]);
+    let deals = ok_run(&[
+        "list",
+        "deals",
+        "--auto-entities",
+        "--data",
+        data,
+        "--format",
+        "csv",
+    ]);
+    let back = dir.path().join("back");
+    std::fs::create_dir(&back).unwrap();
+    std::fs::write(back.join("entities.csv"), entities).unwrap();
+    std::fs::write(back.join("deals.csv"), deals).unwrap();
+    ok_run(&["validate", "--data", back.to_str().unwrap()]);
+}
+
+/// SIGINT or SIGTERM while `--out` was being written left a hidden partial
+/// `.dealgraph-XXXXXX` (16–40 MB) in the folder. Now it is removed and the exit code is
+/// 128 + the signal.
+#[cfg(unix)]
+#[test]
+fn regression_a_signal_during_out_leaves_no_temporary_file() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("d.csv");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dealgraph"))
+            .args(["generate", "--entities", "100000", "--deals", "50000000"])
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the temporary file exists, so the signal lands mid-write.
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(dir.path()).unwrap().count() == 0 {
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{signal}: left behind {left:?}");
+    }
 }
