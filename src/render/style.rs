@@ -268,7 +268,7 @@ pub fn status_style(status: Status) -> &'static StatusStyle {
 }
 
 /// Legend text for faded deals when loops are highlighted.
-pub const FADED_LEGEND: &str = "faded: on no circular-financing loop";
+pub const FADED_LEGEND: &str = "faded: on none of the loops drawn";
 
 /// The stroke of one deal: colour, width, dash, arrowhead and opacity.
 #[derive(Clone, Debug, PartialEq)]

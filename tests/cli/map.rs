@@ -996,7 +996,7 @@ fn loop_n_draws_that_loop_of_the_cycles_ranking_on_the_faded_map() {
     // The whole map is there, the rest faded.
     let (nodes, _) = parse_dot(&text);
     assert!(nodes.contains(&"\"softbank\"".to_string()));
-    assert!(text.contains("faded: on no circular-financing loop"));
+    assert!(text.contains("faded: on none of the loops drawn"));
     let (code, _, stderr) = run_here(&["map", "--as-of", AS_OF, "--loop", "99"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--loop 99: there are 7 loops"), "{stderr}");
