@@ -1,9 +1,11 @@
 //! CLI tests for `dealgraph map`: golden DOT files, Graphviz and builtin SVG, hostile names,
-//! format and engine choice, the gallery in docs/maps/, and `--out` (atomic; never replaces a
-//! special file).
+//! format and engine choice, loops, `--top`, the size guard and the gallery in docs/maps/;
+//! `--out` and `--timeout` (a file written whole or not at all) are in `map/out.rs`.
 //!
 //! Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test cli map::` and the
 //! gallery with `docs/maps/make-gallery.sh`.
+
+mod out;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -672,195 +674,6 @@ fn docs_legend_matches_the_style_table() {
     );
 }
 
-#[test]
-fn refuses_to_overwrite_the_input_data() {
-    let (code, _, stderr) = run_here(&[
-        "map",
-        "--data",
-        "tests/fixtures/map-kinds.toml",
-        "--format",
-        "dot",
-        "--out",
-        "tests/fixtures/map-kinds.toml",
-    ]);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("refusing to write over the input"),
-        "{stderr}"
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// `--out FILE` is atomic: a failing run leaves an existing FILE as it was, and no temporary
-// `.dealgraph-*` file is left in the folder; it never replaces a special file (issue 15).
-
-/// The names in `dir`, sorted.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// Runs `map --out DIR/map.svg` with `args` over an existing map.svg and checks that it fails
-/// with `code` and leaves the folder exactly as it was.
-fn failing_out_leaves_the_file(args: &[&str], path_env: Option<&std::ffi::OsStr>, code: i32) {
-    let dir = tempfile::tempdir().unwrap();
-    let out_path = dir.path().join("map.svg");
-    std::fs::write(&out_path, "the old map\n").unwrap();
-    let mut cmd = dealgraph();
-    cmd.args(["map", "--out", out_path.to_str().unwrap()])
-        .args(args);
-    if let Some(p) = path_env {
-        cmd.env("PATH", p);
-    }
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?}");
-    assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "the old map\n");
-    assert_eq!(
-        names_in(dir.path()),
-        ["map.svg"],
-        "{args:?}: a temporary file was left"
-    );
-}
-
-#[test]
-fn out_file_is_untouched_when_the_focus_is_unknown() {
-    failing_out_leaves_the_file(&["--focus", "nobody-at-all"], None, 2);
-}
-
-#[test]
-fn out_file_is_untouched_when_graphviz_is_missing() {
-    let empty = tempfile::tempdir().unwrap();
-    failing_out_leaves_the_file(&["--engine", "graphviz"], Some(empty.path().as_os_str()), 2);
-}
-
-#[cfg(unix)]
-#[test]
-fn out_file_is_untouched_when_graphviz_fails_halfway() {
-    use std::os::unix::fs::PermissionsExt;
-    // A `dot` that reads the graph, prints half an SVG and dies.
-    let bin = tempfile::tempdir().unwrap();
-    let dot = bin.path().join("dot");
-    std::fs::write(
-        &dot,
-        "#!/bin/sh\n/bin/cat >/dev/null\nprintf '<svg half'\necho 'dot: out of memory' >&2\nexit 1\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
-    failing_out_leaves_the_file(&["--engine", "graphviz"], Some(bin.path().as_os_str()), 1);
-}
-
-#[test]
-fn out_to_a_folder_fails_without_leaving_a_temporary_file() {
-    // The map is drawn and written to a temporary file; only the rename fails.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("map.svg")).unwrap();
-    let target = dir.path().join("map.svg");
-    let out = run(&[
-        "map",
-        "--engine",
-        "builtin",
-        "--out",
-        target.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
-    assert_eq!(names_in(dir.path()), ["map.svg"]);
-    assert!(target.is_dir());
-}
-
-#[test]
-fn out_replaces_the_file_whole_and_leaves_nothing_else() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("map.svg");
-    std::fs::write(&target, "x".repeat(1_000_000)).unwrap();
-    let out = run(&[
-        "map",
-        "--engine",
-        "builtin",
-        "--out",
-        target.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let written = std::fs::read_to_string(&target).unwrap();
-    assert!(written.starts_with("<?xml") && written.trim_end().ends_with("</svg>"));
-    assert!(roxmltree::Document::parse(&written).is_ok());
-    assert_eq!(names_in(dir.path()), ["map.svg"]);
-}
-
-/// `map -o /dev/null` (as root, once) renamed a regular file over /dev/null. It must write
-/// into the device and leave it a character device.
-#[cfg(unix)]
-#[test]
-fn out_to_dev_null_leaves_it_a_device() {
-    use std::os::unix::fs::FileTypeExt;
-    let out = run(&[
-        "map",
-        "--engine",
-        "builtin",
-        "--format",
-        "svg",
-        "-o",
-        "/dev/null",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let kind = std::fs::metadata("/dev/null").unwrap().file_type();
-    assert!(kind.is_char_device(), "/dev/null is now {kind:?}");
-}
-
-/// A FIFO given to --out receives the whole map and stays a FIFO (it used to be replaced by
-/// a regular file while its reader waited for ever).
-#[cfg(unix)]
-#[test]
-fn out_to_a_fifo_feeds_its_reader_and_stays_a_fifo() {
-    use std::io::Read;
-    use std::os::unix::fs::FileTypeExt;
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("map.fifo");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
-    let (sent, received) = std::sync::mpsc::channel();
-    let reader_path = fifo.clone();
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let read = std::fs::File::open(&reader_path).and_then(|mut f| f.read_to_end(&mut bytes));
-        let _ = sent.send(read.map(|_| bytes));
-    });
-    let args = ["map", "--engine", "builtin", "--format", "svg"];
-    let out = run(&[&args[..], &["-o", fifo.to_str().unwrap()]].concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let bytes = received
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the FIFO's reader got the map")
-        .unwrap();
-    assert_eq!(String::from_utf8(bytes).unwrap(), run(&args).stdout);
-    let kind = std::fs::metadata(&fifo).unwrap().file_type();
-    assert!(kind.is_fifo(), "the FIFO is now {kind:?}");
-    assert_eq!(names_in(dir.path()), ["map.fifo"]);
-}
-
-/// `-o -` is stdout, not a file named `-`.
-#[test]
-fn out_dash_is_stdout() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dealgraph()
-        .current_dir(dir.path())
-        .args(["map", "-o", "-"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("digraph"));
-    assert!(names_in(dir.path()).is_empty());
-}
-
 /// Text that would break SVG or DOT if it were not escaped.
 const HOSTILE_TEXT: &str = "</svg><script>alert(1)</script> & \"quotes\" 'q' <br/> \\ ]]>";
 
@@ -1037,39 +850,6 @@ fn a_map_over_the_size_limit_is_refused_unless_forced() {
 }
 
 #[test]
-fn a_timeout_leaves_no_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("big.csv");
-    let mut csv = String::from("from,to,kind,amount_usd,source\n");
-    for i in 0..3000u64 {
-        csv.push_str(&format!(
-            "a{},b{},cloud,1e6,s\n",
-            i % 997,
-            (i * 7 + 1) % 991
-        ));
-    }
-    std::fs::write(&data, csv).unwrap();
-    let out = dir.path().join("map.svg");
-    let (code, _, stderr) = run_here(&[
-        "map",
-        "--data",
-        data.to_str().unwrap(),
-        "--auto-entities",
-        "--force",
-        "--engine",
-        "builtin",
-        "--timeout",
-        "0.05",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("--timeout 0.05 s"), "{stderr}");
-    assert!(!out.exists());
-    assert_eq!(names_in(dir.path()), ["big.csv"]);
-}
-
-#[test]
 fn html_is_the_explore_page_of_the_map() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("openai.html");
@@ -1090,22 +870,4 @@ fn html_is_the_explore_page_of_the_map() {
     assert!(!page.contains("\"anthropic\""));
     let (code, _, _) = run_here(&["map", "--format", "html", "--engine", "builtin"]);
     assert_eq!(code, 2);
-}
-
-#[cfg(unix)]
-#[test]
-fn a_timeout_stops_graphviz_and_leaves_the_file() {
-    use std::os::unix::fs::PermissionsExt;
-    // A `dot` that reads the graph and never answers: --timeout kills it.
-    let bin = tempfile::tempdir().unwrap();
-    let dot = bin.path().join("dot");
-    std::fs::write(&dot, "#!/bin/sh\n/bin/cat >/dev/null\nexec /bin/sleep 60\n").unwrap();
-    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let start = std::time::Instant::now();
-    failing_out_leaves_the_file(
-        &["--engine", "graphviz", "--timeout", "0.5"],
-        Some(bin.path().as_os_str()),
-        1,
-    );
-    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
