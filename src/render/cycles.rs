@@ -257,29 +257,43 @@ fn percent(ratio: f64) -> String {
     }
 }
 
+/// The return ratio as a figure: "76%"; "at most 100%" when the round trip is at most its
+/// figure and the financing figure it is divided by is exact (likewise "at least", "about").
+/// Over a qualified base ("of up to $50B") the ratio is of the figures as reported, and the
+/// base says so. `None` for a round trip that is a range: one ratio of a range is a figure
+/// nobody reported.
+fn ratio_figure(cycle: &Cycle, ratio: f64, base: Qualifier) -> Option<String> {
+    let prefix = match (cycle.round_trip.bound, base) {
+        (Some(Bound::Range), _) => return None,
+        (Some(Bound::Upper), Qualifier::Exact) => "at most ",
+        (Some(Bound::Lower), Qualifier::Exact) => "at least ",
+        (Some(Bound::Approx), Qualifier::Exact) => "about ",
+        _ => "",
+    };
+    Some(format!("{prefix}{}", percent(ratio)))
+}
+
 /// "76% of up to $50B".
 fn ratio_words(graph: &MoneyGraph<'_>, cycle: &Cycle) -> String {
-    if cycle.round_trip.bound == Some(Bound::Range) {
-        // One ratio of a range would be a figure nobody reported.
-        return "– (the round trip is a range)".into();
-    }
-    match &cycle.ratio {
-        None => "–".into(),
-        Some(r) => {
-            let amount = graph
-                .deal_view(r.financing)
-                .map(|v| v.report().amount.to_string())
-                .unwrap_or_default();
-            if r.value > 1.0 {
-                // Over 100% reads as an error unless it is said in words.
-                format!(
-                    "{} of {amount}: more comes back than the financing put in",
-                    percent(r.value)
-                )
-            } else {
-                format!("{} of {amount}", percent(r.value))
-            }
-        }
+    let range = "– (the round trip is a range)";
+    let Some(r) = &cycle.ratio else {
+        return if cycle.round_trip.bound == Some(Bound::Range) {
+            range.into()
+        } else {
+            "–".into()
+        };
+    };
+    let Some(base) = graph.deal_view(r.financing).map(|v| v.report().amount) else {
+        return "–".into();
+    };
+    let Some(figure) = ratio_figure(cycle, r.value, base.qualifier) else {
+        return range.into();
+    };
+    if r.value > 1.0 {
+        // Over 100% reads as an error unless it is said in words.
+        format!("{figure} of {base}: more comes back than the financing put in")
+    } else {
+        format!("{figure} of {base}")
     }
 }
 
@@ -408,11 +422,11 @@ fn to_explain(graph: &MoneyGraph<'_>, hops: &HopGraph, list: &CycleList, scope: 
         p.push_str(&trip_sentence(graph, hops, cycle));
         if let Some(r) = &cycle.ratio
             && let Some(v) = graph.deal_view(r.financing)
+            && let Some(figure) = ratio_figure(cycle, r.value, v.report().amount.qualifier)
         {
             p.push_str(&format!(
-                " Return ratio: {}, the round trip divided by the largest financing deal on the \
-                 loop, {}.",
-                percent(r.value),
+                " Return ratio: {figure}, the round trip divided by the largest financing deal on \
+                 the loop, {}.",
                 deal_short(data, v.id, graph)
             ));
         }

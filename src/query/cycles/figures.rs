@@ -272,8 +272,10 @@ pub struct ReturnRatio {
 /// * `round_trip`: the loop's [`round_trip`].
 ///
 /// # Returns
-/// `None` when the round trip is unknown, the loop has no financing deal with a known
-/// amount, or that amount is zero.
+/// `None` when the round trip is unknown or a [`Bound::Range`] (one ratio of a range would be
+/// a figure nobody reported), the loop has no financing deal with a known amount, or that
+/// amount is zero. With [`Bound::Upper`] the ratio is at most its value, with
+/// [`Bound::Lower`] at least.
 ///
 /// # Complexity
 /// `O(k·d·log D)` as [`round_trip`].
@@ -312,6 +314,9 @@ pub(super) fn return_ratio_of(
     deals: impl Iterator<Item = DealId>,
     round_trip: &RoundTrip,
 ) -> Option<ReturnRatio> {
+    if round_trip.bound == Some(Bound::Range) {
+        return None;
+    }
     let amount = round_trip.amount?;
     let mut best: Option<(Money, DealId)> = None;
     for d in deals {
