@@ -42,6 +42,42 @@ const DEAL_KEYS: &[&str] = &[
     "report",
     "reports",
 ];
+/// A deal as `list deals --format json` writes it: the deal keys, plus the standing report's
+/// `status`, `amount_usd`, `qualifier`, `date` and `event_date`, which are derived from
+/// `reports` and only checked against them.
+const LISTED_DEAL_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "label",
+    "from",
+    "to",
+    "round",
+    "term_years",
+    "valuation_usd",
+    "stake_pct",
+    "inferred",
+    "notes",
+    "report",
+    "reports",
+    "status",
+    "amount_usd",
+    "qualifier",
+    "date",
+    "event_date",
+];
+/// An entity as `list entities --format json` writes it: the entity keys plus the counts
+/// `deals_in` and `deals_out`, which are recomputed from the deals and ignored.
+const LISTED_ENTITY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "notes",
+    "fact",
+    "facts",
+    "deals_in",
+    "deals_out",
+];
 const REPORT_KEYS: &[&str] = &[
     "source",
     "publisher",
@@ -79,6 +115,9 @@ impl<'a> Walker<'a> {
 
     /// Reads a whole document.
     pub fn document(&mut self, root: &Node) -> RawFile {
+        if let Value::Array(items) = &root.value {
+            return self.listing(root, items);
+        }
         let mut out = RawFile::default();
         let Some(fields) = self.fields(root, TOP_KEYS, "a data file") else {
             return out;
@@ -96,19 +135,43 @@ impl<'a> Walker<'a> {
             match key.name.as_str() {
                 "entity" | "entities" => {
                     for item in self.array_of_tables(node, "entity") {
-                        if let Some(e) = self.entity(item) {
+                        if let Some(e) = self.entity(item, ENTITY_KEYS) {
                             out.entities.push(e);
                         }
                     }
                 }
                 "deal" | "deals" => {
                     for item in self.array_of_tables(node, "deal") {
-                        if let Some(d) = self.deal(item) {
+                        if let Some(d) = self.deal(item, false) {
                             out.deals.push(d);
                         }
                     }
                 }
                 _ => {}
+            }
+        }
+        out
+    }
+
+    /// A JSON array as `list deals --format json` or `list entities --format json` writes it:
+    /// an object with `name` (or `deals_in` / `deals_out`) is an entity, any other a deal.
+    fn listing(&mut self, root: &Node, items: &[Node]) -> RawFile {
+        let mut out = RawFile::default();
+        if items.is_empty() {
+            self.error(
+                Diagnostic::error("the file lists no entities and no deals", self.loc(&root.span))
+                    .with_help("a top-level array holds deal or entity objects, as `dealgraph list deals --format json` writes them; see docs/data-format.md"),
+            );
+        }
+        for item in items {
+            let is_entity = matches!(&item.value, Value::Table(entries)
+                if entries.iter().any(|(k, _)| matches!(k.name.as_str(), "name" | "deals_in" | "deals_out")));
+            if is_entity {
+                if let Some(e) = self.entity(item, LISTED_ENTITY_KEYS) {
+                    out.entities.push(e);
+                }
+            } else if let Some(d) = self.deal(item, true) {
+                out.deals.push(d);
             }
         }
         out
@@ -180,7 +243,19 @@ impl<'a> Walker<'a> {
 
     fn required<'n>(&mut self, f: &Fields<'n>, key: &str, what: &str) -> Option<&'n Node> {
         let found = f.get(key);
-        if found.is_none() {
+        if found.is_none()
+            && let Some(null) = f.get_or_null(key)
+        {
+            self.error(
+                Diagnostic::error(
+                    format!("`{key}` is null, but every {what} needs one"),
+                    self.loc(&null.span),
+                )
+                .with_help(format!(
+                    "`{key}` is required; null is only for optional fields"
+                )),
+            );
+        } else if found.is_none() {
             self.error(
                 Diagnostic::error(
                     format!("{what} is missing the required field `{key}`"),
@@ -301,8 +376,8 @@ impl<'a> Walker<'a> {
         self.ok(fields::date(&text, self.today, loc))
     }
 
-    fn entity(&mut self, node: &Node) -> Option<RawEntity> {
-        let f = self.fields(node, ENTITY_KEYS, "an entity")?;
+    fn entity(&mut self, node: &Node, allowed: &[&str]) -> Option<RawEntity> {
+        let f = self.fields(node, allowed, "an entity")?;
         let id_node = self.required(&f, "id", "entity");
         let name_node = self.required(&f, "name", "entity");
         let kind_node = self.required(&f, "kind", "entity");
@@ -413,8 +488,11 @@ impl<'a> Walker<'a> {
         })
     }
 
-    fn deal(&mut self, node: &Node) -> Option<RawDeal> {
-        let f = self.fields(node, DEAL_KEYS, "a deal")?;
+    /// A deal table; `listed` when it is from a `list deals --format json` array, whose
+    /// standing-report fields are checked against its reports.
+    fn deal(&mut self, node: &Node, listed: bool) -> Option<RawDeal> {
+        let keys = if listed { LISTED_DEAL_KEYS } else { DEAL_KEYS };
+        let f = self.fields(node, keys, "a deal")?;
         let id_node = self.required(&f, "id", "deal");
         let kind_node = self.required(&f, "kind", "deal");
         let from_node = self.required(&f, "from", "deal");
@@ -510,6 +588,9 @@ impl<'a> Walker<'a> {
         if reports.is_empty() {
             return None;
         }
+        if listed && !self.standing_is_a_report(&f, &reports) {
+            return None;
+        }
         Some(RawDeal {
             id: Some(id?),
             kind,
@@ -525,6 +606,71 @@ impl<'a> Walker<'a> {
             reports,
             loc: self.loc(&(f.span.start..f.span.start + 1)),
         })
+    }
+
+    /// In a listed deal, the standing report's fields (`status`, `amount_usd` + `qualifier`,
+    /// `date`, `event_date`) must be those of one of its reports: they are derived, so an edit
+    /// there instead of in `reports` is an error, never silently dropped. Fields left out are
+    /// not compared, except `event_date`, which the listing leaves out when there is none.
+    fn standing_is_a_report(&mut self, f: &Fields<'_>, reports: &[Report]) -> bool {
+        const DERIVED: [&str; 5] = ["status", "amount_usd", "qualifier", "date", "event_date"];
+        let first = f
+            .entries
+            .iter()
+            .find(|(k, _)| DERIVED.contains(&k.name.as_str()));
+        let Some((first, _)) = first else {
+            return true;
+        };
+        let status = match f.get("status") {
+            Some(n) => {
+                let valid: Vec<&str> = Status::ALL.iter().map(|k| k.as_str()).collect();
+                let Some(status) = self.vocab::<Status>(n, "status", &valid) else {
+                    return false;
+                };
+                Some(status)
+            }
+            None => None,
+        };
+        let amount = if f.get_or_null("amount_usd").is_some() || f.get("qualifier").is_some() {
+            let Some(amount) = self.amount(f) else {
+                return false;
+            };
+            Some(amount)
+        } else {
+            None
+        };
+        let mut dates = [None, None];
+        for (slot, key) in dates.iter_mut().zip(["date", "event_date"]) {
+            *slot = match f.get(key) {
+                Some(n) => match self.date(n, key) {
+                    Some(d) => Some(Some(d)),
+                    None => return false,
+                },
+                None if key == "event_date" || f.get_or_null(key).is_some() => Some(None),
+                None => None,
+            };
+        }
+        let [date, event_date] = dates;
+        let matches = reports.iter().any(|r| {
+            status.is_none_or(|s| s == r.status)
+                && amount.is_none_or(|a| a == r.amount)
+                && date.is_none_or(|d| d == r.date)
+                && event_date.is_none_or(|d| d == r.event_date)
+        });
+        if !matches {
+            self.error(
+                Diagnostic::error(
+                    "this deal's `status`, `amount_usd`, `qualifier`, `date` and `event_date` \
+                     match none of its reports",
+                    self.loc(&first.span),
+                )
+                .with_help(
+                    "in `list deals --format json` output these fields only repeat the standing \
+                     report; edit the report in `reports` (or delete these fields)",
+                ),
+            );
+        }
+        matches
     }
 
     fn reference(&mut self, node: &Node, key: &str) -> Option<RawRef> {
@@ -596,7 +742,13 @@ impl<'a> Walker<'a> {
 }
 
 impl<'n> Fields<'n> {
+    /// The value of `key`; a JSON `null` counts as absent (every optional field takes one).
     fn get(&self, key: &str) -> Option<&'n Node> {
+        self.get_or_null(key).filter(|n| n.value != Value::Null)
+    }
+
+    /// The value of `key`, `null` included.
+    fn get_or_null(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
             .find(|(k, _)| k.name == key)
