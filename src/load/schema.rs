@@ -42,42 +42,12 @@ const DEAL_KEYS: &[&str] = &[
     "report",
     "reports",
 ];
-/// A deal as `list deals --format json` writes it: the deal keys, plus the standing report's
-/// `status`, `amount_usd`, `qualifier`, `date` and `event_date`, which are derived from
-/// `reports` and only checked against them.
-const LISTED_DEAL_KEYS: &[&str] = &[
-    "id",
-    "kind",
-    "label",
-    "from",
-    "to",
-    "round",
-    "term_years",
-    "valuation_usd",
-    "stake_pct",
-    "inferred",
-    "notes",
-    "report",
-    "reports",
-    "status",
-    "amount_usd",
-    "qualifier",
-    "date",
-    "event_date",
-];
-/// An entity as `list entities --format json` writes it: the entity keys plus the counts
-/// `deals_in` and `deals_out`, which are recomputed from the deals and ignored.
-const LISTED_ENTITY_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "aliases",
-    "notes",
-    "fact",
-    "facts",
-    "deals_in",
-    "deals_out",
-];
+/// Added to [`DEAL_KEYS`] in a deal as `list deals --format json` writes it: the standing
+/// report's fields, derived from `reports` and only checked against them.
+const STANDING_KEYS: &[&str] = &["status", "amount_usd", "qualifier", "date", "event_date"];
+/// Added to [`ENTITY_KEYS`] in an entity as `list entities --format json` writes it: counts
+/// recomputed from the deals, ignored.
+const COUNT_KEYS: &[&str] = &["deals_in", "deals_out"];
 const REPORT_KEYS: &[&str] = &[
     "source",
     "publisher",
@@ -142,7 +112,7 @@ impl<'a> Walker<'a> {
                 }
                 "deal" | "deals" => {
                     for item in self.array_of_tables(node, "deal") {
-                        if let Some(d) = self.deal(item, false) {
+                        if let Some(d) = self.deal(item, DEAL_KEYS) {
                             out.deals.push(d);
                         }
                     }
@@ -157,20 +127,27 @@ impl<'a> Walker<'a> {
     /// an object with `name` (or `deals_in` / `deals_out`) is an entity, any other a deal.
     fn listing(&mut self, root: &Node, items: &[Node]) -> RawFile {
         let mut out = RawFile::default();
+        let deal_keys: Vec<&str> = DEAL_KEYS.iter().chain(STANDING_KEYS).copied().collect();
+        let entity_keys: Vec<&str> = ENTITY_KEYS.iter().chain(COUNT_KEYS).copied().collect();
         if items.is_empty() {
+            let loc = self.loc(&root.span);
             self.error(
-                Diagnostic::error("the file lists no entities and no deals", self.loc(&root.span))
-                    .with_help("a top-level array holds deal or entity objects, as `dealgraph list deals --format json` writes them; see docs/data-format.md"),
+                Diagnostic::error("the file lists no entities and no deals", loc).with_help(
+                    "a top-level array holds deal or entity objects, as `dealgraph list deals \
+                     --format json` writes them; see docs/data-format.md",
+                ),
             );
         }
+        let names_an_entity =
+            |(k, _): &(Key, Node)| matches!(k.name.as_str(), "name" | "deals_in" | "deals_out");
         for item in items {
-            let is_entity = matches!(&item.value, Value::Table(entries)
-                if entries.iter().any(|(k, _)| matches!(k.name.as_str(), "name" | "deals_in" | "deals_out")));
+            let is_entity = matches!(&item.value,
+                Value::Table(entries) if entries.iter().any(names_an_entity));
             if is_entity {
-                if let Some(e) = self.entity(item, LISTED_ENTITY_KEYS) {
+                if let Some(e) = self.entity(item, &entity_keys) {
                     out.entities.push(e);
                 }
-            } else if let Some(d) = self.deal(item, true) {
+            } else if let Some(d) = self.deal(item, &deal_keys) {
                 out.deals.push(d);
             }
         }
@@ -488,11 +465,11 @@ impl<'a> Walker<'a> {
         })
     }
 
-    /// A deal table; `listed` when it is from a `list deals --format json` array, whose
-    /// standing-report fields are checked against its reports.
-    fn deal(&mut self, node: &Node, listed: bool) -> Option<RawDeal> {
-        let keys = if listed { LISTED_DEAL_KEYS } else { DEAL_KEYS };
-        let f = self.fields(node, keys, "a deal")?;
+    /// A deal table with the keys `allowed`: with [`STANDING_KEYS`] when it is from a `list
+    /// deals --format json` array, and then those fields are checked against its reports.
+    fn deal(&mut self, node: &Node, allowed: &[&str]) -> Option<RawDeal> {
+        let listed = allowed.len() > DEAL_KEYS.len();
+        let f = self.fields(node, allowed, "a deal")?;
         let id_node = self.required(&f, "id", "deal");
         let kind_node = self.required(&f, "kind", "deal");
         let from_node = self.required(&f, "from", "deal");
@@ -613,11 +590,10 @@ impl<'a> Walker<'a> {
     /// there instead of in `reports` is an error, never silently dropped. Fields left out are
     /// not compared, except `event_date`, which the listing leaves out when there is none.
     fn standing_is_a_report(&mut self, f: &Fields<'_>, reports: &[Report]) -> bool {
-        const DERIVED: [&str; 5] = ["status", "amount_usd", "qualifier", "date", "event_date"];
         let first = f
             .entries
             .iter()
-            .find(|(k, _)| DERIVED.contains(&k.name.as_str()));
+            .find(|(k, _)| STANDING_KEYS.contains(&k.name.as_str()));
         let Some((first, _)) = first else {
             return true;
         };

@@ -291,7 +291,10 @@ amount = "90000000000000000.07"
     ]);
     assert!(out.contains("\"amount_usd\": 12345678901234.56,"), "{out}");
     // Through an f64 this one would print as 90000000000000000.0.
-    assert!(out.contains("\"amount_usd\": 90000000000000000.07,"), "{out}");
+    assert!(
+        out.contains("\"amount_usd\": 90000000000000000.07,"),
+        "{out}"
+    );
     // And it loads back exactly.
     let (_d2, listed) = temp_file("listed.json", out.as_bytes());
     let listed = listed.to_str().unwrap();
