@@ -42,6 +42,12 @@ const DEAL_KEYS: &[&str] = &[
     "report",
     "reports",
 ];
+/// Added to [`DEAL_KEYS`] in a deal as `list deals --format json` writes it: the standing
+/// report's fields, derived from `reports` and only checked against them.
+const STANDING_KEYS: &[&str] = &["status", "amount_usd", "qualifier", "date", "event_date"];
+/// Added to [`ENTITY_KEYS`] in an entity as `list entities --format json` writes it: counts
+/// recomputed from the deals, ignored.
+const COUNT_KEYS: &[&str] = &["deals_in", "deals_out"];
 const REPORT_KEYS: &[&str] = &[
     "source",
     "publisher",
@@ -79,6 +85,9 @@ impl<'a> Walker<'a> {
 
     /// Reads a whole document.
     pub fn document(&mut self, root: &Node) -> RawFile {
+        if let Value::Array(items) = &root.value {
+            return self.listing(root, items);
+        }
         let mut out = RawFile::default();
         let Some(fields) = self.fields(root, TOP_KEYS, "a data file") else {
             return out;
@@ -96,19 +105,50 @@ impl<'a> Walker<'a> {
             match key.name.as_str() {
                 "entity" | "entities" => {
                     for item in self.array_of_tables(node, "entity") {
-                        if let Some(e) = self.entity(item) {
+                        if let Some(e) = self.entity(item, ENTITY_KEYS) {
                             out.entities.push(e);
                         }
                     }
                 }
                 "deal" | "deals" => {
                     for item in self.array_of_tables(node, "deal") {
-                        if let Some(d) = self.deal(item) {
+                        if let Some(d) = self.deal(item, DEAL_KEYS) {
                             out.deals.push(d);
                         }
                     }
                 }
                 _ => {}
+            }
+        }
+        out
+    }
+
+    /// A JSON array as `list deals --format json` or `list entities --format json` writes it:
+    /// an object with `name` (or `deals_in` / `deals_out`) is an entity, any other a deal.
+    fn listing(&mut self, root: &Node, items: &[Node]) -> RawFile {
+        let mut out = RawFile::default();
+        let deal_keys: Vec<&str> = DEAL_KEYS.iter().chain(STANDING_KEYS).copied().collect();
+        let entity_keys: Vec<&str> = ENTITY_KEYS.iter().chain(COUNT_KEYS).copied().collect();
+        if items.is_empty() {
+            let loc = self.loc(&root.span);
+            self.error(
+                Diagnostic::error("the file lists no entities and no deals", loc).with_help(
+                    "a top-level array holds deal or entity objects, as `dealgraph list deals \
+                     --format json` writes them; see docs/data-format.md",
+                ),
+            );
+        }
+        let names_an_entity =
+            |(k, _): &(Key, Node)| matches!(k.name.as_str(), "name" | "deals_in" | "deals_out");
+        for item in items {
+            let is_entity = matches!(&item.value,
+                Value::Table(entries) if entries.iter().any(names_an_entity));
+            if is_entity {
+                if let Some(e) = self.entity(item, &entity_keys) {
+                    out.entities.push(e);
+                }
+            } else if let Some(d) = self.deal(item, &deal_keys) {
+                out.deals.push(d);
             }
         }
         out
@@ -180,7 +220,19 @@ impl<'a> Walker<'a> {
 
     fn required<'n>(&mut self, f: &Fields<'n>, key: &str, what: &str) -> Option<&'n Node> {
         let found = f.get(key);
-        if found.is_none() {
+        if found.is_none()
+            && let Some(null) = f.get_or_null(key)
+        {
+            self.error(
+                Diagnostic::error(
+                    format!("`{key}` is null, but every {what} needs one"),
+                    self.loc(&null.span),
+                )
+                .with_help(format!(
+                    "`{key}` is required; null is only for optional fields"
+                )),
+            );
+        } else if found.is_none() {
             self.error(
                 Diagnostic::error(
                     format!("{what} is missing the required field `{key}`"),
@@ -301,8 +353,8 @@ impl<'a> Walker<'a> {
         self.ok(fields::date(&text, self.today, loc))
     }
 
-    fn entity(&mut self, node: &Node) -> Option<RawEntity> {
-        let f = self.fields(node, ENTITY_KEYS, "an entity")?;
+    fn entity(&mut self, node: &Node, allowed: &[&str]) -> Option<RawEntity> {
+        let f = self.fields(node, allowed, "an entity")?;
         let id_node = self.required(&f, "id", "entity");
         let name_node = self.required(&f, "name", "entity");
         let kind_node = self.required(&f, "kind", "entity");
@@ -413,8 +465,11 @@ impl<'a> Walker<'a> {
         })
     }
 
-    fn deal(&mut self, node: &Node) -> Option<RawDeal> {
-        let f = self.fields(node, DEAL_KEYS, "a deal")?;
+    /// A deal table with the keys `allowed`: with [`STANDING_KEYS`] when it is from a `list
+    /// deals --format json` array, and then those fields are checked against its reports.
+    fn deal(&mut self, node: &Node, allowed: &[&str]) -> Option<RawDeal> {
+        let listed = allowed.len() > DEAL_KEYS.len();
+        let f = self.fields(node, allowed, "a deal")?;
         let id_node = self.required(&f, "id", "deal");
         let kind_node = self.required(&f, "kind", "deal");
         let from_node = self.required(&f, "from", "deal");
@@ -510,6 +565,9 @@ impl<'a> Walker<'a> {
         if reports.is_empty() {
             return None;
         }
+        if listed && !self.standing_is_a_report(&f, &reports) {
+            return None;
+        }
         Some(RawDeal {
             id: Some(id?),
             kind,
@@ -525,6 +583,70 @@ impl<'a> Walker<'a> {
             reports,
             loc: self.loc(&(f.span.start..f.span.start + 1)),
         })
+    }
+
+    /// In a listed deal, the standing report's fields (`status`, `amount_usd` + `qualifier`,
+    /// `date`, `event_date`) must be those of one of its reports: they are derived, so an edit
+    /// there instead of in `reports` is an error, never silently dropped. Fields left out are
+    /// not compared, except `event_date`, which the listing leaves out when there is none.
+    fn standing_is_a_report(&mut self, f: &Fields<'_>, reports: &[Report]) -> bool {
+        let first = f
+            .entries
+            .iter()
+            .find(|(k, _)| STANDING_KEYS.contains(&k.name.as_str()));
+        let Some((first, _)) = first else {
+            return true;
+        };
+        let status = match f.get("status") {
+            Some(n) => {
+                let valid: Vec<&str> = Status::ALL.iter().map(|k| k.as_str()).collect();
+                let Some(status) = self.vocab::<Status>(n, "status", &valid) else {
+                    return false;
+                };
+                Some(status)
+            }
+            None => None,
+        };
+        let amount = if f.get_or_null("amount_usd").is_some() || f.get("qualifier").is_some() {
+            let Some(amount) = self.amount(f) else {
+                return false;
+            };
+            Some(amount)
+        } else {
+            None
+        };
+        let mut dates = [None, None];
+        for (slot, key) in dates.iter_mut().zip(["date", "event_date"]) {
+            *slot = match f.get(key) {
+                Some(n) => match self.date(n, key) {
+                    Some(d) => Some(Some(d)),
+                    None => return false,
+                },
+                None if key == "event_date" || f.get_or_null(key).is_some() => Some(None),
+                None => None,
+            };
+        }
+        let [date, event_date] = dates;
+        let matches = reports.iter().any(|r| {
+            status.is_none_or(|s| s == r.status)
+                && amount.is_none_or(|a| a == r.amount)
+                && date.is_none_or(|d| d == r.date)
+                && event_date.is_none_or(|d| d == r.event_date)
+        });
+        if !matches {
+            self.error(
+                Diagnostic::error(
+                    "this deal's `status`, `amount_usd`, `qualifier`, `date` and `event_date` \
+                     match none of its reports",
+                    self.loc(&first.span),
+                )
+                .with_help(
+                    "in `list deals --format json` output these fields only repeat the standing \
+                     report; edit the report in `reports` (or delete these fields)",
+                ),
+            );
+        }
+        matches
     }
 
     fn reference(&mut self, node: &Node, key: &str) -> Option<RawRef> {
@@ -596,7 +718,13 @@ impl<'a> Walker<'a> {
 }
 
 impl<'n> Fields<'n> {
+    /// The value of `key`; a JSON `null` counts as absent (every optional field takes one).
     fn get(&self, key: &str) -> Option<&'n Node> {
+        self.get_or_null(key).filter(|n| n.value != Value::Null)
+    }
+
+    /// The value of `key`, `null` included.
+    fn get_or_null(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
             .find(|(k, _)| k.name == key)

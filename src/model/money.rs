@@ -40,15 +40,12 @@ impl Money {
 
     /// The amount in dollars as a JSON number: an integer when it is whole dollars, otherwise a
     /// decimal with two places (parsed from its exact decimal text, not computed in floating point).
+    ///
+    /// Exact at any size: serde_json's `arbitrary_precision` feature keeps the number as this
+    /// text, so $12,345,678,901,234.56 is written as `12345678901234.56`, never rounded through
+    /// an `f64`. A trailing zero cent is dropped (`1.5`), as the `f64` form always wrote it.
     pub fn to_json_number(self) -> serde_json::Number {
-        let cents = self.cents();
-        if cents % 100 == 0 {
-            serde_json::Number::from(cents / 100)
-        } else {
-            let text = format!("{}.{:02}", cents / 100, (cents % 100).abs());
-            text.parse()
-                .unwrap_or_else(|_| serde_json::Number::from(cents / 100))
-        }
+        json_dollars(i128::from(self.cents()))
     }
 
     /// A ratio `self / other` for display; `None` when `other` is zero.
@@ -98,17 +95,30 @@ impl MoneySum {
     }
     /// A JSON number in dollars (integer when whole).
     pub fn to_json_number(self) -> serde_json::Number {
-        let text = if self.0 % 100 == 0 {
-            format!("{}", self.0 / 100)
-        } else {
-            format!("{}.{:02}", self.0 / 100, (self.0 % 100).abs())
-        };
-        text.parse().unwrap_or_else(|_| serde_json::Number::from(0))
+        json_dollars(self.0)
     }
     /// `self / other` for display; `None` when `other` is zero.
     pub fn ratio(self, other: MoneySum) -> Option<f64> {
         (other.0 != 0).then(|| self.0 as f64 / other.0 as f64)
     }
+}
+
+/// Cents as an exact JSON number of dollars: `150` → `1.5`, `-5` → `-0.05`, `700` → `7`.
+fn json_dollars(cents: i128) -> serde_json::Number {
+    if cents % 100 == 0
+        && let Ok(dollars) = i64::try_from(cents / 100)
+    {
+        return serde_json::Number::from(dollars);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    let (whole, frac) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let text = match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    };
+    // Always valid JSON number text, so the parse cannot fail; 0 is a fallback, never reached.
+    text.parse().unwrap_or_else(|_| serde_json::Number::from(0))
 }
 
 impl From<Money> for MoneySum {
@@ -639,5 +649,33 @@ mod tests {
         );
         assert_eq!(Money::from_cents(150).to_json_number().to_string(), "1.5");
         assert_eq!(dollars(7).to_json_number().to_string(), "7");
+    }
+
+    #[test]
+    fn json_numbers_are_exact_at_any_size() {
+        let big = Money::from_cents(1_234_567_890_123_456);
+        assert_eq!(big.to_json_number().to_string(), "12345678901234.56");
+        let json = serde_json::to_string(&serde_json::json!({ "usd": big.to_json_number() }));
+        assert_eq!(json.unwrap(), r#"{"usd":12345678901234.56}"#);
+        assert_eq!(
+            Money::from_cents(1_234_567_890_123_405)
+                .to_json_number()
+                .to_string(),
+            "12345678901234.05"
+        );
+        assert_eq!(
+            Money::from_cents(i64::MAX).to_json_number().to_string(),
+            "92233720368547758.07"
+        );
+        assert_eq!(Money::from_cents(-5).to_json_number().to_string(), "-0.05");
+        assert_eq!(Money::from_cents(-150).to_json_number().to_string(), "-1.5");
+        let sum = MoneySum(i128::from(i64::MAX) * 1000 + 1);
+        assert_eq!(sum.to_json_number().to_string(), "92233720368547758070.01");
+        assert_eq!(
+            MoneySum(i128::from(i64::MAX) * 100)
+                .to_json_number()
+                .to_string(),
+            "9223372036854775807"
+        );
     }
 }

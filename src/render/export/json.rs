@@ -101,20 +101,32 @@ pub fn to_json(graph: &MoneyGraph<'_>) -> Vec<u8> {
 /// Amounts with cents are written as strings (`amount_usd = "1.05"`): the toml crate prints
 /// floats its own way, and the loader reads the text either way.
 pub fn to_toml(graph: &MoneyGraph<'_>) -> Vec<u8> {
-    let mut value = serde_json::to_value(document(graph)).expect("the data file serialises");
-    floats_as_text(&mut value);
-    toml::to_string(&value)
+    let value = serde_json::to_value(document(graph)).expect("the data file serialises");
+    toml::to_string(&toml_value(value))
         .expect("the data file has only tables, arrays, strings and numbers")
         .into_bytes()
 }
 
-/// Every non-integer number in `value` replaced by its JSON text, as a string.
-fn floats_as_text(value: &mut Value) {
+/// `value` as TOML: integers as integers, every other number as its exact JSON text in a
+/// string. Built by hand because serde_json's `arbitrary_precision` numbers (money is exact)
+/// serialise as a private struct that only serde_json's own writer reads.
+fn toml_value(value: Value) -> toml::Value {
     match value {
-        Value::Number(n) if !(n.is_i64() || n.is_u64()) => *value = Value::String(n.to_string()),
-        Value::Array(items) => items.iter_mut().for_each(floats_as_text),
-        Value::Object(fields) => fields.values_mut().for_each(floats_as_text),
-        _ => {}
+        Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| toml::Value::String(n.to_string()), toml::Value::Integer),
+        Value::String(s) => toml::Value::String(s),
+        Value::Bool(b) => toml::Value::Boolean(b),
+        Value::Array(items) => toml::Value::Array(items.into_iter().map(toml_value).collect()),
+        Value::Object(fields) => toml::Value::Table(
+            fields
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, toml_value(v)))
+                .collect(),
+        ),
+        // The document skips absent fields, so there are no nulls outside tables.
+        Value::Null => toml::Value::String(String::new()),
     }
 }
 
