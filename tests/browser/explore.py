@@ -267,7 +267,7 @@ def check_seeds(b, c, binary, work):
     c.check("seeds: loop list is `cycles` in its order", listed == [l["entities"] for l in cycles],
             f"{listed} vs {[l['entities'] for l in cycles]}")
     for rank, loop in enumerate(cycles):
-        want = sorted({d["id"] for hop in loop["hops"] for d in hop["deals"]})
+        want = sorted({d for hop in loop["hops"] for d in hop["deals"]})
         got = b.js(f"""(() => {{
             document.querySelectorAll('#loops button')[{rank}].click();
             const X = window.dealgraphExplore, D = X.data;
