@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Redraws the map gallery in docs/maps/ from the bundled seeds, each map by both engines,
-# and a PNG of each builtin map (resvg, twice the SVG's size):
+# a PNG of each builtin map (resvg, twice the SVG's size) and one PDF (loops.pdf):
 #   docs/maps/make-gallery.sh
 # DEALGRAPH_BIN=target/debug/dealgraph skips the release build.
 # The -graphviz files need Graphviz's `dot` on PATH. `cargo test --test cli map::gallery`
-# checks that the committed -builtin files are what the current code draws.
+# checks that the committed -builtin files, loops.png and loops.pdf are what the current
+# code draws (PNG and PDF use the bundled font: the same bytes on any machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${DEALGRAPH_BIN:-}
@@ -32,5 +33,7 @@ for entry in "${maps[@]}"; do
     echo "warning: Graphviz is not installed; docs/maps/$stem-graphviz.svg was not redrawn" >&2
   fi
 done
-chmod 644 docs/maps/*.svg docs/maps/*.png
+# One PDF: vector, text selectable, Liberation Sans embedded.
+"$bin" map --as-of 2026-01-31 --loops --out docs/maps/loops.pdf
+chmod 644 docs/maps/*.svg docs/maps/*.png docs/maps/*.pdf
 echo "gallery redrawn in docs/maps/"

@@ -1,6 +1,6 @@
 //! How a map is written, shared by `map` and `cycles`: the drawing options ([`DrawArgs`],
 //! flattened into a command's Args), the check of the map's format, and [`draw`], which
-//! renders a [`MapSpec`] as DOT, SVG or PNG to stdout or `--out`, with the title, subtitle
+//! renders a [`MapSpec`] as DOT, SVG, PNG or PDF to stdout or `--out`, with the title, subtitle
 //! and credit asked for. Not a command.
 
 use std::io::IsTerminal;
@@ -26,8 +26,9 @@ pub struct DrawArgs {
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<LayoutArg>,
 
-    /// Write to this file (atomically) instead of stdout; .svg, .png, .dot or .gv picks the
-    /// format. PNG is the builtin SVG rasterised in pure Rust, at twice its size.
+    /// Write to this file (atomically) instead of stdout; .svg, .png, .pdf, .dot or .gv picks
+    /// the format. PNG (at twice the SVG's size) and PDF are made from the builtin SVG in pure
+    /// Rust, with the bundled Liberation Sans font.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
 
@@ -54,7 +55,7 @@ impl DrawArgs {
     pub fn wanted(&self, ctx: &Context) -> bool {
         matches!(
             ctx.format,
-            Some(Format::Dot | Format::Svg | Format::Png | Format::Html)
+            Some(Format::Dot | Format::Svg | Format::Png | Format::Pdf | Format::Html)
         ) || (ctx.format.is_none() && self.out.is_some())
     }
 
@@ -103,11 +104,11 @@ impl LayoutArg {
     }
 }
 
-/// The format of a map that is DOT or SVG (as `cycles` draws): [`image_format`], with PNG a
+/// The format of a map that is DOT or SVG (as `cycles` draws): [`image_format`], with PNG, PDF or HTML a
 /// usage error, since the caller does not draw it.
 pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     let format = image_format(ctx, args)?;
-    if matches!(format, Format::Png | Format::Html) {
+    if matches!(format, Format::Png | Format::Pdf | Format::Html) {
         return Err(CliError::usage_help(
             format!(
                 "this map is written as DOT or SVG; {} is drawn by `dealgraph map`",
@@ -119,14 +120,16 @@ pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     Ok(format)
 }
 
-/// The format of a map: --format (dot, svg or png) if given, else the --out extension, else DOT;
-/// a usage error for --engine with DOT or PNG and --layout with the builtin engine.
+/// The format of a map: --format (dot, svg, png, pdf or html) if given, else the --out
+/// extension, else DOT; a usage error for --engine graphviz with PNG or PDF, --engine with
+/// DOT or HTML, and --layout with the builtin engine.
 pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
     let format = choose_format(ctx, args.out.as_deref())?;
-    if format == Format::Png && args.engine == Some(EngineArg::Graphviz) {
+    if matches!(format, Format::Png | Format::Pdf) && args.engine == Some(EngineArg::Graphviz) {
+        let name = format.name();
         return Err(CliError::usage_help(
-            "PNG is drawn by the builtin engine",
-            "drop --engine graphviz, or pipe --format dot into `dot -Tpng`",
+            format!("{} is drawn by the builtin engine", name.to_uppercase()),
+            format!("drop --engine graphviz, or pipe --format dot into `dot -T{name}`"),
         ));
     }
     if matches!(format, Format::Dot | Format::Html) && args.engine.is_some() {
@@ -158,10 +161,14 @@ pub fn draw_within(
     timeout: Option<Duration>,
 ) -> CliResult {
     let format = image_format(ctx, args)?;
-    if format == Format::Png && args.out.is_none() && std::io::stdout().is_terminal() {
+    if matches!(format, Format::Png | Format::Pdf)
+        && args.out.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        let name = format.name();
         return Err(CliError::usage_help(
-            "a PNG is not for the terminal",
-            "write it to a file with --out map.png, or pipe it",
+            format!("a {} is not for the terminal", name.to_uppercase()),
+            format!("write it to a file with --out map.{name}, or pipe it"),
         ));
     }
     let spec = &spec.relabelled(
@@ -284,29 +291,27 @@ fn render_bytes(
             None => dot::to_dot(spec, data),
         }
         .into_bytes(),
-        Format::Png => {
-            let options = svg::PngOptions {
-                font_dirs: std::env::var_os("DEALGRAPH_FONT_DIR")
-                    .map(|dirs| std::env::split_paths(&dirs).collect())
-                    .unwrap_or_default(),
-                ..svg::PngOptions::default()
+        Format::Png | Format::Pdf => {
+            let svg = svg::render_builtin(spec, data);
+            let (bytes, how, font) = if format == Format::Png {
+                let options = svg::PngOptions {
+                    fonts: fonts(),
+                    ..svg::PngOptions::default()
+                };
+                let png = svg::to_png(&svg, &options).map_err(|e| CliError::Other(e.into()))?;
+                (png.bytes, "rasterised by resvg", png.font)
+            } else {
+                let options = svg::PdfOptions {
+                    title: spec.title.clone(),
+                    fonts: fonts(),
+                };
+                let pdf = svg::to_pdf(&svg, &options).map_err(|e| CliError::Other(e.into()))?;
+                (pdf.bytes, "written as PDF by krilla", pdf.font)
             };
-            let png =
-                svg::to_png(&svg::render_builtin(spec, data), &options).map_err(|e| match e {
-                    svg::PngError::NoFonts => CliError::usage_help(
-                        e.to_string(),
-                        "install a font (Debian/Ubuntu: apt-get install fonts-liberation), or \
-                         point DEALGRAPH_FONT_DIR at a folder of .ttf files",
-                    ),
-                    other => CliError::Other(other.into()),
-                })?;
             if args.verbose {
-                eprintln!(
-                    "engine: builtin renderer, rasterised by resvg in {}",
-                    png.font
-                );
+                eprintln!("engine: builtin renderer, {how} in {font}");
             }
-            png.bytes
+            bytes
         }
         Format::Html => {
             // The page of `explore`, over the entities and deals of this map.
@@ -326,6 +331,16 @@ fn render_bytes(
         _ => svg_text(spec, args, ctx, deadline)?.into_bytes(),
     };
     Ok(bytes)
+}
+
+/// The fonts of PNG and PDF maps: the bundled one, then the folders in DEALGRAPH_FONT_DIR and
+/// the system's for letters it lacks.
+fn fonts() -> svg::FontOptions {
+    svg::FontOptions::with_system(
+        std::env::var_os("DEALGRAPH_FONT_DIR")
+            .map(|dirs| std::env::split_paths(&dirs).collect())
+            .unwrap_or_default(),
+    )
 }
 
 /// The SVG of `spec`, by the engine `args` asks for.
@@ -373,6 +388,7 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
         match e.to_string_lossy().to_ascii_lowercase().as_str() {
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
+            "pdf" => Some(Format::Pdf),
             "html" | "htm" => Some(Format::Html),
             "dot" | "gv" => Some(Format::Dot),
             _ => None,
@@ -381,7 +397,13 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
     if ctx.format.is_some() {
         let format = ctx.format(
             "map",
-            &[Format::Dot, Format::Svg, Format::Png, Format::Html],
+            &[
+                Format::Dot,
+                Format::Svg,
+                Format::Png,
+                Format::Pdf,
+                Format::Html,
+            ],
         )?;
         if let Some(Some(ext)) = from_ext
             && ext != format
@@ -405,7 +427,7 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
                 "cannot tell the format of {}",
                 out.map(|p| p.display().to_string()).unwrap_or_default()
             ),
-            "name the file .svg, .png, .dot or .html, or say --format svg|png|dot|html",
+            "name the file .svg, .png, .pdf, .dot or .html, or say --format svg|png|pdf|dot|html",
         )),
     }
 }

@@ -9,17 +9,20 @@ use dealgraph::render::map::MapSpec;
 use super::draw::{self, DrawArgs};
 use super::{CliError, CliResult, Context, LengthArgs, parse_seconds};
 
-/// Draw a map of who pays whom, as Graphviz DOT, SVG or PNG.
+/// Draw a map of who pays whom, as Graphviz DOT, SVG, PNG or PDF.
 ///
 /// Boxes are entities, arrows are deals pointing the way cash flows (payer → payee),
 /// coloured by kind (investment, cloud, chips, loan, revenue), dashed while in talks, dotted
 /// when rumoured, thicker for larger amounts.
 ///
 /// Writes Graphviz DOT to stdout by default. With --out FILE the format follows the file's
-/// extension (.svg, .png, .dot, .gv, or .html for the interactive page of `explore`) unless --format says otherwise; files are written
-/// atomically. The title, subtitle and credit line (by default the outlets behind the deals
-/// shown) can be replaced with --title, --subtitle and --credit. SVG is drawn by Graphviz when its `dot` program is installed, and by the
-/// builtin renderer (nothing to install) otherwise. The global filters (--as-of, --status,
+/// extension (.svg, .png, .pdf, .dot, .gv, or .html for the interactive page of `explore`)
+/// unless --format says otherwise; files are written atomically. The title, subtitle and
+/// credit line (by default the outlets behind the deals shown) can be replaced with --title,
+/// --subtitle and --credit. SVG is drawn by Graphviz when its `dot` program is installed, and
+/// by the builtin renderer (nothing to install) otherwise. PNG and PDF are the builtin SVG,
+/// made in pure Rust with the bundled Liberation Sans font (embedded in the PDF, its text
+/// selectable), so they look the same on any machine. The global filters (--as-of, --status,
 /// --kinds, --min-amount, --without, --no-inferred) choose the deals drawn.
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Map options")]
@@ -33,6 +36,7 @@ use super::{CliError, CliResult, Context, LengthArgs, parse_seconds};
   dealgraph map --data big/ --top 100 --out top.svg  the 100 largest entities by money flow
   dealgraph map --focus openai --out openai.html     the interactive page of `explore`
   dealgraph map --out map.png --credit 'Graphic: The Daily Ledger'   PNG, no install
+  dealgraph map --loops --out loops.pdf              PDF for print, fonts embedded
   dealgraph map --engine builtin --out map.svg       draw without Graphviz
   dealgraph map --as-of 2025-12 --status completed,announced --out done.svg")]
 pub struct Args {

@@ -206,6 +206,7 @@ pub enum Format {
     Dot,
     Svg,
     Png,
+    Pdf,
     Html,
 }
 
@@ -219,6 +220,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
             Format::Html => "html",
         }
     }

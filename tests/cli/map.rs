@@ -1,11 +1,13 @@
 //! CLI tests for `dealgraph map`: golden DOT files, Graphviz and builtin SVG, hostile names,
 //! format and engine choice, loops, `--top`, the size guard and the gallery in docs/maps/;
-//! `--out` and `--timeout` (a file written whole or not at all) are in `map/out.rs`.
+//! `--out` and `--timeout` (a file written whole or not at all) are in `map/out.rs`, PDF maps
+//! (read back by poppler's pdftotext and pdffonts) in `map/pdf.rs`.
 //!
 //! Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test cli map::` and the
 //! gallery with `docs/maps/make-gallery.sh`.
 
 mod out;
+mod pdf;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -652,10 +654,23 @@ fn gallery_is_what_the_current_code_draws() {
                 .join(format!("docs/maps/{stem}-graphviz.svg"))
                 .exists()
         );
-        // The PNG beside it depends on the machine's fonts: it must be there, and a PNG.
         let png = std::fs::read(root().join(format!("docs/maps/{stem}.png")))
             .unwrap_or_else(|_| panic!("docs/maps/{stem}.png is missing; run make-gallery.sh"));
         assert!(png.starts_with(b"\x89PNG"), "docs/maps/{stem}.png");
+    }
+    // PNG and PDF are drawn in the bundled font, so they are the same bytes on any machine:
+    // the loops' PNG (one is enough: rasterising is slow in a debug build) and PDF.
+    for file in ["loops.png", "loops.pdf"] {
+        let format = &file[file.len() - 3..];
+        let (code, drawn, stderr) =
+            run_here(&["map", "--as-of", AS_OF, "--loops", "--format", format]);
+        assert_eq!(code, 0, "{stderr}");
+        let committed = std::fs::read(root().join("docs/maps").join(file))
+            .unwrap_or_else(|_| panic!("docs/maps/{file} is missing; run make-gallery.sh"));
+        assert!(
+            drawn == committed,
+            "docs/maps/{file} is stale (or the font is not the bundled one); run make-gallery.sh"
+        );
     }
 }
 

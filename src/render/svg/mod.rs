@@ -6,16 +6,21 @@
 
 //!
 //! `graphviz` runs Graphviz; `builtin` plans and writes the builtin map, with its
-//! `legend`; `text` escapes, measures and places text; `png` rasterises an SVG (resvg).
+//! `legend`; `text` escapes, measures and places text; `png` rasterises an SVG (resvg) and
+//! `pdf` writes it as PDF (krilla-svg), both in the bundled font of `fonts`.
 
 mod builtin;
+mod fonts;
 mod graphviz;
 mod legend;
+mod pdf;
 mod png;
 mod text;
 
 pub use builtin::render_builtin;
+pub use fonts::{BUNDLED_FAMILY, FontOptions};
 pub use graphviz::{GraphvizLayout, graphviz_path, render_graphviz, render_graphviz_until};
+pub use pdf::{Pdf, PdfError, PdfOptions, to_pdf};
 pub use png::{Png, PngError, PngOptions, to_png};
 pub use text::{text_width, xml_escape};
 

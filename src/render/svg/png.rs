@@ -1,25 +1,23 @@
-//! PNG from an SVG map, in pure Rust (resvg): the fonts it draws with are found on the
-//! machine (plus any folders given) and named back, so a missing font is never silent.
+//! PNG from an SVG map, in pure Rust (resvg), its text in the bundled Liberation Sans
+//! (see [`fonts`](super::fonts)), so the picture is the same on any machine.
 
-use std::path::PathBuf;
+use resvg::tiny_skia;
 
-use resvg::{tiny_skia, usvg};
+use super::fonts::{self, FontOptions};
 
-use crate::render::style;
-
-/// How to rasterise: pixels per SVG unit, and extra font folders searched before the system's.
+/// How to rasterise: pixels per SVG unit, and where letters the bundled font lacks come from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PngOptions {
     /// 2.0 (the default) gives print-ready pictures twice the SVG's size.
     pub scale: f32,
-    pub font_dirs: Vec<PathBuf>,
+    pub fonts: FontOptions,
 }
 
 impl Default for PngOptions {
     fn default() -> Self {
         PngOptions {
             scale: 2.0,
-            font_dirs: Vec::new(),
+            fonts: FontOptions::default(),
         }
     }
 }
@@ -34,8 +32,6 @@ pub struct Png {
 /// Why a PNG could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PngError {
-    #[error("no fonts found on this machine to draw the map's text")]
-    NoFonts,
     #[error("the SVG could not be read: {0}")]
     Svg(String),
     #[error("the picture is too large to rasterise ({0} × {1} px)")]
@@ -47,22 +43,12 @@ pub enum PngError {
 /// The largest side of a PNG, in pixels; a bigger map should be drawn as SVG.
 const MAX_SIDE: u32 = 16_384;
 
-/// Rasterises `svg` (as written by [`render`](super::render)) into a PNG.
+/// Rasterises `svg` (as written by [`render`](super::render)) into a PNG on white.
 ///
-/// Fonts: the folders in `options.font_dirs`, then the system's. The first family of
-/// [`style::FONT_STACK`] that is installed draws the text; when none is, the first installed
-/// family whose name has "Sans" in it, else any. Which one is returned in [`Png::font`].
+/// Text is set in the bundled Liberation Sans; letters it lacks come from the fonts of
+/// `options.fonts`. Complexity: O(SVG size + pixels).
 pub fn to_png(svg: &str, options: &PngOptions) -> Result<Png, PngError> {
-    let mut opt = usvg::Options::default();
-    let db = opt.fontdb_mut();
-    for dir in &options.font_dirs {
-        db.load_fonts_dir(dir);
-    }
-    db.load_system_fonts();
-    let font = pick_font(db).ok_or(PngError::NoFonts)?;
-    db.set_sans_serif_family(font.clone());
-    opt.font_family = font.clone();
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Svg(e.to_string()))?;
+    let fonts::Parsed { tree, font } = fonts::parse(svg, &options.fonts).map_err(PngError::Svg)?;
     let size = tree.size();
     let w = (size.width() * options.scale).ceil() as u32;
     let h = (size.height() * options.scale).ceil() as u32;
@@ -80,30 +66,4 @@ pub fn to_png(svg: &str, options: &PngOptions) -> Result<Png, PngError> {
         .encode_png()
         .map_err(|e| PngError::Encode(e.to_string()))?;
     Ok(Png { bytes, font })
-}
-
-/// The family that draws the text: the first of the style's stack that is installed, else a
-/// "Sans" family, else any; `None` when there are no fonts at all.
-fn pick_font(db: &usvg::fontdb::Database) -> Option<String> {
-    let has = |name: &str| {
-        db.faces()
-            .any(|f| f.families.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
-    };
-    let wanted = style::FONT_STACK
-        .split(',')
-        .map(|f| f.trim().trim_matches('\'').trim_matches('"'))
-        .find(|f| has(f));
-    if let Some(f) = wanted {
-        return Some(f.to_string());
-    }
-    let mut families: Vec<&str> = db
-        .faces()
-        .flat_map(|f| f.families.iter().map(|(n, _)| n.as_str()))
-        .collect();
-    families.sort_unstable();
-    families
-        .iter()
-        .find(|n| n.contains("Sans") && !n.contains("Mono"))
-        .or(families.first())
-        .map(|s| s.to_string())
 }

@@ -26,7 +26,7 @@ fn refuses_to_overwrite_the_input_data() {
 // `.dealgraph-*` file is left in the folder; it never replaces a special file (issue 15).
 
 /// The names in `dir`, sorted.
-fn names_in(dir: &Path) -> Vec<String> {
+pub(super) fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -129,13 +129,19 @@ fn out_replaces_the_file_whole_and_leaves_nothing_else() {
 #[cfg(unix)]
 #[test]
 fn out_to_dev_null_leaves_it_a_device() {
+    dev_null_stays_a_device("svg");
+}
+
+/// `map --format FORMAT -o /dev/null` succeeds and /dev/null is still a character device.
+#[cfg(unix)]
+pub(super) fn dev_null_stays_a_device(format: &str) {
     use std::os::unix::fs::FileTypeExt;
     let out = run(&[
         "map",
         "--engine",
         "builtin",
         "--format",
-        "svg",
+        format,
         "-o",
         "/dev/null",
     ]);
@@ -149,6 +155,13 @@ fn out_to_dev_null_leaves_it_a_device() {
 #[cfg(unix)]
 #[test]
 fn out_to_a_fifo_feeds_its_reader_and_stays_a_fifo() {
+    fifo_gets_the_map("svg");
+}
+
+/// `map --format FORMAT -o FIFO`: the FIFO's reader gets what stdout gets, and the FIFO
+/// stays a FIFO with nothing beside it.
+#[cfg(unix)]
+pub(super) fn fifo_gets_the_map(format: &str) {
     use std::io::Read;
     use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().unwrap();
@@ -165,14 +178,21 @@ fn out_to_a_fifo_feeds_its_reader_and_stays_a_fifo() {
         let read = std::fs::File::open(&reader_path).and_then(|mut f| f.read_to_end(&mut bytes));
         let _ = sent.send(read.map(|_| bytes));
     });
-    let args = ["map", "--engine", "builtin", "--format", "svg"];
-    let out = run(&[&args[..], &["-o", fifo.to_str().unwrap()]].concat());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let args = [
+        "map", "--as-of", AS_OF, "--engine", "builtin", "--format", format,
+    ];
+    let (code, _, stderr) = run_here(&[&args[..], &["-o", fifo.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{stderr}");
     let bytes = received
         .recv_timeout(std::time::Duration::from_secs(60))
         .expect("the FIFO's reader got the map")
         .unwrap();
-    assert_eq!(String::from_utf8(bytes).unwrap(), run(&args).stdout);
+    let (code, stdout, stderr) = run_here(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        bytes == stdout,
+        "{format}: the FIFO got other bytes than stdout"
+    );
     let kind = std::fs::metadata(&fifo).unwrap().file_type();
     assert!(kind.is_fifo(), "the FIFO is now {kind:?}");
     assert_eq!(names_in(dir.path()), ["map.fifo"]);
