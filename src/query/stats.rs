@@ -7,11 +7,12 @@
 //! when it belongs to an admitted deal and the date it counts from (its event date, else its
 //! publication date) is on or before `--as-of` (or it is undated).
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
-use crate::graph::MoneyGraph;
-use crate::model::{DealKind, EntityId, EntityKind, Status};
+use crate::graph::{DealView, MoneyGraph};
+use crate::model::{DealKind, EntityId, EntityKind, Grade, Status};
 use crate::query::cycles::{
     CountOptions, CycleOptions, GradeCounts, SearchEnd, count_cycles_by_length, cycles, loop_grade,
 };
@@ -117,6 +118,21 @@ pub struct Stats {
     pub loops: LoopStats,
 }
 
+impl LoopStats {
+    /// Not counted: the deadline passed first.
+    pub fn skipped() -> LoopStats {
+        LoopStats {
+            count: 0,
+            by_length: Vec::new(),
+            top_entities: Vec::new(),
+            entities_on_loops: 0,
+            end: SearchEnd::TimedOut,
+            listed: false,
+            by_grade: None,
+        }
+    }
+}
+
 impl Stats {
     /// Components with more than one entity: where money can go round.
     pub fn nontrivial_components(&self) -> impl Iterator<Item = &Vec<EntityId>> {
@@ -165,10 +181,26 @@ impl Stats {
 /// assert_eq!(s.loops.count, 1);
 /// ```
 pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
+    // The loops are counted on a thread of their own while the rest is measured: on big data
+    // each takes about as long as the other.
+    let parallel = graph.dataset().deal_count() >= PARALLEL_FROM;
+    let (mut s, loops) = crate::parallel::join(
+        parallel,
+        || figures(graph, options),
+        || count_loops(graph, options),
+    );
+    s.loops = loops;
+    s
+}
+
+/// From how many deals [`stats`] counts the loops on a thread of their own.
+const PARALLEL_FROM: usize = 100_000;
+
+/// Everything but the loops (left [`LoopStats::skipped`]).
+fn figures(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     let data = graph.dataset();
     let as_of = graph.filter().as_of;
     let n = data.entities().len();
-    let id_of = |e: EntityId| data.entity(e).id.as_str();
 
     let present: Vec<EntityId> = data.entity_ids().filter(|&e| graph.contains(e)).collect();
     let active = graph.active_entities();
@@ -197,53 +229,57 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         .map(|&k| (k, MoneyRange::new()))
         .collect();
     let mut money_by_grade = ByGrade::new();
-    let mut inflow = vec![ByGrade::new(); n];
-    let mut outflow = vec![ByGrade::new(); n];
-    let mut counterparties: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
+    // Unsplit totals per entity (64 bytes each, where a split by grade is 256): the few
+    // ranked entities are split afterwards from their own deals.
+    let mut inflow = vec![MoneyRange::new(); n];
+    let mut outflow = vec![MoneyRange::new(); n];
+    // Each admitted deal's (payer, payee), for the components and the counterparties.
+    let mut arcs: Vec<(u32, u32)> = Vec::with_capacity(graph.deal_count());
     let mut sources: BTreeSet<&str> = BTreeSet::new();
+    // Sources are stored once each: a report citing the same one as the last is not looked up.
+    let mut last_source: *const u8 = std::ptr::null();
     let mut reports = 0;
     let mut inferred_deals = 0;
     for view in graph.deals() {
         let deal = view.deal;
-        let amount = &view.report().amount;
+        let standing = view.report();
+        let amount = &standing.amount;
         bump(&mut deals_by_kind, deal.kind());
-        bump(&mut deals_by_status, view.report().status);
+        bump(&mut deals_by_status, standing.status);
         if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind()) {
             total.add(amount);
         }
-        let grade = view.grade();
-        money_by_grade.add(grade, amount);
-        inflow[deal.to().index()].add(grade, amount);
-        outflow[deal.from().index()].add(grade, amount);
-        counterparties[deal.to().index()].insert(deal.from());
-        counterparties[deal.from().index()].insert(deal.to());
+        money_by_grade.add(Grade::of(standing.status, deal.inferred()), amount);
+        inflow[deal.to().index()].add(amount);
+        outflow[deal.from().index()].add(amount);
+        arcs.push((deal.from().0, deal.to().0));
         inferred_deals += usize::from(deal.inferred());
+        // A lone report that stands is dated on or before as-of, or undated.
+        let lone = deal.report_count() == 1;
         for report in deal.reports() {
-            if report
-                .effective_date()
-                .is_none_or(|d| d.on_or_before(as_of))
+            if lone
+                || report
+                    .effective_date()
+                    .is_none_or(|d| d.on_or_before(as_of))
             {
                 reports += 1;
                 bump(&mut reports_by_status, report.status);
-                sources.insert(report.source);
+                if report.source.as_ptr() != last_source {
+                    last_source = report.source.as_ptr();
+                    sources.insert(report.source);
+                }
             }
         }
     }
 
-    let top_inflow = ranked(data, &inflow, options.top);
-    let top_outflow = ranked(data, &outflow, options.top);
-    let mut top_counterparties: Vec<(EntityId, usize)> = counterparties
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| (EntityId(i as u32), c.len()))
-        .collect();
-    top_counterparties.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0))));
-    top_counterparties.truncate(options.top);
+    let top_inflow = ranked(data, &inflow, options.top, |e| graph.incoming(e));
+    let top_outflow = ranked(data, &outflow, options.top, |e| graph.outgoing(e));
+    drop((inflow, outflow));
+    let top_counterparties = most_counterparties(data, &arcs, options.top);
+    let components = components(data, &arcs, &is_active);
+    drop(arcs);
 
-    let components = components(graph, &is_active);
-
-    let loops = count_loops(graph, options);
+    let loops = LoopStats::skipped();
 
     Stats {
         entities: present.len(),
@@ -270,49 +306,146 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     }
 }
 
-/// The entities with any flow, largest total first (ties: more deals, then id), cut to `top`.
-fn ranked(data: &crate::model::Dataset, totals: &[ByGrade], top: usize) -> Vec<Ranked> {
+/// The entities with any flow, largest total first (ties: more deals, then id), cut to `top`,
+/// each total split by grade from the entity's `deals` (those it is paid, or pays).
+fn ranked<'d>(
+    data: &crate::model::Dataset,
+    totals: &[MoneyRange],
+    top: usize,
+    deals: impl Fn(EntityId) -> Vec<DealView<'d>>,
+) -> Vec<Ranked> {
     let id_of = |e: EntityId| data.entity(e).id.as_str();
-    let mut list: Vec<Ranked> = totals
+    let mut list: Vec<(EntityId, &MoneyRange)> = totals
         .iter()
         .enumerate()
-        .map(|(i, split)| (i, split, split.total()))
-        .filter(|(_, _, t)| t.count > 0)
-        .map(|(i, split, t)| Ranked {
-            id: EntityId(i as u32),
-            total: t,
-            by_grade: *split,
-            deals: t.count as usize,
-        })
+        .filter(|(_, t)| t.count > 0)
+        .map(|(i, t)| (EntityId(i as u32), t))
         .collect();
-    list.sort_by(|a, b| {
-        a.total
-            .cmp_desc(&b.total)
-            .then(b.deals.cmp(&a.deals))
-            .then_with(|| id_of(a.id).cmp(id_of(b.id)))
-    });
-    list.truncate(top);
-    list
+    let order = |a: &(EntityId, &MoneyRange), b: &(EntityId, &MoneyRange)| {
+        a.1.cmp_desc(b.1)
+            .then(b.1.count.cmp(&a.1.count))
+            .then_with(|| id_of(a.0).cmp(id_of(b.0)))
+    };
+    first_sorted(&mut list, top, order);
+    list.into_iter()
+        .map(|(id, _)| {
+            let mut by_grade = ByGrade::new();
+            for view in deals(id) {
+                by_grade.add(view.grade(), &view.report().amount);
+            }
+            let total = by_grade.total();
+            Ranked {
+                id,
+                deals: total.count as usize,
+                total,
+                by_grade,
+            }
+        })
+        .collect()
 }
 
-/// The strongly connected components with a deal in them, largest first, each sorted by id.
-fn components(graph: &MoneyGraph<'_>, is_active: &[bool]) -> Vec<Vec<EntityId>> {
-    let data = graph.dataset();
+/// Cuts `list` to its first `top` elements in `order` (a total order), sorted: a selection
+/// then a sort of the few kept, `O(m + top log top)` for `m` elements.
+fn first_sorted<T>(list: &mut Vec<T>, top: usize, order: impl Fn(&T, &T) -> Ordering) {
+    if top == 0 {
+        list.clear();
+        return;
+    }
+    if list.len() > top {
+        list.select_nth_unstable_by(top - 1, &order);
+        list.truncate(top);
+    }
+    list.sort_by(order);
+}
+
+/// Compressed rows of `n` entities: entity `v`'s items are `items[starts[v]..starts[v + 1]]`,
+/// filled from `(v, item)` pairs by a counting sort, `O(n + pairs)`.
+fn rows(n: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; n + 1];
+    for (v, _) in pairs.clone() {
+        starts[v as usize + 1] += 1;
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut items = vec![0u32; starts[n] as usize];
+    for (v, item) in pairs {
+        items[next[v as usize] as usize] = item;
+        next[v as usize] += 1;
+    }
+    (starts, items)
+}
+
+/// The `top` entities with the most distinct counterparties (most first, then id string).
+/// Entities are tried by their number of deals, most first, and the search stops once that
+/// number is below the `top`-th count: only the busiest entities' lists are sorted.
+fn most_counterparties(
+    data: &crate::model::Dataset,
+    arcs: &[(u32, u32)],
+    top: usize,
+) -> Vec<(EntityId, usize)> {
     let id_of = |e: EntityId| data.entity(e).id.as_str();
-    let mut components: Vec<Vec<EntityId>> = graph
-        .strongly_connected_components()
-        .into_iter()
-        .filter(|c| c.iter().any(|e| is_active[e.index()]))
-        .map(|mut c| {
-            c.sort_by(|a, b| id_of(*a).cmp(id_of(*b)));
-            c
+    let both_ways = arcs.iter().flat_map(|&(a, b)| [(a, b), (b, a)]);
+    let (starts, mut others) = rows(data.entities().len(), both_ways);
+    let degree = |v: usize| (starts[v + 1] - starts[v]) as usize;
+    let mut by_degree: Vec<u32> = (0..data.entities().len() as u32)
+        .filter(|&v| degree(v as usize) > 0)
+        .collect();
+    by_degree.sort_unstable_by_key(|&v| std::cmp::Reverse(degree(v as usize)));
+    let order = |a: &(EntityId, usize), b: &(EntityId, usize)| {
+        b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0)))
+    };
+    let mut best: Vec<(EntityId, usize)> = Vec::new();
+    for v in by_degree {
+        let v = v as usize;
+        // A tie with the last kept can still enter by its id: stop only below it.
+        if best.len() >= top && best.last().is_none_or(|last| degree(v) < last.1) {
+            break;
+        }
+        let list = &mut others[starts[v] as usize..starts[v + 1] as usize];
+        list.sort_unstable();
+        let distinct = 1 + list.windows(2).filter(|w| w[0] != w[1]).count();
+        best.push((EntityId(v as u32), distinct));
+        best.sort_by(order);
+        best.truncate(top);
+    }
+    best
+}
+
+/// The strongly connected components of the admitted deals `arcs` (iterative Tarjan on
+/// compressed rows) with a deal in them, largest first, each sorted by id string.
+fn components(
+    data: &crate::model::Dataset,
+    arcs: &[(u32, u32)],
+    is_active: &[bool],
+) -> Vec<Vec<EntityId>> {
+    let id_of = |e: &EntityId| data.entity(*e).id.as_str();
+    let n = data.entities().len();
+    let (starts, payees) = rows(n, arcs.iter().copied());
+    let component = crate::query::components::strongly_connected(&starts, &payees);
+    drop(payees);
+    // Active entities only: a component with two or more is all active, and an entity with
+    // no deal is no component.
+    let members = (0..n as u32)
+        .filter(|&v| is_active[v as usize])
+        .map(|v| (component[v as usize], v));
+    let (starts, entities) = rows(n, members);
+    let mut components: Vec<Vec<EntityId>> = (0..n)
+        .filter(|&c| starts[c + 1] > starts[c])
+        .map(|c| {
+            let mut ids: Vec<EntityId> = entities[starts[c] as usize..starts[c + 1] as usize]
+                .iter()
+                .map(|&v| EntityId(v))
+                .collect();
+            ids.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+            ids
         })
         .collect();
     components.sort_by(|a, b| {
-        b.len().cmp(&a.len()).then_with(|| {
-            let ids = |c: &Vec<EntityId>| -> Vec<&str> { c.iter().map(|&e| id_of(e)).collect() };
-            ids(a).cmp(&ids(b))
-        })
+        b.len()
+            .cmp(&a.len())
+            .then_with(|| a.iter().map(id_of).cmp(b.iter().map(id_of)))
     });
     components
 }
@@ -334,6 +467,9 @@ pub const LIST_BUDGET: u64 = 2_000_000;
 /// deadline allows.
 fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let opts = &options.loops;
+    if opts.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        return LoopStats::skipped();
+    }
     let counted = counted_by_length(graph, opts);
     if let Some((by_length, end)) = &counted
         && (*end != SearchEnd::Complete || by_length.iter().map(|c| c.1).sum::<u64>() > LIST_BUDGET)
