@@ -68,7 +68,11 @@ impl<'g, 'd> Deals<'g, 'd> {
             (paid_by, paid_to)
         };
         let all = data.deal_count();
-        let mid = if all >= PARALLEL_SCAN_FROM { all / 2 } else { all };
+        let mid = if all >= PARALLEL_SCAN_FROM {
+            all / 2
+        } else {
+            all
+        };
         let ((mut paid_by, mut paid_to), (more_by, more_to)) =
             crate::parallel::join(mid < all, || scan(0, mid), || scan(mid, all));
         paid_by.extend(more_by);
@@ -87,7 +91,9 @@ impl<'g, 'd> Deals<'g, 'd> {
         if e == self.from.0 {
             return &self.from.1;
         }
-        self.index.get_or_init(|| DealEnds::build(self.data)).paid_by(e)
+        self.index
+            .get_or_init(|| DealEnds::build(self.data))
+            .paid_by(e)
     }
 
     /// The deals paid to `e`, in deal order.
@@ -95,7 +101,9 @@ impl<'g, 'd> Deals<'g, 'd> {
         if e == self.to.0 {
             return &self.to.1;
         }
-        self.index.get_or_init(|| DealEnds::build(self.data)).paid_to(e)
+        self.index
+            .get_or_init(|| DealEnds::build(self.data))
+            .paid_to(e)
     }
 
     fn admit(&self, deal: DealId) -> Option<Edge> {

@@ -458,17 +458,31 @@ mod tests {
         // Both searches, every filter kind, lengths 1 to 5, limits small and large.
         let data = crate::generate::loaded_deals(300, 6_000, 7);
         let mut compared = 0;
-        for choice in [0u32, 16, 32 | 5, 64 | 128 * 7, 1024 | 11, 16 | 32 | 64 | 1024 | 3] {
+        for choice in [
+            0u32,
+            16,
+            32 | 5,
+            64 | 128 * 7,
+            1024 | 11,
+            16 | 32 | 64 | 1024 | 3,
+        ] {
             let graph = MoneyGraph::build(&data, random_filter(choice, 300));
             let hops = graph.hops();
             for (a, b) in [(1, 0), (0, 1), (2, 5), (17, 3), (250, 0), (3, 299), (7, 7)] {
                 let (from, to) = (EntityId(a), EntityId(b));
                 for max_len in 1..=5 {
                     for limit in [1, 7, 100, 5_000] {
-                        let options = PathOptions { max_len, limit, deadline: None };
+                        let options = PathOptions {
+                            max_len,
+                            limit,
+                            deadline: None,
+                        };
                         let want = money_paths(&graph, hops, from, to, &options);
                         let got = bounded_paths(&graph, from, to, &options);
-                        assert_eq!(got, want, "e{a} → e{b} ≤ {max_len}, limit {limit}, {choice}");
+                        assert_eq!(
+                            got, want,
+                            "e{a} → e{b} ≤ {max_len}, limit {limit}, {choice}"
+                        );
                         compared += got.paths.len();
                     }
                 }
