@@ -186,9 +186,11 @@ impl<'g, 'd> Near<'g, 'd> {
                 .collect();
             // Stable: each payee's deals stay in deal order.
             edges.sort_by(|a, b| {
-                (a.0 != b.0)
-                    .then(|| data.entity(a.0).id.cmp(&data.entity(b.0).id))
-                    .unwrap_or(std::cmp::Ordering::Equal)
+                if a.0 == b.0 {
+                    std::cmp::Ordering::Equal
+                } else {
+                    data.entity(a.0).id.cmp(&data.entity(b.0).id)
+                }
             });
             let mut targets: Vec<(EntityId, u32, u32)> = Vec::new();
             for (i, &(w, _)) in edges.iter().enumerate() {
