@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use crate::graph::{DealView, MoneyGraph};
-use crate::model::{DealKind, EntityId, EntityKind, Grade, Status};
+use crate::model::{DealKind, EntityId, EntityKind, Grade, MoneySum, Status};
 use crate::query::cycles::{
     CountOptions, CycleOptions, GradeCounts, SearchEnd, count_cycles_by_length, cycles, loop_grade,
 };
@@ -230,10 +230,10 @@ fn figures(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         .map(|&k| (k, MoneyRange::new()))
         .collect();
     let mut money_by_grade = ByGrade::new();
-    // Unsplit totals per entity (64 bytes each, where a split by grade is 256): the few
-    // ranked entities are split afterwards from their own deals.
-    let mut inflow = vec![MoneyRange::new(); n];
-    let mut outflow = vec![MoneyRange::new(); n];
+    // Stated sums per entity (16 bytes each, where a split total is 256): the rankings pick
+    // their candidates by them, and total the few picked from their own deals.
+    let mut inflow = vec![MoneySum::default(); n];
+    let mut outflow = vec![MoneySum::default(); n];
     // Each admitted deal's (payer, payee), for the components and the counterparties.
     let mut arcs: Vec<(u32, u32)> = Vec::with_capacity(graph.deal_count());
     let mut sources: BTreeSet<&str> = BTreeSet::new();
@@ -251,8 +251,10 @@ fn figures(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
             total.add(amount);
         }
         money_by_grade.add(Grade::of(standing.status, deal.inferred()), amount);
-        inflow[deal.to().index()].add(amount);
-        outflow[deal.from().index()].add(amount);
+        if let Some(value) = amount.value {
+            inflow[deal.to().index()].add(value);
+            outflow[deal.from().index()].add(value);
+        }
         arcs.push((deal.from().0, deal.to().0));
         inferred_deals += usize::from(deal.inferred());
         // A lone report that stands is dated on or before as-of, or undated.
@@ -273,8 +275,8 @@ fn figures(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         }
     }
 
-    let top_inflow = ranked(data, &inflow, options.top, |e| graph.incoming(e));
-    let top_outflow = ranked(data, &outflow, options.top, |e| graph.outgoing(e));
+    let top_inflow = ranked(data, &active, &inflow, options.top, |e| graph.incoming(e));
+    let top_outflow = ranked(data, &active, &outflow, options.top, |e| graph.outgoing(e));
     drop((inflow, outflow));
     let top_counterparties = most_counterparties(data, &arcs, options.top);
     let components = components(data, &arcs, &is_active);
@@ -309,27 +311,33 @@ fn figures(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
 
 /// The entities with any flow, largest total first (ties: more deals, then id), cut to `top`,
 /// each total split by grade from the entity's `deals` (those it is paid, or pays).
+///
+/// The order is by stated figure first, so the `top` are among the entities whose stated
+/// sum (`stated`, per entity) is at least the `top`-th largest: only those are totalled,
+/// unless fewer than `top` have a positive one (then every `active` entity is).
 fn ranked<'d>(
     data: &crate::model::Dataset,
-    totals: &[MoneyRange],
+    active: &[EntityId],
+    stated: &[MoneySum],
     top: usize,
     deals: impl Fn(EntityId) -> Vec<DealView<'d>>,
 ) -> Vec<Ranked> {
     let id_of = |e: EntityId| data.entity(e).id.as_str();
-    let mut list: Vec<(EntityId, &MoneyRange)> = totals
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.count > 0)
-        .map(|(i, t)| (EntityId(i as u32), t))
-        .collect();
-    let order = |a: &(EntityId, &MoneyRange), b: &(EntityId, &MoneyRange)| {
-        a.1.cmp_desc(b.1)
-            .then(b.1.count.cmp(&a.1.count))
-            .then_with(|| id_of(a.0).cmp(id_of(b.0)))
+    let zero = MoneySum::default();
+    let mut positive: Vec<MoneySum> = stated.iter().copied().filter(|&s| s > zero).collect();
+    let candidates: Vec<EntityId> = if top > 0 && positive.len() >= top {
+        let (_, &mut least, _) = positive.select_nth_unstable_by(top - 1, |a, b| b.cmp(a));
+        (0..stated.len())
+            .filter(|&i| stated[i] >= least)
+            .map(|i| EntityId(i as u32))
+            .collect()
+    } else {
+        active.to_vec()
     };
-    first_sorted(&mut list, top, order);
-    list.into_iter()
-        .map(|(id, _)| {
+    drop(positive);
+    let mut list: Vec<Ranked> = candidates
+        .into_iter()
+        .map(|id| {
             let mut by_grade = ByGrade::new();
             for view in deals(id) {
                 by_grade.add(view.grade(), &view.report().amount);
@@ -342,7 +350,16 @@ fn ranked<'d>(
                 by_grade,
             }
         })
-        .collect()
+        .filter(|r| r.deals > 0)
+        .collect();
+    let order = |a: &Ranked, b: &Ranked| {
+        a.total
+            .cmp_desc(&b.total)
+            .then(b.deals.cmp(&a.deals))
+            .then_with(|| id_of(a.id).cmp(id_of(b.id)))
+    };
+    first_sorted(&mut list, top, order);
+    list
 }
 
 /// Cuts `list` to its first `top` elements in `order` (a total order), sorted: a selection
