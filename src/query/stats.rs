@@ -151,8 +151,8 @@ impl Stats {
 ///
 /// # Complexity
 /// `O(n + d + r)` for the counts over `n` entities, `d` deals and `r` reports, plus
-/// `O(s log s)` to count distinct sources; `O(n + top log top)` for the money rankings (a
-/// selection), `O(n + d)` and a sort of the busiest entities' lists for the counterparties;
+/// `O(s log s)` to count distinct sources; `O(n + d)` for the money rankings (candidates by
+/// stated sum, only those totalled from their deals), `O(n + d)` and a sort of the busiest entities' lists for the counterparties;
 /// `O(n + d)` for the components (iterative Tarjan on compressed rows). The loops are counted
 /// at the same time on a thread of their own (from 100,000 deals) by the exact counter,
 /// bounded by `options.loops.max_len` and `options.loops.deadline`, with `O(n + d)` memory.
