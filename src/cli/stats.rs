@@ -44,10 +44,12 @@ pub struct Args {
     #[arg(long)]
     pub all_loops: bool,
 
-    /// Stop counting loops after this many seconds: the count is then a lower bound, or "not
-    /// counted" when none was counted. Listing the loops to find the entities on most of them
-    /// stops too (they are then skipped, and said to be).
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    /// Stop counting loops after this many seconds from the start (they are counted alongside
+    /// the other figures): the count is then a lower bound, or "not counted" when none was
+    /// counted. Listing the loops to find the entities on most of them stops too (they are
+    /// then skipped, and said to be). On millions of deals, raise it or lower --max-len to
+    /// get a count.
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_seconds)]
     pub timeout: Duration,
 
     #[command(flatten)]

@@ -7,11 +7,12 @@
 //! when it belongs to an admitted deal and the date it counts from (its event date, else its
 //! publication date) is on or before `--as-of` (or it is undated).
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
-use crate::graph::MoneyGraph;
-use crate::model::{DealKind, EntityId, EntityKind, Status};
+use crate::graph::{DealView, MoneyGraph};
+use crate::model::{DealKind, EntityId, EntityKind, Grade, MoneySum, Status};
 use crate::query::cycles::{
     CountOptions, CycleOptions, GradeCounts, SearchEnd, count_cycles_by_length, cycles, loop_grade,
 };
@@ -117,6 +118,21 @@ pub struct Stats {
     pub loops: LoopStats,
 }
 
+impl LoopStats {
+    /// Not counted: the deadline passed first.
+    pub fn skipped() -> LoopStats {
+        LoopStats {
+            count: 0,
+            by_length: Vec::new(),
+            top_entities: Vec::new(),
+            entities_on_loops: 0,
+            end: SearchEnd::TimedOut,
+            listed: false,
+            by_grade: None,
+        }
+    }
+}
+
 impl Stats {
     /// Components with more than one entity: where money can go round.
     pub fn nontrivial_components(&self) -> impl Iterator<Item = &Vec<EntityId>> {
@@ -135,10 +151,11 @@ impl Stats {
 ///
 /// # Complexity
 /// `O(n + d + r)` for the counts over `n` entities, `d` deals and `r` reports, plus
-/// `O(s log s)` to count distinct sources and `O(n log n)` for the rankings; `O(n + e)` for
-/// the components (iterative Kosaraju). Counting loops costs what
-/// [`cycles`] costs, bounded by `options.loops.max_len` and
-/// `options.loops.deadline`, with `O(n)` memory.
+/// `O(s log s)` to count distinct sources; `O(n + d)` for the money rankings (candidates by
+/// stated sum, only those totalled from their deals), `O(n + d)` and a sort of the busiest entities' lists for the counterparties;
+/// `O(n + d)` for the components (iterative Tarjan on compressed rows). The loops are counted
+/// at the same time on a thread of their own (from 100,000 deals) by the exact counter,
+/// bounded by `options.loops.max_len` and `options.loops.deadline`, with `O(n + d)` memory.
 ///
 /// # Example
 /// ```
@@ -165,10 +182,26 @@ impl Stats {
 /// assert_eq!(s.loops.count, 1);
 /// ```
 pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
+    // The loops are counted on a thread of their own while the rest is measured: on big data
+    // each takes about as long as the other.
+    let parallel = graph.dataset().deal_count() >= PARALLEL_FROM;
+    let (mut s, loops) = crate::parallel::join(
+        parallel,
+        || figures(graph, options),
+        || count_loops(graph, options),
+    );
+    s.loops = loops;
+    s
+}
+
+/// From how many deals [`stats`] counts the loops on a thread of their own.
+const PARALLEL_FROM: usize = 100_000;
+
+/// Everything but the loops (left [`LoopStats::skipped`]).
+fn figures(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     let data = graph.dataset();
     let as_of = graph.filter().as_of;
     let n = data.entities().len();
-    let id_of = |e: EntityId| data.entity(e).id.as_str();
 
     let present: Vec<EntityId> = data.entity_ids().filter(|&e| graph.contains(e)).collect();
     let active = graph.active_entities();
@@ -197,53 +230,59 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
         .map(|&k| (k, MoneyRange::new()))
         .collect();
     let mut money_by_grade = ByGrade::new();
-    let mut inflow = vec![ByGrade::new(); n];
-    let mut outflow = vec![ByGrade::new(); n];
-    let mut counterparties: Vec<BTreeSet<EntityId>> = vec![BTreeSet::new(); n];
+    // Stated sums per entity (16 bytes each, where a split total is 256): the rankings pick
+    // their candidates by them, and total the few picked from their own deals.
+    let mut inflow = vec![MoneySum::default(); n];
+    let mut outflow = vec![MoneySum::default(); n];
+    // Each admitted deal's (payer, payee), for the components and the counterparties.
+    let mut arcs: Vec<(u32, u32)> = Vec::with_capacity(graph.deal_count());
     let mut sources: BTreeSet<&str> = BTreeSet::new();
+    // Sources are stored once each: a report citing the same one as the last is not looked up.
+    let mut last_source: *const u8 = std::ptr::null();
     let mut reports = 0;
     let mut inferred_deals = 0;
     for view in graph.deals() {
         let deal = view.deal;
-        let amount = &view.report().amount;
+        let standing = view.report();
+        let amount = &standing.amount;
         bump(&mut deals_by_kind, deal.kind());
-        bump(&mut deals_by_status, view.report().status);
+        bump(&mut deals_by_status, standing.status);
         if let Some((_, total)) = money_by_kind.iter_mut().find(|(k, _)| *k == deal.kind()) {
             total.add(amount);
         }
-        let grade = view.grade();
-        money_by_grade.add(grade, amount);
-        inflow[deal.to().index()].add(grade, amount);
-        outflow[deal.from().index()].add(grade, amount);
-        counterparties[deal.to().index()].insert(deal.from());
-        counterparties[deal.from().index()].insert(deal.to());
+        money_by_grade.add(Grade::of(standing.status, deal.inferred()), amount);
+        if let Some(value) = amount.value {
+            inflow[deal.to().index()].add(value);
+            outflow[deal.from().index()].add(value);
+        }
+        arcs.push((deal.from().0, deal.to().0));
         inferred_deals += usize::from(deal.inferred());
+        // A lone report that stands is dated on or before as-of, or undated.
+        let lone = deal.report_count() == 1;
         for report in deal.reports() {
-            if report
-                .effective_date()
-                .is_none_or(|d| d.on_or_before(as_of))
+            if lone
+                || report
+                    .effective_date()
+                    .is_none_or(|d| d.on_or_before(as_of))
             {
                 reports += 1;
                 bump(&mut reports_by_status, report.status);
-                sources.insert(report.source);
+                if report.source.as_ptr() != last_source {
+                    last_source = report.source.as_ptr();
+                    sources.insert(report.source);
+                }
             }
         }
     }
 
-    let top_inflow = ranked(data, &inflow, options.top);
-    let top_outflow = ranked(data, &outflow, options.top);
-    let mut top_counterparties: Vec<(EntityId, usize)> = counterparties
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| (EntityId(i as u32), c.len()))
-        .collect();
-    top_counterparties.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0))));
-    top_counterparties.truncate(options.top);
+    let top_inflow = ranked(data, &active, &inflow, options.top, |e| graph.incoming(e));
+    let top_outflow = ranked(data, &active, &outflow, options.top, |e| graph.outgoing(e));
+    drop((inflow, outflow));
+    let top_counterparties = most_counterparties(data, &arcs, options.top);
+    let components = components(data, &arcs, &is_active);
+    drop(arcs);
 
-    let components = components(graph, &is_active);
-
-    let loops = count_loops(graph, options);
+    let loops = LoopStats::skipped();
 
     Stats {
         entities: present.len(),
@@ -270,49 +309,163 @@ pub fn stats(graph: &MoneyGraph<'_>, options: &StatsOptions) -> Stats {
     }
 }
 
-/// The entities with any flow, largest total first (ties: more deals, then id), cut to `top`.
-fn ranked(data: &crate::model::Dataset, totals: &[ByGrade], top: usize) -> Vec<Ranked> {
+/// The entities with any flow, largest total first (ties: more deals, then id), cut to `top`,
+/// each total split by grade from the entity's `deals` (those it is paid, or pays).
+///
+/// The order is by stated figure first, so the `top` are among the entities whose stated
+/// sum (`stated`, per entity) is at least the `top`-th largest: only those are totalled,
+/// unless fewer than `top` have a positive one (then every `active` entity is).
+fn ranked<'d>(
+    data: &crate::model::Dataset,
+    active: &[EntityId],
+    stated: &[MoneySum],
+    top: usize,
+    deals: impl Fn(EntityId) -> Vec<DealView<'d>>,
+) -> Vec<Ranked> {
     let id_of = |e: EntityId| data.entity(e).id.as_str();
-    let mut list: Vec<Ranked> = totals
-        .iter()
-        .enumerate()
-        .map(|(i, split)| (i, split, split.total()))
-        .filter(|(_, _, t)| t.count > 0)
-        .map(|(i, split, t)| Ranked {
-            id: EntityId(i as u32),
-            total: t,
-            by_grade: *split,
-            deals: t.count as usize,
+    let zero = MoneySum::default();
+    let mut positive: Vec<MoneySum> = stated.iter().copied().filter(|&s| s > zero).collect();
+    let candidates: Vec<EntityId> = if top > 0 && positive.len() >= top {
+        let (_, &mut least, _) = positive.select_nth_unstable_by(top - 1, |a, b| b.cmp(a));
+        (0..stated.len())
+            .filter(|&i| stated[i] >= least)
+            .map(|i| EntityId(i as u32))
+            .collect()
+    } else {
+        active.to_vec()
+    };
+    drop(positive);
+    let mut list: Vec<Ranked> = candidates
+        .into_iter()
+        .map(|id| {
+            let mut by_grade = ByGrade::new();
+            for view in deals(id) {
+                by_grade.add(view.grade(), &view.report().amount);
+            }
+            let total = by_grade.total();
+            Ranked {
+                id,
+                deals: total.count as usize,
+                total,
+                by_grade,
+            }
         })
+        .filter(|r| r.deals > 0)
         .collect();
-    list.sort_by(|a, b| {
+    let order = |a: &Ranked, b: &Ranked| {
         a.total
             .cmp_desc(&b.total)
             .then(b.deals.cmp(&a.deals))
             .then_with(|| id_of(a.id).cmp(id_of(b.id)))
-    });
-    list.truncate(top);
+    };
+    first_sorted(&mut list, top, order);
     list
 }
 
-/// The strongly connected components with a deal in them, largest first, each sorted by id.
-fn components(graph: &MoneyGraph<'_>, is_active: &[bool]) -> Vec<Vec<EntityId>> {
-    let data = graph.dataset();
+/// Cuts `list` to its first `top` elements in `order` (a total order), sorted: a selection
+/// then a sort of the few kept, `O(m + top log top)` for `m` elements.
+fn first_sorted<T>(list: &mut Vec<T>, top: usize, order: impl Fn(&T, &T) -> Ordering) {
+    if top == 0 {
+        list.clear();
+        return;
+    }
+    if list.len() > top {
+        list.select_nth_unstable_by(top - 1, &order);
+        list.truncate(top);
+    }
+    list.sort_by(order);
+}
+
+/// Compressed rows of `n` entities: entity `v`'s items are `items[starts[v]..starts[v + 1]]`,
+/// filled from `(v, item)` pairs by a counting sort, `O(n + pairs)`.
+fn rows(n: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; n + 1];
+    for (v, _) in pairs.clone() {
+        starts[v as usize + 1] += 1;
+    }
+    for i in 0..n {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut items = vec![0u32; starts[n] as usize];
+    for (v, item) in pairs {
+        items[next[v as usize] as usize] = item;
+        next[v as usize] += 1;
+    }
+    (starts, items)
+}
+
+/// The `top` entities with the most distinct counterparties (most first, then id string).
+/// Entities are tried by their number of deals, most first, and the search stops once that
+/// number is below the `top`-th count: only the busiest entities' lists are sorted.
+fn most_counterparties(
+    data: &crate::model::Dataset,
+    arcs: &[(u32, u32)],
+    top: usize,
+) -> Vec<(EntityId, usize)> {
     let id_of = |e: EntityId| data.entity(e).id.as_str();
-    let mut components: Vec<Vec<EntityId>> = graph
-        .strongly_connected_components()
-        .into_iter()
-        .filter(|c| c.iter().any(|e| is_active[e.index()]))
-        .map(|mut c| {
-            c.sort_by(|a, b| id_of(*a).cmp(id_of(*b)));
-            c
+    let both_ways = arcs.iter().flat_map(|&(a, b)| [(a, b), (b, a)]);
+    let (starts, mut others) = rows(data.entities().len(), both_ways);
+    let degree = |v: usize| (starts[v + 1] - starts[v]) as usize;
+    let mut by_degree: Vec<u32> = (0..data.entities().len() as u32)
+        .filter(|&v| degree(v as usize) > 0)
+        .collect();
+    by_degree.sort_unstable_by_key(|&v| std::cmp::Reverse(degree(v as usize)));
+    let order = |a: &(EntityId, usize), b: &(EntityId, usize)| {
+        b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0)))
+    };
+    let mut best: Vec<(EntityId, usize)> = Vec::new();
+    for v in by_degree {
+        let v = v as usize;
+        // A tie with the last kept can still enter by its id: stop only below it.
+        if best.len() >= top && best.last().is_none_or(|last| degree(v) < last.1) {
+            break;
+        }
+        let list = &mut others[starts[v] as usize..starts[v + 1] as usize];
+        list.sort_unstable();
+        let distinct = 1 + list.windows(2).filter(|w| w[0] != w[1]).count();
+        best.push((EntityId(v as u32), distinct));
+        best.sort_by(order);
+        best.truncate(top);
+    }
+    best
+}
+
+/// The strongly connected components of the admitted deals `arcs` (iterative Tarjan on
+/// compressed rows) with a deal in them, largest first, each sorted by id string.
+fn components(
+    data: &crate::model::Dataset,
+    arcs: &[(u32, u32)],
+    is_active: &[bool],
+) -> Vec<Vec<EntityId>> {
+    let id_of = |e: &EntityId| data.entity(*e).id.as_str();
+    let n = data.entities().len();
+    let (starts, payees) = rows(n, arcs.iter().copied());
+    let component = crate::query::components::strongly_connected(&starts, &payees);
+    drop(payees);
+    // Active entities only: a component with two or more is all active, and an entity with
+    // no deal is no component.
+    let members = (0..n as u32)
+        .filter(|&v| is_active[v as usize])
+        .map(|v| (component[v as usize], v));
+    let (starts, entities) = rows(n, members);
+    let mut components: Vec<Vec<EntityId>> = (0..n)
+        .filter(|&c| starts[c + 1] > starts[c])
+        .map(|c| {
+            let mut ids: Vec<EntityId> = entities[starts[c] as usize..starts[c + 1] as usize]
+                .iter()
+                .map(|&v| EntityId(v))
+                .collect();
+            ids.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+            ids
         })
         .collect();
-    components.sort_by(|a, b| {
-        b.len().cmp(&a.len()).then_with(|| {
-            let ids = |c: &Vec<EntityId>| -> Vec<&str> { c.iter().map(|&e| id_of(e)).collect() };
-            ids(a).cmp(&ids(b))
-        })
+    // Largest first, then by their id lists; components share no entity and are sorted, so
+    // their first ids decide.
+    components.sort_unstable_by(|a, b| {
+        b.len()
+            .cmp(&a.len())
+            .then_with(|| id_of(&a[0]).cmp(id_of(&b[0])))
     });
     components
 }
@@ -334,6 +487,12 @@ pub const LIST_BUDGET: u64 = 2_000_000;
 /// deadline allows.
 fn count_loops(graph: &MoneyGraph<'_>, options: &StatsOptions) -> LoopStats {
     let opts = &options.loops;
+    if opts
+        .deadline
+        .is_some_and(|d| std::time::Instant::now() >= d)
+    {
+        return LoopStats::skipped();
+    }
     let counted = counted_by_length(graph, opts);
     if let Some((by_length, end)) = &counted
         && (*end != SearchEnd::Complete || by_length.iter().map(|c| c.1).sum::<u64>() > LIST_BUDGET)
@@ -483,5 +642,75 @@ mod tests {
         );
         let ids: Vec<String> = s.top_inflow.iter().map(id).collect();
         assert_eq!(ids, ["cloud"]);
+    }
+
+    #[test]
+    fn rankings_counterparties_and_components_match_the_plain_way_on_generated_data() {
+        // The plain way: a split total and a set of counterparties per entity, full sorts,
+        // and petgraph's components.
+        let data = crate::generate::loaded_deals(400, 6_000, 5);
+        for top in [1, 5, 50, 1_000] {
+            let graph = MoneyGraph::build(&data, Filter::today());
+            let options = StatsOptions {
+                top,
+                ..StatsOptions::default()
+            };
+            let s = stats(&graph, &options);
+            let id_of = |e: EntityId| data.entity(e).id.as_str();
+            let n = data.entities().len();
+            let (mut inflow, mut outflow) = (vec![ByGrade::new(); n], vec![ByGrade::new(); n]);
+            let mut others = vec![BTreeSet::new(); n];
+            for v in graph.deals() {
+                let (a, b) = (v.deal.from(), v.deal.to());
+                inflow[b.index()].add(v.grade(), &v.report().amount);
+                outflow[a.index()].add(v.grade(), &v.report().amount);
+                others[a.index()].insert(b);
+                others[b.index()].insert(a);
+            }
+            let plain = |totals: &[ByGrade]| -> Vec<Ranked> {
+                let mut list: Vec<Ranked> = (0..n)
+                    .filter(|&i| totals[i].total().count > 0)
+                    .map(|i| Ranked {
+                        id: EntityId(i as u32),
+                        total: totals[i].total(),
+                        by_grade: totals[i],
+                        deals: totals[i].total().count as usize,
+                    })
+                    .collect();
+                list.sort_by(|a, b| {
+                    a.total
+                        .cmp_desc(&b.total)
+                        .then(b.deals.cmp(&a.deals))
+                        .then_with(|| id_of(a.id).cmp(id_of(b.id)))
+                });
+                list.truncate(top);
+                list
+            };
+            assert_eq!(s.top_inflow, plain(&inflow), "top {top}");
+            assert_eq!(s.top_outflow, plain(&outflow), "top {top}");
+            let mut most: Vec<(EntityId, usize)> = (0..n)
+                .filter(|&i| !others[i].is_empty())
+                .map(|i| (EntityId(i as u32), others[i].len()))
+                .collect();
+            most.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| id_of(a.0).cmp(id_of(b.0))));
+            most.truncate(top);
+            assert_eq!(s.top_counterparties, most, "top {top}");
+            let mut components: Vec<Vec<EntityId>> = graph
+                .strongly_connected_components()
+                .into_iter()
+                .filter(|c| c.iter().any(|e| !others[e.index()].is_empty()))
+                .map(|mut c| {
+                    c.sort_by(|a, b| id_of(*a).cmp(id_of(*b)));
+                    c
+                })
+                .collect();
+            components.sort_by(|a, b| {
+                let ids =
+                    |c: &Vec<EntityId>| -> Vec<&str> { c.iter().map(|&e| id_of(e)).collect() };
+                b.len().cmp(&a.len()).then_with(|| ids(a).cmp(&ids(b)))
+            });
+            assert!(components.len() > 10 && components[0].len() > 10);
+            assert_eq!(s.components, components);
+        }
     }
 }

@@ -6,19 +6,29 @@
 //!   entity twice (a simple path); its **length** is its number of hops.
 //! - Paths are listed by length, then by the entity id strings along them, so the first `k`
 //!   paths returned are the `k` shortest in that order.
+//!
+//! Two searches give the same list: [`bounded_paths`] (what `dealgraph path` runs) reads only
+//! the deals near the two ends; [`money_paths`] walks a built [`HopGraph`].
+
+mod adjacency;
+mod bounded;
 
 use std::time::Instant;
 
-use crate::graph::{DealView, HopGraph, HopId, MoneyGraph};
-use crate::model::EntityId;
+use crate::graph::{DealView, Edge, HopGraph, HopId, MoneyGraph};
+use crate::model::{Dataset, EntityId};
+
+pub use adjacency::DealEnds;
+pub use bounded::bounded_paths;
 
 /// One money path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MoneyPath {
     /// From the source to the target, no entity twice.
     pub entities: Vec<EntityId>,
-    /// `hops[i]` goes from `entities[i]` to `entities[i + 1]`.
-    pub hops: Vec<HopId>,
+    /// `hops[i]`: the admitted deals from `entities[i]` to `entities[i + 1]` with their
+    /// standing reports, sorted by deal id string (then by position in the data).
+    pub hops: Vec<Vec<Edge>>,
 }
 
 impl MoneyPath {
@@ -31,19 +41,28 @@ impl MoneyPath {
         self.hops.is_empty()
     }
 
-    /// The admitted deals of hop `i` (from `entities[i]` to `entities[i + 1]`), sorted by deal
-    /// id string.
+    /// The deals of hop `i` (from `entities[i]` to `entities[i + 1]`) as they stand, sorted
+    /// by deal id string.
     pub fn hop_deals<'d>(&self, graph: &MoneyGraph<'d>, i: usize) -> Vec<DealView<'d>> {
-        let mut views: Vec<DealView<'d>> = graph
-            .hops()
-            .hop(self.hops[i])
-            .deals
+        let data = graph.dataset();
+        self.hops[i]
             .iter()
-            .filter_map(|&d| graph.deal_view(d))
-            .collect();
-        views.sort_by(|a, b| a.deal.id().cmp(&b.deal.id()).then(a.id.cmp(&b.id)));
-        views
+            .map(|e| DealView {
+                id: e.deal,
+                deal: data.deal(e.deal),
+                standing: e.report,
+            })
+            .collect()
     }
+}
+
+/// `edges` sorted by deal id string, then by position in the data.
+fn sorted_by_id(data: &Dataset, mut edges: Vec<Edge>) -> Vec<Edge> {
+    edges.sort_by(|a, b| {
+        let id = |e: &Edge| data.deal(e.deal).id();
+        id(a).cmp(&id(b)).then(a.deal.cmp(&b.deal))
+    });
+    edges
 }
 
 /// Which paths to find.
@@ -86,7 +105,8 @@ pub struct PathList {
     pub end: PathEnd,
 }
 
-/// The money paths from `from` to `to`, shortest first.
+/// The money paths from `from` to `to`, shortest first, on a built hop index (the reference
+/// for [`bounded_paths`], which `dealgraph path` runs).
 ///
 /// Runs one depth-first search per length `1..=max_len` (iterative deepening, explicit stacks),
 /// pruned by each entity's hop distance to `to` (a reverse breadth-first search), so branches
@@ -220,9 +240,13 @@ pub fn money_paths(
                     found.push(w);
                     let mut found_hops = path_hops.clone();
                     found_hops.push(hop);
+                    let deals = found_hops
+                        .iter()
+                        .map(|&h| hop_edges(graph, hops.hop(h).deals))
+                        .collect();
                     paths.push(MoneyPath {
                         entities: found,
-                        hops: found_hops,
+                        hops: deals,
                     });
                 }
                 continue;
@@ -234,6 +258,19 @@ pub fn money_paths(
         }
     }
     done(paths, PathEnd::Complete)
+}
+
+/// A hop's admitted deals as they stand, sorted as [`MoneyPath::hops`] says.
+fn hop_edges(graph: &MoneyGraph<'_>, deals: &[crate::model::DealId]) -> Vec<Edge> {
+    let edges = deals
+        .iter()
+        .filter_map(|&d| graph.deal_view(d))
+        .map(|v| Edge {
+            deal: v.id,
+            report: v.standing,
+        })
+        .collect();
+    sorted_by_id(graph.dataset(), edges)
 }
 
 /// Hop distance from every entity to `to`, `usize::MAX` beyond `max_len` hops or unreachable:
@@ -396,20 +433,84 @@ mod tests {
         );
     }
 
+    /// A filter from a few random choices: as-of date, kinds left out, a minimum amount, an
+    /// entity taken out.
+    fn random_filter(choice: u32, entities: usize) -> Filter {
+        let year = 2015 + (choice % 13) as i32;
+        let mut f = Filter::new(chrono::NaiveDate::from_ymd_opt(year, 6, 30).expect("date"));
+        if choice & 16 != 0 {
+            f.kinds.retain(|&k| k != crate::model::DealKind::Cloud);
+        }
+        if choice & 32 != 0 {
+            f.min_amount = Some(crate::model::Money::from_dollars(20).expect("small"));
+        }
+        if choice & 64 != 0 && entities > 2 {
+            f.without = vec![EntityId((choice as usize / 128 % entities) as u32)];
+        }
+        if choice & 1024 != 0 {
+            f.statuses.retain(|&s| s != crate::model::Status::Rumored);
+        }
+        f
+    }
+
+    #[test]
+    fn bounded_search_gives_the_hop_index_search_on_generated_data() {
+        // Both searches, every filter kind, lengths 1 to 5, limits small and large.
+        let data = crate::generate::loaded_deals(300, 6_000, 7);
+        let mut compared = 0;
+        for choice in [
+            0u32,
+            16,
+            32 | 5,
+            64 | (128 * 7),
+            1024 | 11,
+            16 | 32 | 64 | 1024 | 3,
+        ] {
+            let graph = MoneyGraph::build(&data, random_filter(choice, 300));
+            let hops = graph.hops();
+            for (a, b) in [(1, 0), (0, 1), (2, 5), (17, 3), (250, 0), (3, 299), (7, 7)] {
+                let (from, to) = (EntityId(a), EntityId(b));
+                for max_len in 1..=5 {
+                    for limit in [1, 7, 100, 5_000] {
+                        let options = PathOptions {
+                            max_len,
+                            limit,
+                            deadline: None,
+                        };
+                        let want = money_paths(&graph, hops, from, to, &options);
+                        let got = bounded_paths(&graph, from, to, &options);
+                        assert_eq!(
+                            got, want,
+                            "e{a} → e{b} ≤ {max_len}, limit {limit}, {choice}"
+                        );
+                        compared += got.paths.len();
+                    }
+                }
+            }
+        }
+        assert!(compared > 10_000, "only {compared} paths compared");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         #[test]
         fn paths_match_brute_force_shortest_first(
             (n, deals) in dataset_parts(16), a in 0usize..7, b in 0usize..7,
-            max_len in 1usize..6, limit in 1usize..12,
+            max_len in 1usize..6, limit in 1usize..12, choice in 0u32..2048,
         ) {
             let data = build(n, &deals);
-            let graph = MoneyGraph::build(&data, filter());
+            let mut filter = filter();
+            filter.kinds = random_filter(choice, n).kinds;
+            filter.min_amount = random_filter(choice, n).min_amount;
+            filter.without = random_filter(choice, n).without;
+            let graph = MoneyGraph::build(&data, filter);
             let hops = graph.hops();
             let (from, to) = (EntityId((a % n) as u32), EntityId((b % n) as u32));
             let options = PathOptions { max_len, limit, deadline: None };
             let found = money_paths(&graph, hops, from, to, &options);
+            let bounded = bounded_paths(&graph, from, to, &options);
+            prop_assert_eq!(&bounded, &found);
             let want = brute(&data, hops, from, to, max_len);
             let got: Vec<Vec<String>> = found.paths.iter()
                 .map(|p| p.entities.iter().map(|&e| data.entity(e).id.to_string()).collect())
@@ -418,13 +519,20 @@ mod tests {
             prop_assert_eq!(&got[..], shown, "{} → {}\n{}", data.entity(from).id, data.entity(to).id, dot(&data));
             let end = if want.len() > limit { PathEnd::Limited } else { PathEnd::Complete };
             prop_assert_eq!(found.end, end);
-            // Each path is a chain of existing hops between consecutive entities.
+            // Each hop lists every admitted deal between its two entities, by deal id string.
             for p in &found.paths {
                 prop_assert_eq!(p.hops.len() + 1, p.entities.len());
-                for (i, &h) in p.hops.iter().enumerate() {
-                    let hop = hops.hop(h);
-                    prop_assert_eq!((hop.from, hop.to), (p.entities[i], p.entities[i + 1]));
-                    prop_assert!(!hop.deals.is_empty());
+                for (i, edges) in p.hops.iter().enumerate() {
+                    let mut admitted: Vec<(String, crate::model::DealId)> = graph.deals()
+                        .filter(|v| (v.deal.from(), v.deal.to()) == (p.entities[i], p.entities[i + 1]))
+                        .map(|v| (v.deal.id().to_string(), v.id))
+                        .collect();
+                    admitted.sort();
+                    let listed: Vec<(String, crate::model::DealId)> = edges.iter()
+                        .map(|e| (data.deal(e.deal).id().to_string(), e.deal))
+                        .collect();
+                    prop_assert!(!listed.is_empty());
+                    prop_assert_eq!(listed, admitted);
                 }
             }
         }
