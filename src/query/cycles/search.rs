@@ -678,6 +678,34 @@ impl<'n> Search<'n> {
                         continue;
                     }
                     self.lock[w as usize] = len + 1;
+                    if len + 1 == l
+                        && let Some(back) = self.closing_arc(w, s)
+                    {
+                        // `w` is the last entity a loop can take (`dist_to[w]` is 1), so its
+                        // frame would find just the loop closed by `back`, then leave `w`
+                        // locked at `l` and its parent one hop from the start: do that
+                        // without scanning `w`'s arcs (a hub's are thousands).
+                        self.frames[top].blen = 1;
+                        let financing = financing_on_path + u32::from(arc.financing);
+                        let through = through_on_path + u32::from(self.is_through[w as usize]);
+                        self.path.push(w);
+                        self.path_hops.push(arc.hop);
+                        let mut flow = ControlFlow::Continue(());
+                        if self.matches(back, financing, through) {
+                            self.entities.clear();
+                            self.entities
+                                .extend(self.path.iter().map(|&v| self.net.entity[v as usize]));
+                            self.path_hops.push(back.hop);
+                            flow = visit(&self.entities, &self.path_hops);
+                            self.path_hops.pop();
+                        }
+                        self.path.pop();
+                        self.path_hops.pop();
+                        if flow.is_break() {
+                            break ControlFlow::Break(SearchEnd::Stopped);
+                        }
+                        continue;
+                    }
                 } else {
                     if self.blocked[w as usize] {
                         continue;
@@ -729,6 +757,14 @@ impl<'n> Search<'n> {
         self.path_hops.clear();
         self.frames.clear();
         result
+    }
+
+    /// The arc from `w` back to the start `s`, if any (binary search: arcs are sorted by head).
+    fn closing_arc(&self, w: u32, s: u32) -> Option<Arc> {
+        let arcs = self.net.out_arcs(w);
+        arcs.binary_search_by_key(&s, |a| a.to)
+            .ok()
+            .map(|i| arcs[i])
     }
 
     /// `v` found nothing: put it on the wait list of each successor in the region, to be
