@@ -772,8 +772,16 @@ fn stream(
     let hops = graph.hops();
     let mut failure: Option<std::io::Error> = None;
     let mut figures = FigureCache::new(hops);
+    let mut cycle: Option<Cycle> = None;
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
-        match each(&figures.found(graph, hops, entities, loop_hops, opts)) {
+        let found = match cycle.as_mut() {
+            Some(c) => {
+                figures.fill(c, graph, hops, entities, loop_hops, opts);
+                c
+            }
+            None => cycle.insert(figures.found(graph, hops, entities, loop_hops, opts)),
+        };
+        match each(found) {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => {
                 failure = Some(e);

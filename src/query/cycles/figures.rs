@@ -168,7 +168,7 @@ pub(super) fn round_trip_of<'a>(
     graph: &MoneyGraph<'_>,
     loop_deals: impl Iterator<Item = &'a [DealId]>,
 ) -> RoundTrip {
-    combine_hops(loop_deals.map(|deals| hop_figure(graph, deals)))
+    combine_hops(loop_deals.map(|deals| hop_figure(graph, deals)), Vec::new())
 }
 
 /// What one hop's deals give the round trip of any loop through it: the deal whose figure
@@ -218,8 +218,12 @@ pub(super) fn hop_figure(graph: &MoneyGraph<'_>, deals: &[DealId]) -> HopFigure 
 }
 
 /// The round trip of a loop from its hops' figures, in loop order: the smallest range.
-pub(super) fn combine_hops(figures: impl Iterator<Item = HopFigure>) -> RoundTrip {
-    let mut hop_deals = Vec::new();
+/// `hop_deals` is cleared and reused for [`RoundTrip::hop_deals`].
+pub(super) fn combine_hops(
+    figures: impl Iterator<Item = HopFigure>,
+    mut hop_deals: Vec<Option<DealId>>,
+) -> RoundTrip {
+    hop_deals.clear();
     let mut total: Option<Range> = None;
     let mut limiting_hop = None;
     let mut unknown = false;

@@ -350,8 +350,31 @@ impl FigureCache {
         loop_hops: &[HopId],
         opts: &CycleOptions,
     ) -> Cycle {
+        let mut cycle = Cycle {
+            entities: Vec::new(),
+            hops: Vec::new(),
+            round_trip: figures::combine_hops(std::iter::empty(), Vec::new()),
+            ratio: None,
+            grade: Grade::Inferred,
+        };
+        self.fill(&mut cycle, graph, hops, entities, loop_hops, opts);
+        cycle
+    }
+
+    /// [`FigureCache::found`] into `cycle`, reusing its vectors: a stream of loops then
+    /// allocates nothing per loop.
+    pub fn fill(
+        &mut self,
+        cycle: &mut Cycle,
+        graph: &MoneyGraph<'_>,
+        hops: &HopGraph,
+        entities: &[EntityId],
+        loop_hops: &[HopId],
+        opts: &CycleOptions,
+    ) {
         if opts.time_ordered {
-            return Cycle::found(graph, hops, entities, loop_hops, opts);
+            *cycle = Cycle::found(graph, hops, entities, loop_hops, opts);
+            return;
         }
         let mut shares = [None; 8];
         let mut few = loop_hops.len() <= shares.len();
@@ -379,20 +402,21 @@ impl FigureCache {
         }
         if !few {
             // Longer loops (or a hop not in `hops`) are rare: the figures the long way.
-            return Cycle::new(graph, hops, entities, loop_hops);
+            *cycle = Cycle::new(graph, hops, entities, loop_hops);
+            return;
         }
         let shares = shares[..loop_hops.len()].iter().flatten();
-        let round_trip = figures::combine_hops(shares.clone().map(|s| s.figure));
+        let reuse = std::mem::take(&mut cycle.round_trip.hop_deals);
+        cycle.round_trip = figures::combine_hops(shares.clone().map(|s| s.figure), reuse);
         let best = shares
             .clone()
             .fold(None, |acc, s| figures::larger_financing(acc, s.financing));
-        Cycle {
-            entities: entities.to_vec(),
-            hops: loop_hops.to_vec(),
-            ratio: figures::ratio_over(&round_trip, best),
-            round_trip,
-            grade: shares.map(|s| s.grade).min().unwrap_or(Grade::Inferred),
-        }
+        cycle.ratio = figures::ratio_over(&cycle.round_trip, best);
+        cycle.grade = shares.map(|s| s.grade).min().unwrap_or(Grade::Inferred);
+        cycle.entities.clear();
+        cycle.entities.extend_from_slice(entities);
+        cycle.hops.clear();
+        cycle.hops.extend_from_slice(loop_hops);
     }
 }
 
