@@ -321,6 +321,26 @@ impl Cycle {
 /// largest financing deal and grade), worked out the first time a loop takes the hop: a
 /// search that finds millions of loops over a few thousand hops reads each hop's deals once.
 /// [`FigureCache::found`] gives what [`Cycle::found`] gives.
+///
+/// # Example
+/// ```
+/// # use std::ops::ControlFlow;
+/// # use dealgraph::graph::{Filter, MoneyGraph};
+/// # use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::cycles::{cycles, Cycle, CycleOptions, FigureCache};
+/// let csv = "from,to,kind,amount_usd,source\na,b,investment,5e9,s\nb,a,cloud,1e9,s\n";
+/// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// # let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// let (hops, opts) = (graph.hops(), CycleOptions::default());
+/// let mut figures = FigureCache::new(hops);
+/// cycles(&graph, hops, &opts, |entities, loop_hops| {
+///     let cached = figures.found(&graph, hops, entities, loop_hops, &opts);
+///     assert_eq!(cached, Cycle::found(&graph, hops, entities, loop_hops, &opts));
+///     assert_eq!(cached.round_trip.amount.unwrap().to_string(), "$1B");
+///     ControlFlow::Continue(())
+/// });
+/// ```
 pub struct FigureCache {
     hops: Vec<Option<HopShare>>,
 }
