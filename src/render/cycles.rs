@@ -13,7 +13,8 @@ use crate::graph::{HopGraph, MoneyGraph};
 use crate::model::Grade;
 use crate::model::{Dataset, DealId, DealIdRef, Money, Qualifier};
 use crate::query::cycles::{
-    Bound, Cycle, CycleList, CycleOptions, GradeCounts, RoundTrip, SearchEnd, Undated, cycles,
+    Bound, Cycle, CycleList, CycleOptions, FigureCache, GradeCounts, RoundTrip, SearchEnd, Undated,
+    cycles,
 };
 use crate::render::json::{self as js, DealJson};
 use crate::render::{table, text};
@@ -770,8 +771,17 @@ fn stream(
 ) -> std::io::Result<SearchEnd> {
     let hops = graph.hops();
     let mut failure: Option<std::io::Error> = None;
+    let mut figures = FigureCache::new(hops);
+    let mut cycle: Option<Cycle> = None;
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
-        match each(&Cycle::found(graph, hops, entities, loop_hops, opts)) {
+        let found = match cycle.as_mut() {
+            Some(c) => {
+                figures.fill(c, graph, hops, entities, loop_hops, opts);
+                c
+            }
+            None => cycle.insert(figures.found(graph, hops, entities, loop_hops, opts)),
+        };
+        match each(found) {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => {
                 failure = Some(e);
@@ -820,6 +830,9 @@ pub fn stream_json(
     Ok((count, end))
 }
 
+/// How many bytes of JSON lines [`LineWriter`] gathers before writing them out.
+const LINES_BUFFER: usize = 1 << 20;
+
 /// Writes loops as JSON lines, each the [`CycleJson`] object on one line. A hop's object does
 /// not depend on the loop (its counted deal is the hop's largest known amount), so each hop
 /// and each entity id is serialized once and reused: memory grows with the hops and entities
@@ -839,7 +852,7 @@ impl<'g, 'a> LineWriter<'g, 'a> {
             hops,
             hop_text: vec![None; hops.hop_count()],
             entity_text: vec![None; hops.entity_count()],
-            line: Vec::with_capacity(1024),
+            line: Vec::with_capacity(LINES_BUFFER + 64 * 1024),
         }
     }
 
@@ -860,11 +873,28 @@ impl<'g, 'a> LineWriter<'g, 'a> {
         line.push(b']');
     }
 
+    /// Appends `cycle`'s line, and hands the lines to `out` once they fill [`LINES_BUFFER`]
+    /// (one copy into the pipe instead of two; the rest is [`LineWriter::flush`]'s).
     fn write(&mut self, out: &mut impl Write, cycle: &Cycle) -> std::io::Result<()> {
+        self.append(cycle)?;
+        if self.line.len() >= LINES_BUFFER {
+            out.write_all(&self.line)?;
+            self.line.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the lines not written yet.
+    fn flush(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(&self.line)?;
+        self.line.clear();
+        Ok(())
+    }
+
+    fn append(&mut self, cycle: &Cycle) -> std::io::Result<()> {
         let (graph, hops, data) = (self.graph, self.hops, self.graph.dataset());
         let trip = &cycle.round_trip;
         let line = &mut self.line;
-        line.clear();
         let usd = |m: Option<Money>| m.map(|m| m.to_json_number());
         line.extend_from_slice(b"{\"bound\":");
         serde_json::to_writer(&mut *line, &trip.bound.map(Bound::as_str))?;
@@ -894,7 +924,7 @@ impl<'g, 'a> LineWriter<'g, 'a> {
         line.extend_from_slice(b",\"round_trip_usd\":");
         serde_json::to_writer(&mut *line, &usd(trip.amount))?;
         line.extend_from_slice(b"}\n");
-        out.write_all(line)
+        Ok(())
     }
 }
 
@@ -909,7 +939,7 @@ pub fn write_jsonl(
     for c in &list.cycles {
         lines.write(out, c)?;
     }
-    Ok(())
+    lines.flush(out)
 }
 
 /// `--limit 0 --format jsonl`: every loop a line as it is found, unsorted, in memory that does
@@ -928,6 +958,7 @@ pub fn stream_jsonl(
         count += 1;
         lines.write(out, cycle)
     })?;
+    lines.flush(out)?;
     Ok((count, end))
 }
 

@@ -490,6 +490,24 @@ struct Counter<'n> {
     ticks: u32,
     /// The distance assumed for a vertex the breadth-first search did not reach.
     beyond: u32,
+    /// Per vertex `u`, what the scan of its successors adds up to for the current start
+    /// ([`TailSums`]), valid where `memo_epoch[u] == epoch`: many paths end at the same `u`.
+    memo: Vec<TailSums>,
+    memo_epoch: Vec<u32>,
+    /// Per vertex, how many closers on the path (`closers`) it has an arc to.
+    closer_in: Vec<u32>,
+    /// Counts the calls of `count_in`, so that a new start (or adjacency) voids the memo.
+    epoch: u32,
+}
+
+/// The scan of a vertex `u`'s successors `v` ranked after the start `s`, before the path is
+/// taken into account: the arcs `v → s` (`one`), the two-arc paths `v → p → s` (`two`), and
+/// how many of those `v` have an arc back to `u` (`mutual`; counted only when `u → s`).
+#[derive(Clone, Copy, Default)]
+struct TailSums {
+    one: u64,
+    two: u64,
+    mutual: u64,
 }
 
 impl<'n> Counter<'n> {
@@ -517,6 +535,10 @@ impl<'n> Counter<'n> {
             closers: Vec::new(),
             ticks: 0,
             beyond: UNSEEN,
+            memo: vec![TailSums::default(); n],
+            memo_epoch: vec![0; n],
+            closer_in: vec![0; n],
+            epoch: 0,
         }
     }
 
@@ -570,6 +592,11 @@ impl<'n> Counter<'n> {
     fn count_in(&mut self, adj: &Adjacency, s: u32) -> usize {
         if adj.out_after(s, s).is_empty() || adj.in_after(s, s).is_empty() {
             return 0;
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.memo_epoch.fill(0);
+            self.epoch = 1;
         }
         self.distances_to(adj, s);
         let deepest = self.search(adj, s);
@@ -644,13 +671,13 @@ impl<'n> Counter<'n> {
                 let u = top.v;
                 self.frames.pop();
                 self.count_tail(adj, u, s, m);
-                self.pop_vertex(u);
+                self.pop_vertex(adj, u, s);
                 continue;
             }
             if top.next == top.end {
                 let u = top.v;
                 self.frames.pop();
-                self.pop_vertex(u);
+                self.pop_vertex(adj, u, s);
                 continue;
             }
             let v = adj.out[top.next as usize];
@@ -669,54 +696,133 @@ impl<'n> Counter<'n> {
             if self.ticks.is_multiple_of(1 << 16) && self.check_deadline() {
                 break;
             }
-            self.on_path[vi] = true;
-            if closes {
-                self.closers.push(v);
+            if m + 3 >= l {
+                // `v` ends the walk: its frame would only count its tail, so count it here
+                // (no frame, no search of its successors for where to start).
+                deepest = deepest.max(m as usize + 1);
+                self.count_tail(adj, v, s, m + 1);
+                continue;
             }
+            if closes {
+                self.push_closer(adj, v, s);
+            }
+            self.on_path[vi] = true;
             self.frames.push(adj.frame(v, s));
         }
         for f in &self.frames {
             self.on_path[f.v as usize] = false;
+        }
+        while let Some(&p) = self.closers.last() {
+            self.pop_closer(adj, p, s);
         }
         self.frames.clear();
         self.on_path[s as usize] = false;
         deepest
     }
 
-    fn pop_vertex(&mut self, u: u32) {
+    fn pop_vertex(&mut self, adj: &Adjacency, u: u32, s: u32) {
         self.on_path[u as usize] = false;
         if self.closers.last() == Some(&u) {
-            self.closers.pop();
+            self.pop_closer(adj, u, s);
+        }
+    }
+
+    /// `p`, with an arc to `s`, joins the path: each predecessor of `p` now has one two-arc
+    /// path back to `s` through the path (`closer_in`).
+    fn push_closer(&mut self, adj: &Adjacency, p: u32, s: u32) {
+        self.closers.push(p);
+        for &x in adj.in_after(p, s) {
+            self.closer_in[x as usize] += 1;
+        }
+    }
+
+    /// Undoes [`Counter::push_closer`] for the last closer, `p`.
+    fn pop_closer(&mut self, adj: &Adjacency, p: u32, s: u32) {
+        self.closers.pop();
+        for &x in adj.in_after(p, s) {
+            self.closer_in[x as usize] -= 1;
         }
     }
 
     /// The path of `m` vertices ends at `u` and `m + 2 >= max_len`: counts the cycles that
     /// take one more vertex `v` (length `m + 1`) and, if the bound allows, one more after it
     /// (length `m + 2`, from `v`'s two-arc paths back to `s` that avoid the path).
+    ///
+    /// When no path vertex between `s` and `u` has an arc to `s`, the path only matters
+    /// through its own vertices among `u`'s successors: the scan of `u`'s successors is done
+    /// once per start ([`TailSums`]) and corrected for the `m − 2` vertices between `s` and
+    /// `u`, so a vertex reached by many paths is scanned once. Otherwise every successor is
+    /// read, its two-arc paths through the path's closers taken off by `closer_in`.
     fn count_tail(&mut self, adj: &Adjacency, u: u32, s: u32, m: u32) {
         let two = m + 2 <= self.max_len;
-        let mut one_more = 0u64;
-        let mut two_more = 0u64;
-        for &v in adj.out_after(u, s) {
+        let u_closes = two && self.tail[u as usize] & 1 == 1;
+        let (mut one_more, mut two_more) = (0u64, 0u64);
+        // Two-arc paths `v → u → s` go back through the path: `mutual` of them, less those
+        // whose `v` is on the path (taken off with the rest of the path below, or skipped).
+        let mut back = 0u64;
+        if self.closers.is_empty() {
+            let sums = self.tail_sums(adj, u, s, u_closes);
+            (one_more, two_more) = (sums.one, sums.two);
+            back = sums.mutual;
+        } else {
+            for &v in adj.out_after(u, s) {
+                let t = self.tail[v as usize];
+                if t == 0 || self.on_path[v as usize] {
+                    continue;
+                }
+                one_more += u64::from(t & 1);
+                two_more += u64::from((t >> 1) - self.closer_in[v as usize]);
+            }
+            if u_closes {
+                back = self.tail_sums(adj, u, s, true).mutual;
+            }
+        }
+        let from_memo = self.closers.is_empty();
+        // The frames below `u` (its own is popped, or never pushed) past the start's: the
+        // path between `s` and `u` (none when `u` is `s`).
+        for f in self.frames.iter().skip(1) {
+            let v = f.v;
             let t = self.tail[v as usize];
-            if t == 0 || self.on_path[v as usize] {
+            if t == 0 || !adj.has_arc(u, v) {
                 continue;
             }
-            one_more += u64::from(t & 1);
-            if two {
-                let mut paths = t >> 1;
-                for &p in &self.closers {
-                    if adj.has_arc(v, p) {
-                        paths -= 1;
-                    }
-                }
-                two_more += u64::from(paths);
+            back -= u64::from(u_closes && adj.has_arc(v, u));
+            if from_memo {
+                one_more -= u64::from(t & 1);
+                two_more -= u64::from(t >> 1);
             }
+        }
+        if u_closes {
+            two_more -= back;
         }
         self.found[m as usize + 1] += one_more;
         if two {
             self.found[m as usize + 2] += two_more;
         }
+    }
+
+    /// `u`'s [`TailSums`] for the current start, scanned on first use (`mutual` only when
+    /// `with_mutual`, which is the same for every path of a start).
+    fn tail_sums(&mut self, adj: &Adjacency, u: u32, s: u32, with_mutual: bool) -> TailSums {
+        let ui = u as usize;
+        if self.memo_epoch[ui] == self.epoch {
+            return self.memo[ui];
+        }
+        let mut sums = TailSums::default();
+        for &v in adj.out_after(u, s) {
+            let t = self.tail[v as usize];
+            if t == 0 {
+                continue;
+            }
+            sums.one += u64::from(t & 1);
+            sums.two += u64::from(t >> 1);
+            if with_mutual && adj.has_arc(v, u) {
+                sums.mutual += 1;
+            }
+        }
+        self.memo[ui] = sums;
+        self.memo_epoch[ui] = self.epoch;
+        sums
     }
 }
 

@@ -168,42 +168,68 @@ pub(super) fn round_trip_of<'a>(
     graph: &MoneyGraph<'_>,
     loop_deals: impl Iterator<Item = &'a [DealId]>,
 ) -> RoundTrip {
-    let mut hop_deals = Vec::new();
+    combine_hops(loop_deals.map(|deals| hop_figure(graph, deals)), Vec::new())
+}
+
+/// What one hop's deals give the round trip of any loop through it: the deal whose figure
+/// counts (largest known amount, the first in deal order among equals) and the hop's range.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct HopFigure {
+    best: Option<DealId>,
+    range: Option<Range>,
+}
+
+/// The [`HopFigure`] of a hop's `deals`. `O(d·log D)`.
+pub(super) fn hop_figure(graph: &MoneyGraph<'_>, deals: &[DealId]) -> HopFigure {
+    let mut best: Option<(Money, DealId)> = None;
+    let mut range: Option<Range> = None;
+    for &d in deals {
+        let Some(view) = graph.deal_view(d) else {
+            continue;
+        };
+        let amount = view.report().amount;
+        let Some(value) = amount.value else {
+            continue;
+        };
+        if best.is_none_or(|(b, _)| value > b) {
+            best = Some((value, d));
+        }
+        let r = Range::of(value, amount.qualifier);
+        range = Some(match range {
+            None => r,
+            Some(acc) => Range {
+                point: acc.point.max(r.point),
+                lo: acc.lo.max(r.lo),
+                hi: max_hi(acc.hi, r.hi),
+                fuzzy: if r.point > acc.point {
+                    r.fuzzy
+                } else if r.point == acc.point {
+                    acc.fuzzy || r.fuzzy
+                } else {
+                    acc.fuzzy
+                },
+            },
+        });
+    }
+    HopFigure {
+        best: best.map(|(_, d)| d),
+        range,
+    }
+}
+
+/// The round trip of a loop from its hops' figures, in loop order: the smallest range.
+/// `hop_deals` is cleared and reused for [`RoundTrip::hop_deals`].
+pub(super) fn combine_hops(
+    figures: impl Iterator<Item = HopFigure>,
+    mut hop_deals: Vec<Option<DealId>>,
+) -> RoundTrip {
+    hop_deals.clear();
     let mut total: Option<Range> = None;
     let mut limiting_hop = None;
     let mut unknown = false;
-    for (i, deals) in loop_deals.enumerate() {
-        let mut best: Option<(Money, DealId)> = None;
-        let mut range: Option<Range> = None;
-        for &d in deals {
-            let Some(view) = graph.deal_view(d) else {
-                continue;
-            };
-            let Some(value) = view.report().amount.value else {
-                continue;
-            };
-            if best.is_none_or(|(b, _)| value > b) {
-                best = Some((value, d));
-            }
-            let r = Range::of(value, view.report().amount.qualifier);
-            range = Some(match range {
-                None => r,
-                Some(acc) => Range {
-                    point: acc.point.max(r.point),
-                    lo: acc.lo.max(r.lo),
-                    hi: max_hi(acc.hi, r.hi),
-                    fuzzy: if r.point > acc.point {
-                        r.fuzzy
-                    } else if r.point == acc.point {
-                        acc.fuzzy || r.fuzzy
-                    } else {
-                        acc.fuzzy
-                    },
-                },
-            });
-        }
-        hop_deals.push(best.map(|(_, d)| d));
-        let Some(r) = range else {
+    for (i, figure) in figures.enumerate() {
+        hop_deals.push(figure.best);
+        let Some(r) = figure.range else {
             unknown = true;
             continue;
         };
@@ -317,7 +343,14 @@ pub(super) fn return_ratio_of(
     if round_trip.bound == Some(Bound::Range) {
         return None;
     }
-    let amount = round_trip.amount?;
+    ratio_over(round_trip, largest_financing(graph, deals))
+}
+
+/// The largest known financing deal among `deals` (the smallest deal id among equals).
+pub(super) fn largest_financing(
+    graph: &MoneyGraph<'_>,
+    deals: impl Iterator<Item = DealId>,
+) -> Option<(Money, DealId)> {
     let mut best: Option<(Money, DealId)> = None;
     for d in deals {
         let Some(view) = graph.deal_view(d) else {
@@ -326,12 +359,38 @@ pub(super) fn return_ratio_of(
         if !view.deal.kind().is_financing() {
             continue;
         }
-        if let Some(value) = view.report().amount.value
-            && best.is_none_or(|(b, bd)| value > b || (value == b && d < bd))
-        {
-            best = Some((value, d));
+        if let Some(value) = view.report().amount.value {
+            best = larger_financing(best, Some((value, d)));
         }
     }
+    best
+}
+
+/// The larger of two financing figures: by amount, then the smaller deal id.
+pub(super) fn larger_financing(
+    a: Option<(Money, DealId)>,
+    b: Option<(Money, DealId)>,
+) -> Option<(Money, DealId)> {
+    match (a, b) {
+        (Some((x, xd)), Some((y, yd))) => Some(if y > x || (y == x && yd < xd) {
+            (y, yd)
+        } else {
+            (x, xd)
+        }),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// The return ratio of `round_trip` over the financing figure `best`.
+pub(super) fn ratio_over(
+    round_trip: &RoundTrip,
+    best: Option<(Money, DealId)>,
+) -> Option<ReturnRatio> {
+    if round_trip.bound == Some(Bound::Range) {
+        return None;
+    }
+    let amount = round_trip.amount?;
     let (financing_amount, financing) = best?;
     Some(ReturnRatio {
         value: amount.ratio(financing_amount)?,

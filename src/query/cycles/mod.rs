@@ -317,6 +317,129 @@ impl Cycle {
     }
 }
 
+/// Each hop's share of the figures of every loop through it (its [`round_trip`] figure,
+/// largest financing deal and grade), worked out the first time a loop takes the hop: a
+/// search that finds millions of loops over a few thousand hops reads each hop's deals once.
+/// [`FigureCache::found`] gives what [`Cycle::found`] gives.
+///
+/// # Example
+/// ```
+/// # use std::ops::ControlFlow;
+/// # use dealgraph::graph::{Filter, MoneyGraph};
+/// # use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::cycles::{cycles, Cycle, CycleOptions, FigureCache};
+/// let csv = "from,to,kind,amount_usd,source\na,b,investment,5e9,s\nb,a,cloud,1e9,s\n";
+/// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// # let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// let (hops, opts) = (graph.hops(), CycleOptions::default());
+/// let mut figures = FigureCache::new(hops);
+/// cycles(&graph, hops, &opts, |entities, loop_hops| {
+///     let cached = figures.found(&graph, hops, entities, loop_hops, &opts);
+///     assert_eq!(cached, Cycle::found(&graph, hops, entities, loop_hops, &opts));
+///     assert_eq!(cached.round_trip.amount.unwrap().to_string(), "$1B");
+///     ControlFlow::Continue(())
+/// });
+/// ```
+pub struct FigureCache {
+    hops: Vec<Option<HopShare>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct HopShare {
+    figure: figures::HopFigure,
+    financing: Option<(crate::model::Money, crate::model::DealId)>,
+    grade: Grade,
+}
+
+impl FigureCache {
+    /// An empty cache for the hops of `hops`. `O(h)`.
+    pub fn new(hops: &HopGraph) -> FigureCache {
+        FigureCache {
+            hops: vec![None; hops.hop_count()],
+        }
+    }
+
+    /// The loop with its figures, as [`Cycle::found`]: `O(k)` for `k` hops once each hop's
+    /// share is known (`O(d·log D)` the first time, for `d` deals of `D`).
+    pub fn found(
+        &mut self,
+        graph: &MoneyGraph<'_>,
+        hops: &HopGraph,
+        entities: &[EntityId],
+        loop_hops: &[HopId],
+        opts: &CycleOptions,
+    ) -> Cycle {
+        let mut cycle = Cycle {
+            entities: Vec::new(),
+            hops: Vec::new(),
+            round_trip: figures::combine_hops(std::iter::empty(), Vec::new()),
+            ratio: None,
+            grade: Grade::Inferred,
+        };
+        self.fill(&mut cycle, graph, hops, entities, loop_hops, opts);
+        cycle
+    }
+
+    /// [`FigureCache::found`] into `cycle`, reusing its vectors: a stream of loops then
+    /// allocates nothing per loop.
+    pub fn fill(
+        &mut self,
+        cycle: &mut Cycle,
+        graph: &MoneyGraph<'_>,
+        hops: &HopGraph,
+        entities: &[EntityId],
+        loop_hops: &[HopId],
+        opts: &CycleOptions,
+    ) {
+        if opts.time_ordered {
+            *cycle = Cycle::found(graph, hops, entities, loop_hops, opts);
+            return;
+        }
+        let mut shares = [None; 8];
+        let mut few = loop_hops.len() <= shares.len();
+        for (i, &h) in loop_hops.iter().enumerate() {
+            let Some(slot) = self.hops.get_mut(h.0 as usize) else {
+                few = false;
+                continue;
+            };
+            let share = *slot.get_or_insert_with(|| {
+                let deals = hops.hop(h).deals;
+                HopShare {
+                    figure: figures::hop_figure(graph, deals),
+                    financing: figures::largest_financing(graph, deals.iter().copied()),
+                    grade: deals
+                        .iter()
+                        .filter_map(|&d| graph.deal_view(d))
+                        .map(|v| v.grade())
+                        .max()
+                        .unwrap_or(Grade::Inferred),
+                }
+            });
+            if let Some(s) = shares.get_mut(i) {
+                *s = Some(share);
+            }
+        }
+        if !few {
+            // Longer loops (or a hop not in `hops`) are rare: the figures the long way.
+            *cycle = Cycle::new(graph, hops, entities, loop_hops);
+            return;
+        }
+        let shares = shares[..loop_hops.len()].iter().flatten();
+        let reuse = std::mem::take(&mut cycle.round_trip.hop_deals);
+        cycle.round_trip = figures::combine_hops(shares.clone().map(|s| s.figure), reuse);
+        let best = shares
+            .clone()
+            .fold(None, |acc, s| figures::larger_financing(acc, s.financing));
+        cycle.ratio = figures::ratio_over(&cycle.round_trip, best);
+        cycle.grade = shares.map(|s| s.grade).min().unwrap_or(Grade::Inferred);
+        cycle.entities.clear();
+        cycle.entities.extend_from_slice(entities);
+        cycle.hops.clear();
+        cycle.hops.extend_from_slice(loop_hops);
+    }
+}
+
 /// The grade of a loop: the weakest of its hops' grades, each hop graded by its surest deal
 /// as it stands under the graph's filter. `O(k·d)` for `k` hops of `d` deals.
 pub fn loop_grade(graph: &MoneyGraph<'_>, hops: &HopGraph, loop_hops: &[HopId]) -> Grade {
@@ -397,12 +520,13 @@ pub fn collect_cycles(
 ) -> CycleList {
     let mut found = Vec::new();
     let mut truncated = false;
+    let mut figures = FigureCache::new(hops);
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
         if limit.is_some_and(|l| found.len() >= l) {
             truncated = true;
             return ControlFlow::Break(());
         }
-        found.push(Cycle::found(graph, hops, entities, loop_hops, opts));
+        found.push(figures.found(graph, hops, entities, loop_hops, opts));
         ControlFlow::Continue(())
     });
     sort_cycles(graph.dataset(), &mut found, sort);
@@ -481,12 +605,13 @@ fn rank_within(
     let mut top = TopN::new(n);
     let mut found = 0u64;
     let net = Net::build_within(graph, hops, opts, keep);
+    let mut figures = FigureCache::new(hops);
     let end = Search::new(&net, opts).run(&mut |entities: &[EntityId], loop_hops: &[HopId]| {
         found += 1;
         top.offer(
             data,
             sort,
-            Cycle::found(graph, hops, entities, loop_hops, opts),
+            figures.found(graph, hops, entities, loop_hops, opts),
         );
         ControlFlow::Continue(())
     });

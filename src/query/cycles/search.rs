@@ -366,15 +366,19 @@ impl<'n> Search<'n> {
     }
 
     /// Breadth-first distances from (`forward`) or to `s` over alive vertices (same component,
-    /// not before `s`), up to `limit` hops. Fills `dist_from` or `dist_to`.
+    /// not before `s`), up to `limit` hops. Fills `dist_from` or `dist_to`. Forward, after
+    /// `dist_to`, it goes on only from vertices that can still get back within `limit + 1`
+    /// hops in all: every vertex of a short enough closed walk is reached by a shortest path
+    /// of such vertices, so the distances that decide the region are the same, and the search
+    /// from a hub no longer floods the whole component.
     fn bfs_alive(&mut self, s: u32, forward: bool, limit: u32) {
         let net = self.net;
         let comp = &self.comp;
         let c = comp[s as usize];
-        let dist = if forward {
-            &mut self.dist_from
+        let (dist, back) = if forward {
+            (&mut self.dist_from, Some(&self.dist_to))
         } else {
-            &mut self.dist_to
+            (&mut self.dist_to, None)
         };
         let queue = &mut self.queue;
         let touched = &mut self.touched;
@@ -391,7 +395,13 @@ impl<'n> Search<'n> {
                 if w >= s && comp[w as usize] == c && dist[w as usize] == INF {
                     dist[w as usize] = d + 1;
                     touched.push(w);
-                    queue.push_back((w, false));
+                    let hopeless = back.is_some_and(|t| {
+                        let t = t[w as usize];
+                        t == INF || (d + 1).saturating_add(t) > limit.saturating_add(1)
+                    });
+                    if !hopeless {
+                        queue.push_back((w, false));
+                    }
                 }
             };
             if forward {
@@ -461,8 +471,8 @@ impl<'n> Search<'n> {
     /// Finds every matching loop whose smallest vertex is `s`.
     fn search_from(&mut self, s: u32, visit: &mut Visitor<'_>) -> ControlFlow<SearchEnd> {
         let limit = self.bound.map_or(INF, |l| l - 1);
-        self.bfs_alive(s, true, limit);
         self.bfs_alive(s, false, limit);
+        self.bfs_alive(s, true, limit);
         self.stamp += 1;
         self.region_list.clear();
         for i in 0..self.touched.len() {
@@ -678,6 +688,34 @@ impl<'n> Search<'n> {
                         continue;
                     }
                     self.lock[w as usize] = len + 1;
+                    if len + 1 == l
+                        && let Some(back) = self.closing_arc(w, s)
+                    {
+                        // `w` is the last entity a loop can take (`dist_to[w]` is 1), so its
+                        // frame would find just the loop closed by `back`, then leave `w`
+                        // locked at `l` and its parent one hop from the start: do that
+                        // without scanning `w`'s arcs (a hub's are thousands).
+                        self.frames[top].blen = 1;
+                        let financing = financing_on_path + u32::from(arc.financing);
+                        let through = through_on_path + u32::from(self.is_through[w as usize]);
+                        self.path.push(w);
+                        self.path_hops.push(arc.hop);
+                        let mut flow = ControlFlow::Continue(());
+                        if self.matches(back, financing, through) {
+                            self.entities.clear();
+                            self.entities
+                                .extend(self.path.iter().map(|&v| self.net.entity[v as usize]));
+                            self.path_hops.push(back.hop);
+                            flow = visit(&self.entities, &self.path_hops);
+                            self.path_hops.pop();
+                        }
+                        self.path.pop();
+                        self.path_hops.pop();
+                        if flow.is_break() {
+                            break ControlFlow::Break(SearchEnd::Stopped);
+                        }
+                        continue;
+                    }
                 } else {
                     if self.blocked[w as usize] {
                         continue;
@@ -729,6 +767,14 @@ impl<'n> Search<'n> {
         self.path_hops.clear();
         self.frames.clear();
         result
+    }
+
+    /// The arc from `w` back to the start `s`, if any (binary search: arcs are sorted by head).
+    fn closing_arc(&self, w: u32, s: u32) -> Option<Arc> {
+        let arcs = self.net.out_arcs(w);
+        arcs.binary_search_by_key(&s, |a| a.to)
+            .ok()
+            .map(|i| arcs[i])
     }
 
     /// `v` found nothing: put it on the wait list of each successor in the region, to be
