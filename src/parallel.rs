@@ -45,12 +45,13 @@ pub(crate) fn for_parts<T: Send>(
     }
     // Each part waits in a slot for its thread; a part whose thread cannot be made is
     // taken back and done here.
-    let slots: Vec<std::sync::Mutex<Option<(usize, &mut [T])>>> = items
+    type Slot<'a, T> = std::sync::Mutex<Option<(usize, &'a mut [T])>>;
+    let slots: Vec<Slot<T>> = items
         .chunks_mut(part)
         .enumerate()
         .map(|(k, chunk)| std::sync::Mutex::new(Some((k * part, chunk))))
         .collect();
-    let run = |slot: &std::sync::Mutex<Option<(usize, &mut [T])>>| {
+    let run = |slot: &Slot<T>| {
         let taken = slot.lock().map(|mut s| s.take()).unwrap_or(None);
         if let Some((start, chunk)) = taken {
             f(start, chunk);

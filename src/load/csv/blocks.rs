@@ -189,7 +189,10 @@ mod tests {
         let (b, serial) = blocks("a,b\nc,\"d\ne\"\nf,g\n", 6);
         assert!(!serial);
         assert_eq!(b.concat(), "a,b\nc,\"d\ne\"\nf,g\n");
-        assert!(b.iter().all(|block| block.matches('"').count() % 2 == 0), "{b:?}");
+        assert!(
+            b.iter().all(|block| block.matches('"').count() % 2 == 0),
+            "{b:?}"
+        );
         assert_eq!(b[0], "a,b\n");
     }
 

@@ -17,7 +17,7 @@ use super::symbols::{SymbolCache, UNKNOWN};
 use crate::load::Interner;
 
 /// Blocks of about this many bytes are parsed at a time (a few thousand rows).
-pub(super) const BLOCK_BYTES: usize = 1 << 20;
+pub(super) const BLOCK_BYTES: usize = 256 << 10;
 
 /// A record longer than this (an unclosed quote, a file without `\n`) ends the splitting:
 /// the rest of the file is read by one reader.
@@ -31,6 +31,23 @@ struct Parsed {
     names: String,
     /// The symbols of the deals' `from` and `to` ids, two per deal, or [`UNKNOWN`].
     symbols: Vec<u32>,
+    /// Ids the storing thread numbered (where they are in `names`), for the cache.
+    learned: Vec<(Range<usize>, u32)>,
+}
+
+impl Parsed {
+    /// Teaches `cache` the ids learnt, and empties the buffers for the next block.
+    fn recycle(&mut self, cache: &RwLock<SymbolCache>) {
+        if !self.learned.is_empty() {
+            let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
+            for (range, symbol) in self.learned.drain(..) {
+                cache.insert(&self.names[range], symbol);
+            }
+        }
+        self.items.clear();
+        self.names.clear();
+        self.symbols.clear();
+    }
 }
 
 /// The splitter shared by the workers, who take blocks from it in turn.
@@ -64,7 +81,7 @@ pub(super) fn read_blocks<R: Read + Send>(
     store: &mut Store,
     threads: usize,
 ) -> Leftover<R> {
-    let in_flight = threads * 2 + 2;
+    let in_flight = threads + 2;
     let (give, tokens) = sync_channel::<Parsed>(in_flight);
     for _ in 0..in_flight {
         let _ = give.send(Parsed::default());
@@ -90,9 +107,13 @@ pub(super) fn read_blocks<R: Read + Send>(
                 let mut rows = rows.with_interner(&mut interner);
                 let mut record = csv::ByteRecord::new();
                 while let Some((seq, block, mut parsed)) = take(source) {
+                    parsed.recycle(cache);
                     parse_block(&block, &mut rows, &mut record, &mut parsed);
                     if lookup {
-                        look_up(&cache.read().unwrap_or_else(|e| e.into_inner()), &mut parsed);
+                        look_up(
+                            &cache.read().unwrap_or_else(|e| e.into_inner()),
+                            &mut parsed,
+                        );
                     }
                     if done.send((seq, parsed)).is_err() {
                         return;
@@ -108,12 +129,13 @@ pub(super) fn read_blocks<R: Read + Send>(
             let mut rows = rows.with_interner(&mut interner);
             let mut record = csv::ByteRecord::new();
             while let Some((_, block, mut parsed)) = take(&source) {
+                parsed.recycle(&cache);
                 parse_block(&block, &mut rows, &mut record, &mut parsed);
-                store_parsed(store, &mut parsed, &cache, lookup, &give);
+                store_parsed(store, parsed, lookup, &give);
             }
             return;
         }
-        store_in_order(store, results, &cache, lookup, &give);
+        store_in_order(store, results, lookup, &give);
     });
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
     Leftover {
@@ -168,7 +190,6 @@ pub(super) fn unclosed(block: &Block) -> Option<(u32, u64)> {
 fn store_in_order(
     store: &mut Store,
     results: Receiver<(usize, Parsed)>,
-    cache: &RwLock<SymbolCache>,
     lookup: bool,
     give: &SyncSender<Parsed>,
 ) {
@@ -176,24 +197,18 @@ fn store_in_order(
     let mut next = 0;
     for (seq, parsed) in results {
         waiting.insert(seq, parsed);
-        while let Some(mut parsed) = waiting.remove(&next) {
-            store_parsed(store, &mut parsed, cache, lookup, give);
+        while let Some(parsed) = waiting.remove(&next) {
+            store_parsed(store, parsed, lookup, give);
             next += 1;
         }
     }
 }
 
-/// Stores one block's rows, teaches the cache the ids first met there, and gives the
-/// emptied buffer back.
-fn store_parsed(
-    store: &mut Store,
-    parsed: &mut Parsed,
-    cache: &RwLock<SymbolCache>,
-    lookup: bool,
-    give: &SyncSender<Parsed>,
-) {
+/// Stores one block's rows and gives the buffer back, with the ids first numbered here
+/// for the cache.
+fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
     let mut symbols = parsed.symbols.iter().copied();
-    let mut learned: Vec<(Range<usize>, u32)> = Vec::new();
+    let mut learned = lookup.then_some(&mut parsed.learned);
     for item in parsed.items.drain(..) {
         let known = if lookup && matches!(item, Item::Deal { .. }) {
             let from = symbols.next().unwrap_or(UNKNOWN);
@@ -202,17 +217,9 @@ fn store_parsed(
         } else {
             [UNKNOWN; 2]
         };
-        store.add_known(item, &parsed.names, known, Some(&mut learned));
+        store.add_known(item, &parsed.names, known, learned.as_deref_mut());
     }
-    if lookup && !learned.is_empty() {
-        let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
-        for (range, symbol) in learned {
-            cache.insert(&parsed.names[range], symbol);
-        }
-    }
-    parsed.names.clear();
-    parsed.symbols.clear();
-    let _ = give.try_send(std::mem::take(parsed));
+    let _ = give.try_send(parsed);
 }
 
 /// Converts every record of `block` into `parsed`, with the lines and bytes of the file.
@@ -245,8 +252,12 @@ pub(super) fn shift(record: &mut csv::ByteRecord, line: u64, byte: u64) {
 fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     for item in &parsed.items {
         if let Item::Deal { row, .. } = item {
-            parsed.symbols.push(cache.get(&parsed.names[row.from.clone()]));
-            parsed.symbols.push(cache.get(&parsed.names[row.to.clone()]));
+            parsed
+                .symbols
+                .push(cache.get(&parsed.names[row.from.clone()]));
+            parsed
+                .symbols
+                .push(cache.get(&parsed.names[row.to.clone()]));
         }
     }
 }

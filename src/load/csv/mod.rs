@@ -50,8 +50,9 @@ const ENTITY_ROW_BYTES: u64 = 32;
 
 /// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
 /// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
-/// skipped. Files bigger than a block are parsed on every core the process may use, with
-/// the same result as on one.
+/// skipped. Files bigger than a block are parsed in blocks on every core the process may
+/// use (on one core too: the storing thread then interns only ids not seen before), with
+/// the same result as one reader gives.
 pub fn parse(
     reader: impl Read + Send,
     input: CsvFile<'_>,
@@ -61,7 +62,7 @@ pub fn parse(
     pending: &mut Pending,
 ) {
     let (threads, block) = settings();
-    if threads > 1 && input.len.is_none_or(|len| len > block as u64) {
+    if input.len.is_none_or(|len| len > block as u64) {
         let mut ctx = Context {
             input,
             today,
@@ -82,8 +83,7 @@ fn settings() -> (usize, usize) {
     if let Some(forced) = tests::FORCED.get() {
         return forced;
     }
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    (threads, chunked::BLOCK_BYTES)
+    (crate::parallel::cores(), chunked::BLOCK_BYTES)
 }
 
 /// [`parse`] on one reader (and its reading thread).
@@ -172,7 +172,9 @@ fn parse_blocks<R: Read + Send>(reader: R, ctx: &mut Context, threads: usize, bl
         return unclosed_quote(unclosed, file, ctx.diags);
     };
     // The rows start where the header ends.
-    first.bytes.drain(..(end.byte() as usize).min(first.bytes.len()));
+    first
+        .bytes
+        .drain(..(end.byte() as usize).min(first.bytes.len()));
     first.line = end.line();
     first.byte = end.byte();
     let mut rows = Rows {

@@ -9,8 +9,9 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 /// Ids not in the cache.
 pub(super) const UNKNOWN: u32 = u32::MAX;
 
-/// Longest id kept inside its slot; longer ones live in `text`.
-const INLINE: usize = 11;
+/// Longest id kept inside its slot (`e999999` fits, and slots stay at 12 bytes); longer
+/// ones live in `text`.
+const INLINE: usize = 7;
 
 /// Id text and the symbol the storing thread gave it (the cache only repeats its answers,
 /// so symbols are numbered exactly as without it).
@@ -25,7 +26,7 @@ pub(super) struct SymbolCache {
 struct Slot {
     symbol: u32,
     /// The id's length when it fits in `inline`, else `u8::MAX` and `inline` holds where
-    /// in `text` it starts and its length.
+    /// in `text` it starts (4 bytes) and its length (3 bytes).
     len: u8,
     inline: [u8; INLINE],
 }
@@ -34,11 +35,9 @@ impl Slot {
     fn name<'a>(&'a self, text: &'a str) -> &'a [u8] {
         match self.len {
             u8::MAX => {
-                let word = |i: usize| {
-                    u32::from_le_bytes(self.inline[i..i + 4].try_into().unwrap_or_default())
-                        as usize
-                };
-                let (start, len) = (word(0), word(4));
+                let b = self.inline;
+                let start = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+                let len = u32::from_le_bytes([b[4], b[5], b[6], 0]) as usize;
                 &text.as_bytes()[start..start + len]
             }
             len => &self.inline[..len as usize],
@@ -74,16 +73,15 @@ impl SymbolCache {
             inline[..name.len()].copy_from_slice(name.as_bytes());
             name.len() as u8
         } else {
-            // Past 4 GiB of long ids the cache simply stops learning them.
-            let (Ok(start), Ok(n)) = (u32::try_from(text.len()), u32::try_from(name.len())) else {
-                return;
-            };
-            if u32::try_from(text.len() + name.len()).is_err() {
+            // Past 4 GiB of long ids (or for an id of 16 MiB) the cache simply does not
+            // learn them.
+            let start = text.len();
+            if name.len() >= 1 << 24 || u32::try_from(start + name.len()).is_err() {
                 return;
             }
             text.push_str(name);
-            inline[..4].copy_from_slice(&start.to_le_bytes());
-            inline[4..8].copy_from_slice(&n.to_le_bytes());
+            inline[..4].copy_from_slice(&(start as u32).to_le_bytes());
+            inline[4..].copy_from_slice(&(name.len() as u32).to_le_bytes()[..3]);
             u8::MAX
         };
         let slot = Slot {
@@ -103,12 +101,16 @@ mod tests {
     #[test]
     fn short_and_long_names_are_found_again() {
         let mut cache = SymbolCache::default();
-        let long = "an-entity-id-longer-than-eleven-bytes";
+        let long = "an-entity-id-longer-than-eight-bytes";
         cache.insert("e1", 7);
         cache.insert(long, 8);
         cache.insert("e1", 9);
+        cache.insert("e999999", 10);
+        cache.insert("e9999999", 11);
         assert_eq!(cache.get("e1"), 7);
         assert_eq!(cache.get(long), 8);
+        assert_eq!((cache.get("e999999"), cache.get("e9999999")), (10, 11));
+        assert_eq!(std::mem::size_of::<Slot>(), 12);
         assert_eq!(cache.get("e2"), UNKNOWN);
         assert_eq!(cache.get(&long[..20]), UNKNOWN);
     }

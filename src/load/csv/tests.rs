@@ -50,11 +50,11 @@ fn load(files: &[(&str, &[u8])], auto: bool, threads: usize, block: usize) -> St
     }
 }
 
-/// Loads `files` on one reader and in blocks of many sizes on 2 and 3 threads, and
+/// Loads `files` on one reader and in blocks of many sizes on 1, 2 and 3 threads, and
 /// checks every load gives the same.
 fn same_everywhere(files: &[(&str, &[u8])], auto: bool, blocks: &[usize]) -> String {
     let serial = load(files, auto, 1, usize::MAX);
-    for &threads in &[2, 3] {
+    for &threads in &[1, 2, 3] {
         for &block in blocks {
             let parallel = load(files, auto, threads, block);
             assert!(
@@ -73,7 +73,13 @@ fn first_difference(a: &str, b: &str) -> String {
         .zip(b.lines())
         .position(|(x, y)| x != y)
         .unwrap_or(0);
-    let around = |t: &str| t.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
+    let around = |t: &str| {
+        t.lines()
+            .skip(line.saturating_sub(3))
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     format!("one reader:\n{}\nin blocks:\n{}", around(a), around(b))
 }
 
@@ -87,18 +93,26 @@ fn deals(crlf: bool, rows: usize) -> Vec<u8> {
     let mut text = String::from("id,from,to,kind,amount_usd,date,status,source,notes\n");
     for i in 0..rows {
         let row = match i % 13 {
-            0 => format!("d{i},e1,e2,chips,{}00,2024-01-0{},completed,s{},\n", i + 1, i % 9 + 1, i % 3),
-            1 => format!(",e2,e3,cloud,5,2024-02,announced,,\"a note, with a comma\"\n"),
+            0 => format!(
+                "d{i},e1,e2,chips,{}00,2024-01-0{},completed,s{},\n",
+                i + 1,
+                i % 9 + 1,
+                i % 3
+            ),
+            1 => ",e2,e3,cloud,5,2024-02,announced,,\"a note, with a comma\"\n".to_string(),
             2 => format!("d{i},e3,e1,equity,7,2024,rumored,src,\"two\nlines \"\"quoted\"\"\"\n"),
             3 => format!("d{i},e1,e9,chips,1,2024-03-01,completed,src,\n"),
             4 => format!("d{i},e2,e1,cloudy,1,2024-03-01,completed,src,\n"),
             5 => format!("d{i},e2,e1,chips,lots,2024-03-01,completed,src,\n"),
             6 => format!("d{i},e2,e1,chips\n"),
             7 => "\n".to_string(),
-            8 => format!("d{},e1,e2,chips,3,2024-04-01,completed,second report,\n", i - 8),
+            8 => format!(
+                "d{},e1,e2,chips,3,2024-04-01,completed,second report,\n",
+                i - 8
+            ),
             9 => format!("d{},e2,e1,chips,3,2024-04-01,completed,disagrees,\n", i - 9),
             10 => format!("d{i},e5,e5,loan,9,2024-05-01,completed,src,\n"),
-            11 => format!(",e6,e1,loan,,,,,\"\"\n"),
+            11 => ",e6,e1,loan,,,,,\"\"\n".to_string(),
             _ => format!("d{i},e1,e3,revenue,12,2030-01-01,completed,\"https://x.test/a,b\",\n"),
         };
         text.push_str(&row);
@@ -209,7 +223,7 @@ proptest! {
     fn random_files_load_the_same_in_blocks(
         (text, _crlf) in random_file(),
         block in 1usize..120,
-        threads in 2usize..5,
+        threads in 1usize..5,
     ) {
         let files: [(&str, &[u8]); 1] = [("deals.csv", text.as_bytes())];
         let serial = load(&files, true, 1, usize::MAX);
