@@ -110,10 +110,8 @@ pub(super) fn read_blocks<R: Read + Send>(
                     parsed.recycle(cache);
                     parse_block(&block, &mut rows, &mut record, &mut parsed);
                     if lookup {
-                        look_up(
-                            &cache.read().unwrap_or_else(|e| e.into_inner()),
-                            &mut parsed,
-                        );
+                        let cache = cache.read().unwrap_or_else(|e| e.into_inner());
+                        look_up(&cache, &mut parsed);
                     }
                     if done.send((seq, parsed)).is_err() {
                         return;
@@ -250,14 +248,10 @@ pub(super) fn shift(record: &mut csv::ByteRecord, line: u64, byte: u64) {
 
 /// Looks up the `from` and `to` ids of every deal of `parsed` in `cache`.
 fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
-    for item in &parsed.items {
-        if let Item::Deal { row, .. } = item {
-            parsed
-                .symbols
-                .push(cache.get(&parsed.names[row.from.clone()]));
-            parsed
-                .symbols
-                .push(cache.get(&parsed.names[row.to.clone()]));
-        }
-    }
+    let names = &parsed.names;
+    let ends = parsed.items.iter().flat_map(|item| match item {
+        Item::Deal { row, .. } => [Some(row.from.clone()), Some(row.to.clone())],
+        _ => [None, None],
+    });
+    cache.get_all(ends.flatten().map(|r| &names[r]), &mut parsed.symbols);
 }
