@@ -7,7 +7,8 @@ set asked, and prints the median wall time, the median time the tool reports for
 alone, and the largest peak RSS (wait4) of each, with the load average before and after.
 
     python3 benches/peers/load_polars.py --data /tmp/peerdata/1m-5m \\
-        --binary target/release/dealgraph --cpus 0 --cpus 0,1 --runs 3
+        --binary target/release/dealgraph --cpus 0 --cpus 0,1 --runs 3 \\
+        [--before OLD_BUILD] [--python /tmp/polars-venv/bin/python]
 
 Data: `dealgraph generate --entities 1000000 --deals 5000000 --seed 1 --out DIR`.
 Needs: polars in the Python that runs it (`--python` for another one, e.g. a venv's).
@@ -31,8 +32,9 @@ print(f"load {time.perf_counter() - t:.3f} {deals.height} {entities.height}")
 """
 
 
-def run(cmd: list[str]) -> tuple[float, float | None, int, str]:
-    """Wall seconds, the load seconds the tool reports, peak RSS in MB, and its output."""
+def run(cmd: list[str]) -> tuple[float, float | None, int, float]:
+    """Wall seconds, the load seconds the tool reports, peak RSS in MB, and CPU seconds
+    (user + system)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = proc.stdout.read()
@@ -41,13 +43,15 @@ def run(cmd: list[str]) -> tuple[float, float | None, int, str]:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{out}")
     found = re.search(r"\bload (\d+\.\d+)", out)
-    return wall, float(found.group(1)) if found else None, usage.ru_maxrss // 1024, out
+    load = float(found.group(1)) if found else None
+    return wall, load, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, help="folder with deals.csv and entities.csv")
     ap.add_argument("--binary", default="target/release/dealgraph")
+    ap.add_argument("--before", help="another dealgraph build to measure too (tool `before`)")
     ap.add_argument("--python", default=sys.executable, help="a Python with polars")
     ap.add_argument("--cpus", action="append", help="taskset CPU list (repeatable)")
     ap.add_argument("--runs", type=int, default=3)
@@ -59,24 +63,29 @@ def main() -> None:
         "dealgraph": [args.binary, "--timings", "validate", "--data", args.data],
         "polars": [args.python, "-c", POLARS, args.data],
     }
-    results: dict[tuple[str, str], list[tuple[float, float | None, int]]] = {}
+    if args.before:
+        commands["before"] = [args.before, "--timings", "validate", "--data", args.data]
+        tools.append("before")
+    results: dict[tuple[str, str], list[tuple[float, float | None, int, float]]] = {}
     print(f"load average before: {os.getloadavg()}")
     for _ in range(args.runs):
         for cpu in cpus:
             for tool in tools:
-                wall, load, rss, _ = run(["taskset", "-c", cpu, *commands[tool]])
-                results.setdefault((tool, cpu), []).append((wall, load, rss))
+                measured = run(["taskset", "-c", cpu, *commands[tool]])
+                results.setdefault((tool, cpu), []).append(measured)
     print(f"load average after: {os.getloadavg()}")
     print()
-    print("| tool | CPUs | runs | wall median (s) | load median (s) | walls (s) | peak RSS (MB) |")
-    print("|---|---|---|---|---|---|---|")
+    print("| tool | CPUs | runs | wall median (s) | load median (s) | walls (s) | CPU median (s) "
+          "| peak RSS (MB) |")
+    print("|---|---|---|---|---|---|---|---|")
     for (tool, cpu), runs in results.items():
-        walls = [w for w, _, _ in runs]
-        loads = [l for _, l, _ in runs if l is not None]
+        walls = [r[0] for r in runs]
+        loads = [r[1] for r in runs if r[1] is not None]
         load = f"{statistics.median(loads):.2f}" if loads else "–"
+        cpu_s = statistics.median(r[3] for r in runs)
         print(
             f"| {tool} | {cpu} | {len(runs)} | {statistics.median(walls):.2f} | {load} | "
-            f"{', '.join(f'{w:.2f}' for w in walls)} | {max(r for _, _, r in runs)} |"
+            f"{', '.join(f'{w:.2f}' for w in walls)} | {cpu_s:.2f} | {max(r[2] for r in runs)} |"
         )
 
 
