@@ -70,9 +70,19 @@ impl SymbolCache {
     /// The slot of `name` (an empty one if none), probing from slot `i` whose copy is
     /// `first`.
     fn find(&self, name: &str, mut i: usize, first: Slot) -> Slot {
+        // A short id is compared as a whole padded array, without a call to memcmp.
+        let short = (name.len() <= INLINE).then(|| {
+            let mut padded = [0; INLINE];
+            padded[..name.len()].copy_from_slice(name.as_bytes());
+            (name.len() as u8, padded)
+        });
         let mut slot = first;
         loop {
-            if slot.symbol == UNKNOWN || slot.name(&self.text) == name.as_bytes() {
+            let same = match short {
+                Some((len, padded)) => slot.len == len && slot.inline == padded,
+                None => slot.len == u8::MAX && slot.name(&self.text) == name.as_bytes(),
+            };
+            if slot.symbol == UNKNOWN || same {
                 return slot;
             }
             i = (i + 1) & (self.slots.len() - 1);
