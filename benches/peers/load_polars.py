@@ -56,6 +56,9 @@ def main() -> None:
     ap.add_argument("--cpus", action="append", help="taskset CPU list (repeatable)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tools", default="dealgraph,polars")
+    ap.add_argument("--rt", action="store_true",
+                    help="run each tool at real-time priority (chrt -f 10, needs root): on a "
+                         "machine busy with other work this gives it the CPUs asked for")
     args = ap.parse_args()
     cpus = args.cpus or ["0", "0,1"]
     tools = args.tools.split(",")
@@ -71,7 +74,8 @@ def main() -> None:
     for _ in range(args.runs):
         for cpu in cpus:
             for tool in tools:
-                measured = run(["taskset", "-c", cpu, *commands[tool]])
+                rt = ["chrt", "-f", "10"] if args.rt else []
+                measured = run([*rt, "taskset", "-c", cpu, *commands[tool]])
                 results.setdefault((tool, cpu), []).append(measured)
     print(f"load average after: {os.getloadavg()}")
     print()
