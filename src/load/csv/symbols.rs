@@ -4,7 +4,7 @@
 //!
 //! An open-addressing table of 16-byte slots (linear probing, at most 3/4 full): a short id
 //! is compared inside its slot, so a lookup touches one cache line, and
-//! [`SymbolCache::get_all`] loads the slots of 16 ids before comparing any, so their cache
+//! [`SymbolCache::get_all`] prefetches the slots of the ids 16 lookups ahead, so their cache
 //! misses overlap.
 
 use std::hash::BuildHasher;
@@ -17,8 +17,23 @@ pub(super) const UNKNOWN: u32 = u32::MAX;
 /// Longest id kept inside its slot; longer ones live in `text`.
 const INLINE: usize = 11;
 
-/// Lookups started together by [`SymbolCache::get_all`].
-const WAVE: usize = 16;
+/// How many lookups ahead [`SymbolCache::get_all`] asks for a slot.
+const AHEAD: usize = 16;
+
+/// Asks the memory for the cache line of `slot`, without waiting for it.
+#[inline(always)]
+fn prefetch(slot: &Slot) {
+    // SAFETY: a prefetch only hints the cache (it never faults, reads into nothing and
+    // writes nothing), and SSE, which it needs, is part of every x86-64 CPU.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (slot as *const Slot).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
+}
 
 /// Id text and the symbol the storing thread gave it (the cache only repeats its answers,
 /// so symbols are numbered exactly as without it).
@@ -106,20 +121,15 @@ impl SymbolCache {
             out.extend(names.map(|_| UNKNOWN));
             return;
         }
-        let mut names = names.peekable();
-        while names.peek().is_some() {
-            // Load the first slot of every id of the wave, then compare.
-            let mut wave: [(&str, usize, Slot); WAVE] = [("", 0, EMPTY); WAVE];
-            let mut n = 0;
-            for name in names.by_ref().take(WAVE) {
-                let i = self.slot_of(name);
-                wave[n] = (name, i, self.slots[i]);
-                n += 1;
+        // Every id's slot first, then the lookups, each asking the memory for the slot
+        // `AHEAD` lookups on, so that many cache misses are under way at once.
+        let wanted: Vec<(&str, usize)> = names.map(|n| (n, self.slot_of(n))).collect();
+        out.reserve(wanted.len());
+        for (k, &(name, i)) in wanted.iter().enumerate() {
+            if let Some(&(_, next)) = wanted.get(k + AHEAD) {
+                prefetch(&self.slots[next]);
             }
-            let found = wave[..n]
-                .iter()
-                .map(|&(name, i, first)| self.find(name, i, first));
-            out.extend(found.map(|slot| slot.symbol));
+            out.push(self.find(name, i, self.slots[i]).symbol);
         }
     }
 
