@@ -480,6 +480,16 @@ impl Loader {
         const UNSEEN: u32 = u32::MAX;
         const MISSING: u32 = u32::MAX - 1;
         let mut resolved = vec![UNSEEN; pending.symbols.len()];
+        if !self.options.auto_entities {
+            // No entity is added below: every symbol can be looked up now, on every core.
+            let (symbols, dataset) = (&pending.symbols, &dataset);
+            crate::parallel::for_parts(&mut resolved, 1 << 15, |start, part| {
+                for (i, slot) in part.iter_mut().enumerate() {
+                    let found = dataset.by_id(symbols.name((start + i) as u32));
+                    *slot = found.map_or(MISSING, |e| e.0);
+                }
+            });
+        }
         // Deals accepted so far, by id (indices into `pending.deals`, hashed by their id).
         // Made-up ids are left out when they are unique by construction.
         let check_made_up = pending.made_up_ids_may_collide();

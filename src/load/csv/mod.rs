@@ -7,16 +7,22 @@
 //! checks and converts each record, `store` keeps them in row order. This file reads the
 //! header and reports what is wrong with it.
 
+mod blocks;
+mod chunked;
 mod quoting;
 mod reading;
 mod rows;
 mod store;
+mod symbols;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::io::Read;
 
 use chrono::NaiveDate;
 
+use self::blocks::{Next, Rest, Splitter};
 use self::quoting::QuoteTracker;
 use self::rows::{DealColumns, Rows};
 use self::store::Store;
@@ -44,8 +50,44 @@ const ENTITY_ROW_BYTES: u64 = 32;
 
 /// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
 /// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
-/// skipped.
+/// skipped. Files bigger than a block are parsed in blocks on every core the process may
+/// use (on one core too: the storing thread then interns only ids not seen before), with
+/// the same result as one reader gives.
 pub fn parse(
+    reader: impl Read + Send,
+    input: CsvFile<'_>,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+    interner: &mut Interner,
+    pending: &mut Pending,
+) {
+    let (threads, block) = settings();
+    if input.len.is_none_or(|len| len > block as u64) {
+        let mut ctx = Context {
+            input,
+            today,
+            diags,
+            interner,
+            pending,
+        };
+        parse_blocks(reader, &mut ctx, threads, block);
+    } else {
+        parse_serial(reader, input, today, diags, interner, pending);
+    }
+}
+
+/// The worker threads to parse with and the size of a block: every core the process may
+/// use (`taskset` and cgroup limits count), blocks of [`chunked::BLOCK_BYTES`].
+fn settings() -> (usize, usize) {
+    #[cfg(test)]
+    if let Some(forced) = tests::FORCED.get() {
+        return forced;
+    }
+    (crate::parallel::cores(), chunked::BLOCK_BYTES)
+}
+
+/// [`parse`] on one reader (and its reading thread).
+fn parse_serial(
     reader: impl Read + Send,
     input: CsvFile<'_>,
     today: NaiveDate,
@@ -56,9 +98,13 @@ pub fn parse(
     let file = input.id;
     let mut quotes = QuoteTracker::new(reader);
     parse_records(&mut quotes, input, today, diags, interner, pending);
-    // The csv crate ends a quoted field silently at the end of the file, which would swallow
-    // every row after a stray opening quote into one field: report it instead.
-    if let Some((line, byte)) = quotes.unclosed() {
+    unclosed_quote(quotes.unclosed(), file, diags);
+}
+
+/// The csv crate ends a quoted field silently at the end of the file, which would swallow
+/// every row after a stray opening quote into one field: report it instead.
+fn unclosed_quote(at: Option<(u32, u64)>, file: FileId, diags: &mut Vec<Diagnostic>) {
+    if let Some((line, byte)) = at {
         diags.push(
             Diagnostic::error(
                 "malformed CSV: this quoted field is never closed",
@@ -77,34 +123,121 @@ pub fn parse(
     }
 }
 
-/// Reads the header, then every row through the reading thread into `pending`.
-fn parse_records(
-    reader: impl Read + Send,
-    input: CsvFile<'_>,
+/// Everything [`parse`] was given but the reader.
+struct Context<'a, 'b> {
+    input: CsvFile<'b>,
     today: NaiveDate,
-    diags: &mut Vec<Diagnostic>,
-    interner: &mut Interner,
-    pending: &mut Pending,
-) {
-    let CsvFile {
-        id: file,
-        stem,
-        len,
-    } = input;
+    diags: &'a mut Vec<Diagnostic>,
+    interner: &'a mut Interner,
+    pending: &'a mut Pending,
+}
+
+/// [`parse`] in blocks on `threads` worker threads: the header is read from the first
+/// block, then every block is parsed by a worker and stored here in order. Where no block
+/// can be cut (a quote left open, no `\n`), the rest of the file is read here, serially.
+fn parse_blocks<R: Read + Send>(reader: R, ctx: &mut Context, threads: usize, block: usize) {
+    let file = ctx.input.id;
+    let mut splitter = Splitter::new(reader, block, chunked::RECORD_LIMIT);
+    let mut first = match splitter.next_block() {
+        Some(Next::Block(first)) => first,
+        _ => {
+            // The whole file is one record, or cannot be read: as on one reader.
+            let reader = splitter.into_rest().reader();
+            let Context {
+                input,
+                today,
+                diags,
+                interner,
+                pending,
+            } = ctx;
+            return parse_serial(reader, *input, *today, diags, interner, pending);
+        }
+    };
+    let unclosed = if first.last {
+        chunked::unclosed(&first)
+    } else {
+        None
+    };
+    let mut header_reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(&first.bytes[..]);
+    let mut record = csv::ByteRecord::new();
+    let header = read_header(&mut header_reader, &mut record, file, ctx.diags);
+    let end = header_reader.position().clone();
+    drop(header_reader);
+    let Some((header, columns, is_entities)) =
+        header.and_then(|header| begin(header, ctx.input, ctx.diags, ctx.pending))
+    else {
+        return unclosed_quote(unclosed, file, ctx.diags);
+    };
+    // The rows start where the header ends.
+    first
+        .bytes
+        .drain(..(end.byte() as usize).min(first.bytes.len()));
+    first.line = end.line();
+    first.byte = end.byte();
+    let mut rows = Rows {
+        columns,
+        header: &header,
+        is_entities,
+        file,
+        today: ctx.today,
+        interner: ctx.interner,
+    };
+    let mut store = new_store(ctx.input, ctx.pending, ctx.diags);
+    let left = chunked::read_blocks(splitter, first, &rows, &mut store, threads);
+    let unclosed = match left.rest {
+        Some(rest) => read_rest(rest, &mut rows, &mut store),
+        None => left.unclosed.or(unclosed),
+    };
+    finish_store(store, &header);
+    unclosed_quote(unclosed, file, ctx.diags);
+}
+
+/// Reads the rest of a file that could not be cut into blocks, on this thread; a quote
+/// left open at its end.
+fn read_rest<R: Read>(rest: Rest<R>, rows: &mut Rows, store: &mut Store) -> Option<(u32, u64)> {
+    let (line, byte) = (rest.line, rest.byte);
+    let newlines = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+    let mut quotes = QuoteTracker::at(rest.reader(), newlines, byte);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(reader);
-    // One record, reused for every row: no allocation per row.
+        .from_reader(&mut quotes);
     let mut record = csv::ByteRecord::new();
-    let Some(header) = read_header(&mut reader, &mut record, file, diags) else {
-        return;
-    };
-    let Some(holds) = check_header(&header, file, diags) else {
-        return;
-    };
+    let mut names = String::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                chunked::shift(&mut record, line, byte);
+                names.clear();
+                let item = rows.convert(&record, &mut names);
+                store.add(item, &names);
+            }
+            Ok(false) => break,
+            Err(e) => {
+                if store.csv_error_at(e, line, byte) {
+                    break;
+                }
+            }
+        }
+    }
+    drop(reader);
+    quotes.unclosed()
+}
+
+/// Checks the header and prepares `pending` for the file's rows: the header, its columns,
+/// and whether it holds entities; none when the header is wrong.
+fn begin(
+    header: Vec<String>,
+    input: CsvFile<'_>,
+    diags: &mut Vec<Diagnostic>,
+    pending: &mut Pending,
+) -> Option<(Vec<String>, DealColumns, bool)> {
+    let file = input.id;
+    let holds = check_header(&header, file, diags)?;
     let (is_deals, is_entities) = (holds == Holds::Deals, holds == Holds::Entities);
-    let has = |name: &str| header.iter().any(|h| h == name);
     let columns = DealColumns::new(&header);
     if is_deals {
         let narrow = |i: Option<usize>| i.unwrap_or(0).min(u16::MAX as usize) as u16;
@@ -117,35 +250,38 @@ fn parse_records(
             },
         ));
     }
-    if is_entities && let Some(len) = len {
+    if is_entities && let Some(len) = input.len {
         pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
     }
-    let mut rows = Rows {
-        columns,
-        header: &header,
-        is_entities,
-        file,
-        today,
-        interner,
-    };
-    let mut store = Store {
-        file,
-        stem,
+    Some((header, columns, is_entities))
+}
+
+fn new_store<'a>(
+    input: CsvFile<'a>,
+    pending: &'a mut Pending,
+    diags: &'a mut Vec<Diagnostic>,
+) -> Store<'a> {
+    Store {
+        file: input.id,
+        stem: input.stem,
         pending,
         diags,
         deal_by_id: HashMap::new(),
         missing_sources: 0,
         first_missing_source: None,
         made_up: false,
-    };
-    reading::read_rows(reader, &mut record, &mut rows, &mut store);
+    }
+}
+
+/// Warns about rows without a source, once all are stored.
+fn finish_store(store: Store, header: &[String]) {
     let Store {
         diags,
         missing_sources,
         first_missing_source,
         ..
     } = store;
-    if missing_sources > 0 && has("source") {
+    if missing_sources > 0 && header.iter().any(|h| h == "source") {
         diags.push(
             Diagnostic::warning(
                 format!("{missing_sources} row(s) have no source"),
@@ -154,6 +290,40 @@ fn parse_records(
             .with_help("fill the source column so readers can check each deal"),
         );
     }
+}
+
+/// Reads the header, then every row through the reading thread into `pending`.
+fn parse_records(
+    reader: impl Read + Send,
+    input: CsvFile<'_>,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+    interner: &mut Interner,
+    pending: &mut Pending,
+) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(reader);
+    // One record, reused for every row: no allocation per row.
+    let mut record = csv::ByteRecord::new();
+    let Some(header) = read_header(&mut reader, &mut record, input.id, diags) else {
+        return;
+    };
+    let Some((header, columns, is_entities)) = begin(header, input, diags, pending) else {
+        return;
+    };
+    let mut rows = Rows {
+        columns,
+        header: &header,
+        is_entities,
+        file: input.id,
+        today,
+        interner,
+    };
+    let mut store = new_store(input, pending, diags);
+    reading::read_rows(reader, &mut record, &mut rows, &mut store);
+    finish_store(store, &header);
 }
 
 /// What a CSV file holds, as its header says.

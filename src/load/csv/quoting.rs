@@ -22,13 +22,19 @@ enum QuoteState {
     QuoteInQuoted,
 }
 
-impl<R: Read> QuoteTracker<R> {
+impl<R> QuoteTracker<R> {
     pub(super) fn new(inner: R) -> Self {
+        QuoteTracker::at(inner, 0, 0)
+    }
+
+    /// A tracker for input that starts at a record boundary `offset` bytes into a file,
+    /// after `newlines` newlines.
+    pub(super) fn at(inner: R, newlines: u32, offset: u64) -> Self {
         QuoteTracker {
             inner,
             state: QuoteState::FieldStart,
-            newlines: 0,
-            offset: 0,
+            newlines,
+            offset,
             opened: (0, 0),
         }
     }
@@ -42,7 +48,15 @@ impl<R: Read> QuoteTracker<R> {
 impl<R: Read> Read for QuoteTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let chunk = &buf[..n];
+        self.feed(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<R> QuoteTracker<R> {
+    /// Follows the quoting of `chunk`, the next bytes of the input.
+    pub(super) fn feed(&mut self, chunk: &[u8]) {
+        let n = chunk.len();
         if let Some(&last) = chunk.last()
             && memchr::memchr(b'"', chunk).is_none()
         {
@@ -56,7 +70,7 @@ impl<R: Read> Read for QuoteTracker<R> {
                     _ => QuoteState::Unquoted,
                 };
             }
-            return Ok(n);
+            return;
         }
         for &b in chunk {
             use QuoteState::*;
@@ -76,6 +90,49 @@ impl<R: Read> Read for QuoteTracker<R> {
             }
             self.offset += 1;
         }
-        Ok(n)
     }
+}
+
+/// Where the last record of `bytes` that ends with a line end ends, when `bytes` starts at
+/// a record boundary: a reader started there reads what follows exactly as one that read
+/// everything before, positions included. That is just after the `\n` or `\r` that ends a
+/// record: blank lines after it (and the `\n` of `\r\n`) belong to the next record, which
+/// the csv crate reads with them. None when no record ends outside quotes.
+pub(super) fn last_split(bytes: &[u8]) -> Option<usize> {
+    let is_end = |b: u8| b == b'\n' || b == b'\r';
+    if memchr::memchr(b'"', bytes).is_none() {
+        // The first line end of the last run of them, after a byte of a record.
+        let mut end = memchr::memrchr2(b'\n', b'\r', bytes)?;
+        while end > 0 && is_end(bytes[end - 1]) {
+            end -= 1;
+        }
+        return (end > 0).then_some(end + 1);
+    }
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum State {
+        RecordStart,
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    use State::*;
+    let mut state = RecordStart;
+    let mut last = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        state = match (state, b) {
+            (RecordStart, b'\n' | b'\r') => RecordStart,
+            (RecordStart | FieldStart, b'"') => Quoted,
+            (Quoted, b'"') => QuoteInQuoted,
+            (Quoted, _) => Quoted,
+            (QuoteInQuoted, b'"') => Quoted,
+            (_, b'\n' | b'\r') => {
+                last = Some(i + 1);
+                RecordStart
+            }
+            (_, b',') => FieldStart,
+            _ => Unquoted,
+        };
+    }
+    last
 }

@@ -162,6 +162,18 @@ pub(super) struct Rows<'a> {
 }
 
 impl Rows<'_> {
+    /// The same columns and checks, interning sources with `interner` (one per thread).
+    pub(super) fn with_interner<'b>(&'b self, interner: &'b mut Interner) -> Rows<'b> {
+        Rows {
+            columns: self.columns,
+            header: self.header,
+            is_entities: self.is_entities,
+            file: self.file,
+            today: self.today,
+            interner,
+        }
+    }
+
     /// The `from` and `to` ids of a deal are appended to `names`.
     pub(super) fn convert(&mut self, record: &csv::ByteRecord, names: &mut String) -> Item {
         let file = self.file;

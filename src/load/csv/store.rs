@@ -2,8 +2,10 @@
 //! reports, made-up ids, and the count of rows without a source.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::rows::{DealRow, Item};
+use super::symbols::UNKNOWN;
 use super::{cell, csv_error};
 use crate::load::diagnostic::{Diagnostic, FileId, Loc};
 use crate::load::raw::{Part, Pending};
@@ -30,8 +32,38 @@ impl Store<'_> {
         self.diags.len() > 200
     }
 
+    /// [`Store::csv_error`] for a reader that started at `byte` (1-based `line`) of the
+    /// file.
+    pub(super) fn csv_error_at(&mut self, e: csv::Error, line: u64, byte: u64) -> bool {
+        let mut d = csv_error(e, self.file);
+        if let Some(Loc::Cell {
+            line: l,
+            record_start,
+            ..
+        }) = &mut d.loc
+        {
+            *l = u32::try_from(line + u64::from(*l) - 1).unwrap_or(u32::MAX);
+            *record_start += byte;
+        }
+        self.diags.push(d);
+        self.diags.len() > 200
+    }
+
     /// `names` holds the ids that `item`'s `from` and `to` point at.
     pub(super) fn add(&mut self, item: Item, names: &str) {
+        self.add_known(item, names, [UNKNOWN; 2], None);
+    }
+
+    /// [`Store::add`] for a deal whose `from` and `to` symbols may be `known` already
+    /// ([`UNKNOWN`] if not): the ids interned here go to `learned`, with where they are in
+    /// `names`.
+    pub(super) fn add_known(
+        &mut self,
+        item: Item,
+        names: &str,
+        known: [u32; 2],
+        mut learned: Option<&mut Vec<(Range<usize>, u32)>>,
+    ) {
         let (mut deal, line, byte, has_source) = match item {
             Item::Skipped(diags) => return self.diags.extend(diags),
             Item::Entity(e) => return self.pending.declared.add(e),
@@ -67,8 +99,18 @@ impl Store<'_> {
                 None
             }
         };
-        let from = pending.symbols.intern(&names[deal.from.clone()]);
-        let to = pending.symbols.intern(&names[deal.to.clone()]);
+        let mut symbol = |range: &Range<usize>, known: u32| {
+            if known != UNKNOWN {
+                return known;
+            }
+            let symbol = pending.symbols.intern(&names[range.clone()]);
+            if let Some(learned) = learned.as_deref_mut() {
+                learned.push((range.clone(), symbol));
+            }
+            symbol
+        };
+        let from = symbol(&deal.from, known[0]);
+        let to = symbol(&deal.to, known[1]);
         pending.push_csv_origin(self.file, line, byte, written_id.is_some());
         let own_id = written_id.is_some();
         let deal = Deal {

@@ -1,0 +1,257 @@
+//! Parsing a CSV file on every core: blocks of whole records are parsed and converted on
+//! worker threads (each looking up the entity ids it can in a shared [`SymbolCache`]) and
+//! stored in block order on the calling thread, so deals, symbols and diagnostics come out
+//! exactly as from one reader.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::ops::Range;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, RwLock};
+
+use super::blocks::{Block, Next, Rest, Splitter};
+use super::quoting::QuoteTracker;
+use super::rows::{Item, Rows};
+use super::store::Store;
+use super::symbols::{SymbolCache, UNKNOWN};
+use crate::load::Interner;
+
+/// Blocks of about this many bytes are parsed at a time (a few thousand rows).
+pub(super) const BLOCK_BYTES: usize = 256 << 10;
+
+/// A record longer than this (an unclosed quote, a file without `\n`) ends the splitting:
+/// the rest of the file is read by one reader.
+pub(super) const RECORD_LIMIT: usize = 64 << 20;
+
+/// A block's records, converted.
+#[derive(Default)]
+struct Parsed {
+    items: Vec<Item>,
+    /// The `from` and `to` ids of the block's deals, back to back.
+    names: String,
+    /// The symbols of the deals' `from` and `to` ids, two per deal, or [`UNKNOWN`].
+    symbols: Vec<u32>,
+    /// Ids the storing thread numbered (where they are in `names`), for the cache.
+    learned: Vec<(Range<usize>, u32)>,
+}
+
+impl Parsed {
+    /// Teaches `cache` the ids learnt, and empties the buffers for the next block.
+    fn recycle(&mut self, cache: &RwLock<SymbolCache>) {
+        if !self.learned.is_empty() {
+            let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
+            for (range, symbol) in self.learned.drain(..) {
+                cache.insert(&self.names[range], symbol);
+            }
+        }
+        self.items.clear();
+        self.names.clear();
+        self.symbols.clear();
+    }
+}
+
+/// The splitter shared by the workers, who take blocks from it in turn.
+struct Source<R> {
+    splitter: Option<Splitter<R>>,
+    /// The first block, read when the header was.
+    first: Option<Block>,
+    /// The number of the next block handed out.
+    seq: usize,
+    /// Emptied buffers: a worker needs one to take a block, which bounds the blocks in
+    /// flight.
+    tokens: Receiver<Parsed>,
+    rest: Option<Rest<R>>,
+    unclosed: Option<(u32, u64)>,
+}
+
+/// What [`read_blocks`] leaves: the part of the file still to read with one reader, and a
+/// quote never closed at the end of the file.
+pub(super) struct Leftover<R> {
+    pub(super) rest: Option<Rest<R>>,
+    pub(super) unclosed: Option<(u32, u64)>,
+}
+
+/// Reads every record of `first` and the blocks after it into `store`, on `threads`
+/// worker threads. `rows` gives the columns and checks (each worker converts with a copy
+/// and an interner of its own).
+pub(super) fn read_blocks<R: Read + Send>(
+    splitter: Splitter<R>,
+    first: Block,
+    rows: &Rows<'_>,
+    store: &mut Store,
+    threads: usize,
+) -> Leftover<R> {
+    let in_flight = threads + 2;
+    let (give, tokens) = sync_channel::<Parsed>(in_flight);
+    for _ in 0..in_flight {
+        let _ = give.send(Parsed::default());
+    }
+    let source = Mutex::new(Source {
+        splitter: Some(splitter),
+        first: Some(first),
+        seq: 0,
+        tokens,
+        rest: None,
+        unclosed: None,
+    });
+    let cache = RwLock::new(SymbolCache::default());
+    let lookup = !rows.is_entities;
+    std::thread::scope(|scope| {
+        let (done, results) = sync_channel::<(usize, Parsed)>(in_flight);
+        let mut spawned = 0;
+        for _ in 0..threads {
+            let done = done.clone();
+            let (source, cache) = (&source, &cache);
+            let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let mut interner = Interner::default();
+                let mut rows = rows.with_interner(&mut interner);
+                let mut record = csv::ByteRecord::new();
+                while let Some((seq, block, mut parsed)) = take(source) {
+                    parsed.recycle(cache);
+                    parse_block(&block, &mut rows, &mut record, &mut parsed);
+                    if lookup {
+                        let cache = cache.read().unwrap_or_else(|e| e.into_inner());
+                        look_up(&cache, &mut parsed);
+                    }
+                    if done.send((seq, parsed)).is_err() {
+                        return;
+                    }
+                }
+            });
+            spawned += usize::from(worker.is_ok());
+        }
+        drop(done);
+        if spawned == 0 {
+            // No thread could be made: this one does the work, block by block.
+            let mut interner = Interner::default();
+            let mut rows = rows.with_interner(&mut interner);
+            let mut record = csv::ByteRecord::new();
+            while let Some((_, block, mut parsed)) = take(&source) {
+                parsed.recycle(&cache);
+                parse_block(&block, &mut rows, &mut record, &mut parsed);
+                store_parsed(store, parsed, lookup, &give);
+            }
+            return;
+        }
+        store_in_order(store, results, lookup, &give);
+    });
+    let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
+    Leftover {
+        rest: source.rest,
+        unclosed: source.unclosed,
+    }
+}
+
+/// The next block and its number, with an empty buffer for it; none at the end.
+fn take<R: Read>(source: &Mutex<Source<R>>) -> Option<(usize, Block, Parsed)> {
+    let mut source = source.lock().unwrap_or_else(|e| e.into_inner());
+    if source.first.is_none() && source.splitter.is_none() {
+        return None;
+    }
+    let parsed = source.tokens.recv().ok()?;
+    let block = match source.first.take() {
+        Some(block) => block,
+        None => {
+            let splitter = source.splitter.as_mut()?;
+            match splitter.next_block() {
+                Some(Next::Block(block)) => block,
+                Some(Next::Serial) => {
+                    source.rest = source.splitter.take().map(Splitter::into_rest);
+                    return None;
+                }
+                None => {
+                    source.splitter = None;
+                    return None;
+                }
+            }
+        }
+    };
+    if block.last {
+        source.splitter = None;
+        source.unclosed = unclosed(&block);
+    }
+    let seq = source.seq;
+    source.seq += 1;
+    Some((seq, block, parsed))
+}
+
+/// A quote opened in `block` and never closed (`block` being the end of the file).
+pub(super) fn unclosed(block: &Block) -> Option<(u32, u64)> {
+    memchr::memchr(b'"', &block.bytes)?;
+    let newlines = u32::try_from(block.line.saturating_sub(1)).unwrap_or(u32::MAX);
+    let mut quotes = QuoteTracker::at((), newlines, block.byte);
+    quotes.feed(&block.bytes);
+    quotes.unclosed()
+}
+
+/// Stores the blocks' rows in block order as they come back from the workers.
+fn store_in_order(
+    store: &mut Store,
+    results: Receiver<(usize, Parsed)>,
+    lookup: bool,
+    give: &SyncSender<Parsed>,
+) {
+    let mut waiting = BTreeMap::new();
+    let mut next = 0;
+    for (seq, parsed) in results {
+        waiting.insert(seq, parsed);
+        while let Some(parsed) = waiting.remove(&next) {
+            store_parsed(store, parsed, lookup, give);
+            next += 1;
+        }
+    }
+}
+
+/// Stores one block's rows and gives the buffer back, with the ids first numbered here
+/// for the cache.
+fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
+    let mut symbols = parsed.symbols.iter().copied();
+    let mut learned = lookup.then_some(&mut parsed.learned);
+    for item in parsed.items.drain(..) {
+        let known = if lookup && matches!(item, Item::Deal { .. }) {
+            let from = symbols.next().unwrap_or(UNKNOWN);
+            let to = symbols.next().unwrap_or(UNKNOWN);
+            [from, to]
+        } else {
+            [UNKNOWN; 2]
+        };
+        store.add_known(item, &parsed.names, known, learned.as_deref_mut());
+    }
+    let _ = give.try_send(parsed);
+}
+
+/// Converts every record of `block` into `parsed`, with the lines and bytes of the file.
+fn parse_block(block: &Block, rows: &mut Rows, record: &mut csv::ByteRecord, parsed: &mut Parsed) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(&block.bytes[..]);
+    // Reading from memory never fails; a record that could not be read would end the block.
+    while let Ok(true) = reader.read_byte_record(record) {
+        shift(record, block.line, block.byte);
+        let item = rows.convert(record, &mut parsed.names);
+        parsed.items.push(item);
+    }
+}
+
+/// Moves `record`'s position from the start of its block to the start of the file (the
+/// block starting at `byte`, on 1-based `line`).
+pub(super) fn shift(record: &mut csv::ByteRecord, line: u64, byte: u64) {
+    if let Some(local) = record.position() {
+        let mut p = csv::Position::new();
+        p.set_byte(byte + local.byte())
+            .set_line(line + local.line() - 1)
+            .set_record(local.record());
+        record.set_position(Some(p));
+    }
+}
+
+/// Looks up the `from` and `to` ids of every deal of `parsed` in `cache`.
+fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
+    let names = &parsed.names;
+    let ends = parsed.items.iter().flat_map(|item| match item {
+        Item::Deal { row, .. } => [Some(row.from.clone()), Some(row.to.clone())],
+        _ => [None, None],
+    });
+    cache.get_all(ends.flatten().map(|r| &names[r]), &mut parsed.symbols);
+}
