@@ -62,13 +62,12 @@ fn bench_show(bencher: Bencher, deals: u32, what: Show) {
 fn bench_path(bencher: Bencher, deals: u32) {
     let (loaded, filter) = queries(deals);
     let graph = MoneyGraph::build(&loaded.dataset, filter);
-    let hops = graph.hops();
     let (from, to) = (
         loaded.dataset.by_id("e1").unwrap(),
         loaded.dataset.by_id("e0").unwrap(),
     );
     let options = PathOptions::default();
-    bencher.bench(|| money_paths(&graph, hops, from, to, &options));
+    bencher.bench(|| money_paths(&graph, from, to, &options));
 }
 
 #[divan::bench(sample_count = 10)]

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use dealgraph::query::paths::{PathOptions, bounded_paths};
+use dealgraph::query::paths::{PathOptions, money_paths};
 use dealgraph::render::paths::{self as render, Asked};
 
 use super::{CliError, CliResult, Context, Format, LengthArgs, output, parse_seconds};
@@ -71,7 +71,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         limit: args.limit as usize,
         deadline: args.timeout.map(|t| Instant::now() + t),
     };
-    let found = bounded_paths(&graph, from, to, &options);
+    let found = money_paths(&graph, from, to, &options);
     let asked = Asked {
         from,
         to,

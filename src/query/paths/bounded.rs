@@ -225,8 +225,10 @@ impl<'g, 'd> Near<'g, 'd> {
     }
 }
 
-/// The money paths from `from` to `to`, shortest first: the same list as
-/// [`money_paths`](super::money_paths), found by looking only at deals near the two ends.
+/// The money paths from `from` to `to`, shortest first (by length, then by the entity id
+/// strings along them), found by looking only at deals near the two ends. When `from` and
+/// `to` are the same entity there is no path (a path back to the start is a loop: see
+/// [`cycles`](crate::query::cycles)).
 ///
 /// One scan of every deal finds the deals at the two ends (on two threads from a million
 /// deals); an index of every entity's deals ([`DealEnds`]) is built only if the search goes
@@ -240,20 +242,25 @@ impl<'g, 'd> Near<'g, 'd> {
 /// # Arguments
 /// * `graph`: the filtered graph (only its filter and data are read: none of its indexes is
 ///   built).
-/// * `from`, `to`, `options`: as [`money_paths`](super::money_paths).
+/// * `from`, `to`: the two ends.
+/// * `options`: length bound, result limit and deadline.
+///
+/// # Returns
+/// [`PathList`]: at most `limit` paths, and whether the search was complete, hit the limit,
+/// or timed out.
 ///
 /// # Complexity
 /// `O(D)` for the scan of `D` deals; `O(n + D)` for the index when it is needed, and
 /// `O(Σ deals of the entities within L − 1 hops of to)` for the distances, plus the
-/// depth-first searches, as for [`money_paths`](super::money_paths) but over the entities
-/// that can still reach `to`; each entity stood on costs `O(d log d)` for its `d` deals once.
+/// depth-first searches over the entities that can still reach `to` (in the worst case
+/// exponential in `L`, as the number of simple paths is); each entity stood on costs `O(d log d)` for its `d` deals once.
 /// Memory `O(n)` bytes for the distances plus what is read.
 ///
 /// # Example
 /// ```
 /// use dealgraph::graph::{Filter, MoneyGraph};
 /// use dealgraph::load::{load_str, LoadOptions};
-/// use dealgraph::query::paths::{bounded_paths, PathOptions};
+/// use dealgraph::query::paths::{money_paths, PathOptions};
 ///
 /// //   chipco ──investment──▶ lab ──cloud──▶ cloud
 /// //      └─────────chips (chipco buys)───────▲
@@ -262,15 +269,15 @@ impl<'g, 'd> Near<'g, 'd> {
 /// let data = load_str("deals.csv", csv, options).unwrap().dataset;
 /// let graph = MoneyGraph::build(&data, Filter::today());
 /// let (a, b) = (data.resolve("chipco").unwrap(), data.resolve("cloud").unwrap());
-/// let found = bounded_paths(&graph, a, b, &PathOptions::default());
+/// let found = money_paths(&graph, a, b, &PathOptions::default());
 /// let names: Vec<Vec<&str>> = found.paths.iter()
 ///     .map(|p| p.entities.iter().map(|&e| data.entity(e).id.as_str()).collect())
 ///     .collect();
 /// assert_eq!(names, [vec!["chipco", "cloud"], vec!["chipco", "lab", "cloud"]]);
 /// ```
-// About 90 lines: the iterative-deepening search of `money_paths`, with its stack, visited
-// set, distance bound and deadline checks sharing state.
-pub fn bounded_paths(
+// About 90 lines: one iterative-deepening search whose stack, visited set, distance bound and
+// deadline checks share state.
+pub fn money_paths(
     graph: &MoneyGraph<'_>,
     from: EntityId,
     to: EntityId,

@@ -7,19 +7,21 @@
 //! - Paths are listed by length, then by the entity id strings along them, so the first `k`
 //!   paths returned are the `k` shortest in that order.
 //!
-//! Two searches give the same list: [`bounded_paths`] (what `dealgraph path` runs) reads only
-//! the deals near the two ends; [`money_paths`] walks a built [`HopGraph`].
+//! [`money_paths`] reads only the deals near the two ends; the tests check it against the
+//! first search, which walked a built hop index (`reference.rs`), and against brute force.
 
 mod adjacency;
 mod bounded;
+#[cfg(test)]
+mod reference;
 
 use std::time::Instant;
 
-use crate::graph::{DealView, Edge, HopGraph, HopId, MoneyGraph};
+use crate::graph::{DealView, Edge, MoneyGraph};
 use crate::model::{Dataset, EntityId};
 
 pub use adjacency::DealEnds;
-pub use bounded::bounded_paths;
+pub use bounded::money_paths;
 
 /// One money path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,222 +107,12 @@ pub struct PathList {
     pub end: PathEnd,
 }
 
-/// The money paths from `from` to `to`, shortest first, on a built hop index (the reference
-/// for [`bounded_paths`], which `dealgraph path` runs).
-///
-/// Runs one depth-first search per length `1..=max_len` (iterative deepening, explicit stacks),
-/// pruned by each entity's hop distance to `to` (a reverse breadth-first search), so branches
-/// that cannot reach `to` within the remaining hops are never entered. Successors are visited
-/// in entity id string order, which makes the order within a length lexicographic by id.
-///
-/// # Arguments
-/// * `graph`: the filtered money-flow graph (for entity ids).
-/// * `hops`: `graph.hops()`; the returned hop ids index it.
-/// * `from`, `to`: the two ends; when they are the same entity there is no path (a path
-///   back to the start is a loop: see [`cycles`](crate::query::cycles)).
-/// * `options`: length bound, result limit and deadline.
-///
-/// # Returns
-/// [`PathList`]: at most `limit` paths, and whether the search was complete, hit the limit,
-/// or timed out.
-///
-/// # Complexity
-/// `O(n + e)` for the distance search over `n` entities and `e` hops. The depth-first searches
-/// only enter entities that can still reach `to` in time, so each step extends a prefix of an
-/// eventual path: `O(L · (p + 1) · b)` for `L = max_len`, `p ≤ limit` paths found and branching
-/// factor `b`, in the worst case exponential in `L` (the number of simple paths is). Memory
-/// `O(n + e + p · L)`.
-///
-/// # Example
-/// ```
-/// use dealgraph::graph::{Filter, MoneyGraph};
-/// use dealgraph::load::{load_str, LoadOptions};
-/// use dealgraph::query::paths::{money_paths, PathOptions};
-///
-/// //   chipco ──investment──▶ lab ──cloud──▶ cloud
-/// //      └─────────chips (chipco buys)───────▲
-/// let csv = "from,to,kind,source\nchipco,lab,investment,a\nlab,cloud,cloud,a\nchipco,cloud,chips,a\n";
-/// let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
-/// let loaded = load_str("deals.csv", csv, options).unwrap();
-/// let data = &loaded.dataset;
-/// let graph = MoneyGraph::build(data, Filter::today());
-/// let hops = graph.hops();
-/// let (a, b) = (data.resolve("chipco").unwrap(), data.resolve("cloud").unwrap());
-/// let found = money_paths(&graph, &hops, a, b, &PathOptions::default());
-/// let names: Vec<Vec<&str>> = found.paths.iter()
-///     .map(|p| p.entities.iter().map(|&e| data.entity(e).id.as_str()).collect())
-///     .collect();
-/// assert_eq!(names, [vec!["chipco", "cloud"], vec!["chipco", "lab", "cloud"]]);
-/// ```
-// About 100 lines: one iterative-deepening search whose explicit stack, visited set, distance
-// bound and deadline checks share state; split, each part would take all of it as arguments.
-pub fn money_paths(
-    graph: &MoneyGraph<'_>,
-    hops: &HopGraph,
-    from: EntityId,
-    to: EntityId,
-    options: &PathOptions,
-) -> PathList {
-    let data = graph.dataset();
-    let n = hops.entity_count();
-    let mut paths = Vec::new();
-    let done = |paths: Vec<MoneyPath>, end| PathList { paths, end };
-    if from == to || from.index() >= n || to.index() >= n || options.limit == 0 {
-        let end = if options.limit == 0 && from != to {
-            PathEnd::Limited
-        } else {
-            PathEnd::Complete
-        };
-        return done(paths, end);
-    }
-    let max_len = options.max_len;
-    let dist_to = distances_to(hops, to, max_len);
-    // Successors in id-string order, only those that can still reach `to` in time (an entity
-    // after `from` is at most `max_len - 1` hops from `to`): a hub's other successors are
-    // never sorted.
-    let ordered = |v: EntityId| -> Vec<(EntityId, HopId)> {
-        let mut s: Vec<(EntityId, HopId)> = hops
-            .successors(v)
-            .iter()
-            .copied()
-            .filter(|&(w, _)| dist_to[w.index()] < max_len)
-            .collect();
-        s.sort_unstable_by(|a, b| data.entity(a.0).id.cmp(&data.entity(b.0).id));
-        s
-    };
-    let mut succ_cache: Vec<Option<Vec<(EntityId, HopId)>>> = vec![None; n];
-    let mut on_path = vec![false; n];
-    let mut steps: u64 = 0;
-    if dist_to[from.index()] > max_len {
-        return done(paths, PathEnd::Complete);
-    }
-    for len in dist_to[from.index()]..=max_len {
-        // DFS for paths of exactly `len` hops.
-        let mut entities = vec![from];
-        let mut path_hops: Vec<HopId> = Vec::new();
-        let mut next = vec![0usize];
-        on_path[from.index()] = true;
-        while let Some(&v) = entities.last() {
-            steps += 1;
-            if steps.is_multiple_of(1024) && options.deadline.is_some_and(|d| Instant::now() >= d) {
-                return done(paths, PathEnd::TimedOut);
-            }
-            let i = *next.last().expect("stack in step");
-            let step = if v == to {
-                None
-            } else if entities.len() == len {
-                // One hop left: only the hop to `to` can end the path, so the widest level of
-                // the search never builds or sorts a successor list.
-                hops.find(v, to).filter(|_| i == 0).map(|hop| (to, hop))
-            } else {
-                let succ = succ_cache[v.index()].get_or_insert_with(|| ordered(v));
-                succ.get(i).copied()
-            };
-            let Some((w, hop)) = step else {
-                entities.pop();
-                next.pop();
-                path_hops.pop();
-                on_path[v.index()] = false;
-                continue;
-            };
-            *next.last_mut().expect("stack in step") += 1;
-            let used = entities.len(); // hops after stepping to w
-            if on_path[w.index()] || dist_to[w.index()] == usize::MAX {
-                continue;
-            }
-            if used + dist_to[w.index()] > len {
-                continue;
-            }
-            if w == to {
-                if used == len {
-                    if paths.len() == options.limit {
-                        return done(paths, PathEnd::Limited);
-                    }
-                    let mut found = entities.clone();
-                    found.push(w);
-                    let mut found_hops = path_hops.clone();
-                    found_hops.push(hop);
-                    let deals = found_hops
-                        .iter()
-                        .map(|&h| hop_edges(graph, hops.hop(h).deals))
-                        .collect();
-                    paths.push(MoneyPath {
-                        entities: found,
-                        hops: deals,
-                    });
-                }
-                continue;
-            }
-            entities.push(w);
-            path_hops.push(hop);
-            next.push(0);
-            on_path[w.index()] = true;
-        }
-    }
-    done(paths, PathEnd::Complete)
-}
-
-/// A hop's admitted deals as they stand, sorted as [`MoneyPath::hops`] says.
-fn hop_edges(graph: &MoneyGraph<'_>, deals: &[crate::model::DealId]) -> Vec<Edge> {
-    let edges = deals
-        .iter()
-        .filter_map(|&d| graph.deal_view(d))
-        .map(|v| Edge {
-            deal: v.id,
-            report: v.standing,
-        })
-        .collect();
-    sorted_by_id(graph.dataset(), edges)
-}
-
-/// Hop distance from every entity to `to`, `usize::MAX` beyond `max_len` hops or unreachable:
-/// a breadth-first search on the reversed hops, stopped at depth `max_len`. The reversed hops
-/// are two flat arrays (counts, then a fill): `O(n + e)` time, `4·(n + e)` bytes, no
-/// allocation per entity.
-fn distances_to(hops: &HopGraph, to: EntityId, max_len: usize) -> Vec<usize> {
-    let n = hops.entity_count();
-    let mut starts = vec![0u32; n + 1];
-    for hop in hops.hops() {
-        starts[hop.to.index() + 1] += 1;
-    }
-    for i in 0..n {
-        starts[i + 1] += starts[i];
-    }
-    let mut fill = starts.clone();
-    let mut from = vec![EntityId(0); hops.hop_count()];
-    for hop in hops.hops() {
-        let at = &mut fill[hop.to.index()];
-        from[*at as usize] = hop.from;
-        *at += 1;
-    }
-    let mut dist = vec![usize::MAX; n];
-    dist[to.index()] = 0;
-    let mut frontier = vec![to];
-    for depth in 1..=max_len {
-        let mut next = Vec::new();
-        for v in frontier {
-            let range = starts[v.index()] as usize..starts[v.index() + 1] as usize;
-            for &u in &from[range] {
-                if dist[u.index()] == usize::MAX {
-                    dist[u.index()] = depth;
-                    next.push(u);
-                }
-            }
-        }
-        if next.is_empty() {
-            break;
-        }
-        frontier = next;
-    }
-    dist
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::graph::Filter;
+    use crate::graph::{Filter, HopGraph};
     use crate::model::Dataset;
     use crate::query::testgen::{build, dataset_parts, dot};
 
@@ -376,18 +168,14 @@ mod tests {
     fn no_path_to_itself_and_limit_zero_is_limited() {
         let data = build(2, &[]);
         let graph = MoneyGraph::build(&data, filter());
-        let hops = graph.hops();
         let a = EntityId(0);
-        assert_eq!(
-            money_paths(&graph, hops, a, a, &PathOptions::default()).paths,
-            []
-        );
+        assert_eq!(money_paths(&graph, a, a, &PathOptions::default()).paths, []);
         let none = PathOptions {
             limit: 0,
             ..PathOptions::default()
         };
         assert_eq!(
-            money_paths(&graph, hops, a, EntityId(1), &none).end,
+            money_paths(&graph, a, EntityId(1), &none).end,
             PathEnd::Limited
         );
     }
@@ -411,13 +199,12 @@ mod tests {
         }
         let data = build(7, &deals);
         let graph = MoneyGraph::build(&data, filter());
-        let hops = graph.hops();
         let past = PathOptions {
             max_len: 6,
             limit: usize::MAX,
             deadline: Some(Instant::now()),
         };
-        let found = money_paths(&graph, hops, EntityId(0), EntityId(1), &past);
+        let found = money_paths(&graph, EntityId(0), EntityId(1), &past);
         assert_eq!(found.end, PathEnd::TimedOut);
         let all = PathOptions {
             max_len: 6,
@@ -426,7 +213,7 @@ mod tests {
         };
         // 1 + 5 + 5·4 + 5·4·3 + 5·4·3·2 + 5! = 326 simple paths.
         assert_eq!(
-            money_paths(&graph, hops, EntityId(0), EntityId(1), &all)
+            money_paths(&graph, EntityId(0), EntityId(1), &all)
                 .paths
                 .len(),
             326
@@ -477,8 +264,8 @@ mod tests {
                             limit,
                             deadline: None,
                         };
-                        let want = money_paths(&graph, hops, from, to, &options);
-                        let got = bounded_paths(&graph, from, to, &options);
+                        let want = reference::reference_paths(&graph, hops, from, to, &options);
+                        let got = money_paths(&graph, from, to, &options);
                         assert_eq!(
                             got, want,
                             "e{a} → e{b} ≤ {max_len}, limit {limit}, {choice}"
@@ -508,8 +295,8 @@ mod tests {
             let hops = graph.hops();
             let (from, to) = (EntityId((a % n) as u32), EntityId((b % n) as u32));
             let options = PathOptions { max_len, limit, deadline: None };
-            let found = money_paths(&graph, hops, from, to, &options);
-            let bounded = bounded_paths(&graph, from, to, &options);
+            let found = reference::reference_paths(&graph, hops, from, to, &options);
+            let bounded = money_paths(&graph, from, to, &options);
             prop_assert_eq!(&bounded, &found);
             let want = brute(&data, hops, from, to, max_len);
             let got: Vec<Vec<String>> = found.paths.iter()
