@@ -5,6 +5,7 @@ pub mod components;
 pub mod cycles;
 pub mod diff;
 pub mod paths;
+mod rows;
 pub mod stakeholders;
 pub mod stats;
 pub mod top_entities;

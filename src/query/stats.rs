@@ -16,6 +16,7 @@ use crate::model::{DealKind, EntityId, EntityKind, Grade, MoneySum, Status};
 use crate::query::cycles::{
     CountOptions, CycleOptions, GradeCounts, SearchEnd, count_cycles_by_length, cycles, loop_grade,
 };
+use crate::query::rows::bucket;
 use crate::query::totals::{ByGrade, MoneyRange};
 
 /// What [`stats`] computes.
@@ -376,25 +377,6 @@ fn first_sorted<T>(list: &mut Vec<T>, top: usize, order: impl Fn(&T, &T) -> Orde
     list.sort_by(order);
 }
 
-/// Compressed rows of `n` entities: entity `v`'s items are `items[starts[v]..starts[v + 1]]`,
-/// filled from `(v, item)` pairs by a counting sort, `O(n + pairs)`.
-fn rows(n: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
-    let mut starts = vec![0u32; n + 1];
-    for (v, _) in pairs.clone() {
-        starts[v as usize + 1] += 1;
-    }
-    for i in 0..n {
-        starts[i + 1] += starts[i];
-    }
-    let mut next = starts.clone();
-    let mut items = vec![0u32; starts[n] as usize];
-    for (v, item) in pairs {
-        items[next[v as usize] as usize] = item;
-        next[v as usize] += 1;
-    }
-    (starts, items)
-}
-
 /// The `top` entities with the most distinct counterparties (most first, then id string).
 /// Entities are tried by their number of deals, most first, and the search stops once that
 /// number is below the `top`-th count: only the busiest entities' lists are sorted.
@@ -405,7 +387,7 @@ fn most_counterparties(
 ) -> Vec<(EntityId, usize)> {
     let id_of = |e: EntityId| data.entity(e).id.as_str();
     let both_ways = arcs.iter().flat_map(|&(a, b)| [(a, b), (b, a)]);
-    let (starts, mut others) = rows(data.entities().len(), both_ways);
+    let (starts, mut others) = bucket(data.entities().len(), both_ways);
     let degree = |v: usize| (starts[v + 1] - starts[v]) as usize;
     let mut by_degree: Vec<u32> = (0..data.entities().len() as u32)
         .filter(|&v| degree(v as usize) > 0)
@@ -440,7 +422,7 @@ fn components(
 ) -> Vec<Vec<EntityId>> {
     let id_of = |e: &EntityId| data.entity(*e).id.as_str();
     let n = data.entities().len();
-    let (starts, payees) = rows(n, arcs.iter().copied());
+    let (starts, payees) = bucket(n, arcs.iter().copied());
     let component = crate::query::components::strongly_connected(&starts, &payees);
     drop(payees);
     // Active entities only: a component with two or more is all active, and an entity with
@@ -448,7 +430,7 @@ fn components(
     let members = (0..n as u32)
         .filter(|&v| is_active[v as usize])
         .map(|v| (component[v as usize], v));
-    let (starts, entities) = rows(n, members);
+    let (starts, entities) = bucket(n, members);
     let mut components: Vec<Vec<EntityId>> = (0..n)
         .filter(|&c| starts[c + 1] > starts[c])
         .map(|c| {

@@ -14,6 +14,8 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
+use crate::query::rows::bucket;
+
 use super::search::{Net, Search};
 use super::{CycleOptions, SearchEnd, cycles};
 use crate::graph::{HopId, MoneyGraph};
@@ -422,29 +424,6 @@ impl Grouped {
         (0..self.start.len() as u32 - 1)
             .flat_map(move |a| span(&self.start, a).map(move |i| (a, self.head[i], self.marked[i])))
     }
-}
-
-/// A counting sort of `(key, value)` pairs by key (`key < n`): offsets and the values, in
-/// input order within each key.
-fn bucket<T: Copy + Default>(
-    n: usize,
-    pairs: impl Iterator<Item = (u32, T)> + Clone,
-) -> (Vec<u32>, Vec<T>) {
-    let mut start = vec![0u32; n + 1];
-    for (k, _) in pairs.clone() {
-        start[k as usize + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut values = vec![T::default(); start[n] as usize];
-    for (k, v) in pairs {
-        let slot = &mut fill[k as usize];
-        values[*slot as usize] = v;
-        *slot += 1;
-    }
-    (start, values)
 }
 
 fn span(start: &[u32], v: u32) -> std::ops::Range<usize> {
