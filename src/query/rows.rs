@@ -7,8 +7,8 @@
 /// Two passes over `pairs` (which is cloned for the first), `O(n + pairs)` time, `4·(n + 1)`
 /// bytes of offsets plus the values.
 ///
-/// # Example
-/// ```ignore
+/// # Example (the unit test below runs it)
+/// ```text
 /// let (starts, values) = bucket(3, [(2, 'a'), (0, 'b'), (2, 'c')].into_iter());
 /// assert_eq!(starts, [0, 1, 1, 3]);
 /// assert_eq!(values, ['b', 'a', 'c']);
