@@ -40,6 +40,10 @@ mod tests {
 
     #[test]
     fn rows_keep_input_order_and_empty_rows() {
+        // The example in the doc comment.
+        let (starts, values) = bucket(3, [(2, 'a'), (0, 'b'), (2, 'c')].into_iter());
+        assert_eq!(starts, [0, 1, 1, 3]);
+        assert_eq!(values, ['b', 'a', 'c']);
         let (starts, values) = bucket(4, [(2, 'a'), (0, 'b'), (2, 'c'), (3, 'd')].into_iter());
         assert_eq!(starts, [0, 1, 1, 3, 4]);
         assert_eq!(values, ['b', 'a', 'c', 'd']);
