@@ -175,13 +175,51 @@ impl<R: std::io::Read> std::io::Read for Counting<R> {
 
 /// Loads files and folders (folders: every .toml, .json and .csv inside, recursively, in
 /// name order).
+///
+/// When every file is a CSV, the entities files are read first (in their order), so that
+/// the deals files find their ids on the parsing threads instead of numbering them on one
+/// (`deals.csv` sorts before `entities.csv`). The result is the same as in name order:
+/// entities are declared in the same order, deals are read in the same order, and the
+/// diagnostics are put back in the files' order.
 pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, LoadError> {
     let files = expand(paths)?;
+    let order = read_order(&files);
     let mut loader = Loader::new(options);
-    for (path, format) in &files {
+    // Where each file's diagnostics are, by its place in `files`.
+    let mut found = Vec::with_capacity(files.len());
+    for &i in &order {
+        let (path, format) = &files[i];
+        if *format == Format::Csv {
+            loader.seed_ids();
+        }
+        let start = loader.diags.items.len();
         loader.path(path, *format);
+        found.push((i, start..loader.diags.items.len()));
+    }
+    if order.windows(2).any(|w| w[0] > w[1]) {
+        found.sort_by_key(|(i, _)| *i);
+        let mut items: Vec<Option<Diagnostic>> = std::mem::take(&mut loader.diags.items)
+            .into_iter()
+            .map(Some)
+            .collect();
+        loader.diags.items = found
+            .into_iter()
+            .flat_map(|(_, range)| range)
+            .filter_map(|k| items[k].take())
+            .collect();
     }
     loader.finish(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The order to read `files` in: entities CSVs first when every file is a CSV (see
+/// [`load_paths`]), else as given.
+fn read_order(files: &[(PathBuf, Format)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    if files.len() > 1 && files.iter().all(|(_, f)| *f == Format::Csv) {
+        // A stable sort: entities files keep their order, and so do deals files.
+        order.sort_by_cached_key(|&i| !csv::holds_entities(&files[i].0));
+    }
+    order
 }
 
 /// Loads TOML, JSON or CSV text given in memory (`name` decides the format by extension).
@@ -312,6 +350,8 @@ struct Loader {
     /// Entities and deals of every file, in reading order.
     pending: Pending,
     interner: Interner,
+    /// The ids numbered so far, for the threads that parse CSV files.
+    ids: csv::SymbolCache,
 }
 
 impl Loader {
@@ -321,6 +361,22 @@ impl Loader {
             diags: Diagnostics::default(),
             pending: Pending::default(),
             interner: Interner::default(),
+            ids: csv::SymbolCache::default(),
+        }
+    }
+
+    /// While no deal has named an entity, numbers the entities declared so far as the first
+    /// symbols, and teaches the CSV id cache them.
+    fn seed_ids(&mut self) {
+        let entities = self.pending.declared.dataset.entities();
+        let from = self.pending.symbols.seeded();
+        let ids = || {
+            entities[from.min(entities.len())..]
+                .iter()
+                .map(|e| e.id.as_str())
+        };
+        if ids().len() > 0 && self.pending.symbols.seed(ids()) {
+            self.ids.seed(from as u32, ids());
         }
     }
 
@@ -418,6 +474,7 @@ impl Loader {
             &mut self.diags.items,
             &mut self.interner,
             &mut self.pending,
+            &mut self.ids,
         );
     }
 
@@ -480,12 +537,17 @@ impl Loader {
         const UNSEEN: u32 = u32::MAX;
         const MISSING: u32 = u32::MAX - 1;
         let mut resolved = vec![UNSEEN; pending.symbols.len()];
+        // Seeded symbols are the entities first declared, numbered as they are.
+        let seeded = pending.symbols.seeded();
+        for (i, slot) in resolved[..seeded].iter_mut().enumerate() {
+            *slot = i as u32;
+        }
         if !self.options.auto_entities {
             // No entity is added below: every symbol can be looked up now, on every core.
             let (symbols, dataset) = (&pending.symbols, &dataset);
-            crate::parallel::for_parts(&mut resolved, 1 << 15, |start, part| {
+            crate::parallel::for_parts(&mut resolved[seeded..], 1 << 15, |start, part| {
                 for (i, slot) in part.iter_mut().enumerate() {
-                    let found = dataset.by_id(symbols.name((start + i) as u32));
+                    let found = dataset.by_id(symbols.name((seeded + start + i) as u32));
                     *slot = found.map_or(MISSING, |e| e.0);
                 }
             });

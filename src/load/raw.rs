@@ -358,7 +358,8 @@ impl Pending {
 }
 
 /// Entity ids named by deals, each stored once in one string (no heap string per
-/// reference), numbered in order of first mention.
+/// reference), numbered in order of first mention; the first [`Symbols::seeded`] are the
+/// entities declared before any deal, numbered as the entities are.
 #[derive(Debug, Default)]
 pub struct Symbols {
     text: String,
@@ -366,6 +367,8 @@ pub struct Symbols {
     ends: Vec<u32>,
     table: HashTable<Slot>,
     hasher: DefaultHashBuilder,
+    /// How many symbols [`Symbols::seed`] numbered.
+    seeded: u32,
 }
 
 /// Longest id kept inside its table slot.
@@ -423,6 +426,7 @@ impl Symbols {
             ends,
             table,
             hasher,
+            ..
         } = self;
         if let Some(slot) = table.find(hash, |slot| slot.name(text, ends) == name.as_bytes()) {
             return slot.symbol;
@@ -435,6 +439,28 @@ impl Symbols {
             hasher.hash_one(slot.name(text, ends))
         });
         i
+    }
+
+    /// Numbers `ids` (the entities declared so far, from the first not yet seeded) as the
+    /// next symbols, while no deal has named an id: symbol `i` is then entity `i`. Seeded ids
+    /// are not put in the lookup table (a million of them would cost as much as the interning
+    /// they save); interning one again gives it a second symbol, which resolves to the same
+    /// entity. False (and nothing done) once a deal has been read.
+    pub fn seed<'a>(&mut self, ids: impl Iterator<Item = &'a str>) -> bool {
+        if self.ends.len() != self.seeded as usize {
+            return false;
+        }
+        for id in ids {
+            self.text.push_str(id);
+            self.ends.push(self.text.len() as u32);
+        }
+        self.seeded = self.ends.len() as u32;
+        true
+    }
+
+    /// How many symbols are seeded entities ([`Symbols::seed`]).
+    pub fn seeded(&self) -> usize {
+        self.seeded as usize
     }
 
     /// Frees the lookup table once every file is read: names stay readable by symbol.
@@ -454,6 +480,27 @@ impl Symbols {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seeded_symbols_are_the_entities_and_interning_goes_on_after_them() {
+        let mut symbols = Symbols::default();
+        assert!(symbols.seed(["e0", "e1"].into_iter()));
+        assert!(
+            symbols.seed(["e2"].into_iter()),
+            "more entities, still no deal"
+        );
+        assert_eq!(symbols.seeded(), 3);
+        assert_eq!(symbols.intern("x"), 3);
+        assert_eq!(symbols.intern("x"), 3);
+        // A seeded id interned again gets a second symbol (resolved to the same entity).
+        assert_eq!(symbols.intern("e1"), 4);
+        assert_eq!(
+            (symbols.name(1), symbols.name(4), symbols.len()),
+            ("e1", "e1", 5)
+        );
+        assert!(!symbols.seed(["e3"].into_iter()), "a deal has named an id");
+        assert_eq!(symbols.seeded(), 3);
+    }
 
     #[test]
     fn loc_list_gives_back_what_it_was_given() {

@@ -73,13 +73,15 @@ pub(super) struct Leftover<R> {
 
 /// Reads every record of `first` and the blocks after it into `store`, on `threads`
 /// worker threads. `rows` gives the columns and checks (each worker converts with a copy
-/// and an interner of its own).
+/// and an interner of its own); `ids` is the cache of ids numbered so far, which the
+/// workers read and the file's new ids are added to.
 pub(super) fn read_blocks<R: Read + Send>(
     splitter: Splitter<R>,
     first: Block,
     rows: &Rows<'_>,
     store: &mut Store,
     threads: usize,
+    ids: &mut SymbolCache,
 ) -> Leftover<R> {
     let in_flight = threads + 2;
     let (give, tokens) = sync_channel::<Parsed>(in_flight);
@@ -94,7 +96,7 @@ pub(super) fn read_blocks<R: Read + Send>(
         rest: None,
         unclosed: None,
     });
-    let cache = RwLock::new(SymbolCache::default());
+    let cache = RwLock::new(std::mem::take(ids));
     let lookup = !rows.is_entities;
     std::thread::scope(|scope| {
         let (done, results) = sync_channel::<(usize, Parsed)>(in_flight);
@@ -135,6 +137,7 @@ pub(super) fn read_blocks<R: Read + Send>(
         }
         store_in_order(store, results, lookup, &give);
     });
+    *ids = cache.into_inner().unwrap_or_else(|e| e.into_inner());
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
     Leftover {
         rest: source.rest,

@@ -26,6 +26,7 @@ use self::blocks::{Next, Rest, Splitter};
 use self::quoting::QuoteTracker;
 use self::rows::{DealColumns, Rows};
 use self::store::Store;
+pub(super) use self::symbols::SymbolCache;
 use super::Interner;
 use super::diagnostic::{Diagnostic, FileId, Loc};
 use super::fields;
@@ -52,7 +53,8 @@ const ENTITY_ROW_BYTES: u64 = 32;
 /// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
 /// skipped. Files bigger than a block are parsed in blocks on every core the process may
 /// use (on one core too: the storing thread then interns only ids not seen before), with
-/// the same result as one reader gives.
+/// the same result as one reader gives. `ids` caches the ids numbered so far (in
+/// `pending.symbols`) for the parsing threads.
 pub fn parse(
     reader: impl Read + Send,
     input: CsvFile<'_>,
@@ -60,6 +62,7 @@ pub fn parse(
     diags: &mut Vec<Diagnostic>,
     interner: &mut Interner,
     pending: &mut Pending,
+    ids: &mut SymbolCache,
 ) {
     let (threads, block) = settings();
     if input.len.is_none_or(|len| len > block as u64) {
@@ -69,6 +72,7 @@ pub fn parse(
             diags,
             interner,
             pending,
+            ids,
         };
         parse_blocks(reader, &mut ctx, threads, block);
     } else {
@@ -130,6 +134,7 @@ struct Context<'a, 'b> {
     diags: &'a mut Vec<Diagnostic>,
     interner: &'a mut Interner,
     pending: &'a mut Pending,
+    ids: &'a mut SymbolCache,
 }
 
 /// [`parse`] in blocks on `threads` worker threads: the header is read from the first
@@ -149,6 +154,7 @@ fn parse_blocks<R: Read + Send>(reader: R, ctx: &mut Context, threads: usize, bl
                 diags,
                 interner,
                 pending,
+                ..
             } = ctx;
             return parse_serial(reader, *input, *today, diags, interner, pending);
         }
@@ -186,7 +192,7 @@ fn parse_blocks<R: Read + Send>(reader: R, ctx: &mut Context, threads: usize, bl
         interner: ctx.interner,
     };
     let mut store = new_store(ctx.input, ctx.pending, ctx.diags);
-    let left = chunked::read_blocks(splitter, first, &rows, &mut store, threads);
+    let left = chunked::read_blocks(splitter, first, &rows, &mut store, threads, ctx.ids);
     let unclosed = match left.rest {
         Some(rest) => read_rest(rest, &mut rows, &mut store),
         None => left.unclosed.or(unclosed),
@@ -326,11 +332,46 @@ fn parse_records(
     finish_store(store, &header);
 }
 
+/// Whether the CSV file at `path` holds entities, as the first line of its header says (an
+/// `id` and a `name` column, and no `from` or `to`). Nothing is reported here: the file is
+/// read again, and its problems reported, in its turn.
+pub fn holds_entities(path: &std::path::Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(std::io::BufReader::with_capacity(
+            1 << 12,
+            file.take(1 << 16),
+        ));
+    let mut record = csv::ByteRecord::new();
+    let mut ignored = Vec::new();
+    read_header(&mut reader, &mut record, 0, &mut ignored)
+        .is_some_and(|header| Holds::of(&header) == Some(Holds::Entities))
+}
+
 /// What a CSV file holds, as its header says.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Holds {
     Deals,
     Entities,
+}
+
+impl Holds {
+    /// What the header's (lowercased) column names say: a `from` or `to` column makes
+    /// deals, `id` and `name` without them entities.
+    fn of(header: &[String]) -> Option<Holds> {
+        let has = |name: &str| header.iter().any(|h| h == name);
+        if has("from") || has("to") {
+            Some(Holds::Deals)
+        } else if has("id") && has("name") {
+            Some(Holds::Entities)
+        } else {
+            None
+        }
+    }
 }
 
 /// The header's column names, trimmed and lowercased (and without a byte-order mark); none
@@ -377,9 +418,9 @@ fn read_header<R: Read>(
 fn check_header(header: &[String], file: FileId, diags: &mut Vec<Diagnostic>) -> Option<Holds> {
     let has = |name: &str| header.iter().any(|h| h == name);
     let header_loc = cell(file, 1, 0, 0);
-    let is_deals = has("from") || has("to");
-    let is_entities = !is_deals && has("id") && has("name");
-    if !is_deals && !is_entities {
+    let holds = Holds::of(header);
+    let is_deals = holds == Some(Holds::Deals);
+    if holds.is_none() {
         diags.push(
             Diagnostic::error(
                 format!(

@@ -36,9 +36,10 @@ fn prefetch(slot: &Slot) {
 }
 
 /// Id text and the symbol the storing thread gave it (the cache only repeats its answers,
-/// so symbols are numbered exactly as without it).
+/// so symbols are numbered exactly as without it). The loader keeps one across files, seeded
+/// with the entities declared before the first deal ([`SymbolCache::seed`]).
 #[derive(Default)]
-pub(super) struct SymbolCache {
+pub(in crate::load) struct SymbolCache {
     /// A power of two of slots, or none.
     slots: Vec<Slot>,
     len: usize,
@@ -173,6 +174,22 @@ impl SymbolCache {
             inline,
         };
         self.len += 1;
+    }
+
+    /// Learns `ids` as symbols `first`, `first + 1`, ... (the entities declared before any
+    /// deal, as [`crate::load::raw::Symbols::seed`] numbers them), making room for all at once.
+    pub(in crate::load) fn seed<'a>(
+        &mut self,
+        first: u32,
+        ids: impl ExactSizeIterator<Item = &'a str>,
+    ) {
+        let want = (self.len + ids.len()) * 4 / 3 + 1;
+        while self.slots.len() < want {
+            self.grow();
+        }
+        for (i, id) in (first..).zip(ids) {
+            self.insert(id, i);
+        }
     }
 
     /// Doubles the slots (from 4,096), placing every id again.

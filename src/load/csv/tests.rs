@@ -231,3 +231,76 @@ proptest! {
         prop_assert!(serial == parallel, "{}", first_difference(&serial, &parallel));
     }
 }
+
+/// A load as text that names files instead of numbering them: reading the files in another
+/// order numbers them differently, and must change nothing else.
+fn describe(result: Result<crate::load::Loaded, LoadError>) -> String {
+    match result {
+        Ok(l) => {
+            let deals: Vec<_> = l.dataset.deals().map(|d| d.to_deal()).collect();
+            let warnings: Vec<String> = l
+                .warnings
+                .items
+                .iter()
+                .map(|d| d.render(&l.warnings.files, false))
+                .collect();
+            format!(
+                "Ok {} created\n{:#?}\n{deals:#?}\n{warnings:#?}",
+                l.auto_created,
+                l.dataset.entities()
+            )
+        }
+        Err(LoadError::Invalid(d)) => {
+            let items: Vec<String> = d.items.iter().map(|x| x.render(&d.files, false)).collect();
+            format!("Invalid\n{items:#?}")
+        }
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+/// A folder of CSVs is read entities first (so deals find their ids on the parsing
+/// threads), with the same dataset, symbols and diagnostics, in the same order, as reading
+/// the files in name order: errors in every file, an id declared in two files, undeclared
+/// and self-paying entities, with and without --auto-entities, in blocks and not.
+#[test]
+fn entities_first_gives_what_name_order_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let more = "id,name,kind\ne7,Seven,company\ne2,Two again,company\ne8,Eight,wizard\n";
+    let files: [(&str, Vec<u8>); 3] = [
+        ("a-deals.csv", deals(false, 60)),
+        ("b-entities.csv", ENTITIES.as_bytes().to_vec()),
+        ("c-entities.csv", more.as_bytes().to_vec()),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    for auto in [false, true] {
+        let options = LoadOptions {
+            auto_entities: auto,
+            today,
+            progress: None,
+        };
+        // The reference: the files one after the other, in name order, on one reader.
+        FORCED.set(Some((1, usize::MAX)));
+        let mut loader = Loader::new(options);
+        for (name, bytes) in &files {
+            let path = dir.path().join(name).display().to_string();
+            let text: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).as_ref());
+            let file = loader.diags.files.add(SourceFile::with_text(path, text));
+            loader.csv(file, name, Some(bytes.len() as u64), &bytes[..]);
+        }
+        let expected = describe(loader.finish(Vec::new()));
+        assert!(expected.contains("is declared twice"), "{expected}");
+        for (threads, block) in [(1, usize::MAX), (2, 7), (3, 61)] {
+            FORCED.set(Some((threads, block)));
+            let got = describe(crate::load::load_paths(&[dir.path().into()], options));
+            assert!(
+                got == expected,
+                "{threads} threads, blocks of {block}, auto {auto}:\n{}",
+                first_difference(&expected, &got)
+            );
+        }
+        FORCED.set(None);
+    }
+}
