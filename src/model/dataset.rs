@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
 use hashbrown::HashTable;
 
@@ -24,8 +25,10 @@ pub struct Dataset {
     /// Entity indices, hashed by id.
     by_id: HashTable<u32>,
     /// Lowercased names and aliases, and the ids that are not lowercase already (a lowercase
-    /// id is found in `by_id`, and loaded ids always are).
-    by_key: HashTable<Key>,
+    /// id is found in `by_id`, and loaded ids always are). Built on the first lookup that
+    /// `by_id` cannot answer: most commands name entities by id, or none at all, and a
+    /// million names cost a third of a second to index.
+    by_key: OnceLock<HashTable<Key>>,
 }
 
 /// One lowercased lookup key: which text of which entity it is (0 the id, 1 the name,
@@ -69,6 +72,40 @@ fn key_text(entities: &[Entity], key: Key) -> &str {
     }
 }
 
+/// Points the keys of `entity` (its id unless lowercase, its name, its aliases) at it in
+/// `by_key`: the first entity to claim a name keeps it; ids always win over names.
+fn claim_keys(entities: &[Entity], hasher: &FastHash, by_key: &mut HashTable<Key>, entity: u32) {
+    let e = &entities[entity as usize];
+    let keys = 2 + e.aliases().len() as u32;
+    let id_is_lowercase = matches!(lowercase(&e.id), Cow::Borrowed(_));
+    for which in (if id_is_lowercase { 1 } else { 0 })..keys {
+        claim_key(entities, hasher, by_key, Key { entity, which }, which == 0);
+    }
+}
+
+/// Points the lowercased text of `key` at its entity: always when `replace`, else only if no
+/// entity has that key yet.
+fn claim_key(
+    entities: &[Entity],
+    hasher: &FastHash,
+    by_key: &mut HashTable<Key>,
+    key: Key,
+    replace: bool,
+) {
+    let text = lowercase(key_text(entities, key));
+    let hash = hasher.hash_one(&*text);
+    let found = by_key.find_mut(hash, |k| lowercase_eq(key_text(entities, *k), &text));
+    match found {
+        Some(slot) if replace => *slot = key,
+        Some(_) => {}
+        None => {
+            by_key.insert_unique(hash, key, |k| {
+                hasher.hash_one(&*lowercase(key_text(entities, *k)))
+            });
+        }
+    }
+}
+
 /// Why an entity argument matched nothing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("no entity is called {query:?}{}", suggestion_text(.suggestion))]
@@ -100,42 +137,27 @@ impl Dataset {
             return Err(EntityId(existing));
         }
         let id = self.entities.len() as u32;
-        let keys = 2 + entity.aliases().len() as u32;
         self.entities.push(entity);
         let (entities, hasher) = (&self.entities, &self.hasher);
         self.by_id.insert_unique(hash, id, |&i| {
             hasher.hash_one(entities[i as usize].id.as_str())
         });
-        // The first entity to claim a name keeps it; ids always win over names.
-        let id_is_lowercase = matches!(lowercase(&self.entities[id as usize].id), Cow::Borrowed(_));
-        for which in (if id_is_lowercase { 1 } else { 0 })..keys {
-            self.claim_key(id, which, which == 0);
+        if let Some(by_key) = self.by_key.get_mut() {
+            claim_keys(entities, hasher, by_key, id);
         }
         Ok(EntityId(id))
     }
 
-    /// Points the lowercased text `which` of `entity` at it: always when `replace`, else only
-    /// if no entity has that key yet.
-    fn claim_key(&mut self, entity: u32, which: u32, replace: bool) {
-        let Dataset {
-            entities,
-            hasher,
-            by_key,
-            ..
-        } = self;
-        let key = Key { entity, which };
-        let text = lowercase(key_text(entities, key));
-        let hash = hasher.hash_one(&*text);
-        let found = by_key.find_mut(hash, |k| lowercase_eq(key_text(entities, *k), &text));
-        match found {
-            Some(slot) if replace => *slot = key,
-            Some(_) => {}
-            None => {
-                by_key.insert_unique(hash, key, |k| {
-                    hasher.hash_one(&*lowercase(key_text(entities, *k)))
-                });
+    /// The index of names, aliases and ids that are not lowercase, built now if it is not
+    /// yet: each entity in turn claims its keys, as if they had been indexed as it came.
+    fn keys(&self) -> &HashTable<Key> {
+        self.by_key.get_or_init(|| {
+            let mut by_key = HashTable::with_capacity(self.entities.len());
+            for id in 0..self.entities.len() as u32 {
+                claim_keys(&self.entities, &self.hasher, &mut by_key, id);
             }
-        }
+            by_key
+        })
     }
 
     /// Makes room for `additional` more entities (each with an id and a name) in one step,
@@ -146,14 +168,10 @@ impl Dataset {
             entities,
             hasher,
             by_id,
-            by_key,
             ..
         } = self;
         by_id.reserve(additional, |&i| {
             hasher.hash_one(entities[i as usize].id.as_str())
-        });
-        by_key.reserve(additional, |k| {
-            hasher.hash_one(&*lowercase(key_text(entities, *k)))
         });
     }
 
@@ -213,7 +231,7 @@ impl Dataset {
             return Some(id);
         }
         let hash = self.hasher.hash_one(key);
-        self.by_key
+        self.keys()
             .find(hash, |k| lowercase_eq(key_text(&self.entities, *k), key))
             .map(|k| EntityId(k.entity))
     }
@@ -245,7 +263,7 @@ impl Dataset {
                 entity: i as u32,
                 which: 0,
             });
-        for k in self.by_key.iter().copied().chain(ids) {
+        for k in self.keys().iter().copied().chain(ids) {
             let candidate = lowercase(key_text(&self.entities, k));
             let id = EntityId(k.entity);
             let score = strsim::jaro_winkler(&key, &candidate);
