@@ -1,0 +1,248 @@
+//! The loop search on every core for listings: threads search slices of the start entities'
+//! first hops, and their batches are handed out in the order one thread would find the
+//! loops, so a streamed listing is the same bytes however many cores run it.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+use super::search::{Net, Search};
+use super::{CycleOptions, SearchEnd, cycles};
+use crate::graph::{HopGraph, HopId, MoneyGraph};
+use crate::model::EntityId;
+
+/// First hops per slice of the search: small enough that the hub entities, which start most
+/// loops, are shared out; large enough that the per-start set-up is not repeated too often.
+const ARCS_PER_SLICE: u32 = 48;
+
+/// Slices searched ahead of the one being handed out, per thread: bounds the memory held.
+const AHEAD_PER_THREAD: usize = 6;
+
+/// Runs [`cycles`] and hands out the loops in batches, in the order [`cycles`] finds them,
+/// searching on `threads` threads when the length is bounded (one thread otherwise).
+///
+/// # Arguments
+/// * `graph`, `hops`, `opts`: as for [`cycles`].
+/// * `new_worker`: the state of one thread (called once on each).
+/// * `visit`: adds a loop to a batch, with that thread's state; returns `true` when the batch
+///   should be handed out now (one thread only; with several, batches end with slices).
+/// * `emit`: takes each batch, in order, on the calling thread; `Break` stops the search.
+///
+/// # Returns
+/// How the search ended, as [`cycles`].
+///
+/// # Complexity
+/// As [`cycles`], split over the threads; a start whose first hops fall in several slices
+/// is set up once per slice. Memory: `O(n + e)` per thread, and the batches of at most
+/// `6 × threads` slices at once.
+///
+/// # Example
+/// ```
+/// # use std::ops::ControlFlow;
+/// # use dealgraph::graph::{Filter, MoneyGraph};
+/// # use dealgraph::load::{load_str, LoadOptions};
+/// use dealgraph::query::cycles::{cycles_in_order, CycleOptions};
+/// let csv = "from,to,kind,source\na,b,investment,s\nb,a,cloud,s\nb,c,cloud,s\nc,a,revenue,s\n";
+/// # let options = LoadOptions { auto_entities: true, ..LoadOptions::default() };
+/// # let loaded = load_str("deals.csv", csv, options).unwrap();
+/// let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+/// let opts = CycleOptions { max_len: Some(3), ..CycleOptions::default() };
+/// let mut lengths = Vec::new();
+/// cycles_in_order(&graph, graph.hops(), &opts, 2, || (),
+///     |_, batch: &mut Vec<usize>, entities, _| { batch.push(entities.len()); false },
+///     |batch| { lengths.extend(batch); ControlFlow::Continue(()) });
+/// assert_eq!(lengths, [2, 3]);
+/// ```
+pub fn cycles_in_order<W, T>(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    threads: usize,
+    new_worker: impl Fn() -> W + Sync,
+    visit: impl Fn(&mut W, &mut T, &[EntityId], &[HopId]) -> bool + Sync,
+    mut emit: impl FnMut(T) -> ControlFlow<()>,
+) -> SearchEnd
+where
+    T: Default + Send,
+{
+    if threads < 2 || opts.max_len.is_none() {
+        return one_thread(graph, hops, opts, new_worker, visit, emit);
+    }
+    let net = Net::build(graph, hops, opts);
+    let arcs = Search::new(&net, opts).arc_count();
+    let slices = arcs.div_ceil(ARCS_PER_SLICE) as usize;
+    let shared = Shared {
+        state: Mutex::new(State {
+            claimed: 0,
+            handed_out: 0,
+            done: BTreeMap::new(),
+            stop: false,
+            failed: false,
+        }),
+        changed: Condvar::new(),
+        stop: AtomicBool::new(false),
+        ahead: AHEAD_PER_THREAD * threads,
+        slices,
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (shared, net, new_worker, visit) = (&shared, &net, &new_worker, &visit);
+            scope.spawn(move || {
+                // Whatever happens here (a panic too), the thread waiting for batches is told.
+                let _leaving = Leaving(shared);
+                let mut worker = new_worker();
+                let mut search = Search::new(net, opts);
+                while let Some(slice) = shared.claim() {
+                    let lo = slice as u32 * ARCS_PER_SLICE;
+                    let mut batch = T::default();
+                    let end = search.run_arcs(lo, lo.saturating_add(ARCS_PER_SLICE), &mut |e, h| {
+                        visit(&mut worker, &mut batch, e, h);
+                        if shared.stop.load(Ordering::Relaxed) {
+                            ControlFlow::Break(())
+                        } else {
+                            ControlFlow::Continue(())
+                        }
+                    });
+                    shared.finish(slice, batch, end);
+                }
+            });
+        }
+        hand_out(&shared, &mut emit)
+    })
+}
+
+/// [`cycles_in_order`] on the calling thread.
+fn one_thread<W, T: Default>(
+    graph: &MoneyGraph<'_>,
+    hops: &HopGraph,
+    opts: &CycleOptions,
+    new_worker: impl Fn() -> W,
+    visit: impl Fn(&mut W, &mut T, &[EntityId], &[HopId]) -> bool,
+    mut emit: impl FnMut(T) -> ControlFlow<()>,
+) -> SearchEnd {
+    let mut worker = new_worker();
+    let mut batch = T::default();
+    let mut stopped = false;
+    let end = cycles(graph, hops, opts, |e, h| {
+        if visit(&mut worker, &mut batch, e, h) && emit(std::mem::take(&mut batch)).is_break() {
+            stopped = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    if stopped || emit(batch).is_break() {
+        return SearchEnd::Stopped;
+    }
+    end
+}
+
+struct State<T> {
+    /// Slices `0..claimed` are taken by a thread.
+    claimed: usize,
+    /// Slices `0..handed_out` are emitted.
+    handed_out: usize,
+    /// Searched slices waiting to be emitted.
+    done: BTreeMap<usize, (T, SearchEnd)>,
+    /// No more slices are to be claimed (emit said stop, a slice ran out of time, or a thread
+    /// left).
+    stop: bool,
+    /// A search thread panicked: the slices it claimed never finish.
+    failed: bool,
+}
+
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    changed: Condvar,
+    /// `state.stop`, read by the searches as they go.
+    stop: AtomicBool,
+    ahead: usize,
+    slices: usize,
+}
+
+impl<T> Shared<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wait<'a>(&self, guard: MutexGuard<'a, State<T>>) -> MutexGuard<'a, State<T>> {
+        self.changed.wait(guard).unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stop(&self, state: &mut State<T>) {
+        state.stop = true;
+        self.stop.store(true, Ordering::Relaxed);
+        self.changed.notify_all();
+    }
+
+    /// The next slice to search, waiting while too many are ahead of the one emitted;
+    /// `None` when there are no more.
+    fn claim(&self) -> Option<usize> {
+        let mut state = self.lock();
+        loop {
+            if state.stop || state.claimed >= self.slices {
+                return None;
+            }
+            if state.claimed < state.handed_out + self.ahead {
+                state.claimed += 1;
+                return Some(state.claimed - 1);
+            }
+            state = self.wait(state);
+        }
+    }
+
+    fn finish(&self, slice: usize, batch: T, end: SearchEnd) {
+        let mut state = self.lock();
+        state.done.insert(slice, (batch, end));
+        if end == SearchEnd::TimedOut {
+            self.stop(&mut state);
+        }
+        self.changed.notify_all();
+    }
+}
+
+/// Tells the thread handing out batches that a search thread left: with no thread left, the
+/// slices that were never finished never will be.
+struct Leaving<'a, T>(&'a Shared<T>);
+
+impl<T> Drop for Leaving<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut state = self.0.lock();
+            state.failed = true;
+            self.0.stop(&mut state);
+        }
+    }
+}
+
+/// Emits the searched slices in order as they come in, until all are or the search stops.
+fn hand_out<T>(shared: &Shared<T>, emit: &mut impl FnMut(T) -> ControlFlow<()>) -> SearchEnd {
+    let mut end = SearchEnd::Complete;
+    let mut next = 0;
+    loop {
+        let mut state = shared.lock();
+        let (batch, slice_end) = loop {
+            if let Some(found) = state.done.remove(&next) {
+                break found;
+            }
+            // Once stopped, slices not claimed will not come; claimed ones still will,
+            // unless a thread panicked (then the scope raises the panic again).
+            if next >= shared.slices || (state.stop && (next >= state.claimed || state.failed)) {
+                return end;
+            }
+            state = shared.wait(state);
+        };
+        next += 1;
+        state.handed_out = next;
+        shared.changed.notify_all();
+        drop(state);
+        if slice_end != SearchEnd::Complete && end == SearchEnd::Complete {
+            end = slice_end;
+        }
+        if emit(batch).is_break() {
+            let mut state = shared.lock();
+            shared.stop(&mut state);
+            return SearchEnd::Stopped;
+        }
+    }
+}
