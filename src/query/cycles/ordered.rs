@@ -96,14 +96,15 @@ where
                 while let Some(slice) = shared.claim() {
                     let lo = slice as u32 * ARCS_PER_SLICE;
                     let mut batch = T::default();
-                    let end = search.run_arcs(lo, lo.saturating_add(ARCS_PER_SLICE), &mut |e, h| {
-                        visit(&mut worker, &mut batch, e, h);
-                        if shared.stop.load(Ordering::Relaxed) {
-                            ControlFlow::Break(())
-                        } else {
-                            ControlFlow::Continue(())
-                        }
-                    });
+                    let end =
+                        search.run_arcs(lo, lo.saturating_add(ARCS_PER_SLICE), &mut |e, h| {
+                            visit(&mut worker, &mut batch, e, h);
+                            if shared.stop.load(Ordering::Relaxed) {
+                                ControlFlow::Break(())
+                            } else {
+                                ControlFlow::Continue(())
+                            }
+                        });
                     shared.finish(slice, batch, end);
                 }
             });
@@ -244,5 +245,103 @@ fn hand_out<T>(shared: &Shared<T>, emit: &mut impl FnMut(T) -> ControlFlow<()>) 
             shared.stop(&mut state);
             return SearchEnd::Stopped;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Filter;
+    use crate::load::{LoadOptions, load_str};
+
+    /// Every loop of a complete digraph on `n` entities, each as its entity ids, in the order
+    /// `cycles_in_order` hands them out on `threads` threads (batches of `every` loops on one).
+    fn listed(n: usize, max_len: usize, threads: usize, every: usize) -> Vec<Vec<EntityId>> {
+        let mut csv = String::from("from,to,kind,source\n");
+        for a in 0..n {
+            for b in (0..n).filter(|&b| b != a) {
+                let kind = if (a + b) % 3 == 0 {
+                    "investment"
+                } else {
+                    "cloud"
+                };
+                csv.push_str(&format!("n{a:02},n{b:02},{kind},s\n"));
+            }
+        }
+        let options = LoadOptions {
+            auto_entities: true,
+            ..LoadOptions::default()
+        };
+        let loaded = load_str("k.csv", &csv, options).unwrap();
+        let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+        let opts = CycleOptions {
+            max_len: Some(max_len),
+            ..CycleOptions::default()
+        };
+        let mut all = Vec::new();
+        let end = cycles_in_order(
+            &graph,
+            graph.hops(),
+            &opts,
+            threads,
+            || (),
+            |_, batch: &mut Vec<Vec<EntityId>>, e, _| {
+                batch.push(e.to_vec());
+                batch.len() >= every
+            },
+            |batch| {
+                all.extend(batch);
+                ControlFlow::Continue(())
+            },
+        );
+        assert_eq!(end, SearchEnd::Complete);
+        all
+    }
+
+    #[test]
+    fn every_thread_count_lists_the_loops_in_the_order_of_one() {
+        let one = listed(12, 4, 1, 1);
+        assert!(one.len() > 1000, "{}", one.len());
+        for threads in [2, 3, 5] {
+            assert_eq!(listed(12, 4, threads, 1), one, "{threads} threads");
+        }
+        assert_eq!(listed(12, 4, 1, 7), one, "batches of 7");
+    }
+
+    #[test]
+    fn a_stop_ends_the_hand_out() {
+        let mut csv = String::from("from,to,kind,source\n");
+        for a in 0..10 {
+            for b in (0..10).filter(|&b| b != a) {
+                csv.push_str(&format!("n{a},n{b},investment,s\n"));
+            }
+        }
+        let options = LoadOptions {
+            auto_entities: true,
+            ..LoadOptions::default()
+        };
+        let loaded = load_str("k.csv", &csv, options).unwrap();
+        let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+        let opts = CycleOptions {
+            max_len: Some(4),
+            ..CycleOptions::default()
+        };
+        let mut batches = 0;
+        let end = cycles_in_order(
+            &graph,
+            graph.hops(),
+            &opts,
+            2,
+            || (),
+            |_, batch: &mut u32, _, _| {
+                *batch += 1;
+                false
+            },
+            |_| {
+                batches += 1;
+                ControlFlow::Break(())
+            },
+        );
+        assert_eq!((end, batches), (SearchEnd::Stopped, 1));
     }
 }

@@ -49,7 +49,11 @@ pub struct HopJson<'a> {
 }
 
 impl<'a> HopJson<'a> {
-    pub(super) fn new(graph: &MoneyGraph<'a>, hop: crate::graph::Hop<'_>, counted: Option<DealId>) -> Self {
+    pub(super) fn new(
+        graph: &MoneyGraph<'a>,
+        hop: crate::graph::Hop<'_>,
+        counted: Option<DealId>,
+    ) -> Self {
         let data = graph.dataset();
         let views: Vec<_> = hop
             .deals
