@@ -2,7 +2,7 @@
 //! first hops, and their batches are handed out in the order one thread would find the
 //! loops, so a streamed listing is the same bytes however many cores run it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -14,10 +14,13 @@ use crate::model::EntityId;
 
 /// First hops per slice of the search: small enough that the hub entities, which start most
 /// loops, are shared out; large enough that the per-start set-up is not repeated too often.
-const ARCS_PER_SLICE: u32 = 48;
+const ARCS_PER_SLICE: u32 = 256;
 
-/// Slices searched ahead of the one being handed out, per thread: bounds the memory held.
+/// Slices searched ahead of the one being handed out, per thread.
 const AHEAD_PER_THREAD: usize = 6;
+
+/// Batches queued before threads searching ahead wait: bounds the memory held.
+const MAX_QUEUED: usize = 32;
 
 /// Runs [`cycles`] and hands out the loops in batches, in the order [`cycles`] finds them,
 /// searching on `threads` threads when the length is bounded (one thread otherwise).
@@ -26,7 +29,7 @@ const AHEAD_PER_THREAD: usize = 6;
 /// * `graph`, `hops`, `opts`: as for [`cycles`].
 /// * `new_worker`: the state of one thread (called once on each).
 /// * `visit`: adds a loop to a batch, with that thread's state; returns `true` when the batch
-///   should be handed out now (one thread only; with several, batches end with slices).
+///   is full (a new one is started).
 /// * `emit`: takes each batch, in order, on the calling thread; `Break` stops the search.
 ///
 /// # Returns
@@ -76,7 +79,8 @@ where
         state: Mutex::new(State {
             claimed: 0,
             handed_out: 0,
-            done: BTreeMap::new(),
+            out: BTreeMap::new(),
+            queued: 0,
             stop: false,
             failed: false,
         }),
@@ -98,14 +102,17 @@ where
                     let mut batch = T::default();
                     let end =
                         search.run_arcs(lo, lo.saturating_add(ARCS_PER_SLICE), &mut |e, h| {
-                            visit(&mut worker, &mut batch, e, h);
+                            if visit(&mut worker, &mut batch, e, h) {
+                                shared.push(slice, std::mem::take(&mut batch));
+                            }
                             if shared.stop.load(Ordering::Relaxed) {
                                 ControlFlow::Break(())
                             } else {
                                 ControlFlow::Continue(())
                             }
                         });
-                    shared.finish(slice, batch, end);
+                    shared.push(slice, batch);
+                    shared.finish(slice, end);
                 }
             });
         }
@@ -143,8 +150,11 @@ struct State<T> {
     claimed: usize,
     /// Slices `0..handed_out` are emitted.
     handed_out: usize,
-    /// Searched slices waiting to be emitted.
-    done: BTreeMap<usize, (T, SearchEnd)>,
+    /// Batches of the slices being searched or searched, waiting to be emitted, and how
+    /// each slice's search ended once it has.
+    out: BTreeMap<usize, (VecDeque<T>, Option<SearchEnd>)>,
+    /// Batches in `out`.
+    queued: usize,
     /// No more slices are to be claimed (emit said stop, a slice ran out of time, or a thread
     /// left).
     stop: bool,
@@ -192,9 +202,22 @@ impl<T> Shared<T> {
         }
     }
 
-    fn finish(&self, slice: usize, batch: T, end: SearchEnd) {
+    /// Queues a batch of `slice`. A thread searching ahead of the slice being emitted waits
+    /// while too many batches are queued: memory stays bounded however many loops a slice
+    /// holds, and the slice being emitted never waits, so the search always moves on.
+    fn push(&self, slice: usize, batch: T) {
         let mut state = self.lock();
-        state.done.insert(slice, (batch, end));
+        state.out.entry(slice).or_default().0.push_back(batch);
+        state.queued += 1;
+        self.changed.notify_all();
+        while !state.stop && slice != state.handed_out && state.queued > MAX_QUEUED {
+            state = self.wait(state);
+        }
+    }
+
+    fn finish(&self, slice: usize, end: SearchEnd) {
+        let mut state = self.lock();
+        state.out.entry(slice).or_default().1 = Some(end);
         if end == SearchEnd::TimedOut {
             self.stop(&mut state);
         }
@@ -216,30 +239,39 @@ impl<T> Drop for Leaving<'_, T> {
     }
 }
 
-/// Emits the searched slices in order as they come in, until all are or the search stops.
+/// Emits the batches slice by slice, in order, as they come in, until every slice is done or
+/// the search stops.
 fn hand_out<T>(shared: &Shared<T>, emit: &mut impl FnMut(T) -> ControlFlow<()>) -> SearchEnd {
     let mut end = SearchEnd::Complete;
     let mut next = 0;
     loop {
         let mut state = shared.lock();
-        let (batch, slice_end) = loop {
-            if let Some(found) = state.done.remove(&next) {
-                break found;
+        let batch = loop {
+            if let Some((batches, slice_end)) = state.out.get_mut(&next) {
+                if let Some(batch) = batches.pop_front() {
+                    break batch;
+                }
+                if let Some(slice_end) = *slice_end {
+                    state.out.remove(&next);
+                    next += 1;
+                    state.handed_out = next;
+                    shared.changed.notify_all();
+                    if slice_end != SearchEnd::Complete && end == SearchEnd::Complete {
+                        end = slice_end;
+                    }
+                    continue;
+                }
             }
-            // Once stopped, slices not claimed will not come; claimed ones still will,
+            // Once stopped, slices not claimed will not come; claimed ones still finish,
             // unless a thread panicked (then the scope raises the panic again).
             if next >= shared.slices || (state.stop && (next >= state.claimed || state.failed)) {
                 return end;
             }
             state = shared.wait(state);
         };
-        next += 1;
-        state.handed_out = next;
+        state.queued -= 1;
         shared.changed.notify_all();
         drop(state);
-        if slice_end != SearchEnd::Complete && end == SearchEnd::Complete {
-            end = slice_end;
-        }
         if emit(batch).is_break() {
             let mut state = shared.lock();
             shared.stop(&mut state);
