@@ -30,8 +30,8 @@ use super::{CliError, CliResult, Context, DiffArgs, Format, LengthArgs, output};
 /// decide which deals take part. --format json writes the documented JSON (deal objects once,
 /// in its `deals`), --format jsonl one loop a line, --format csv one row a loop; --format dot|svg
 /// (or --out loops.svg) draws the loops found on a map, each loop highlighted. Add --brief to
-/// those three for one short record a loop (its entities and figures, no hops or deals): the
-/// fast way to list millions of loops.
+/// json, jsonl or csv for one short record a loop (its entities and figures, no hops or
+/// deals): the fast way to list millions of loops.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "EXAMPLES:
   dealgraph cycles                               loops of up to 6 hops, largest round trip first
@@ -95,8 +95,8 @@ pub struct Args {
     /// With --format json, jsonl or csv: a brief record a loop, its entity ids in order,
     /// length, round trip (round_trip_usd, _min_usd, _max_usd, bound), grade and return
     /// ratio, without its hops and deals (JSON: no "hops" in a loop and no "deals" section;
-    /// CSV: no deals column). The same fields as the full record, so a strict subset; about
-    /// a tenth of the bytes, for listing many loops.
+    /// CSV: no deals column). The same fields as the full record, so a strict subset; a
+    /// quarter of the bytes or less, for listing many loops.
     #[arg(long, conflicts_with = "count")]
     pub brief: bool,
 
