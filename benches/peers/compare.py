@@ -29,7 +29,10 @@ and writes between `<!-- ranking:begin -->` and `<!-- ranking:end -->`: exact to
 round trip (`cycles --all --limit 20 --format json`) against igraph listing every cycle into a
 Python list, then `heapq.nlargest(20)` by the smallest of the edges' largest deal amounts (the
 same round trip), and listing every loop as JSON lines (`cycles --all --limit 0 --format
-jsonl`, its lines counted as they stream by) against igraph listing them into a Python list.
+jsonl --brief`, its lines counted as they stream by) against igraph listing them into a Python
+list. Each dealgraph line is a brief loop record (entity ids in order, length, round trip with
+its min/max/bound, grade and return ratio; no hops), about 200 bytes; each igraph item is a bare
+list of vertex numbers, with no figures.
 The top-20 round trips are compared.
     python3 benches/peers/compare.py --ranking --sizes '10000:50000=4,5;100000:500000=4,5' \
         --list-sizes '10000:50000=3,4' --timeout 120
@@ -197,7 +200,8 @@ def ranking_main(args, plan, list_plan) -> None:
         if not (data / "deals.csv").exists():
             subprocess.run([args.dealgraph, "generate", "--entities", str(n), "--deals", str(m),
                             "--seed", str(args.seed), "--out", str(data)], check=True)
-        label = f"top-20 ≤ {bound}" if task == "top20" else f"list all ≤ {bound} (JSON lines)"
+        label = (f"top-20 ≤ {bound}" if task == "top20"
+                 else f"list all ≤ {bound} (brief JSON lines vs vertex lists)")
         size = f"{n:,} / {m:,}"
         found = {}
         for tool in ["dealgraph", "igraph"]:
@@ -205,7 +209,7 @@ def ranking_main(args, plan, list_plan) -> None:
                 cmd = [args.dealgraph, "--timings", "cycles", "--all", "--max-len", str(bound),
                        "--data", str(data), "--status", ALL_STATUSES]
                 cmd += (["--limit", "20", "--format", "json"] if task == "top20"
-                        else ["--limit", "0", "--format", "jsonl"])
+                        else ["--limit", "0", "--format", "jsonl", "--brief"])
             else:
                 cmd = [sys.executable, __file__, "--ranking-worker", task, "--csv",
                        str(data / "deals.csv"), "--bound", str(bound)]

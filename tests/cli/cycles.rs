@@ -2,6 +2,7 @@
 //! networkx (`tests/networkx/simple_cycles.py`). Deadlines, partial results and checks on
 //! generated data are in `cycles/scale.rs`.
 
+mod brief;
 mod scale;
 
 use std::collections::BTreeMap;

@@ -28,6 +28,7 @@
 mod count;
 mod figures;
 mod grades;
+mod ordered;
 mod search;
 mod sort;
 mod time_order;
@@ -44,6 +45,7 @@ use crate::model::{EntityId, Grade};
 pub use count::{CountOptions, LengthCounts, count_cycles, count_cycles_by_length};
 pub use figures::{Bound, ReturnRatio, RoundTrip, return_ratio, round_trip};
 pub use grades::{GradeCounts, count_by_grade};
+pub use ordered::cycles_in_order;
 pub use sort::{SortKey, compare, sort_cycles};
 
 use sort::TopN;

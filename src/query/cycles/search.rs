@@ -209,6 +209,9 @@ pub(super) struct Search<'n> {
     /// the start's arcs is `part` modulo `parts`, so that threads can share one start's
     /// loops. `(0, 1)`: all of them.
     pub(super) first_arcs: (u32, u32),
+    /// Explore only first hops whose index among all the net's arcs (ordered by start) lies
+    /// in `lo..hi` ([`Search::run_arcs`]).
+    arc_range: (u32, u32),
 }
 
 impl<'n> Search<'n> {
@@ -246,6 +249,7 @@ impl<'n> Search<'n> {
             relax: Vec::new(),
             ticks: 0,
             first_arcs: (0, 1),
+            arc_range: (0, u32::MAX),
         }
     }
 
@@ -253,35 +257,77 @@ impl<'n> Search<'n> {
         self.opts.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
-    pub(super) fn run(&mut self, visit: &mut Visitor<'_>) -> SearchEnd {
-        if self.bound.is_some_and(|l| l < 2)
+    /// Whether any loop can match at all (a bound of at least 2 and `min_len`, every
+    /// `through` entity in the net).
+    fn can_match(&self) -> bool {
+        !(self.bound.is_some_and(|l| l < 2)
             || self.opts.min_len > self.bound.map_or(usize::MAX, |l| l as usize)
-            || self.net.through_missing
-        {
+            || self.net.through_missing)
+    }
+
+    /// The strongly connected components of the whole net.
+    fn all_components(&mut self) -> Vec<Vec<u32>> {
+        let everyone: Vec<u32> = (0..self.net.len() as u32).collect();
+        self.mark(&everyone);
+        self.components(&everyone)
+    }
+
+    pub(super) fn run(&mut self, visit: &mut Visitor<'_>) -> SearchEnd {
+        if !self.can_match() {
             return SearchEnd::Complete;
         }
-        let n = self.net.len();
-        let everyone: Vec<u32> = (0..n as u32).collect();
-        self.mark(&everyone);
-        let components = self.components(&everyone);
+        let components = self.all_components();
         match self.bound {
-            Some(_) => self.run_bounded(components, visit),
+            Some(_) => {
+                self.set_components(components);
+                self.run_starts(0, self.net.len() as u32, visit)
+            }
             None => self.run_unbounded(components, visit),
         }
     }
 
-    /// Bounded search: from each start `s` in id order, over the entities within reach of a
-    /// closed walk of at most `L` hops through `s` in its component (entities before `s` are
-    /// done). The work per start stays local to the start's neighbourhood.
-    fn run_bounded(&mut self, components: Vec<Vec<u32>>, visit: &mut Visitor<'_>) -> SearchEnd {
+    /// How many arcs the net has: [`Search::run_arcs`] takes ranges of them.
+    pub(super) fn arc_count(&self) -> u32 {
+        self.net.out.len() as u32
+    }
+
+    /// Bounded search only: the loops whose first hop is one of the arcs `lo..hi` of the net
+    /// (ordered by start, then head), in the order [`Search::run`] finds them. The loops of
+    /// consecutive ranges, put one after the other, are those of [`Search::run`] in its
+    /// order, so ranges can be searched on different threads. The first call works out the
+    /// components (`O(n + e)`).
+    pub(super) fn run_arcs(&mut self, lo: u32, hi: u32, visit: &mut Visitor<'_>) -> SearchEnd {
+        if self.bound.is_none() || !self.can_match() || lo >= hi {
+            return SearchEnd::Complete;
+        }
+        if self.comp.is_empty() {
+            let components = self.all_components();
+            self.set_components(components);
+        }
+        let start = self.net.out_start.partition_point(|&a| a <= lo) as u32 - 1;
+        let end = self.net.out_start.partition_point(|&a| a < hi) as u32;
+        self.arc_range = (lo, hi);
+        let found = self.run_starts(start, end.min(self.net.len() as u32), visit);
+        self.arc_range = (0, u32::MAX);
+        found
+    }
+
+    /// Bounded search: `comp` from the components.
+    fn set_components(&mut self, components: Vec<Vec<u32>>) {
         self.comp = vec![INF; self.net.len()];
         for (i, c) in components.iter().enumerate() {
             for &v in c {
                 self.comp[v as usize] = i as u32;
             }
         }
+    }
+
+    /// Bounded search: from each start `s` in `from..to`, in id order, over the entities within
+    /// reach of a closed walk of at most `L` hops through `s` in its component (entities
+    /// before `s` are done). The work per start stays local to the start's neighbourhood.
+    fn run_starts(&mut self, from: u32, to: u32, visit: &mut Visitor<'_>) -> SearchEnd {
         let first_through = self.net.through.first().copied();
-        for s in 0..self.net.len() as u32 {
+        for s in from..to {
             if first_through.is_some_and(|t| s > t) {
                 break;
             }
@@ -652,7 +698,12 @@ impl<'n> Search<'n> {
             if frame.next < frame.end {
                 self.frames[top].next += 1;
                 let (part, parts) = self.first_arcs;
-                if top == 0 && (frame.next - self.net.out_start[s as usize]) % parts != part {
+                let (lo, hi) = self.arc_range;
+                if top == 0
+                    && ((frame.next - self.net.out_start[s as usize]) % parts != part
+                        || frame.next < lo
+                        || frame.next >= hi)
+                {
                     continue;
                 }
                 let arc = self.net.out[frame.next as usize];
