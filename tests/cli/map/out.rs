@@ -235,12 +235,12 @@ fn a_timeout_leaves_no_file() {
         "--engine",
         "builtin",
         "--timeout",
-        "0.05",
+        "0.001",
         "--out",
         out.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("--timeout 0.05 s"), "{stderr}");
+    assert!(stderr.contains("--timeout 0.001 s"), "{stderr}");
     assert!(!out.exists());
     assert_eq!(names_in(dir.path()), ["big.csv"]);
 }
