@@ -270,18 +270,12 @@ fn run_diff(args: &Args, ctx: &Context, baseline: dealgraph::graph::Filter) -> C
              --explain, --brief or a map",
         ));
     }
-    let mut opts = check_options(args, ctx)?;
-    opts.deadline = match args.timeout {
-        None => None,
-        Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => {
-            Some(Instant::now() + Duration::from_secs_f64(t))
-        }
-        Some(t) => {
-            return Err(CliError::usage(format!(
-                "--timeout {t}: give a positive number of seconds, such as 2 or 0.5"
-            )));
-        }
-    };
+    let mut problems = Vec::new();
+    let (mut opts, timeout) = loop_options(args, ctx, &mut problems);
+    if !problems.is_empty() {
+        return Err(CliError::usage(problems.join("\n")));
+    }
+    opts.deadline = timeout.map(|t| Instant::now() + t);
     let data = ctx.dataset();
     let before = dealgraph::graph::MoneyGraph::build(data, baseline.clone());
     let after = ctx.graph();
@@ -294,30 +288,6 @@ fn run_diff(args: &Args, ctx: &Context, baseline: dealgraph::graph::Filter) -> C
         _ => diff::loops_table(data, &result, &compared),
     };
     output::stdout(text.as_bytes())
-}
-
-/// The loop options of `args`, for `--diff` (which has no map, count or listing limit).
-fn check_options(args: &Args, ctx: &Context) -> CliResult<CycleOptions> {
-    let max_len = args.length.loop_bound()?;
-    if args.min_len < 2 || max_len.is_some_and(|m| args.min_len > m) {
-        return Err(CliError::usage(format!(
-            "--min-len {}: give 2 or more, at most --max-len",
-            args.min_len
-        )));
-    }
-    let mut through = Vec::new();
-    for name in &args.through {
-        through.push(ctx.resolve(name)?);
-    }
-    Ok(CycleOptions {
-        max_len,
-        min_len: args.min_len,
-        through,
-        financing_only: !args.all,
-        time_ordered: args.time_ordered,
-        undated: args.undated.into(),
-        deadline: None,
-    })
 }
 
 /// JSON, JSON lines and CSV: machine formats with no cap on the loops (`--limit 0` streams).
@@ -348,6 +318,51 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
         format
     };
     let mut problems = Vec::new();
+    let (opts, timeout) = loop_options(args, ctx, &mut problems);
+    if args.explain && is_listing(format) {
+        problems.push(format!(
+            "--explain writes prose for the table view; --format {} already names every deal",
+            format.name()
+        ));
+    }
+    if args.brief && !is_listing(format) {
+        problems.push(format!(
+            "--brief shortens the record of each loop in --format json, jsonl or csv; \
+             --format {} has no such record (add --format jsonl, json or csv)",
+            format.name()
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(CliError::usage(problems.join("\n")));
+    }
+    let wanted = (args.limit > 0).then_some(args.limit);
+    let (limit, capped) = match wanted {
+        _ if is_listing(format) => (wanted, false),
+        Some(n) if n <= MAX_SHOWN => (wanted, false),
+        _ => (Some(MAX_SHOWN), true),
+    };
+    Ok(Plan {
+        opts,
+        sort: args.sort.into(),
+        limit,
+        capped,
+        timeout,
+        format,
+        record: if args.brief {
+            Record::Brief
+        } else {
+            Record::Full
+        },
+    })
+}
+
+/// The loop options and time limit of `args`; each bad value adds a line to `problems`, so
+/// that one error lists them all.
+fn loop_options(
+    args: &Args,
+    ctx: &Context,
+    problems: &mut Vec<String>,
+) -> (CycleOptions, Option<Duration>) {
     let max_len = args.length.loop_bound().unwrap_or_else(|e| {
         problems.push(format!("{e}; use 0 for no bound"));
         None
@@ -376,19 +391,6 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
             None
         }
     };
-    if args.explain && is_listing(format) {
-        problems.push(format!(
-            "--explain writes prose for the table view; --format {} already names every deal",
-            format.name()
-        ));
-    }
-    if args.brief && !is_listing(format) {
-        problems.push(format!(
-            "--brief shortens the record of each loop in --format json, jsonl or csv; \
-             --format {} has no such record (add --format jsonl, json or csv)",
-            format.name()
-        ));
-    }
     let mut through = Vec::new();
     for name in &args.through {
         match ctx.dataset().resolve(name) {
@@ -396,34 +398,14 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
             Err(e) => problems.push(format!("--through: {e}")),
         }
     }
-    if !problems.is_empty() {
-        return Err(CliError::usage(problems.join("\n")));
-    }
-    let wanted = (args.limit > 0).then_some(args.limit);
-    let (limit, capped) = match wanted {
-        _ if is_listing(format) => (wanted, false),
-        Some(n) if n <= MAX_SHOWN => (wanted, false),
-        _ => (Some(MAX_SHOWN), true),
+    let opts = CycleOptions {
+        max_len,
+        min_len: args.min_len,
+        through,
+        financing_only: !args.all,
+        time_ordered: args.time_ordered,
+        undated: args.undated.into(),
+        deadline: None,
     };
-    Ok(Plan {
-        opts: CycleOptions {
-            max_len,
-            min_len: args.min_len,
-            through,
-            financing_only: !args.all,
-            time_ordered: args.time_ordered,
-            undated: args.undated.into(),
-            deadline: None,
-        },
-        sort: args.sort.into(),
-        limit,
-        capped,
-        timeout,
-        format,
-        record: if args.brief {
-            Record::Brief
-        } else {
-            Record::Full
-        },
-    })
+    (opts, timeout)
 }

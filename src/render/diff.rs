@@ -12,7 +12,8 @@ use crate::query::cycles::{Cycle, GradeCounts, SearchEnd};
 use crate::query::diff::{Change, LoopDiff, StakeholderDiff, StatsDiff};
 use crate::query::stats::LoopStats;
 use crate::query::totals::{ByGrade, MoneyRange};
-use crate::render::cycles::{grade_summary, grade_words, loop_names, round_trip_words};
+use crate::render::cells::grade_words;
+use crate::render::cycles::{grade_summary, loop_names, round_trip_words};
 use crate::render::{csv, json as js, table};
 
 /// What is compared: the filters given, in words, and the date of the unfiltered side.

@@ -11,6 +11,7 @@ use crate::model::{Dataset, DealId, Money, Qualifier};
 use crate::query::cycles::{
     Bound, Cycle, CycleList, CycleOptions, GradeCounts, RoundTrip, SearchEnd, Undated,
 };
+use crate::render::cells::grade_words;
 use crate::render::{table, text};
 
 mod json;
@@ -202,16 +203,6 @@ pub fn round_trip_words(trip: &RoundTrip) -> String {
         (Some(a), Some(Bound::Approx)) => format!("about {a}"),
         (Some(a), _) => a.to_string(),
         (None, _) => "unknown".into(),
-    }
-}
-
-/// "confirmed", "in talks", "rumored" or "inferred": what a loop rests on.
-pub fn grade_words(grade: Grade) -> &'static str {
-    match grade {
-        Grade::Confirmed => "confirmed",
-        Grade::InTalks => "in talks",
-        Grade::Rumored => "rumored",
-        Grade::Inferred => "inferred",
     }
 }
 
