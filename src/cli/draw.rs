@@ -7,8 +7,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use dealgraph::render::drawing::{self, DrawError, MapFormat};
 use dealgraph::render::map::MapSpec;
-use dealgraph::render::{dot, html, svg};
+use dealgraph::render::svg;
 
 use super::{CliError, CliResult, Context, Format, output};
 
@@ -284,102 +285,50 @@ fn render_bytes(
     format: Format,
     deadline: Option<Instant>,
 ) -> CliResult<Vec<u8>> {
-    let data = ctx.dataset();
-    let bytes = match format {
-        Format::Dot => match args.layout {
-            Some(layout) => dot::to_dot_with_layout(spec, data, layout.checked().name()),
-            None => dot::to_dot(spec, data),
-        }
-        .into_bytes(),
-        Format::Png | Format::Pdf => {
-            let svg = svg::render_builtin(spec, data);
-            let (bytes, how, font) = if format == Format::Png {
-                let options = svg::PngOptions {
-                    fonts: fonts(),
-                    ..svg::PngOptions::default()
-                };
-                let png = svg::to_png(&svg, &options).map_err(|e| CliError::Other(e.into()))?;
-                (png.bytes, "rasterised by resvg", png.font)
-            } else {
-                let options = svg::PdfOptions {
-                    title: spec.title.clone(),
-                    fonts: fonts(),
-                };
-                let pdf = svg::to_pdf(&svg, &options).map_err(|e| CliError::Other(e.into()))?;
-                (pdf.bytes, "written as PDF by krilla", pdf.font)
-            };
-            if args.verbose {
-                eprintln!("engine: builtin renderer, {how} in {font}");
-            }
-            bytes
-        }
-        Format::Html => {
-            // The page of `explore`, over the entities and deals of this map.
-            let selection = html::Selection {
-                deals: spec.deals.iter().map(|d| d.id).collect(),
-                entities: spec.entities.clone(),
-            };
-            let page = html::page_data(
-                data,
-                &ctx.filter,
-                &selection,
-                &ctx.data_name,
-                &html::ExploreOptions::default(),
-            );
-            html::to_html(&page).into_bytes()
-        }
-        _ => svg_text(spec, args, ctx, deadline)?.into_bytes(),
-    };
-    Ok(bytes)
-}
-
-/// The fonts of PNG and PDF maps: the bundled one, then the folders in DEALGRAPH_FONT_DIR and
-/// the system's for letters it lacks.
-fn fonts() -> svg::FontOptions {
-    svg::FontOptions::with_system(
-        std::env::var_os("DEALGRAPH_FONT_DIR")
-            .map(|dirs| std::env::split_paths(&dirs).collect())
-            .unwrap_or_default(),
-    )
-}
-
-/// The SVG of `spec`, by the engine `args` asks for.
-fn svg_text(
-    spec: &MapSpec,
-    args: &DrawArgs,
-    ctx: &Context,
-    deadline: Option<Instant>,
-) -> CliResult<String> {
-    let engine = match args.engine.unwrap_or(EngineArg::Auto) {
-        EngineArg::Auto => svg::Engine::Auto,
-        EngineArg::Graphviz => svg::Engine::Graphviz,
-        EngineArg::Builtin => svg::Engine::Builtin,
-    };
-    let options = svg::SvgOptions {
-        engine,
-        layout: args
-            .layout
-            .map_or(svg::GraphvizLayout::Dot, LayoutArg::checked),
+    let options = drawing::DrawOptions {
+        format: match format {
+            Format::Dot => MapFormat::Dot,
+            Format::Png => MapFormat::Png,
+            Format::Pdf => MapFormat::Pdf,
+            Format::Html => MapFormat::Html,
+            _ => MapFormat::Svg,
+        },
+        engine: match args.engine.unwrap_or(EngineArg::Auto) {
+            EngineArg::Auto => svg::Engine::Auto,
+            EngineArg::Graphviz => svg::Engine::Graphviz,
+            EngineArg::Builtin => svg::Engine::Builtin,
+        },
+        layout: args.layout.map(LayoutArg::checked),
         deadline,
+        // The bundled font, then the folders in DEALGRAPH_FONT_DIR and the system's for
+        // letters it lacks.
+        fonts: svg::FontOptions::with_system(
+            std::env::var_os("DEALGRAPH_FONT_DIR")
+                .map(|dirs| std::env::split_paths(&dirs).collect())
+                .unwrap_or_default(),
+        ),
+        filter: &ctx.filter,
+        data_name: &ctx.data_name,
     };
-    let drawn = svg::render(spec, ctx.dataset(), options).map_err(|e| match e {
-        svg::SvgError::GraphvizMissing => CliError::usage_help(
+    let drawn = drawing::draw(spec, ctx.dataset(), &options).map_err(|e| match e {
+        DrawError::Svg(e @ svg::SvgError::GraphvizMissing) => CliError::usage_help(
             e.to_string(),
             "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew \
              install graphviz), or use --engine builtin",
         ),
+        DrawError::Svg(other) => CliError::Other(other.into()),
         other => CliError::Other(other.into()),
     })?;
-    if drawn.engine == svg::Drawn::Builtin && args.layout.is_some_and(|l| l != LayoutArg::Dot) {
+    if drawn.layout_ignored {
         eprintln!(
             "warning: --layout needs Graphviz, which is not on PATH; the builtin \
              engine drew a layered map"
         );
     }
-    if args.verbose {
-        eprintln!("engine: {}", drawn.reason);
+    if let (true, Some(engine)) = (args.verbose, &drawn.engine) {
+        eprintln!("engine: {engine}");
     }
-    Ok(drawn.text)
+    Ok(drawn.bytes)
 }
 
 /// --format if given, else the --out extension, else DOT.

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod cycles;
 pub mod diff;
 pub mod dot;
+pub mod drawing;
 pub mod export;
 pub mod html;
 pub mod json;
