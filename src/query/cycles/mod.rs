@@ -674,23 +674,13 @@ fn top_by_amount(
 
 #[cfg(test)]
 mod tests {
-    use std::fmt::Write as _;
-
-    use super::testkit::graph_of;
+    use super::testkit::complete_digraph;
     use super::*;
     use crate::graph::Filter;
 
     #[test]
     fn limit_stops_the_search_and_reports_truncation() {
-        let mut csv = String::from("from,to,kind,source\n");
-        for a in 0..6 {
-            for b in 0..6 {
-                if a != b {
-                    writeln!(csv, "n{a},n{b},investment,s").unwrap();
-                }
-            }
-        }
-        let data = graph_of(&csv);
+        let data = complete_digraph(6, |_, _| "investment");
         let graph = MoneyGraph::build(&data, Filter::today());
         let hops = graph.hops();
         let opts = CycleOptions {

@@ -335,9 +335,24 @@ pub fn write_jsonl(
     record: Record,
 ) -> std::io::Result<()> {
     let mut maker = JsonLines::new(graph, record);
-    let mut line = Vec::with_capacity(LINES_BUFFER + 64 * 1024);
-    for c in &list.cycles {
-        maker.append(&mut line, c);
+    write_ranked(out, list, Vec::new(), |line, _, c| {
+        maker.append(line, c);
+        Ok(())
+    })
+}
+
+/// Writes `head`, then each loop of `list` as `append` makes it (given its rank, from 1), in
+/// writes of about [`LINES_BUFFER`] bytes.
+fn write_ranked(
+    out: &mut impl Write,
+    list: &CycleList,
+    head: Vec<u8>,
+    mut append: impl FnMut(&mut Vec<u8>, usize, &Cycle) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut line = head;
+    line.reserve(LINES_BUFFER + 64 * 1024);
+    for (i, c) in list.cycles.iter().enumerate() {
+        append(&mut line, i + 1, c)?;
         if line.len() >= LINES_BUFFER {
             out.write_all(&line)?;
             line.clear();
@@ -378,16 +393,11 @@ pub fn write_csv(
     record: Record,
 ) -> std::io::Result<()> {
     let mut rows = CsvRows::new(graph, record);
-    let mut line = Vec::with_capacity(LINES_BUFFER + 64 * 1024);
-    rows.header(&mut line)?;
-    for (i, c) in list.cycles.iter().enumerate() {
-        rows.append(&mut line, Some(i + 1), c)?;
-        if line.len() >= LINES_BUFFER {
-            out.write_all(&line)?;
-            line.clear();
-        }
-    }
-    out.write_all(&line)
+    let mut header = Vec::new();
+    rows.header(&mut header)?;
+    write_ranked(out, list, header, |line, rank, c| {
+        rows.append(line, Some(rank), c)
+    })
 }
 
 /// `--limit 0 --format csv`: a row per loop as it is found (no rank), in bounded memory.
