@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::rc::Rc;
+use std::sync::Mutex;
 
 use super::Record;
 use super::json::HopJson;
@@ -19,6 +20,12 @@ use crate::query::cycles::{
 /// How many bytes of lines a writer gathers before handing them out: one large write into the
 /// pipe instead of many small ones.
 const LINES_BUFFER: usize = 1 << 20;
+
+/// Room past [`LINES_BUFFER`] for the line that fills a buffer, so that it is never moved.
+const LINE_SLACK: usize = 64 * 1024;
+
+/// Written-out line buffers kept to be filled again (at most this many).
+const SPARE_BUFFERS: usize = 8;
 
 /// Texts made on first use and reused, by index (entity or hop).
 struct Texts(Vec<Option<Box<[u8]>>>);
@@ -294,6 +301,9 @@ fn stream_lines<M>(
     let hops = graph.hops();
     let mut failure: Option<std::io::Error> = None;
     let mut count = 0u64;
+    // Buffers written out come back here to be filled again: no batch grows from empty (its
+    // bytes copied at each doubling, fresh pages faulted in) once the first few are made.
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let end = cycles_in_order(
         graph,
         hops,
@@ -301,6 +311,13 @@ fn stream_lines<M>(
         crate::parallel::cores(),
         || (new_maker(), FigureCache::new(hops), None::<Cycle>),
         |(maker, figures, cycle), batch: &mut Batch, entities, loop_hops| {
+            if batch.bytes.capacity() == 0 {
+                batch.bytes = spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_else(|| Vec::with_capacity(LINES_BUFFER + LINE_SLACK));
+            }
             let found = match cycle.as_mut() {
                 Some(c) => {
                     figures.fill(c, graph, hops, entities, loop_hops, opts);
@@ -312,9 +329,15 @@ fn stream_lines<M>(
             batch.loops += 1;
             batch.bytes.len() >= LINES_BUFFER
         },
-        |batch| match out.write_all(&batch.bytes) {
+        |mut batch| match out.write_all(&batch.bytes) {
             Ok(()) => {
                 count += batch.loops;
+                batch.bytes.clear();
+                if let Ok(mut s) = spare.lock()
+                    && s.len() < SPARE_BUFFERS
+                {
+                    s.push(batch.bytes);
+                }
                 ControlFlow::Continue(())
             }
             Err(e) => {
@@ -350,7 +373,7 @@ fn write_ranked(
     mut append: impl FnMut(&mut Vec<u8>, usize, &Cycle) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut line = head;
-    line.reserve(LINES_BUFFER + 64 * 1024);
+    line.reserve(LINES_BUFFER + LINE_SLACK);
     for (i, c) in list.cycles.iter().enumerate() {
         append(&mut line, i + 1, c)?;
         if line.len() >= LINES_BUFFER {
