@@ -458,6 +458,29 @@ impl<'n> Search<'n> {
         }
     }
 
+    /// After [`Search::bfs_alive`] backwards to `limit − 1` hops: the distance back of each
+    /// alive first hop out of `s` that is `limit` hops away, from its successors' distances.
+    /// Only a first hop can be that far back on a closed walk of `limit + 1` hops, so every
+    /// entity of such a walk has its distance, as with a backward search to `limit` hops,
+    /// without scanning the arcs into the entities `limit − 1` hops back (a hub's
+    /// predecessors). `O(Σ out-degree)` over the first hops.
+    fn first_hops_back(&mut self, s: u32, limit: u32) {
+        let (net, comp, dist) = (self.net, &self.comp, &mut self.dist_to);
+        let c = comp[s as usize];
+        for a in net.out_arcs(s) {
+            let w = a.to;
+            if w < s || comp[w as usize] != c || dist[w as usize] != INF {
+                continue;
+            }
+            // Values set here are `limit`, so a first hop never counts another's.
+            let next = net.out_arcs(w).iter().map(|b| dist[b.to as usize]).min();
+            if let Some(d) = next.filter(|&d| d < limit) {
+                dist[w as usize] = d + 1;
+                self.touched.push(w);
+            }
+        }
+    }
+
     fn in_region(&self, v: u32) -> bool {
         self.region[v as usize] == self.stamp
     }
@@ -517,7 +540,12 @@ impl<'n> Search<'n> {
     /// Finds every matching loop whose smallest vertex is `s`.
     fn search_from(&mut self, s: u32, visit: &mut Visitor<'_>) -> ControlFlow<SearchEnd> {
         let limit = self.bound.map_or(INF, |l| l - 1);
-        self.bfs_alive(s, false, limit);
+        if limit == INF {
+            self.bfs_alive(s, false, limit);
+        } else {
+            self.bfs_alive(s, false, limit - 1);
+            self.first_hops_back(s, limit);
+        }
         self.bfs_alive(s, true, limit);
         self.stamp += 1;
         self.region_list.clear();
