@@ -304,13 +304,14 @@ fn stream_lines<M>(
     // Buffers written out come back here to be filled again: no batch grows from empty (its
     // bytes copied at each doubling, fresh pages faulted in) once the first few are made.
     let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let figures = FigureCache::new(hops);
     let end = cycles_in_order(
         graph,
         hops,
         opts,
         crate::parallel::cores(),
-        || (new_maker(), FigureCache::new(hops), None::<Cycle>),
-        |(maker, figures, cycle), batch: &mut Batch, entities, loop_hops| {
+        || (new_maker(), None::<Cycle>),
+        |(maker, cycle), batch: &mut Batch, entities, loop_hops| {
             if batch.bytes.capacity() == 0 {
                 batch.bytes = spare
                     .lock()
