@@ -413,11 +413,12 @@ impl<'n> Search<'n> {
 
     /// Breadth-first distances from (`forward`) or to `s` over alive vertices (same component,
     /// not before `s`), up to `limit` hops. Fills `dist_from` or `dist_to`. Forward, after
-    /// `dist_to`, it goes on only from vertices that can still get back within `limit + 1`
-    /// hops in all: every vertex of a short enough closed walk is reached by a shortest path
-    /// of such vertices, so the distances that decide the region are the same, and the search
-    /// from a hub no longer floods the whole component.
+    /// `dist_to`, it goes on only from vertices that can still get back within the bound in
+    /// all: every vertex of a short enough closed walk is reached by a shortest path of such
+    /// vertices, so the distances that decide the region are the same, and the search from a
+    /// hub no longer floods the whole component.
     fn bfs_alive(&mut self, s: u32, forward: bool, limit: u32) {
+        let total = self.bound.unwrap_or(INF);
         let net = self.net;
         let comp = &self.comp;
         let c = comp[s as usize];
@@ -443,7 +444,7 @@ impl<'n> Search<'n> {
                     touched.push(w);
                     let hopeless = back.is_some_and(|t| {
                         let t = t[w as usize];
-                        t == INF || (d + 1).saturating_add(t) > limit.saturating_add(1)
+                        t == INF || (d + 1).saturating_add(t) > total
                     });
                     if !hopeless {
                         queue.push_back((w, false));
@@ -458,22 +459,44 @@ impl<'n> Search<'n> {
         }
     }
 
-    /// After [`Search::bfs_alive`] backwards to `limit − 1` hops: the distance back of each
-    /// alive first hop out of `s` that is `limit` hops away, from its successors' distances.
-    /// Only a first hop can be that far back on a closed walk of `limit + 1` hops, so every
-    /// entity of such a walk has its distance, as with a backward search to `limit` hops,
-    /// without scanning the arcs into the entities `limit − 1` hops back (a hub's
-    /// predecessors). `O(Σ out-degree)` over the first hops.
-    fn first_hops_back(&mut self, s: u32, limit: u32) {
-        let (net, comp, dist) = (self.net, &self.comp, &mut self.dist_to);
+    /// After [`Search::bfs_alive`] backwards (or `forward`) to `limit − 1` hops: the distance
+    /// back (from `s`) of each alive first hop out of `s` (last hop into it) that is `limit`
+    /// hops away, from its successors' (predecessors') distances. On a closed walk of
+    /// `limit + 1` hops through `s`, only the first hop can be `limit` hops back, and only the
+    /// last `limit` hops on, so every entity of such a walk has both distances, as with the
+    /// searches to `limit` hops, without scanning the arcs around every entity `limit − 1`
+    /// hops away (a hub's neighbours). `O(Σ degree)` over the first (last) hops.
+    fn ends_at_limit(&mut self, s: u32, forward: bool, limit: u32) {
+        let (net, comp) = (self.net, &self.comp);
+        let dist = if forward {
+            &mut self.dist_from
+        } else {
+            &mut self.dist_to
+        };
+        // Backwards, a first hop's distance comes from the entities it leads to; forwards, a
+        // last hop's from the entities that lead to it.
+        let end = |v: u32, i: usize| {
+            if forward {
+                net.in_arcs(v)[i].0
+            } else {
+                net.out_arcs(v)[i].to
+            }
+        };
+        let degree = |v: u32| {
+            if forward {
+                net.in_arcs(v).len()
+            } else {
+                net.out_arcs(v).len()
+            }
+        };
         let c = comp[s as usize];
-        for a in net.out_arcs(s) {
-            let w = a.to;
+        for i in 0..degree(s) {
+            let w = end(s, i);
             if w < s || comp[w as usize] != c || dist[w as usize] != INF {
                 continue;
             }
-            // Values set here are `limit`, so a first hop never counts another's.
-            let next = net.out_arcs(w).iter().map(|b| dist[b.to as usize]).min();
+            // Values set here are `limit`, so an end never counts another's.
+            let next = (0..degree(w)).map(|j| dist[end(w, j) as usize]).min();
             if let Some(d) = next.filter(|&d| d < limit) {
                 dist[w as usize] = d + 1;
                 self.touched.push(w);
@@ -542,11 +565,13 @@ impl<'n> Search<'n> {
         let limit = self.bound.map_or(INF, |l| l - 1);
         if limit == INF {
             self.bfs_alive(s, false, limit);
+            self.bfs_alive(s, true, limit);
         } else {
             self.bfs_alive(s, false, limit - 1);
-            self.first_hops_back(s, limit);
+            self.ends_at_limit(s, false, limit);
+            self.bfs_alive(s, true, limit - 1);
+            self.ends_at_limit(s, true, limit);
         }
-        self.bfs_alive(s, true, limit);
         self.stamp += 1;
         self.region_list.clear();
         for i in 0..self.touched.len() {
