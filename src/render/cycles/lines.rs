@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use super::Record;
 use super::json::HopJson;
 use crate::graph::{HopGraph, MoneyGraph};
-use crate::model::Money;
+use crate::model::{DealId, Money};
 use crate::query::cycles::{
     Bound, Cycle, CycleList, CycleOptions, FigureCache, SearchEnd, cycles_in_order,
 };
@@ -70,15 +70,20 @@ fn push_usd(line: &mut Vec<u8>, money: Option<Money>) {
 }
 
 /// Makes the JSON lines of loops: each the loop object of the JSON `cycles` array, on one
-/// line, full or brief. A hop's object does not depend on the loop (its counted deal is the
-/// hop's largest known amount), so each hop and each entity id is serialized once: memory
-/// grows with the hops and entities met, never with the loops.
+/// line, full or brief. A hop's object depends on the loop only through its counted deal
+/// (the hop's largest known amount, but in time order the deal of the loop's chain), so each
+/// hop is serialized once with the deal first counted, and again only for another deal; each
+/// entity id once: memory grows with the hops and entities met, never with the loops.
 struct JsonLines<'g, 'a> {
     graph: &'g MoneyGraph<'a>,
     hops: &'g HopGraph,
     record: Record,
     entity_text: Texts,
     hop_text: Texts,
+    /// By hop index: the counted deal of the hop's text in `hop_text`.
+    hop_counted: Vec<Option<DealId>>,
+    /// A hop's text for a deal other than the cached one.
+    hop_other: Vec<u8>,
 }
 
 impl<'g, 'a> JsonLines<'g, 'a> {
@@ -94,6 +99,8 @@ impl<'g, 'a> JsonLines<'g, 'a> {
             } else {
                 0
             }),
+            hop_counted: Vec::new(),
+            hop_other: Vec::new(),
         }
     }
 
@@ -130,10 +137,24 @@ impl<'g, 'a> JsonLines<'g, 'a> {
                     line.push(b',');
                 }
                 let counted = trip.hop_deals.get(i).copied().flatten();
-                line.extend_from_slice(self.hop_text.get(h.0 as usize, || {
+                let make = || {
                     serde_json::to_vec(&HopJson::new(graph, hops.hop(h), counted))
                         .unwrap_or_default()
-                }));
+                };
+                let at = h.0 as usize;
+                if self.hop_counted.len() <= at {
+                    self.hop_counted.resize(at + 1, None);
+                }
+                let text = self.hop_text.get(at, || {
+                    self.hop_counted[at] = counted;
+                    make()
+                });
+                if self.hop_counted[at] == counted {
+                    line.extend_from_slice(text);
+                } else {
+                    self.hop_other = make();
+                    line.extend_from_slice(&self.hop_other);
+                }
             }
             line.push(b']');
         }
