@@ -37,6 +37,7 @@ mod time_order;
 mod testkit;
 
 use std::ops::ControlFlow;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use crate::graph::{HopGraph, HopId, MoneyGraph};
@@ -344,7 +345,8 @@ impl Cycle {
 /// });
 /// ```
 pub struct FigureCache {
-    hops: Vec<Option<HopShare>>,
+    /// By hop index; set once, by whichever thread first meets the hop.
+    hops: Vec<OnceLock<HopShare>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -354,18 +356,35 @@ struct HopShare {
     grade: Grade,
 }
 
+impl HopShare {
+    /// The share of a hop with these `deals`. `O(d·log D)` for `d` deals of `D`.
+    fn of(graph: &MoneyGraph<'_>, deals: &[crate::model::DealId]) -> HopShare {
+        HopShare {
+            figure: figures::hop_figure(graph, deals),
+            financing: figures::largest_financing(graph, deals.iter().copied()),
+            grade: deals
+                .iter()
+                .filter_map(|&d| graph.deal_view(d))
+                .map(|v| v.grade())
+                .max()
+                .unwrap_or(Grade::Inferred),
+        }
+    }
+}
+
 impl FigureCache {
-    /// An empty cache for the hops of `hops`. `O(h)`.
+    /// An empty cache for the hops of `hops`. `O(h)`. One cache serves every thread of a
+    /// search: each hop's share is worked out once.
     pub fn new(hops: &HopGraph) -> FigureCache {
         FigureCache {
-            hops: vec![None; hops.hop_count()],
+            hops: (0..hops.hop_count()).map(|_| OnceLock::new()).collect(),
         }
     }
 
     /// The loop with its figures, as [`Cycle::found`]: `O(k)` for `k` hops once each hop's
     /// share is known (`O(d·log D)` the first time, for `d` deals of `D`).
     pub fn found(
-        &mut self,
+        &self,
         graph: &MoneyGraph<'_>,
         hops: &HopGraph,
         entities: &[EntityId],
@@ -386,7 +405,7 @@ impl FigureCache {
     /// [`FigureCache::found`] into `cycle`, reusing its vectors: a stream of loops then
     /// allocates nothing per loop.
     pub fn fill(
-        &mut self,
+        &self,
         cycle: &mut Cycle,
         graph: &MoneyGraph<'_>,
         hops: &HopGraph,
@@ -394,40 +413,14 @@ impl FigureCache {
         loop_hops: &[HopId],
         opts: &CycleOptions,
     ) {
-        if opts.time_ordered {
+        if opts.time_ordered || loop_hops.iter().any(|h| h.0 as usize >= self.hops.len()) {
+            // Time order takes one deal per hop; a hop not in `hops` has no share.
             *cycle = Cycle::found(graph, hops, entities, loop_hops, opts);
             return;
         }
-        let mut shares = [None; 8];
-        let mut few = loop_hops.len() <= shares.len();
-        for (i, &h) in loop_hops.iter().enumerate() {
-            let Some(slot) = self.hops.get_mut(h.0 as usize) else {
-                few = false;
-                continue;
-            };
-            let share = *slot.get_or_insert_with(|| {
-                let deals = hops.hop(h).deals;
-                HopShare {
-                    figure: figures::hop_figure(graph, deals),
-                    financing: figures::largest_financing(graph, deals.iter().copied()),
-                    grade: deals
-                        .iter()
-                        .filter_map(|&d| graph.deal_view(d))
-                        .map(|v| v.grade())
-                        .max()
-                        .unwrap_or(Grade::Inferred),
-                }
-            });
-            if let Some(s) = shares.get_mut(i) {
-                *s = Some(share);
-            }
-        }
-        if !few {
-            // Longer loops (or a hop not in `hops`) are rare: the figures the long way.
-            *cycle = Cycle::new(graph, hops, entities, loop_hops);
-            return;
-        }
-        let shares = shares[..loop_hops.len()].iter().flatten();
+        let shares = loop_hops.iter().map(|&h| {
+            self.hops[h.0 as usize].get_or_init(|| HopShare::of(graph, hops.hop(h).deals))
+        });
         let reuse = std::mem::take(&mut cycle.round_trip.hop_deals);
         cycle.round_trip = figures::combine_hops(shares.clone().map(|s| s.figure), reuse);
         let best = shares
@@ -522,7 +515,7 @@ pub fn collect_cycles(
 ) -> CycleList {
     let mut found = Vec::new();
     let mut truncated = false;
-    let mut figures = FigureCache::new(hops);
+    let figures = FigureCache::new(hops);
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
         if limit.is_some_and(|l| found.len() >= l) {
             truncated = true;
@@ -607,7 +600,7 @@ fn rank_within(
     let mut top = TopN::new(n);
     let mut found = 0u64;
     let net = Net::build_within(graph, hops, opts, keep);
-    let mut figures = FigureCache::new(hops);
+    let figures = FigureCache::new(hops);
     let end = Search::new(&net, opts).run(&mut |entities: &[EntityId], loop_hops: &[HopId]| {
         found += 1;
         top.offer(
@@ -674,23 +667,13 @@ fn top_by_amount(
 
 #[cfg(test)]
 mod tests {
-    use std::fmt::Write as _;
-
-    use super::testkit::graph_of;
+    use super::testkit::complete_digraph;
     use super::*;
     use crate::graph::Filter;
 
     #[test]
     fn limit_stops_the_search_and_reports_truncation() {
-        let mut csv = String::from("from,to,kind,source\n");
-        for a in 0..6 {
-            for b in 0..6 {
-                if a != b {
-                    writeln!(csv, "n{a},n{b},investment,s").unwrap();
-                }
-            }
-        }
-        let data = graph_of(&csv);
+        let data = complete_digraph(6, |_, _| "investment");
         let graph = MoneyGraph::build(&data, Filter::today());
         let hops = graph.hops();
         let opts = CycleOptions {

@@ -282,30 +282,21 @@ fn hand_out<T>(shared: &Shared<T>, emit: &mut impl FnMut(T) -> ControlFlow<()>) 
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::complete_digraph;
     use super::*;
     use crate::graph::Filter;
-    use crate::load::{LoadOptions, load_str};
 
     /// Every loop of a complete digraph on `n` entities, each as its entity ids, in the order
     /// `cycles_in_order` hands them out on `threads` threads (batches of `every` loops on one).
     fn listed(n: usize, max_len: usize, threads: usize, every: usize) -> Vec<Vec<EntityId>> {
-        let mut csv = String::from("from,to,kind,source\n");
-        for a in 0..n {
-            for b in (0..n).filter(|&b| b != a) {
-                let kind = if (a + b) % 3 == 0 {
-                    "investment"
-                } else {
-                    "cloud"
-                };
-                csv.push_str(&format!("n{a:02},n{b:02},{kind},s\n"));
+        let data = complete_digraph(n, |a, b| {
+            if (a + b) % 3 == 0 {
+                "investment"
+            } else {
+                "cloud"
             }
-        }
-        let options = LoadOptions {
-            auto_entities: true,
-            ..LoadOptions::default()
-        };
-        let loaded = load_str("k.csv", &csv, options).unwrap();
-        let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+        });
+        let graph = MoneyGraph::build(&data, Filter::today());
         let opts = CycleOptions {
             max_len: Some(max_len),
             ..CycleOptions::default()
@@ -342,18 +333,8 @@ mod tests {
 
     #[test]
     fn a_stop_ends_the_hand_out() {
-        let mut csv = String::from("from,to,kind,source\n");
-        for a in 0..10 {
-            for b in (0..10).filter(|&b| b != a) {
-                csv.push_str(&format!("n{a},n{b},investment,s\n"));
-            }
-        }
-        let options = LoadOptions {
-            auto_entities: true,
-            ..LoadOptions::default()
-        };
-        let loaded = load_str("k.csv", &csv, options).unwrap();
-        let graph = MoneyGraph::build(&loaded.dataset, Filter::today());
+        let data = complete_digraph(10, |_, _| "investment");
+        let graph = MoneyGraph::build(&data, Filter::today());
         let opts = CycleOptions {
             max_len: Some(4),
             ..CycleOptions::default()

@@ -413,11 +413,12 @@ impl<'n> Search<'n> {
 
     /// Breadth-first distances from (`forward`) or to `s` over alive vertices (same component,
     /// not before `s`), up to `limit` hops. Fills `dist_from` or `dist_to`. Forward, after
-    /// `dist_to`, it goes on only from vertices that can still get back within `limit + 1`
-    /// hops in all: every vertex of a short enough closed walk is reached by a shortest path
-    /// of such vertices, so the distances that decide the region are the same, and the search
-    /// from a hub no longer floods the whole component.
+    /// `dist_to`, it goes on only from vertices that can still get back within the bound in
+    /// all: every vertex of a short enough closed walk is reached by a shortest path of such
+    /// vertices, so the distances that decide the region are the same, and the search from a
+    /// hub no longer floods the whole component.
     fn bfs_alive(&mut self, s: u32, forward: bool, limit: u32) {
+        let total = self.bound.unwrap_or(INF);
         let net = self.net;
         let comp = &self.comp;
         let c = comp[s as usize];
@@ -443,7 +444,7 @@ impl<'n> Search<'n> {
                     touched.push(w);
                     let hopeless = back.is_some_and(|t| {
                         let t = t[w as usize];
-                        t == INF || (d + 1).saturating_add(t) > limit.saturating_add(1)
+                        t == INF || (d + 1).saturating_add(t) > total
                     });
                     if !hopeless {
                         queue.push_back((w, false));
@@ -454,6 +455,51 @@ impl<'n> Search<'n> {
                 net.out_arcs(v).iter().for_each(|a| step(a.to));
             } else {
                 net.in_arcs(v).iter().for_each(|&(u, _)| step(u));
+            }
+        }
+    }
+
+    /// After [`Search::bfs_alive`] backwards (or `forward`) to `limit − 1` hops: the distance
+    /// back (from `s`) of each alive first hop out of `s` (last hop into it) that is `limit`
+    /// hops away, from its successors' (predecessors') distances. On a closed walk of
+    /// `limit + 1` hops through `s`, only the first hop can be `limit` hops back, and only the
+    /// last `limit` hops on, so every entity of such a walk has both distances, as with the
+    /// searches to `limit` hops, without scanning the arcs around every entity `limit − 1`
+    /// hops away (a hub's neighbours). `O(Σ degree)` over the first (last) hops.
+    fn ends_at_limit(&mut self, s: u32, forward: bool, limit: u32) {
+        let (net, comp) = (self.net, &self.comp);
+        let dist = if forward {
+            &mut self.dist_from
+        } else {
+            &mut self.dist_to
+        };
+        // Backwards, a first hop's distance comes from the entities it leads to; forwards, a
+        // last hop's from the entities that lead to it.
+        let end = |v: u32, i: usize| {
+            if forward {
+                net.in_arcs(v)[i].0
+            } else {
+                net.out_arcs(v)[i].to
+            }
+        };
+        let degree = |v: u32| {
+            if forward {
+                net.in_arcs(v).len()
+            } else {
+                net.out_arcs(v).len()
+            }
+        };
+        let c = comp[s as usize];
+        for i in 0..degree(s) {
+            let w = end(s, i);
+            if w < s || comp[w as usize] != c || dist[w as usize] != INF {
+                continue;
+            }
+            // Values set here are `limit`, so an end never counts another's.
+            let next = (0..degree(w)).map(|j| dist[end(w, j) as usize]).min();
+            if let Some(d) = next.filter(|&d| d < limit) {
+                dist[w as usize] = d + 1;
+                self.touched.push(w);
             }
         }
     }
@@ -517,8 +563,15 @@ impl<'n> Search<'n> {
     /// Finds every matching loop whose smallest vertex is `s`.
     fn search_from(&mut self, s: u32, visit: &mut Visitor<'_>) -> ControlFlow<SearchEnd> {
         let limit = self.bound.map_or(INF, |l| l - 1);
-        self.bfs_alive(s, false, limit);
-        self.bfs_alive(s, true, limit);
+        if limit == INF {
+            self.bfs_alive(s, false, limit);
+            self.bfs_alive(s, true, limit);
+        } else {
+            self.bfs_alive(s, false, limit - 1);
+            self.ends_at_limit(s, false, limit);
+            self.bfs_alive(s, true, limit - 1);
+            self.ends_at_limit(s, true, limit);
+        }
         self.stamp += 1;
         self.region_list.clear();
         for i in 0..self.touched.len() {
@@ -879,209 +932,4 @@ impl<'n> Search<'n> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-    use std::sync::Arc as Shared;
-
-    use proptest::prelude::*;
-
-    use super::super::testkit::*;
-    use super::super::{count_cycles, cycles};
-    use super::*;
-    use crate::graph::Filter;
-    use crate::model::{Amount, Dataset, Deal, DealKind, Entity, Report, Status};
-
-    fn brute(
-        graph: &MoneyGraph<'_>,
-        hops: &HopGraph,
-        all: &[(Vec<EntityId>, Vec<HopId>)],
-        opts: &CycleOptions,
-    ) -> BTreeSet<Vec<EntityId>> {
-        all.iter()
-            .filter(|(entities, loop_hops)| {
-                let k = entities.len();
-                let financing = loop_hops.iter().any(|&h| {
-                    hops.hop(h)
-                        .deals
-                        .iter()
-                        .any(|&d| graph.dataset().deal(d).kind().is_financing())
-                });
-                k >= opts.min_len
-                    && opts.max_len.is_none_or(|l| k <= l)
-                    && opts.through.iter().all(|t| entities.contains(t))
-                    && (!opts.financing_only || financing)
-                    && (!opts.time_ordered
-                        || brute_time_ordered(graph, hops, loop_hops, opts.undated))
-            })
-            .map(|(e, _)| e.clone())
-            .collect()
-    }
-
-    fn option_sets(through: &[EntityId]) -> Vec<CycleOptions> {
-        let mut sets = Vec::new();
-        let throughs: Vec<Vec<EntityId>> = vec![
-            Vec::new(),
-            through.iter().take(1).copied().collect(),
-            through.to_vec(),
-        ];
-        for max_len in [None, Some(2), Some(3), Some(4), Some(5)] {
-            for min_len in [2, 3] {
-                for through in &throughs {
-                    for financing_only in [true, false] {
-                        for (time_ordered, undated) in [
-                            (false, Undated::Break),
-                            (true, Undated::Break),
-                            (true, Undated::Ok),
-                        ] {
-                            sets.push(CycleOptions {
-                                max_len,
-                                min_len,
-                                through: through.clone(),
-                                financing_only,
-                                time_ordered,
-                                undated,
-                                deadline: None,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        sets
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
-
-        /// The search finds exactly the loops of the brute-force reference, for every option
-        /// combination that changes the result.
-        #[test]
-        fn matches_brute_force((deals, through) in gen_graph()) {
-            let csv = csv_of(&deals);
-            let data = load(&csv);
-            let graph = MoneyGraph::build(&data, Filter::today());
-            let hops = graph.hops();
-            let all = all_simple_cycles(&graph, hops);
-            let through: Vec<EntityId> = through
-                .iter()
-                .filter_map(|&i| data.by_id(NAMES[i]))
-                .collect();
-            for opts in option_sets(&through) {
-                let found = search(&graph, hops, &opts);
-                let set: BTreeSet<Vec<EntityId>> = found.iter().cloned().collect();
-                prop_assert_eq!(set.len(), found.len(), "a loop was reported twice");
-                let expected = brute(&graph, hops, &all, &opts);
-                prop_assert_eq!(
-                    &set, &expected,
-                    "options {:?}\ngraph:\n{}", opts, dot_of(&deals)
-                );
-                let (count, _) = count_cycles(&graph, &opts);
-                prop_assert_eq!(count as usize, expected.len());
-            }
-        }
-    }
-
-    #[test]
-    fn loops_start_at_the_smallest_id_string_not_the_first_loaded() {
-        let data = graph_of(
-            "from,to,kind,source\nzed,mid,investment,s\nmid,abe,cloud,s\nabe,zed,cloud,s\n",
-        );
-        let graph = MoneyGraph::build(&data, Filter::today());
-        assert_eq!(
-            names(&graph, graph.hops(), &CycleOptions::default()),
-            ["abe>zed>mid"]
-        );
-    }
-
-    /// Regression: a branch pruned by the financing requirement must not leave the entities
-    /// before it locked. From a, the path a → b → c dead-ends (c only leads back to b; b ⇄ c is
-    /// a loop of its own, found from b), and
-    /// a → b → w → a has no financing, so it is pruned at w: b found nothing that matches. b
-    /// must still be enterable after the investment a → c, or a → c → b → w → a is lost.
-    #[test]
-    fn pruned_branch_does_not_lock_out_a_financed_path() {
-        let data = graph_of(
-            "from,to,kind,source\na,b,cloud,s\nb,c,investment,s\nb,w,cloud,s\nw,a,cloud,s\n\
-             a,c,investment,s\nc,b,cloud,s\na,e,cloud,s\ne,a,cloud,s\na,f,cloud,s\nf,a,cloud,s\n",
-        );
-        let graph = MoneyGraph::build(&data, Filter::today());
-        let opts = CycleOptions {
-            max_len: Some(5),
-            ..CycleOptions::default()
-        };
-        assert_eq!(names(&graph, graph.hops(), &opts), ["a>c>b>w", "b>c"]);
-    }
-
-    /// A ring of `n` entities (one investment, the rest cloud deals), built directly.
-    fn ring(n: usize, close: bool) -> Dataset {
-        let mut data = Dataset::new();
-        for i in 0..n {
-            data.add_entity(Entity::placeholder(&format!("e{i:06}")))
-                .unwrap();
-        }
-        let report = Report {
-            source: Shared::from("s.txt"),
-            publisher: None,
-            date: None,
-            event_date: None,
-            status: Status::Announced,
-            amount: Amount::UNDISCLOSED,
-            notes: None,
-        };
-        let edges = if close { n } else { n - 1 };
-        for i in 0..edges {
-            let kind = if i == 0 {
-                DealKind::Investment
-            } else {
-                DealKind::Cloud
-            };
-            let (from, to) = (EntityId(i as u32), EntityId(((i + 1) % n) as u32));
-            data.add_deal(Deal::new(
-                format!("d{i}"),
-                kind,
-                from,
-                to,
-                vec![report.clone()],
-            ));
-        }
-        data
-    }
-
-    #[test]
-    fn long_chains_and_rings_do_not_overflow_the_stack() {
-        let n = 100_000;
-        let chain = ring(n, false);
-        let graph = MoneyGraph::build(&chain, Filter::today());
-        let unbounded = CycleOptions {
-            max_len: None,
-            ..CycleOptions::default()
-        };
-        assert_eq!(count_cycles(&graph, &unbounded).0, 0);
-
-        let closed = ring(n, true);
-        let graph = MoneyGraph::build(&closed, Filter::today());
-        let hops = graph.hops();
-        assert_eq!(count_cycles(&graph, &unbounded).0, 1);
-        assert_eq!(count_cycles(&graph, &CycleOptions::default()).0, 0);
-        let mut length = 0;
-        cycles(&graph, hops, &unbounded, |e, _| {
-            length = e.len();
-            ControlFlow::Continue(())
-        });
-        assert_eq!(length, n);
-    }
-
-    #[test]
-    fn through_an_entity_missing_from_the_graph_finds_nothing() {
-        let data = graph_of("from,to,kind,source\na,b,investment,s\nb,a,cloud,s\nc,a,cloud,s\n");
-        let mut filter = Filter::today();
-        let c = data.by_id("c").unwrap();
-        filter.without.push(c);
-        let graph = MoneyGraph::build(&data, filter);
-        let opts = CycleOptions {
-            through: vec![c],
-            ..CycleOptions::default()
-        };
-        assert_eq!(count_cycles(&graph, &opts), (0, SearchEnd::Complete));
-    }
-}
+mod tests;

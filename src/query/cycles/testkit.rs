@@ -202,6 +202,18 @@ pub(super) fn graph_of(csv: &str) -> Dataset {
     load(csv)
 }
 
+/// The complete digraph on `n` entities `n00`, `n01`, …: a deal from every entity to every
+/// other, of the kind `kind(from, to)` gives.
+pub(super) fn complete_digraph(n: usize, kind: impl Fn(usize, usize) -> &'static str) -> Dataset {
+    let mut csv = String::from("from,to,kind,source\n");
+    for a in 0..n {
+        for b in (0..n).filter(|&b| b != a) {
+            writeln!(csv, "n{a:02},n{b:02},{},s", kind(a, b)).unwrap();
+        }
+    }
+    load(&csv)
+}
+
 pub(super) fn names(graph: &MoneyGraph<'_>, hops: &HopGraph, opts: &CycleOptions) -> Vec<String> {
     search(graph, hops, opts)
         .into_iter()

@@ -232,7 +232,7 @@ pub(super) fn stream(
 ) -> std::io::Result<SearchEnd> {
     let hops = graph.hops();
     let mut failure: Option<std::io::Error> = None;
-    let mut figures = FigureCache::new(hops);
+    let figures = FigureCache::new(hops);
     let mut cycle: Option<Cycle> = None;
     let end = cycles(graph, hops, opts, |entities, loop_hops| {
         let found = match cycle.as_mut() {

@@ -7,11 +7,12 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::rc::Rc;
+use std::sync::Mutex;
 
 use super::Record;
 use super::json::HopJson;
 use crate::graph::{HopGraph, MoneyGraph};
-use crate::model::Money;
+use crate::model::{DealId, Money};
 use crate::query::cycles::{
     Bound, Cycle, CycleList, CycleOptions, FigureCache, SearchEnd, cycles_in_order,
 };
@@ -19,6 +20,12 @@ use crate::query::cycles::{
 /// How many bytes of lines a writer gathers before handing them out: one large write into the
 /// pipe instead of many small ones.
 const LINES_BUFFER: usize = 1 << 20;
+
+/// Room past [`LINES_BUFFER`] for the line that fills a buffer, so that it is never moved.
+const LINE_SLACK: usize = 64 * 1024;
+
+/// Written-out line buffers kept to be filled again (at most this many).
+const SPARE_BUFFERS: usize = 8;
 
 /// Texts made on first use and reused, by index (entity or hop).
 struct Texts(Vec<Option<Box<[u8]>>>);
@@ -63,15 +70,20 @@ fn push_usd(line: &mut Vec<u8>, money: Option<Money>) {
 }
 
 /// Makes the JSON lines of loops: each the loop object of the JSON `cycles` array, on one
-/// line, full or brief. A hop's object does not depend on the loop (its counted deal is the
-/// hop's largest known amount), so each hop and each entity id is serialized once: memory
-/// grows with the hops and entities met, never with the loops.
+/// line, full or brief. A hop's object depends on the loop only through its counted deal
+/// (the hop's largest known amount, but in time order the deal of the loop's chain), so each
+/// hop is serialized once with the deal first counted, and again only for another deal; each
+/// entity id once: memory grows with the hops and entities met, never with the loops.
 struct JsonLines<'g, 'a> {
     graph: &'g MoneyGraph<'a>,
     hops: &'g HopGraph,
     record: Record,
     entity_text: Texts,
     hop_text: Texts,
+    /// By hop index: the counted deal of the hop's text in `hop_text`.
+    hop_counted: Vec<Option<DealId>>,
+    /// A hop's text for a deal other than the cached one.
+    hop_other: Vec<u8>,
 }
 
 impl<'g, 'a> JsonLines<'g, 'a> {
@@ -87,6 +99,8 @@ impl<'g, 'a> JsonLines<'g, 'a> {
             } else {
                 0
             }),
+            hop_counted: Vec::new(),
+            hop_other: Vec::new(),
         }
     }
 
@@ -123,10 +137,24 @@ impl<'g, 'a> JsonLines<'g, 'a> {
                     line.push(b',');
                 }
                 let counted = trip.hop_deals.get(i).copied().flatten();
-                line.extend_from_slice(self.hop_text.get(h.0 as usize, || {
+                let make = || {
                     serde_json::to_vec(&HopJson::new(graph, hops.hop(h), counted))
                         .unwrap_or_default()
-                }));
+                };
+                let at = h.0 as usize;
+                if self.hop_counted.len() <= at {
+                    self.hop_counted.resize(at + 1, None);
+                }
+                let text = self.hop_text.get(at, || {
+                    self.hop_counted[at] = counted;
+                    make()
+                });
+                if self.hop_counted[at] == counted {
+                    line.extend_from_slice(text);
+                } else {
+                    self.hop_other = make();
+                    line.extend_from_slice(&self.hop_other);
+                }
             }
             line.push(b']');
         }
@@ -294,13 +322,24 @@ fn stream_lines<M>(
     let hops = graph.hops();
     let mut failure: Option<std::io::Error> = None;
     let mut count = 0u64;
+    // Buffers written out come back here to be filled again: no batch grows from empty (its
+    // bytes copied at each doubling, fresh pages faulted in) once the first few are made.
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let figures = FigureCache::new(hops);
     let end = cycles_in_order(
         graph,
         hops,
         opts,
         crate::parallel::cores(),
-        || (new_maker(), FigureCache::new(hops), None::<Cycle>),
-        |(maker, figures, cycle), batch: &mut Batch, entities, loop_hops| {
+        || (new_maker(), None::<Cycle>),
+        |(maker, cycle), batch: &mut Batch, entities, loop_hops| {
+            if batch.bytes.capacity() == 0 {
+                batch.bytes = spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_else(|| Vec::with_capacity(LINES_BUFFER + LINE_SLACK));
+            }
             let found = match cycle.as_mut() {
                 Some(c) => {
                     figures.fill(c, graph, hops, entities, loop_hops, opts);
@@ -312,9 +351,15 @@ fn stream_lines<M>(
             batch.loops += 1;
             batch.bytes.len() >= LINES_BUFFER
         },
-        |batch| match out.write_all(&batch.bytes) {
+        |mut batch| match out.write_all(&batch.bytes) {
             Ok(()) => {
                 count += batch.loops;
+                batch.bytes.clear();
+                if let Ok(mut s) = spare.lock()
+                    && s.len() < SPARE_BUFFERS
+                {
+                    s.push(batch.bytes);
+                }
                 ControlFlow::Continue(())
             }
             Err(e) => {
@@ -335,9 +380,24 @@ pub fn write_jsonl(
     record: Record,
 ) -> std::io::Result<()> {
     let mut maker = JsonLines::new(graph, record);
-    let mut line = Vec::with_capacity(LINES_BUFFER + 64 * 1024);
-    for c in &list.cycles {
-        maker.append(&mut line, c);
+    write_ranked(out, list, Vec::new(), |line, _, c| {
+        maker.append(line, c);
+        Ok(())
+    })
+}
+
+/// Writes `head`, then each loop of `list` as `append` makes it (given its rank, from 1), in
+/// writes of about [`LINES_BUFFER`] bytes.
+fn write_ranked(
+    out: &mut impl Write,
+    list: &CycleList,
+    head: Vec<u8>,
+    mut append: impl FnMut(&mut Vec<u8>, usize, &Cycle) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut line = head;
+    line.reserve(LINES_BUFFER + LINE_SLACK);
+    for (i, c) in list.cycles.iter().enumerate() {
+        append(&mut line, i + 1, c)?;
         if line.len() >= LINES_BUFFER {
             out.write_all(&line)?;
             line.clear();
@@ -378,16 +438,11 @@ pub fn write_csv(
     record: Record,
 ) -> std::io::Result<()> {
     let mut rows = CsvRows::new(graph, record);
-    let mut line = Vec::with_capacity(LINES_BUFFER + 64 * 1024);
-    rows.header(&mut line)?;
-    for (i, c) in list.cycles.iter().enumerate() {
-        rows.append(&mut line, Some(i + 1), c)?;
-        if line.len() >= LINES_BUFFER {
-            out.write_all(&line)?;
-            line.clear();
-        }
-    }
-    out.write_all(&line)
+    let mut header = Vec::new();
+    rows.header(&mut header)?;
+    write_ranked(out, list, header, |line, rank, c| {
+        rows.append(line, Some(rank), c)
+    })
 }
 
 /// `--limit 0 --format csv`: a row per loop as it is found (no rank), in bounded memory.

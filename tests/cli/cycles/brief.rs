@@ -102,6 +102,29 @@ fn brief_is_the_full_record_less_hops_on_generated_data() {
     brief_is_full_less_hops(&["cycles", "--data", &data, "--max-len", "4", "--all"]);
 }
 
+/// Regression: in time order a hop's counted deal is the one of each loop's chain, so a hop's
+/// object in the full JSON lines may differ from loop to loop (it was made once per hop, from
+/// the first loop that took it). Each line must be the JSON document's loop object.
+#[test]
+fn time_ordered_json_lines_are_the_json_loop_objects() {
+    let (_dir, data, _) = generated_folder(300, 1500, 7);
+    let base = [
+        "cycles",
+        "--data",
+        &data,
+        "--max-len",
+        "4",
+        "--all",
+        "--time-ordered",
+    ];
+    let jsonl = stdout(&[&base[..], &["--format", "jsonl"]].concat());
+    let doc: Value =
+        serde_json::from_str(&stdout(&[&base[..], &["--format", "json"]].concat())).unwrap();
+    let loops = doc["cycles"].as_array().unwrap();
+    assert!(loops.len() > 10, "{} loops", loops.len());
+    assert_eq!(&lines(&jsonl, false), loops);
+}
+
 #[test]
 fn seeds_brief_jsonl() {
     let text = stdout(&["cycles", "--as-of", AS_OF, "--format", "jsonl", "--brief"]);
