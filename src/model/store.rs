@@ -11,6 +11,8 @@ use std::sync::Arc;
 use compact_str::CompactString;
 use hashbrown::HashTable;
 
+mod append;
+
 use super::{
     Amount, Deal, DealId, DealIdText, DealKind, EntityId, Money, PartialDate, Qualifier, Report,
     Status,
@@ -193,7 +195,14 @@ impl DealStore {
                 i
             }
         };
-        self.last_source = Some((pointers.0, pointers.1, index));
+        // The pointers of the stored strings, which the store keeps alive: an equal string
+        // found by its text may be freed, and another string made at its address.
+        let stored = &self.sources[index as usize];
+        self.last_source = Some((
+            stored.source.as_ptr() as usize,
+            arc_ptr(&stored.publisher),
+            index,
+        ));
         index
     }
 
