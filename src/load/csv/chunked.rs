@@ -10,8 +10,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Mutex, RwLock};
 
 use super::blocks::{Block, Next, Rest, Splitter};
+use super::plain;
 use super::quoting::QuoteTracker;
-use super::rows::{Item, Rows};
+use super::rows::{Item, Record, Rows};
 use super::store::Store;
 use super::symbols::{SymbolCache, UNKNOWN};
 use crate::load::Interner;
@@ -44,6 +45,8 @@ pub(super) struct Parsed {
     pub(super) symbols: Vec<u32>,
     /// Ids the storing thread numbered (where they are in `names`), for the cache.
     pub(super) learned: Vec<(Range<usize>, u32)>,
+    /// A buffer for the fields of a record.
+    fields: Vec<Range<usize>>,
 }
 
 /// Where a deal of [`Parsed::deals`] was read.
@@ -272,6 +275,21 @@ fn parse_block(
     record: &mut csv::ByteRecord,
     parsed: &mut Parsed,
 ) {
+    if plain::is_plain(&block.bytes) {
+        let mut fields = std::mem::take(&mut parsed.fields);
+        plain::for_each_record(&block.bytes, &mut fields, |text, fields, line, byte| {
+            let record = Record {
+                text,
+                fields,
+                line: block.line + line - 1,
+                byte: block.byte + byte,
+            };
+            let item = rows.convert_record(record, &mut parsed.names);
+            parsed.push(item, stem);
+        });
+        parsed.fields = fields;
+        return;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -279,7 +297,16 @@ fn parse_block(
     // Reading from memory never fails; a record that could not be read would end the block.
     while let Ok(true) = reader.read_byte_record(record) {
         shift(record, block.line, block.byte);
-        match rows.convert(record, &mut parsed.names) {
+        let item = rows.convert(record, &mut parsed.names);
+        parsed.push(item, stem);
+    }
+}
+
+impl Parsed {
+    /// Keeps a record converted into `item`: a deal without an id of its own as `stem`'s,
+    /// in [`Parsed::deals`].
+    fn push(&mut self, item: Item, stem: &str) {
+        match item {
             Item::Deal {
                 row,
                 line,
@@ -287,10 +314,10 @@ fn parse_block(
                 has_source,
             } if row.id.is_none() => {
                 if !has_source {
-                    parsed.missing_sources += 1;
-                    parsed.first_missing_source.get_or_insert(parsed.fast.len());
+                    self.missing_sources += 1;
+                    self.first_missing_source.get_or_insert(self.fast.len());
                 }
-                parsed.fast.push(FastRow {
+                self.fast.push(FastRow {
                     line,
                     byte,
                     from: row.from.clone(),
@@ -298,9 +325,9 @@ fn parse_block(
                 });
                 let unknown = EntityId(UNKNOWN);
                 let deal = row.into_deal(DealIdText::default(), unknown, unknown);
-                parsed.deals.push_made_up(&deal, stem, line);
+                self.deals.push_made_up(&deal, stem, line);
             }
-            item => parsed.slow.push((parsed.fast.len(), item)),
+            item => self.slow.push((self.fast.len(), item)),
         }
     }
 }
