@@ -560,7 +560,12 @@ impl Loader {
             .count();
         let hasher = hashbrown::DefaultHashBuilder::default();
         let mut seen_ids: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(checked);
-        for i in 0..pending.deals.len() {
+        let to_check = (!check_made_up).then(|| deals_to_check(&pending, &mut used));
+        let indices: Box<dyn Iterator<Item = usize>> = match &to_check {
+            Some(some) => Box::new(some.iter().map(|&i| i as usize)),
+            None => Box::new(0..pending.deals.len()),
+        };
+        for i in indices {
             let mut ends = [None, None];
             for (slot, (part, role)) in ends
                 .iter_mut()
@@ -696,6 +701,39 @@ impl Loader {
             paths,
         })
     }
+}
+
+/// The deals that [`Loader::finish`] must check one by one, in order, when made-up ids
+/// cannot collide; the others (a made-up id, and two different entities declared before any
+/// deal, whose symbols are the entities themselves) only mark their entities in `used`,
+/// which is done here on every core.
+fn deals_to_check(pending: &Pending, used: &mut [bool]) -> Vec<u32> {
+    use std::sync::atomic::AtomicBool;
+    const CHUNK: usize = 1 << 16;
+    let seeded = pending.symbols.seeded() as u32;
+    let deals = pending.deals.len();
+    let marks: Vec<AtomicBool> = used.iter().map(|&u| AtomicBool::new(u)).collect();
+    let mut parts: Vec<(usize, Vec<u32>)> = (0..deals.div_ceil(CHUNK))
+        .map(|k| (k * CHUNK, Vec::new()))
+        .collect();
+    crate::parallel::for_parts(&mut parts, 1, |_, part| {
+        for (start, left) in part {
+            for i in *start..(*start + CHUNK).min(deals) {
+                let deal = pending.deals.get(DealId(i as u32));
+                let (from, to) = (deal.from().0, deal.to().0);
+                if from < seeded && to < seeded && from != to && pending.made_up_id(i) {
+                    marks[from as usize].store(true, Ordering::Relaxed);
+                    marks[to as usize].store(true, Ordering::Relaxed);
+                } else {
+                    left.push(i as u32);
+                }
+            }
+        }
+    });
+    for (u, mark) in used.iter_mut().zip(marks) {
+        *u = mark.into_inner();
+    }
+    parts.into_iter().flat_map(|(_, left)| left).collect()
 }
 
 fn shift(d: &mut Diagnostic, offset: usize) {

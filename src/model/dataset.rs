@@ -128,20 +128,28 @@ impl Dataset {
 
     /// Adds an entity; returns the existing id if one with the same id is already there.
     pub fn add_entity(&mut self, entity: Entity) -> Result<EntityId, EntityId> {
-        let hash = self.hasher.hash_one(entity.id.as_str());
-        let entities = &self.entities;
-        if let Some(&existing) = self
-            .by_id
-            .find(hash, |&i| entities[i as usize].id == entity.id)
-        {
-            return Err(EntityId(existing));
-        }
-        let id = self.entities.len() as u32;
-        self.entities.push(entity);
+        let Dataset {
+            entities,
+            hasher,
+            by_id,
+            ..
+        } = self;
+        let hash = hasher.hash_one(entity.id.as_str());
+        // One probe finds the id or the slot for it.
+        let slot = match by_id.entry(
+            hash,
+            |&i| entities[i as usize].id == entity.id,
+            |&i| hasher.hash_one(entities[i as usize].id.as_str()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(existing) => {
+                return Err(EntityId(*existing.get()));
+            }
+            hashbrown::hash_table::Entry::Vacant(slot) => slot,
+        };
+        let id = entities.len() as u32;
+        slot.insert(id);
+        entities.push(entity);
         let (entities, hasher) = (&self.entities, &self.hasher);
-        self.by_id.insert_unique(hash, id, |&i| {
-            hasher.hash_one(entities[i as usize].id.as_str())
-        });
         if let Some(by_key) = self.by_key.get_mut() {
             claim_keys(entities, hasher, by_key, id);
         }
