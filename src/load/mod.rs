@@ -368,6 +368,7 @@ impl Loader {
     /// While no deal has named an entity, numbers the entities declared so far as the first
     /// symbols, and teaches the CSV id cache them.
     fn seed_ids(&mut self) {
+        self.pending.declared.settle();
         let entities = self.pending.declared.dataset.entities();
         let from = self.pending.symbols.seeded();
         let ids = || {
@@ -526,6 +527,7 @@ impl Loader {
     }
 
     fn finish(mut self, paths: Vec<PathBuf>) -> Result<Loaded, LoadError> {
+        self.pending.declared.settle();
         let mut pending = std::mem::take(&mut self.pending);
         pending.symbols.stop_interning();
         let declared = std::mem::take(&mut pending.declared);

@@ -156,6 +156,84 @@ impl Dataset {
         Ok(EntityId(id))
     }
 
+    /// Adds `entity` without indexing it: [`Dataset::index_from`] must index it before the
+    /// next entity is added or looked up.
+    pub(crate) fn push_unindexed(&mut self, entity: Entity) {
+        self.entities.push(entity);
+    }
+
+    /// Takes back the entities from `start` on, which [`Dataset::index_from`] refused.
+    pub(crate) fn take_unindexed(&mut self, start: usize) -> Vec<Entity> {
+        self.entities.split_off(start)
+    }
+
+    /// Indexes the entities from `start` on (added by [`Dataset::push_unindexed`]) in the
+    /// order of their slots in the table, so that a million ids fill it front to back
+    /// instead of with a cache miss each. False, with none of them indexed, when one of
+    /// their ids is taken (by another of them or an indexed entity): add them one by one
+    /// then, to find which. O(n) in the entities.
+    pub(crate) fn index_from(&mut self, start: usize) -> bool {
+        let Dataset {
+            entities,
+            hasher,
+            by_id,
+            ..
+        } = self;
+        let new = entities.len() - start;
+        by_id.reserve(new, |&i| hasher.hash_one(entities[i as usize].id.as_str()));
+        // hashbrown probes from `hash & mask` with as many slots as 8/7 of its capacity (a
+        // power of two); a wrong guess costs only speed. The entities are counted into
+        // groups of neighbouring slots, in their order within each group.
+        let slots = (by_id.capacity() / 7 * 8).next_power_of_two().max(1);
+        let shift = slots.trailing_zeros().saturating_sub(12);
+        let group = |hash: u64| (hash as usize & (slots - 1)) >> shift;
+        let hashes: Vec<u64> = entities[start..]
+            .iter()
+            .map(|e| hasher.hash_one(e.id.as_str()))
+            .collect();
+        let mut starts = vec![0usize; (slots >> shift) + 1];
+        for &h in &hashes {
+            starts[group(h) + 1] += 1;
+        }
+        for g in 1..starts.len() {
+            starts[g] += starts[g - 1];
+        }
+        let mut order = vec![0u32; new];
+        for (k, &h) in hashes.iter().enumerate() {
+            let g = group(h);
+            order[starts[g]] = k as u32;
+            starts[g] += 1;
+        }
+        for (done, &k) in order.iter().enumerate() {
+            let (id, hash) = ((start + k as usize) as u32, hashes[k as usize]);
+            let name = &entities[id as usize].id;
+            match by_id.entry(
+                hash,
+                |&i| entities[i as usize].id == *name,
+                |&i| hasher.hash_one(entities[i as usize].id.as_str()),
+            ) {
+                hashbrown::hash_table::Entry::Vacant(slot) => {
+                    slot.insert(id);
+                }
+                hashbrown::hash_table::Entry::Occupied(_) => {
+                    for &k in &order[..done] {
+                        let (id, hash) = ((start + k as usize) as u32, hashes[k as usize]);
+                        if let Ok(entry) = by_id.find_entry(hash, |&i| i == id) {
+                            entry.remove();
+                        }
+                    }
+                    return false;
+                }
+            }
+        }
+        if let Some(by_key) = self.by_key.get_mut() {
+            for id in start as u32..self.entities.len() as u32 {
+                claim_keys(&self.entities, &self.hasher, by_key, id);
+            }
+        }
+        true
+    }
+
     /// The index of names, aliases and ids that are not lowercase, built now if it is not
     /// yet: each entity in turn claims its keys, as if they had been indexed as it came.
     fn keys(&self) -> &HashTable<Key> {

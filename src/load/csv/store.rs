@@ -67,7 +67,7 @@ impl Store<'_> {
     ) {
         let (mut deal, line, byte, has_source) = match item {
             Item::Skipped(diags) => return self.diags.extend(diags),
-            Item::Entity(e) => return self.pending.declared.add(e),
+            Item::Entity(e) => return self.pending.declared.add_row(e),
             Item::Deal {
                 row,
                 line,
