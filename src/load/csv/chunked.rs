@@ -324,8 +324,15 @@ impl Parsed {
                     to: row.to.clone(),
                 });
                 let unknown = EntityId(UNKNOWN);
-                let deal = row.into_deal(DealIdText::default(), unknown, unknown);
-                self.deals.push_made_up(&deal, stem, line);
+                if row.is_plain() {
+                    let parties = [unknown; 2];
+                    let (kind, inferred) = (row.kind, row.inferred);
+                    let deals = &mut self.deals;
+                    deals.push_made_up_plain(kind, parties, inferred, &row.report, stem, line);
+                } else {
+                    let deal = row.into_deal(DealIdText::default(), unknown, unknown);
+                    self.deals.push_made_up(&deal, stem, line);
+                }
             }
             item => self.slow.push((self.fast.len(), item)),
         }

@@ -149,8 +149,18 @@ impl<'r> Row<'r> {
     /// The trimmed value of column `i`, if the column exists and the cell is not blank.
     fn get(self, i: Option<usize>) -> Option<(&'r str, usize)> {
         let i = i?;
-        let value = self.raw(i)?.trim();
+        let value = trim(self.raw(i)?);
         (!value.is_empty()).then_some((value, i))
+    }
+}
+
+/// `text` as `str::trim` gives it, at once when it starts and ends with a visible ASCII
+/// character (as nearly every cell does): whitespace is ASCII whitespace or not ASCII.
+fn trim(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
@@ -534,6 +544,28 @@ fn details(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "ab",
+            "a b",
+            "\u{a0}a",
+            "a\u{2003}",
+            "\u{85}",
+            "é",
+            "\x01a\x0b",
+            "\x0c",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 
     /// Every column the unknown-column check lets through is one that rows read: each of
     /// the 20 names fills one of the 20 slots.

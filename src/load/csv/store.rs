@@ -178,6 +178,19 @@ fn number(
 }
 
 impl DealRow {
+    /// Whether the row has nothing but what [`DealStore::push_made_up_plain`] takes.
+    ///
+    /// [`DealStore::push_made_up_plain`]: crate::model::DealStore
+    pub(super) fn is_plain(&self) -> bool {
+        self.label.is_none()
+            && self.round.is_none()
+            && self.term_years.is_none()
+            && self.valuation.is_none()
+            && self.stake_pct.is_none()
+            && self.report.notes.is_none()
+            && self.report.event_date.is_none()
+    }
+
     /// The deal this row is, with its id and parties.
     pub(super) fn into_deal(self, id: DealIdText, from: EntityId, to: EntityId) -> Deal {
         Deal {

@@ -139,4 +139,26 @@ mod tests {
         }
         assert_eq!(appended.sources.len(), 3);
     }
+
+    #[test]
+    fn a_plain_deal_is_stored_as_push_made_up_stores_it() {
+        let mut plain = DealStore::default();
+        let mut full = DealStore::default();
+        for (i, inferred) in [false, true].into_iter().enumerate() {
+            let mut d = deal("", "s1", None);
+            d.inferred = inferred;
+            d.reports[0].amount = if inferred {
+                crate::model::Amount::UNDISCLOSED
+            } else {
+                parse_amount("about $3B").unwrap()
+            };
+            let parties = [d.from, d.to];
+            full.push_made_up(&d, "f", 7 + i as u64);
+            plain.push_made_up_plain(d.kind, parties, inferred, &d.reports[0], "f", 7 + i as u64);
+        }
+        for (a, b) in plain.iter().zip(full.iter()) {
+            assert_eq!(a.to_deal(), b.to_deal());
+        }
+        assert_eq!(plain.len(), 2);
+    }
 }
