@@ -376,8 +376,17 @@ impl Loader {
                 .iter()
                 .map(|e| e.id.as_str())
         };
-        if ids().len() > 0 && self.pending.symbols.seed(ids()) {
-            self.ids.seed(from as u32, ids());
+        // Symbols are seeded while no deal has named an id; the cache is seeded beside them.
+        let symbols = &mut self.pending.symbols;
+        if ids().len() > 0 && symbols.len() == symbols.seeded() {
+            let cache = &mut self.ids;
+            let parallel = crate::parallel::cores() > 1;
+            let (seeded, ()) = crate::parallel::join(
+                parallel,
+                || symbols.seed(ids()),
+                || cache.seed(from as u32, ids()),
+            );
+            debug_assert!(seeded);
         }
     }
 
