@@ -368,6 +368,25 @@ impl Loader {
     /// While no deal has named an entity, numbers the entities declared so far as the first
     /// symbols, and teaches the CSV id cache them.
     fn seed_ids(&mut self) {
+        let parallel = crate::parallel::cores() > 1;
+        let (symbols, cache) = (&mut self.pending.symbols, &mut self.ids);
+        if symbols.len() == 0 {
+            // Nothing numbered yet (and so nothing in the cache): the entities are numbered
+            // while they are indexed, on other threads.
+            let seeded = self.pending.declared.settle_beside(parallel, |entities| {
+                let ids = || entities.iter().map(|e| e.id.as_str());
+                if ids().len() > 0 {
+                    let seed_symbols = || symbols.seed(ids());
+                    crate::parallel::join(parallel, seed_symbols, || cache.seed(0, ids()));
+                }
+            });
+            if seeded.is_some() {
+                return;
+            }
+            // An id was declared twice, and the entities added again one by one.
+            *symbols = raw::Symbols::default();
+            *cache = csv::SymbolCache::default();
+        }
         self.pending.declared.settle();
         let entities = self.pending.declared.dataset.entities();
         let from = self.pending.symbols.seeded();

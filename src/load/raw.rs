@@ -99,12 +99,30 @@ impl Declared {
     /// Indexes the entities [`Declared::add_row`] added, all at once; when an id is taken,
     /// adds them again one by one, as [`Declared::add`] would have.
     pub fn settle(&mut self) {
+        self.settle_beside(false, |_| ());
+    }
+
+    /// [`Declared::settle`], calling `beside` with every entity meanwhile (on a thread of
+    /// its own when `parallel`); what it gives, unless the entities changed (an id was
+    /// taken, and they were added again one by one).
+    pub fn settle_beside<R: Send>(
+        &mut self,
+        parallel: bool,
+        beside: impl FnOnce(&[Entity]) -> R + Send,
+    ) -> Option<R> {
         let Some(start) = self.unindexed.take() else {
-            return;
+            return Some(beside(self.dataset.entities()));
         };
-        if self.dataset.index_from(start) {
-            return;
+        let (indexed, given) = self.dataset.index_from_beside(start, parallel, beside);
+        if indexed {
+            return Some(given);
         }
+        self.add_again(start);
+        None
+    }
+
+    /// Adds the entities from `start` on again one by one, as [`Declared::add`] would have.
+    fn add_again(&mut self, start: usize) {
         let entities = self.dataset.take_unindexed(start);
         let locs: Vec<Loc> = (start..start + entities.len())
             .map(|i| self.locs.get(i))
