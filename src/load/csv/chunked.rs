@@ -16,6 +16,7 @@ use super::rows::{Item, Record, Rows};
 use super::store::Store;
 use super::symbols::{SymbolCache, UNKNOWN};
 use crate::load::Interner;
+use crate::load::raw::RawEntity;
 use crate::model::{DealId, DealIdText, DealStore, EntityId};
 
 /// Blocks of about this many bytes are parsed at a time (a few thousand rows).
@@ -36,6 +37,9 @@ pub(super) struct Parsed {
     /// `deals` without a source: how many, and the first.
     pub(super) missing_sources: usize,
     pub(super) first_missing_source: Option<usize>,
+    /// The entities of an entities file, in order (storing them reports nothing, so they
+    /// need no place among the other records).
+    entities: Vec<RawEntity>,
     /// Every other record in order, each with how many of `deals` come before it.
     slow: Vec<(usize, Item)>,
     /// The `from` and `to` ids of the block's deals, back to back.
@@ -70,6 +74,7 @@ impl Parsed {
         self.fast.clear();
         self.missing_sources = 0;
         self.first_missing_source = None;
+        self.entities.clear();
         self.slow.clear();
         self.names.clear();
         self.symbols.clear();
@@ -258,6 +263,9 @@ fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &Sync
         };
         store.add_known(item, &parsed.names, known, learning.as_deref_mut());
     }
+    for raw in parsed.entities.drain(..) {
+        store.pending.declared.add_row(raw);
+    }
     let all = stored..parsed.fast.len();
     store.add_fast(&parsed, all, &mut sources, learning);
     store.missing_sources += parsed.missing_sources;
@@ -334,6 +342,7 @@ impl Parsed {
                     self.deals.push_made_up(&deal, stem, line);
                 }
             }
+            Item::Entity(raw) => self.entities.push(raw),
             item => self.slow.push((self.fast.len(), item)),
         }
     }
