@@ -585,12 +585,11 @@ impl Loader {
         // Deals accepted so far, by id (indices into `pending.deals`, hashed by their id).
         // Made-up ids are left out when they are unique by construction.
         let check_made_up = pending.made_up_ids_may_collide();
-        let checked = (0..pending.deals.len())
-            .filter(|&i| check_made_up || !pending.made_up_id(i))
-            .count();
+        let to_check = (!check_made_up).then(|| deals_to_check(&pending, &mut used));
+        // Room for every deal whose id is checked (those left to check are at most those).
+        let checked = to_check.as_ref().map_or(pending.deals.len(), Vec::len);
         let hasher = hashbrown::DefaultHashBuilder::default();
         let mut seen_ids: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(checked);
-        let to_check = (!check_made_up).then(|| deals_to_check(&pending, &mut used));
         let indices: Box<dyn Iterator<Item = usize>> = match &to_check {
             Some(some) => Box::new(some.iter().map(|&i| i as usize)),
             None => Box::new(0..pending.deals.len()),
@@ -742,6 +741,8 @@ fn deals_to_check(pending: &Pending, used: &mut [bool]) -> Vec<u32> {
     const CHUNK: usize = 1 << 16;
     let seeded = pending.symbols.seeded() as u32;
     let deals = pending.deals.len();
+    // Without a written id, every deal's id is made up.
+    let all_made_up = pending.deals.written_id_count() == 0;
     let marks: Vec<AtomicBool> = used.iter().map(|&u| AtomicBool::new(u)).collect();
     let mut parts: Vec<(usize, Vec<u32>)> = (0..deals.div_ceil(CHUNK))
         .map(|k| (k * CHUNK, Vec::new()))
@@ -751,7 +752,8 @@ fn deals_to_check(pending: &Pending, used: &mut [bool]) -> Vec<u32> {
             for i in *start..(*start + CHUNK).min(deals) {
                 let deal = pending.deals.get(DealId(i as u32));
                 let (from, to) = (deal.from().0, deal.to().0);
-                if from < seeded && to < seeded && from != to && pending.made_up_id(i) {
+                let made_up = all_made_up || pending.made_up_id(i);
+                if from < seeded && to < seeded && from != to && made_up {
                     marks[from as usize].store(true, Ordering::Relaxed);
                     marks[to as usize].store(true, Ordering::Relaxed);
                 } else {

@@ -378,7 +378,9 @@ impl Pending {
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             })
         };
+        // Without a written id (the deals of a big CSV export), nothing to look at.
         !stems.is_empty()
+            && self.deals.written_id_count() > 0
             && (0..self.deals.len()).any(|i| {
                 !self.made_up_id(i) && looks_made_up(&self.deals.get(DealId(i as u32)).id())
             })

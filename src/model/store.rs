@@ -206,6 +206,12 @@ impl DealStore {
         index
     }
 
+    /// How many deals keep an id of their own text (written in the data, or made up past
+    /// line 2^31); every other deal's id is `{stem}-{line}`.
+    pub(crate) fn written_id_count(&self) -> usize {
+        self.written_id_ends.len()
+    }
+
     fn written_id(&mut self, id: &str) -> u32 {
         self.written_ids.push_str(id);
         self.written_id_ends.push(self.written_ids.len());
