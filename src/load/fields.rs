@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::model::{Amount, DateError, Money, PartialDate, Qualifier, parse_amount};
 
@@ -88,7 +88,8 @@ pub fn date(text: &str, today: NaiveDate, loc: Loc) -> Result<PartialDate, Diagn
         Diagnostic::error(format!("invalid date {text:?}: {e}"), loc)
             .with_help("write dates as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2025-11\"")
     })?;
-    if !date.on_or_before(today) {
+    // A date of an earlier year is on or before today without building its first day.
+    if date.year() >= today.year() && !date.on_or_before(today) {
         return Err(Diagnostic::error(
             format!("date {date} is in the future (today is {today})"),
             loc,

@@ -368,6 +368,26 @@ impl Loader {
     /// While no deal has named an entity, numbers the entities declared so far as the first
     /// symbols, and teaches the CSV id cache them.
     fn seed_ids(&mut self) {
+        let parallel = crate::parallel::cores() > 1;
+        let (symbols, cache) = (&mut self.pending.symbols, &mut self.ids);
+        if symbols.len() == 0 {
+            // Nothing numbered yet (and so nothing in the cache): the entities are numbered
+            // while they are indexed, on other threads.
+            let seeded = self.pending.declared.settle_beside(parallel, |entities| {
+                let ids = || entities.iter().map(|e| e.id.as_str());
+                if ids().len() > 0 {
+                    let seed_symbols = || symbols.seed(ids());
+                    crate::parallel::join(parallel, seed_symbols, || cache.seed(0, ids()));
+                }
+            });
+            if seeded.is_some() {
+                return;
+            }
+            // An id was declared twice, and the entities added again one by one.
+            *symbols = raw::Symbols::default();
+            *cache = csv::SymbolCache::default();
+        }
+        self.pending.declared.settle();
         let entities = self.pending.declared.dataset.entities();
         let from = self.pending.symbols.seeded();
         let ids = || {
@@ -375,8 +395,17 @@ impl Loader {
                 .iter()
                 .map(|e| e.id.as_str())
         };
-        if ids().len() > 0 && self.pending.symbols.seed(ids()) {
-            self.ids.seed(from as u32, ids());
+        // Symbols are seeded while no deal has named an id; the cache is seeded beside them.
+        let symbols = &mut self.pending.symbols;
+        if ids().len() > 0 && symbols.len() == symbols.seeded() {
+            let cache = &mut self.ids;
+            let parallel = crate::parallel::cores() > 1;
+            let (seeded, ()) = crate::parallel::join(
+                parallel,
+                || symbols.seed(ids()),
+                || cache.seed(from as u32, ids()),
+            );
+            debug_assert!(seeded);
         }
     }
 
@@ -526,6 +555,7 @@ impl Loader {
     }
 
     fn finish(mut self, paths: Vec<PathBuf>) -> Result<Loaded, LoadError> {
+        self.pending.declared.settle();
         let mut pending = std::mem::take(&mut self.pending);
         pending.symbols.stop_interning();
         let declared = std::mem::take(&mut pending.declared);
@@ -555,12 +585,16 @@ impl Loader {
         // Deals accepted so far, by id (indices into `pending.deals`, hashed by their id).
         // Made-up ids are left out when they are unique by construction.
         let check_made_up = pending.made_up_ids_may_collide();
-        let checked = (0..pending.deals.len())
-            .filter(|&i| check_made_up || !pending.made_up_id(i))
-            .count();
+        let to_check = (!check_made_up).then(|| deals_to_check(&pending, &mut used));
+        // Room for every deal whose id is checked (those left to check are at most those).
+        let checked = to_check.as_ref().map_or(pending.deals.len(), Vec::len);
         let hasher = hashbrown::DefaultHashBuilder::default();
         let mut seen_ids: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(checked);
-        for i in 0..pending.deals.len() {
+        let indices: Box<dyn Iterator<Item = usize>> = match &to_check {
+            Some(some) => Box::new(some.iter().map(|&i| i as usize)),
+            None => Box::new(0..pending.deals.len()),
+        };
+        for i in indices {
             let mut ends = [None, None];
             for (slot, (part, role)) in ends
                 .iter_mut()
@@ -696,6 +730,42 @@ impl Loader {
             paths,
         })
     }
+}
+
+/// The deals that [`Loader::finish`] must check one by one, in order, when made-up ids
+/// cannot collide; the others (a made-up id, and two different entities declared before any
+/// deal, whose symbols are the entities themselves) only mark their entities in `used`,
+/// which is done here on every core.
+fn deals_to_check(pending: &Pending, used: &mut [bool]) -> Vec<u32> {
+    use std::sync::atomic::AtomicBool;
+    const CHUNK: usize = 1 << 16;
+    let seeded = pending.symbols.seeded() as u32;
+    let deals = pending.deals.len();
+    // Without a written id, every deal's id is made up.
+    let all_made_up = pending.deals.written_id_count() == 0;
+    let marks: Vec<AtomicBool> = used.iter().map(|&u| AtomicBool::new(u)).collect();
+    let mut parts: Vec<(usize, Vec<u32>)> = (0..deals.div_ceil(CHUNK))
+        .map(|k| (k * CHUNK, Vec::new()))
+        .collect();
+    crate::parallel::for_parts(&mut parts, 1, |_, part| {
+        for (start, left) in part {
+            for i in *start..(*start + CHUNK).min(deals) {
+                let deal = pending.deals.get(DealId(i as u32));
+                let (from, to) = (deal.from().0, deal.to().0);
+                let made_up = all_made_up || pending.made_up_id(i);
+                if from < seeded && to < seeded && from != to && made_up {
+                    marks[from as usize].store(true, Ordering::Relaxed);
+                    marks[to as usize].store(true, Ordering::Relaxed);
+                } else {
+                    left.push(i as u32);
+                }
+            }
+        }
+    });
+    for (u, mark) in used.iter_mut().zip(marks) {
+        *u = mark.into_inner();
+    }
+    parts.into_iter().flat_map(|(_, left)| left).collect()
 }
 
 fn shift(d: &mut Diagnostic, offset: usize) {

@@ -77,6 +77,8 @@ pub struct Declared {
     pub locs: LocList,
     /// "Declared twice" errors, which the loader reports after every file's own problems.
     pub duplicates: Vec<Diagnostic>,
+    /// The first entity not indexed yet (see [`Declared::add_row`]).
+    unindexed: Option<usize>,
 }
 
 impl Declared {
@@ -86,7 +88,53 @@ impl Declared {
         self.dataset.reserve_entities(additional);
     }
 
+    /// Adds an entity of a CSV row, to be indexed with the others of its file by
+    /// [`Declared::settle`], which must run before anything looks entities up by id.
+    pub fn add_row(&mut self, raw: RawEntity) {
+        self.unindexed.get_or_insert(self.dataset.entities().len());
+        self.dataset.push_unindexed(raw.entity);
+        self.locs.push(raw.id_loc);
+    }
+
+    /// Indexes the entities [`Declared::add_row`] added, all at once; when an id is taken,
+    /// adds them again one by one, as [`Declared::add`] would have.
+    pub fn settle(&mut self) {
+        self.settle_beside(false, |_| ());
+    }
+
+    /// [`Declared::settle`], calling `beside` with every entity meanwhile (on a thread of
+    /// its own when `parallel`); what it gives, unless the entities changed (an id was
+    /// taken, and they were added again one by one).
+    pub fn settle_beside<R: Send>(
+        &mut self,
+        parallel: bool,
+        beside: impl FnOnce(&[Entity]) -> R + Send,
+    ) -> Option<R> {
+        let Some(start) = self.unindexed.take() else {
+            return Some(beside(self.dataset.entities()));
+        };
+        let (indexed, given) = self.dataset.index_from_beside(start, parallel, beside);
+        if indexed {
+            return Some(given);
+        }
+        self.add_again(start);
+        None
+    }
+
+    /// Adds the entities from `start` on again one by one, as [`Declared::add`] would have.
+    fn add_again(&mut self, start: usize) {
+        let entities = self.dataset.take_unindexed(start);
+        let locs: Vec<Loc> = (start..start + entities.len())
+            .map(|i| self.locs.get(i))
+            .collect();
+        self.locs.truncate(start);
+        for (entity, id_loc) in entities.into_iter().zip(locs) {
+            self.add(RawEntity { entity, id_loc });
+        }
+    }
+
     pub fn add(&mut self, raw: RawEntity) {
+        self.settle();
         match self.dataset.add_entity(raw.entity) {
             Ok(_) => self.locs.push(raw.id_loc),
             Err(existing) => {
@@ -149,6 +197,18 @@ impl LocList {
             self.runs.push((self.entries.len() as u32, shape));
         }
         self.entries.push(entry);
+    }
+
+    /// Keeps the first `len` locations.
+    pub fn truncate(&mut self, len: usize) {
+        self.entries.truncate(len);
+        while self
+            .runs
+            .last()
+            .is_some_and(|&(first, _)| first as usize >= len)
+        {
+            self.runs.pop();
+        }
     }
 
     /// Location `index`. Panics when out of range, like slice indexing.
@@ -318,7 +378,9 @@ impl Pending {
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             })
         };
+        // Without a written id (the deals of a big CSV export), nothing to look at.
         !stems.is_empty()
+            && self.deals.written_id_count() > 0
             && (0..self.deals.len()).any(|i| {
                 !self.made_up_id(i) && looks_made_up(&self.deals.get(DealId(i as u32)).id())
             })
@@ -500,6 +562,50 @@ mod tests {
         );
         assert!(!symbols.seed(["e3"].into_iter()), "a deal has named an id");
         assert_eq!(symbols.seeded(), 3);
+    }
+
+    /// Entities added as CSV rows and indexed at once give what adding them one by one
+    /// gives: the same entities, locations and "declared twice" errors, duplicates or not.
+    #[test]
+    fn rows_indexed_at_once_are_entities_added_one_by_one() {
+        let raw = |id: &str, line: u32| RawEntity {
+            entity: Entity::new(id, &id.to_uppercase(), crate::model::EntityKind::Company),
+            id_loc: Loc::Cell {
+                file: 0,
+                line,
+                field: 0,
+                record_start: u64::from(line) * 10,
+            },
+        };
+        let many: Vec<String> = (0..3000).map(|i| format!("e{i}")).collect();
+        let cases: Vec<Vec<&str>> = vec![
+            many.iter().map(String::as_str).collect(),
+            vec!["a", "b", "c", "b", "d", "a"],
+            vec!["x", "a", "y"],
+            vec![],
+        ];
+        let mut one_by_one = Declared::default();
+        let mut at_once = Declared::default();
+        one_by_one.add(raw("a", 1));
+        at_once.add(raw("a", 1));
+        for ids in &cases {
+            for (line, id) in ids.iter().enumerate() {
+                one_by_one.add(raw(id, line as u32 + 2));
+                at_once.add_row(raw(id, line as u32 + 2));
+            }
+            at_once.settle();
+            let entities = one_by_one.dataset.entities();
+            assert_eq!(at_once.dataset.entities(), entities);
+            for (i, e) in entities.iter().enumerate() {
+                assert_eq!(at_once.locs.get(i), one_by_one.locs.get(i));
+                assert_eq!(at_once.dataset.by_id(&e.id), Some(EntityId(i as u32)));
+            }
+            assert_eq!(
+                format!("{:?}", at_once.duplicates),
+                format!("{:?}", one_by_one.duplicates)
+            );
+        }
+        assert_eq!(one_by_one.duplicates.len(), 4);
     }
 
     #[test]

@@ -106,6 +106,64 @@ fn claim_key(
     }
 }
 
+/// Puts the entities from `start` on in `by_id` in the order of their slots; false, with
+/// none of them put, when an id is taken (see [`Dataset::index_from_beside`]).
+fn index_slots(
+    entities: &[Entity],
+    hasher: &FastHash,
+    by_id: &mut HashTable<u32>,
+    start: usize,
+) -> bool {
+    let new = entities.len() - start;
+    by_id.reserve(new, |&i| hasher.hash_one(entities[i as usize].id.as_str()));
+    // hashbrown probes from `hash & mask` with as many slots as 8/7 of its capacity (a
+    // power of two); a wrong guess costs only speed. The entities are counted into
+    // groups of neighbouring slots, in their order within each group.
+    let slots = (by_id.capacity() / 7 * 8).next_power_of_two().max(1);
+    let shift = slots.trailing_zeros().saturating_sub(12);
+    let group = |hash: u64| (hash as usize & (slots - 1)) >> shift;
+    let hashes: Vec<u64> = entities[start..]
+        .iter()
+        .map(|e| hasher.hash_one(e.id.as_str()))
+        .collect();
+    let mut starts = vec![0usize; (slots >> shift) + 1];
+    for &h in &hashes {
+        starts[group(h) + 1] += 1;
+    }
+    for g in 1..starts.len() {
+        starts[g] += starts[g - 1];
+    }
+    let mut order = vec![0u32; new];
+    for (k, &h) in hashes.iter().enumerate() {
+        let g = group(h);
+        order[starts[g]] = k as u32;
+        starts[g] += 1;
+    }
+    for (done, &k) in order.iter().enumerate() {
+        let (id, hash) = ((start + k as usize) as u32, hashes[k as usize]);
+        let name = &entities[id as usize].id;
+        match by_id.entry(
+            hash,
+            |&i| entities[i as usize].id == *name,
+            |&i| hasher.hash_one(entities[i as usize].id.as_str()),
+        ) {
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(id);
+            }
+            hashbrown::hash_table::Entry::Occupied(_) => {
+                for &k in &order[..done] {
+                    let (id, hash) = ((start + k as usize) as u32, hashes[k as usize]);
+                    if let Ok(entry) = by_id.find_entry(hash, |&i| i == id) {
+                        entry.remove();
+                    }
+                }
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Why an entity argument matched nothing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("no entity is called {query:?}{}", suggestion_text(.suggestion))]
@@ -128,24 +186,78 @@ impl Dataset {
 
     /// Adds an entity; returns the existing id if one with the same id is already there.
     pub fn add_entity(&mut self, entity: Entity) -> Result<EntityId, EntityId> {
-        let hash = self.hasher.hash_one(entity.id.as_str());
-        let entities = &self.entities;
-        if let Some(&existing) = self
-            .by_id
-            .find(hash, |&i| entities[i as usize].id == entity.id)
-        {
-            return Err(EntityId(existing));
-        }
-        let id = self.entities.len() as u32;
-        self.entities.push(entity);
+        let Dataset {
+            entities,
+            hasher,
+            by_id,
+            ..
+        } = self;
+        let hash = hasher.hash_one(entity.id.as_str());
+        // One probe finds the id or the slot for it.
+        let slot = match by_id.entry(
+            hash,
+            |&i| entities[i as usize].id == entity.id,
+            |&i| hasher.hash_one(entities[i as usize].id.as_str()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(existing) => {
+                return Err(EntityId(*existing.get()));
+            }
+            hashbrown::hash_table::Entry::Vacant(slot) => slot,
+        };
+        let id = entities.len() as u32;
+        slot.insert(id);
+        entities.push(entity);
         let (entities, hasher) = (&self.entities, &self.hasher);
-        self.by_id.insert_unique(hash, id, |&i| {
-            hasher.hash_one(entities[i as usize].id.as_str())
-        });
         if let Some(by_key) = self.by_key.get_mut() {
             claim_keys(entities, hasher, by_key, id);
         }
         Ok(EntityId(id))
+    }
+
+    /// Adds `entity` without indexing it: [`Dataset::index_from_beside`] must index it before the
+    /// next entity is added or looked up.
+    pub(crate) fn push_unindexed(&mut self, entity: Entity) {
+        self.entities.push(entity);
+    }
+
+    /// Takes back the entities from `start` on, which [`Dataset::index_from_beside`] refused.
+    pub(crate) fn take_unindexed(&mut self, start: usize) -> Vec<Entity> {
+        self.entities.split_off(start)
+    }
+
+    /// Indexes the entities from `start` on (added by [`Dataset::push_unindexed`]) in the
+    /// order of their slots in the table, so that a million ids fill it front to back
+    /// instead of with a cache miss each; true unless one of their ids is taken (by another
+    /// of them or an indexed entity), and then none of them is indexed: add them one by one,
+    /// to find which. O(n) in the entities.
+    ///
+    /// `beside` is called with every entity meanwhile (on a thread of its own when
+    /// `parallel`); what it gives is to be thrown away when the indexing says false, as the
+    /// entities then change.
+    pub(crate) fn index_from_beside<R: Send>(
+        &mut self,
+        start: usize,
+        parallel: bool,
+        beside: impl FnOnce(&[Entity]) -> R + Send,
+    ) -> (bool, R) {
+        let Dataset {
+            entities,
+            hasher,
+            by_id,
+            ..
+        } = self;
+        let all: &[Entity] = entities;
+        let (indexed, other) = crate::parallel::join(
+            parallel,
+            || index_slots(all, hasher, by_id, start),
+            || beside(all),
+        );
+        if indexed && let Some(by_key) = self.by_key.get_mut() {
+            for id in start as u32..self.entities.len() as u32 {
+                claim_keys(&self.entities, &self.hasher, by_key, id);
+            }
+        }
+        (indexed, other)
     }
 
     /// The index of names, aliases and ids that are not lowercase, built now if it is not

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use compact_str::CompactString;
 use hashbrown::HashTable;
 
+mod append;
+
 use super::{
     Amount, Deal, DealId, DealIdText, DealKind, EntityId, Money, PartialDate, Qualifier, Report,
     Status,
@@ -193,8 +195,21 @@ impl DealStore {
                 i
             }
         };
-        self.last_source = Some((pointers.0, pointers.1, index));
+        // The pointers of the stored strings, which the store keeps alive: an equal string
+        // found by its text may be freed, and another string made at its address.
+        let stored = &self.sources[index as usize];
+        self.last_source = Some((
+            stored.source.as_ptr() as usize,
+            arc_ptr(&stored.publisher),
+            index,
+        ));
         index
+    }
+
+    /// How many deals keep an id of their own text (written in the data, or made up past
+    /// line 2^31); every other deal's id is `{stem}-{line}`.
+    pub(crate) fn written_id_count(&self) -> usize {
+        self.written_id_ends.len()
     }
 
     fn written_id(&mut self, id: &str) -> u32 {
@@ -272,7 +287,53 @@ impl DealStore {
     /// memory of its own.
     pub(crate) fn push_made_up(&mut self, deal: &Deal, stem: &str, line: u64) -> DealId {
         let index = self.rows.len() as u32;
-        let id = match u32::try_from(line) {
+        let id = self.made_up(stem, line);
+        let row = self.row(deal, id);
+        self.rows.push(row);
+        DealId(index)
+    }
+
+    /// [`DealStore::push_made_up`] for a deal of one report that has nothing else but its
+    /// kind, parties and whether it is inferred (no label, round, notes, term, valuation,
+    /// stake, report notes or event date), without building the [`Deal`].
+    pub(crate) fn push_made_up_plain(
+        &mut self,
+        kind: DealKind,
+        [from, to]: [EntityId; 2],
+        inferred: bool,
+        report: &Report,
+        stem: &str,
+        line: u64,
+    ) -> DealId {
+        debug_assert!(report.notes.is_none() && report.event_date.is_none());
+        let index = self.rows.len() as u32;
+        let id = self.made_up(stem, line);
+        let row = Row {
+            amount: split(report.amount.value),
+            from,
+            to,
+            id,
+            source: self.intern_source(&report.source, &report.publisher),
+            date: report.date,
+            extra: NONE,
+            kind,
+            status: report.status,
+            qualifier: report.amount.qualifier,
+            flags: if inferred { INFERRED } else { 0 }
+                | if report.amount.value.is_some() {
+                    HAS_FIGURE
+                } else {
+                    0
+                },
+        };
+        self.rows.push(row);
+        DealId(index)
+    }
+
+    /// The id of the next deal when it is `{stem}-{line}`.
+    fn made_up(&mut self, stem: &str, line: u64) -> u32 {
+        let index = self.rows.len() as u32;
+        match u32::try_from(line) {
             Ok(line) if line < MADE_UP => {
                 if self
                     .made_up_runs
@@ -285,10 +346,7 @@ impl DealStore {
                 MADE_UP | line
             }
             _ => self.written_id(&made_up_id(stem, line)),
-        };
-        let row = self.row(deal, id);
-        self.rows.push(row);
-        DealId(index)
+        }
     }
 
     /// Points deal `id` at its parties.

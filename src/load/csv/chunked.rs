@@ -10,11 +10,14 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Mutex, RwLock};
 
 use super::blocks::{Block, Next, Rest, Splitter};
+use super::plain;
 use super::quoting::QuoteTracker;
-use super::rows::{Item, Rows};
+use super::rows::{Item, Record, Rows};
 use super::store::Store;
 use super::symbols::{SymbolCache, UNKNOWN};
 use crate::load::Interner;
+use crate::load::raw::RawEntity;
+use crate::model::{DealId, DealIdText, DealStore, EntityId};
 
 /// Blocks of about this many bytes are parsed at a time (a few thousand rows).
 pub(super) const BLOCK_BYTES: usize = 256 << 10;
@@ -25,14 +28,37 @@ pub(super) const RECORD_LIMIT: usize = 64 << 20;
 
 /// A block's records, converted.
 #[derive(Default)]
-struct Parsed {
-    items: Vec<Item>,
+pub(super) struct Parsed {
+    /// The deals with made-up ids (nearly every row of a big file without ids), already in
+    /// their final form but for `from` and `to`, which are in `symbols`.
+    pub(super) deals: DealStore,
+    /// Where each of `deals` was read, and where its `from` and `to` ids are in `names`.
+    pub(super) fast: Vec<FastRow>,
+    /// `deals` without a source: how many, and the first.
+    pub(super) missing_sources: usize,
+    pub(super) first_missing_source: Option<usize>,
+    /// The entities of an entities file, in order (storing them reports nothing, so they
+    /// need no place among the other records).
+    entities: Vec<RawEntity>,
+    /// Every other record in order, each with how many of `deals` come before it.
+    slow: Vec<(usize, Item)>,
     /// The `from` and `to` ids of the block's deals, back to back.
-    names: String,
-    /// The symbols of the deals' `from` and `to` ids, two per deal, or [`UNKNOWN`].
-    symbols: Vec<u32>,
+    pub(super) names: String,
+    /// The symbols of the `from` and `to` ids of `deals`, then of the deals in `slow`, two
+    /// per deal, or [`UNKNOWN`].
+    pub(super) symbols: Vec<u32>,
     /// Ids the storing thread numbered (where they are in `names`), for the cache.
-    learned: Vec<(Range<usize>, u32)>,
+    pub(super) learned: Vec<(Range<usize>, u32)>,
+    /// A buffer for the fields of a record.
+    fields: Vec<Range<usize>>,
+}
+
+/// Where a deal of [`Parsed::deals`] was read.
+pub(super) struct FastRow {
+    pub(super) line: u64,
+    pub(super) byte: u64,
+    pub(super) from: Range<usize>,
+    pub(super) to: Range<usize>,
 }
 
 impl Parsed {
@@ -44,7 +70,12 @@ impl Parsed {
                 cache.insert(&self.names[range], symbol);
             }
         }
-        self.items.clear();
+        self.deals.clear();
+        self.fast.clear();
+        self.missing_sources = 0;
+        self.first_missing_source = None;
+        self.entities.clear();
+        self.slow.clear();
         self.names.clear();
         self.symbols.clear();
     }
@@ -98,6 +129,7 @@ pub(super) fn read_blocks<R: Read + Send>(
     });
     let cache = RwLock::new(std::mem::take(ids));
     let lookup = !rows.is_entities;
+    let stem = store.stem;
     std::thread::scope(|scope| {
         let (done, results) = sync_channel::<(usize, Parsed)>(in_flight);
         let mut spawned = 0;
@@ -110,7 +142,7 @@ pub(super) fn read_blocks<R: Read + Send>(
                 let mut record = csv::ByteRecord::new();
                 while let Some((seq, block, mut parsed)) = take(source) {
                     parsed.recycle(cache);
-                    parse_block(&block, &mut rows, &mut record, &mut parsed);
+                    parse_block(&block, &mut rows, stem, &mut record, &mut parsed);
                     if lookup {
                         let cache = cache.read().unwrap_or_else(|e| e.into_inner());
                         look_up(&cache, &mut parsed);
@@ -130,7 +162,7 @@ pub(super) fn read_blocks<R: Read + Send>(
             let mut record = csv::ByteRecord::new();
             while let Some((_, block, mut parsed)) = take(&source) {
                 parsed.recycle(&cache);
-                parse_block(&block, &mut rows, &mut record, &mut parsed);
+                parse_block(&block, &mut rows, stem, &mut record, &mut parsed);
                 store_parsed(store, parsed, lookup, &give);
             }
             return;
@@ -208,23 +240,64 @@ fn store_in_order(
 /// Stores one block's rows and gives the buffer back, with the ids first numbered here
 /// for the cache.
 fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
-    let mut symbols = parsed.symbols.iter().copied();
-    let mut learned = lookup.then_some(&mut parsed.learned);
-    for item in parsed.items.drain(..) {
-        let known = if lookup && matches!(item, Item::Deal { .. }) {
+    let mut slow = std::mem::take(&mut parsed.slow);
+    let mut learned = std::mem::take(&mut parsed.learned);
+    let mut learning = lookup.then_some(&mut learned);
+    let mut symbols = parsed.symbols.iter().copied().skip(2 * parsed.fast.len());
+    let mut sources = Vec::new();
+    let mut stored = 0;
+    for (before, item) in slow.drain(..) {
+        store.add_fast(
+            &parsed,
+            stored..before,
+            &mut sources,
+            learning.as_deref_mut(),
+        );
+        stored = before;
+        let known = if matches!(item, Item::Deal { .. }) {
             let from = symbols.next().unwrap_or(UNKNOWN);
             let to = symbols.next().unwrap_or(UNKNOWN);
             [from, to]
         } else {
             [UNKNOWN; 2]
         };
-        store.add_known(item, &parsed.names, known, learned.as_deref_mut());
+        store.add_known(item, &parsed.names, known, learning.as_deref_mut());
     }
+    for raw in parsed.entities.drain(..) {
+        store.pending.declared.add_row(raw);
+    }
+    let all = stored..parsed.fast.len();
+    store.add_fast(&parsed, all, &mut sources, learning);
+    store.missing_sources += parsed.missing_sources;
+    parsed.slow = slow;
+    parsed.learned = learned;
     let _ = give.try_send(parsed);
 }
 
-/// Converts every record of `block` into `parsed`, with the lines and bytes of the file.
-fn parse_block(block: &Block, rows: &mut Rows, record: &mut csv::ByteRecord, parsed: &mut Parsed) {
+/// Converts every record of `block` into `parsed`, with the lines and bytes of the file;
+/// deals without an id of their own are stored as `stem`'s.
+fn parse_block(
+    block: &Block,
+    rows: &mut Rows,
+    stem: &str,
+    record: &mut csv::ByteRecord,
+    parsed: &mut Parsed,
+) {
+    if plain::is_plain(&block.bytes) {
+        let mut fields = std::mem::take(&mut parsed.fields);
+        plain::for_each_record(&block.bytes, &mut fields, |text, fields, line, byte| {
+            let record = Record {
+                text,
+                fields,
+                line: block.line + line - 1,
+                byte: block.byte + byte,
+            };
+            let item = rows.convert_record(record, &mut parsed.names);
+            parsed.push(item, stem);
+        });
+        parsed.fields = fields;
+        return;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -233,7 +306,45 @@ fn parse_block(block: &Block, rows: &mut Rows, record: &mut csv::ByteRecord, par
     while let Ok(true) = reader.read_byte_record(record) {
         shift(record, block.line, block.byte);
         let item = rows.convert(record, &mut parsed.names);
-        parsed.items.push(item);
+        parsed.push(item, stem);
+    }
+}
+
+impl Parsed {
+    /// Keeps a record converted into `item`: a deal without an id of its own as `stem`'s,
+    /// in [`Parsed::deals`].
+    fn push(&mut self, item: Item, stem: &str) {
+        match item {
+            Item::Deal {
+                row,
+                line,
+                byte,
+                has_source,
+            } if row.id.is_none() => {
+                if !has_source {
+                    self.missing_sources += 1;
+                    self.first_missing_source.get_or_insert(self.fast.len());
+                }
+                self.fast.push(FastRow {
+                    line,
+                    byte,
+                    from: row.from.clone(),
+                    to: row.to.clone(),
+                });
+                let unknown = EntityId(UNKNOWN);
+                if row.is_plain() {
+                    let parties = [unknown; 2];
+                    let (kind, inferred) = (row.kind, row.inferred);
+                    let deals = &mut self.deals;
+                    deals.push_made_up_plain(kind, parties, inferred, &row.report, stem, line);
+                } else {
+                    let deal = row.into_deal(DealIdText::default(), unknown, unknown);
+                    self.deals.push_made_up(&deal, stem, line);
+                }
+            }
+            Item::Entity(raw) => self.entities.push(raw),
+            item => self.slow.push((self.fast.len(), item)),
+        }
     }
 }
 
@@ -249,12 +360,27 @@ pub(super) fn shift(record: &mut csv::ByteRecord, line: u64, byte: u64) {
     }
 }
 
-/// Looks up the `from` and `to` ids of every deal of `parsed` in `cache`.
+/// Looks up the `from` and `to` ids of every deal of `parsed` in `cache`, and points the
+/// deals of [`Parsed::deals`] at those found.
 fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     let names = &parsed.names;
-    let ends = parsed.items.iter().flat_map(|item| match item {
+    let fast = parsed
+        .fast
+        .iter()
+        .flat_map(|f| [f.from.clone(), f.to.clone()]);
+    let slow = parsed.slow.iter().flat_map(|(_, item)| match item {
         Item::Deal { row, .. } => [Some(row.from.clone()), Some(row.to.clone())],
         _ => [None, None],
     });
-    cache.get_all(ends.flatten().map(|r| &names[r]), &mut parsed.symbols);
+    let ends = fast.chain(slow.flatten());
+    cache.get_all(ends.map(|r| &names[r]), &mut parsed.symbols);
+    for (k, pair) in parsed
+        .symbols
+        .chunks_exact(2)
+        .take(parsed.fast.len())
+        .enumerate()
+    {
+        let (from, to) = (EntityId(pair[0]), EntityId(pair[1]));
+        parsed.deals.set_parties(DealId(k as u32), from, to);
+    }
 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use smallvec::SmallVec;
 
 use super::cell;
 use crate::load::Interner;
@@ -99,42 +100,67 @@ impl DealColumns {
     }
 }
 
-/// One record whose fields are known to be UTF-8: the record, and its whole text (fields are
-/// sliced out of it by their byte ranges, so the text is checked once per record).
+/// One record as the converter reads it: `text` holds its fields at the byte ranges
+/// `fields` (back to back, as a [`csv::ByteRecord`] keeps them, or with the commas between,
+/// as in the file), and it starts on 1-based `line`, `byte` bytes into the file.
 #[derive(Clone, Copy)]
-struct Row<'r>(&'r csv::ByteRecord, &'r str);
+pub(super) struct Record<'r> {
+    pub(super) text: &'r [u8],
+    pub(super) fields: &'r [Range<usize>],
+    pub(super) line: u64,
+    pub(super) byte: u64,
+}
+
+impl Record<'_> {
+    fn field(&self, i: usize) -> &[u8] {
+        &self.text[self.fields[i].clone()]
+    }
+}
+
+/// One record whose fields are known to be UTF-8: its text and the fields' ranges in it
+/// (the text is checked once per record, and fields sliced out of it).
+#[derive(Clone, Copy)]
+struct Row<'r>(&'r [Range<usize>], &'r str);
 
 impl<'r> Row<'r> {
     /// Checks every field; the index of the first that is not UTF-8.
-    fn check(record: &'r csv::ByteRecord) -> Result<Row<'r>, usize> {
-        // The fields are stored back to back: the whole is valid UTF-8 with every field
-        // starting on a character boundary exactly when each field is valid on its own.
-        if let Ok(text) = std::str::from_utf8(record.as_slice())
-            && (0..record.len()).all(|i| {
-                record
-                    .range(i)
-                    .is_some_and(|r| text.is_char_boundary(r.start))
-            })
+    fn check(record: Record<'r>) -> Result<Row<'r>, usize> {
+        // The whole is valid UTF-8 with every field starting on a character boundary exactly
+        // when each field is valid on its own (fields end at the next one's start, the end of
+        // the text, or an ASCII comma).
+        if let Ok(text) = std::str::from_utf8(record.text)
+            && record.fields.iter().all(|r| text.is_char_boundary(r.start))
         {
-            return Ok(Row(record, text));
+            return Ok(Row(record.fields, text));
         }
-        Err(record
-            .iter()
-            .position(|f| std::str::from_utf8(f).is_err())
+        Err((0..record.fields.len())
+            .position(|i| std::str::from_utf8(record.field(i)).is_err())
             .unwrap_or(0))
     }
 
     fn raw(self, i: usize) -> Option<&'r str> {
         // Fields end at ASCII delimiters, so their ranges are on character boundaries of the
         // checked text and this never falls back.
-        self.0.range(i).map(|r| self.1.get(r).unwrap_or_default())
+        self.0
+            .get(i)
+            .map(|r| self.1.get(r.clone()).unwrap_or_default())
     }
 
     /// The trimmed value of column `i`, if the column exists and the cell is not blank.
     fn get(self, i: Option<usize>) -> Option<(&'r str, usize)> {
         let i = i?;
-        let value = self.raw(i)?.trim();
+        let value = trim(self.raw(i)?);
         (!value.is_empty()).then_some((value, i))
+    }
+}
+
+/// `text` as `str::trim` gives it, at once when it starts and ends with a visible ASCII
+/// character (as nearly every cell does): whitespace is ASCII whitespace or not ASCII.
+fn trim(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
@@ -176,23 +202,39 @@ impl Rows<'_> {
 
     /// The `from` and `to` ids of a deal are appended to `names`.
     pub(super) fn convert(&mut self, record: &csv::ByteRecord, names: &mut String) -> Item {
-        let file = self.file;
+        let fields: SmallVec<[Range<usize>; 24]> = (0..record.len())
+            .map(|i| record.range(i).unwrap_or_default())
+            .collect();
         let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        let record = Record {
+            text: record.as_slice(),
+            fields: &fields,
+            line,
+            byte,
+        };
+        self.convert_record(record, names)
+    }
+
+    /// [`Rows::convert`] for a record read by other means than the csv crate.
+    pub(super) fn convert_record(&mut self, record: Record<'_>, names: &mut String) -> Item {
+        let file = self.file;
+        let (line, byte) = (record.line, record.byte);
         let at = |f: usize| cell(file, line, f, byte);
         let mut diags = Vec::new();
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        let fields = record.fields.len();
+        if (0..fields).all(|i| record.field(i).iter().all(u8::is_ascii_whitespace)) {
             return Item::Skipped(diags); // blank line
         }
         let header = self.header;
-        if record.len() != header.len() {
+        if fields != header.len() {
             diags.push(
                 Diagnostic::error(
                     format!(
                         "this row has {} fields but the header has {}",
-                        record.len(),
+                        fields,
                         header.len()
                     ),
-                    at(record.len().min(header.len())),
+                    at(fields.min(header.len())),
                 )
                 .with_help(
                     "every row needs one value per header column; quote values that contain commas",
@@ -502,6 +544,28 @@ fn details(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "ab",
+            "a b",
+            "\u{a0}a",
+            "a\u{2003}",
+            "\u{85}",
+            "é",
+            "\x01a\x0b",
+            "\x0c",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 
     /// Every column the unknown-column check lets through is one that rows read: each of
     /// the 20 names fills one of the 20 slots.

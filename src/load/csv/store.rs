@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::chunked::Parsed;
 use super::rows::{DealRow, Item};
 use super::symbols::UNKNOWN;
 use super::{cell, csv_error};
@@ -66,7 +67,7 @@ impl Store<'_> {
     ) {
         let (mut deal, line, byte, has_source) = match item {
             Item::Skipped(diags) => return self.diags.extend(diags),
-            Item::Entity(e) => return self.pending.declared.add(e),
+            Item::Entity(e) => return self.pending.declared.add_row(e),
             Item::Deal {
                 row,
                 line,
@@ -99,38 +100,112 @@ impl Store<'_> {
                 None
             }
         };
-        let mut symbol = |range: &Range<usize>, known: u32| {
-            if known != UNKNOWN {
-                return known;
-            }
-            let symbol = pending.symbols.intern(&names[range.clone()]);
-            if let Some(learned) = learned.as_deref_mut() {
-                learned.push((range.clone(), symbol));
-            }
-            symbol
-        };
-        let from = symbol(&deal.from, known[0]);
-        let to = symbol(&deal.to, known[1]);
+        let from = number(pending, names, &deal.from, known[0], learned.as_deref_mut());
+        let to = number(pending, names, &deal.to, known[1], learned);
         pending.push_csv_origin(self.file, line, byte, written_id.is_some());
         let own_id = written_id.is_some();
-        let deal = Deal {
-            id: written_id.unwrap_or_default(),
-            kind: deal.kind,
-            label: deal.label,
-            from: EntityId(from),
-            to: EntityId(to),
-            round: deal.round,
-            term_years: deal.term_years,
-            valuation: deal.valuation,
-            stake_pct: deal.stake_pct,
-            inferred: deal.inferred,
-            notes: None,
-            reports: Reports::from_buf([deal.report]),
-        };
+        let deal = deal.into_deal(written_id.unwrap_or_default(), EntityId(from), EntityId(to));
         if own_id {
             pending.deals.push(&deal);
         } else {
             pending.deals.push_made_up(&deal, self.stem, line);
+        }
+    }
+}
+
+impl Store<'_> {
+    /// Stores deals `range` of `parsed.deals` (whose ids are all made up), numbering the ids
+    /// not known yet; `sources` is for [`DealStore::append`].
+    pub(super) fn add_fast(
+        &mut self,
+        parsed: &Parsed,
+        range: Range<usize>,
+        sources: &mut Vec<u32>,
+        mut learned: Option<&mut Vec<(Range<usize>, u32)>>,
+    ) {
+        if range.is_empty() {
+            return;
+        }
+        let pending = &mut *self.pending;
+        if !self.made_up {
+            self.made_up = true;
+            pending.made_up_stems.push(self.stem.to_string());
+        }
+        if let Some(k) = parsed.first_missing_source
+            && range.contains(&k)
+        {
+            let row = &parsed.fast[k];
+            let at = cell(self.file, row.line, 0, row.byte);
+            self.first_missing_source.get_or_insert(at);
+        }
+        let first = pending.deals.append(&parsed.deals, range.clone(), sources);
+        for (i, k) in range.enumerate() {
+            let row = &parsed.fast[k];
+            pending.push_csv_origin(self.file, row.line, row.byte, false);
+            let known = |j: usize| parsed.symbols.get(2 * k + j).copied().unwrap_or(UNKNOWN);
+            let (from, to) = (known(0), known(1));
+            if from != UNKNOWN && to != UNKNOWN {
+                continue;
+            }
+            let names = &parsed.names;
+            let from = number(pending, names, &row.from, from, learned.as_deref_mut());
+            let to = number(pending, names, &row.to, to, learned.as_deref_mut());
+            let (from, to) = (EntityId(from), EntityId(to));
+            pending
+                .deals
+                .set_parties(DealId(first.0 + i as u32), from, to);
+        }
+    }
+}
+
+/// The symbol of the id at `range` of `names`: `known` unless it is [`UNKNOWN`], else
+/// numbered now (and put in `learned`, for the parsing threads' cache).
+fn number(
+    pending: &mut Pending,
+    names: &str,
+    range: &Range<usize>,
+    known: u32,
+    learned: Option<&mut Vec<(Range<usize>, u32)>>,
+) -> u32 {
+    if known != UNKNOWN {
+        return known;
+    }
+    let symbol = pending.symbols.intern(&names[range.clone()]);
+    if let Some(learned) = learned {
+        learned.push((range.clone(), symbol));
+    }
+    symbol
+}
+
+impl DealRow {
+    /// Whether the row has nothing but what [`DealStore::push_made_up_plain`] takes.
+    ///
+    /// [`DealStore::push_made_up_plain`]: crate::model::DealStore
+    pub(super) fn is_plain(&self) -> bool {
+        self.label.is_none()
+            && self.round.is_none()
+            && self.term_years.is_none()
+            && self.valuation.is_none()
+            && self.stake_pct.is_none()
+            && self.report.notes.is_none()
+            && self.report.event_date.is_none()
+    }
+
+    /// The deal this row is, with its id and parties.
+    pub(super) fn into_deal(self, id: DealIdText, from: EntityId, to: EntityId) -> Deal {
+        Deal {
+            id,
+            kind: self.kind,
+            label: self.label,
+            from,
+            to,
+            round: self.round,
+            term_years: self.term_years,
+            valuation: self.valuation,
+            stake_pct: self.stake_pct,
+            inferred: self.inferred,
+            notes: None,
+            reports: Reports::from_buf([self.report]),
         }
     }
 }

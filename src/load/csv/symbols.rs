@@ -150,30 +150,35 @@ impl SymbolCache {
             }
             i = (i + 1) & (self.slots.len() - 1);
         }
+        if let Some(slot) = self.make_slot(name, symbol) {
+            self.slots[i] = slot;
+            self.len += 1;
+        }
+    }
+
+    /// The slot of `name` as `symbol`, its text put in `text` when it is long; none past
+    /// 4 GiB of long ids (the cache then simply does not learn them).
+    fn make_slot(&mut self, name: &str, symbol: u32) -> Option<Slot> {
         let mut inline = [0; INLINE];
         let len = if name.len() <= INLINE {
             inline[..name.len()].copy_from_slice(name.as_bytes());
             name.len() as u8
         } else {
-            // Past 4 GiB of long ids the cache simply does not learn them.
             let start = self.text.len();
             let (Ok(start32), Ok(len32)) = (u32::try_from(start), u32::try_from(name.len())) else {
-                return;
+                return None;
             };
-            if u32::try_from(start + name.len()).is_err() {
-                return;
-            }
+            u32::try_from(start + name.len()).ok()?;
             self.text.push_str(name);
             inline[..4].copy_from_slice(&start32.to_le_bytes());
             inline[4..8].copy_from_slice(&len32.to_le_bytes());
             u8::MAX
         };
-        self.slots[i] = Slot {
+        Some(Slot {
             symbol,
             len,
             inline,
-        };
-        self.len += 1;
+        })
     }
 
     /// Learns `ids` as symbols `first`, `first + 1`, ... (the entities declared before any
@@ -183,18 +188,55 @@ impl SymbolCache {
         first: u32,
         ids: impl ExactSizeIterator<Item = &'a str>,
     ) {
-        let want = (self.len + ids.len()) * 4 / 3 + 1;
-        while self.slots.len() < want {
-            self.grow();
+        let want = ((self.len + ids.len()) * 4 / 3 + 1).next_power_of_two();
+        if self.slots.len() < want {
+            self.grow_to(want.max(1 << 12));
         }
-        for (i, id) in (first..).zip(ids) {
-            self.insert(id, i);
+        // The ids' slots are made in the ids' order (reading each id once, in order), then
+        // counted into groups of neighbouring home slots and placed group by group, so that
+        // a million ids fill the table front to back instead of with a cache miss each. The
+        // ids are distinct entities, new to the cache (no deal has been read), so nothing
+        // is compared and the order of placing changes nothing.
+        let shift = self.slots.len().trailing_zeros().saturating_sub(12);
+        let mut made: Vec<(u32, Slot)> = Vec::with_capacity(ids.len());
+        for (symbol, id) in (first..).zip(ids) {
+            let home = self.slot_of(id) as u32;
+            if let Some(slot) = self.make_slot(id, symbol) {
+                made.push((home, slot));
+            }
+        }
+        let mut starts = vec![0usize; (self.slots.len() >> shift) + 1];
+        for &(home, _) in &made {
+            starts[(home >> shift) as usize + 1] += 1;
+        }
+        for g in 1..starts.len() {
+            starts[g] += starts[g - 1];
+        }
+        let mut sorted = vec![(0, EMPTY); made.len()];
+        for &(home, slot) in &made {
+            let g = (home >> shift) as usize;
+            sorted[starts[g]] = (home, slot);
+            starts[g] += 1;
+        }
+        drop(made);
+        let mask = self.slots.len() - 1;
+        for (home, slot) in sorted {
+            let mut i = home as usize;
+            while self.slots[i].symbol != UNKNOWN {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+            self.len += 1;
         }
     }
 
     /// Doubles the slots (from 4,096), placing every id again.
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1 << 12);
+        self.grow_to((self.slots.len() * 2).max(1 << 12));
+    }
+
+    /// Makes `size` slots (a power of two, more than there are), placing every id again.
+    fn grow_to(&mut self, size: usize) {
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
         for slot in old.into_iter().filter(|s| s.symbol != UNKNOWN) {
             let mut i = self.slot_of_bytes(slot.name(&self.text));
@@ -227,6 +269,20 @@ mod tests {
         assert_eq!(cache.get("e2"), UNKNOWN);
         assert_eq!(cache.get(&long[..20]), UNKNOWN);
         assert_eq!(std::mem::size_of::<Slot>(), 16);
+    }
+
+    #[test]
+    fn seeded_names_get_their_numbers_in_any_order_of_slots() {
+        let mut cache = SymbolCache::default();
+        cache.insert("learnt", 3);
+        let names: Vec<String> = (0..50_000).map(|i| format!("e{i}")).collect();
+        cache.seed(10, names.iter().map(String::as_str));
+        cache.seed(50_010, ["late"].into_iter());
+        for (k, name) in names.iter().enumerate() {
+            assert_eq!(cache.get(name), 10 + k as u32);
+        }
+        assert_eq!((cache.get("learnt"), cache.get("late")), (3, 50_010));
+        assert_eq!(cache.get("e50000"), UNKNOWN);
     }
 
     #[test]
