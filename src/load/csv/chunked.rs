@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Mutex, RwLock};
 
 use super::blocks::{Block, Next, Rest, Splitter};
+use super::fast::{FastColumns, PlainRow};
 use super::plain;
 use super::quoting::QuoteTracker;
 use super::rows::{Item, Record, Rows};
@@ -129,20 +130,22 @@ pub(super) fn read_blocks<R: Read + Send>(
     });
     let cache = RwLock::new(std::mem::take(ids));
     let lookup = !rows.is_entities;
+    let fast = lookup.then(|| FastColumns::new(rows.columns, rows.header.len()));
     let stem = store.stem;
     std::thread::scope(|scope| {
         let (done, results) = sync_channel::<(usize, Parsed)>(in_flight);
         let mut spawned = 0;
         for _ in 0..threads {
             let done = done.clone();
-            let (source, cache) = (&source, &cache);
+            let (source, cache, fast) = (&source, &cache, &fast);
             let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
                 let mut interner = Interner::default();
                 let mut rows = rows.with_interner(&mut interner);
                 let mut record = csv::ByteRecord::new();
                 while let Some((seq, block, mut parsed)) = take(source) {
                     parsed.recycle(cache);
-                    parse_block(&block, &mut rows, stem, &mut record, &mut parsed);
+                    let fast = fast.as_ref();
+                    parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
                     if lookup {
                         let cache = cache.read().unwrap_or_else(|e| e.into_inner());
                         look_up(&cache, &mut parsed);
@@ -162,7 +165,8 @@ pub(super) fn read_blocks<R: Read + Send>(
             let mut record = csv::ByteRecord::new();
             while let Some((_, block, mut parsed)) = take(&source) {
                 parsed.recycle(&cache);
-                parse_block(&block, &mut rows, stem, &mut record, &mut parsed);
+                let fast = fast.as_ref();
+                parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
                 store_parsed(store, parsed, lookup, &give);
             }
             return;
@@ -275,22 +279,37 @@ fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &Sync
 }
 
 /// Converts every record of `block` into `parsed`, with the lines and bytes of the file;
-/// deals without an id of their own are stored as `stem`'s.
+/// deals without an id of their own are stored as `stem`'s. Plain rows of a deals file
+/// take the short way (`fast`) when the block is UTF-8.
 fn parse_block(
     block: &Block,
     rows: &mut Rows,
+    fast: Option<&FastColumns>,
     stem: &str,
     record: &mut csv::ByteRecord,
     parsed: &mut Parsed,
 ) {
     if plain::is_plain(&block.bytes) {
         let mut fields = std::mem::take(&mut parsed.fields);
+        // Checked once for the block: its records' fields are then UTF-8 each.
+        let utf8 = fast.and(std::str::from_utf8(&block.bytes).ok());
         plain::for_each_record(&block.bytes, &mut fields, |text, fields, line, byte| {
+            let (line, byte) = (block.line + line - 1, block.byte + byte);
+            if let (Some(fast), Some(whole)) = (fast, utf8) {
+                let start = text.as_ptr() as usize - block.bytes.as_ptr() as usize;
+                if let Some(row) = whole
+                    .get(start..start + text.len())
+                    .and_then(|text| fast.convert(rows, text, fields, &mut parsed.names))
+                {
+                    parsed.push_plain(row, line, byte, stem);
+                    return;
+                }
+            }
             let record = Record {
                 text,
                 fields,
-                line: block.line + line - 1,
-                byte: block.byte + byte,
+                line,
+                byte,
             };
             let item = rows.convert_record(record, &mut parsed.names);
             parsed.push(item, stem);
@@ -321,16 +340,7 @@ impl Parsed {
                 byte,
                 has_source,
             } if row.id.is_none() => {
-                if !has_source {
-                    self.missing_sources += 1;
-                    self.first_missing_source.get_or_insert(self.fast.len());
-                }
-                self.fast.push(FastRow {
-                    line,
-                    byte,
-                    from: row.from.clone(),
-                    to: row.to.clone(),
-                });
+                self.note_made_up(line, byte, [row.from.clone(), row.to.clone()], has_source);
                 let unknown = EntityId(UNKNOWN);
                 if row.is_plain() {
                     let parties = [unknown; 2];
@@ -345,6 +355,29 @@ impl Parsed {
             Item::Entity(raw) => self.entities.push(raw),
             item => self.slow.push((self.fast.len(), item)),
         }
+    }
+
+    /// Keeps a plain row that took the short way, as `stem`'s.
+    fn push_plain(&mut self, row: PlainRow, line: u64, byte: u64, stem: &str) {
+        self.note_made_up(line, byte, [row.from, row.to], row.has_source);
+        let parties = [EntityId(UNKNOWN); 2];
+        let (kind, inferred) = (row.kind, row.inferred);
+        let deals = &mut self.deals;
+        deals.push_made_up_plain(kind, parties, inferred, &row.report, stem, line);
+    }
+
+    /// Where the next deal of [`Parsed::deals`] was read, and whether it had a source.
+    fn note_made_up(&mut self, line: u64, byte: u64, [from, to]: [Range<usize>; 2], source: bool) {
+        if !source {
+            self.missing_sources += 1;
+            self.first_missing_source.get_or_insert(self.fast.len());
+        }
+        self.fast.push(FastRow {
+            line,
+            byte,
+            from,
+            to,
+        });
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod blocks;
 mod chunked;
+mod fast;
 mod plain;
 mod quoting;
 mod reading;

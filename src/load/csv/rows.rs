@@ -156,7 +156,7 @@ impl<'r> Row<'r> {
 
 /// `text` as `str::trim` gives it, at once when it starts and ends with a visible ASCII
 /// character (as nearly every cell does): whitespace is ASCII whitespace or not ASCII.
-fn trim(text: &str) -> &str {
+pub(super) fn trim(text: &str) -> &str {
     match text.as_bytes() {
         [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
         [only] if only.is_ascii_graphic() => text,
@@ -350,11 +350,16 @@ fn word<T: FromStr<Err = String> + Copy>(
     name: fn(T) -> &'static str,
     loc: Loc,
 ) -> Result<T, Diagnostic> {
-    if let Some(&v) = all.iter().find(|&&v| name(v) == text) {
+    if let Some(v) = word_exact(text, all, name) {
         return Ok(v);
     }
     let valid: Vec<&str> = all.iter().map(|&v| name(v)).collect();
     fields::vocabulary::<T>(text, &valid, loc)
+}
+
+/// The word of `all` spelled exactly `text` (as dealgraph writes it).
+pub(super) fn word_exact<T: Copy>(text: &str, all: &[T], name: fn(T) -> &'static str) -> Option<T> {
+    all.iter().copied().find(|&v| name(v) == text)
 }
 
 /// A deals CSV row, checked and converted; `from` and `to` are ranges of the batch's names.

@@ -1,0 +1,327 @@
+//! The short way through the plainest deal rows (nearly every row of a big export): a row
+//! with no id, label, round, notes, term, valuation, stake or event date, whose words are
+//! spelled as dealgraph writes them, becomes its report at once, without the general
+//! conversion's intermediate row. Any other row, or a row with a problem, returns `None` and
+//! takes the general way ([`Rows::convert_record`]), which says what is wrong; both ways give
+//! the same report for the rows this one takes (a unit test below checks them side by side).
+//!
+//! [`Rows::convert_record`]: super::rows::Rows::convert_record
+
+use std::ops::Range;
+
+use super::rows::{DealColumns, Rows, trim, word_exact};
+use crate::load::diagnostic::Loc;
+use crate::load::fields;
+use crate::model::{Amount, DealKind, Report, Status};
+
+/// The columns the short way reads, found once from a deals header; none for an entities
+/// file.
+#[derive(Clone, Debug)]
+pub(super) struct FastColumns {
+    columns: DealColumns,
+    /// Columns whose cell must be blank (id, label, round, notes, term_years,
+    /// valuation_usd, stake_pct, event_date).
+    blank: Vec<usize>,
+    width: usize,
+}
+
+/// A plain deal row, converted: its report and where its `from` and `to` ids are in the
+/// names given to [`FastColumns::convert`].
+pub(super) struct PlainRow {
+    pub(super) kind: DealKind,
+    pub(super) inferred: bool,
+    pub(super) report: Report,
+    pub(super) from: Range<usize>,
+    pub(super) to: Range<usize>,
+    pub(super) has_source: bool,
+}
+
+impl FastColumns {
+    /// The short way for a deals file of `width` columns.
+    pub(super) fn new(columns: DealColumns, width: usize) -> FastColumns {
+        let c = &columns;
+        let blank = [
+            c.id,
+            c.label,
+            c.round,
+            c.notes,
+            c.term_years,
+            c.valuation_usd,
+            c.stake_pct,
+            c.event_date,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        FastColumns {
+            columns,
+            blank,
+            width,
+        }
+    }
+
+    /// The row whose fields are at `fields` in `text` (UTF-8, as the whole block is), if it
+    /// is plain; its `from` and `to` ids are appended to `names`.
+    pub(super) fn convert(
+        &self,
+        rows: &mut Rows<'_>,
+        text: &str,
+        fields: &[Range<usize>],
+        names: &mut String,
+    ) -> Option<PlainRow> {
+        if fields.len() != self.width {
+            return None;
+        }
+        let get = |col: Option<usize>| {
+            let value = trim(text.get(fields[col?].clone())?);
+            (!value.is_empty()).then_some(value)
+        };
+        let c = &self.columns;
+        if self.blank.iter().any(|&i| get(Some(i)).is_some()) {
+            return None;
+        }
+        let (from, to) = (get(c.from)?, get(c.to)?);
+        let kind = word_exact(get(c.kind)?, DealKind::ALL, DealKind::as_str)?;
+        if kind == DealKind::Other {
+            return None; // it needs a label, which a plain row has not
+        }
+        let status = match get(c.status) {
+            Some(s) => word_exact(s, Status::ALL, Status::as_str)?,
+            None => Status::Announced,
+        };
+        let qualifier = get(c.amount_qualifier).or_else(|| get(c.qualifier));
+        let cell = get(c.amount_usd).or_else(|| get(c.amount));
+        let amount = amount(cell, qualifier, Loc::File(rows.file))?;
+        let date = match get(c.date) {
+            Some(d) => Some(fields::date(d, rows.today, Loc::File(rows.file)).ok()?),
+            None => None,
+        };
+        let inferred = match get(c.inferred) {
+            Some(v) => inferred(v)?,
+            None => false,
+        };
+        let source = get(c.source);
+        let report = Report {
+            source: rows.interner.intern(source.unwrap_or("")),
+            publisher: get(c.publisher).map(|p| rows.interner.intern(p)),
+            date,
+            event_date: None,
+            status,
+            amount,
+            notes: None,
+        };
+        let mut push = |name: &str| {
+            let start = names.len();
+            names.push_str(name);
+            start..names.len()
+        };
+        Some(PlainRow {
+            kind,
+            inferred,
+            report,
+            from: push(from),
+            to: push(to),
+            has_source: source.is_some(),
+        })
+    }
+}
+
+/// An amount as [`fields::amount`] reads it, when it reads it without a problem.
+/// (`nowhere` stands for the cell in the diagnostics, which are thrown away.)
+fn amount(text: Option<&str>, qualifier: Option<&str>, nowhere: Loc) -> Option<Amount> {
+    let q = qualifier.map(fields::qualifier).transpose().ok()?;
+    let amount = match text {
+        Some(text) => fields::amount(text, None, nowhere).ok()?,
+        None => Amount::UNDISCLOSED,
+    };
+    match q {
+        Some(q) => fields::combine(amount, q, nowhere).ok(),
+        None => Some(amount),
+    }
+}
+
+/// `inferred` as the general way reads it.
+fn inferred(v: &str) -> Option<bool> {
+    let is = |words: [&str; 3]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(["true", "yes", "1"]) {
+        Some(true)
+    } else if is(["false", "no", "0"]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    use super::super::rows::{Item, Record};
+    use super::*;
+    use crate::load::Interner;
+
+    /// Cells each column may hold: good values, spellings only the general way accepts,
+    /// and bad ones.
+    fn pool(column: &str) -> &'static [&'static str] {
+        match column {
+            "from" | "to" => &["e1", " e2 ", "", "E3", "a-b"],
+            "kind" => &["investment", "cloud", "Chips", "other", "loan", "bogus", ""],
+            "amount_usd" | "amount" => &["13800000000", "", "0", "$50B", "up to $5B", "1.5e9", "x"],
+            "amount_qualifier" | "qualifier" => &[
+                "",
+                "exact",
+                "up_to",
+                "estimate",
+                "undisclosed",
+                "at_least",
+                "bad",
+            ],
+            "date" | "event_date" => &[
+                "",
+                "2020-05",
+                "2019",
+                "2021-02-29",
+                "2999",
+                "2020-13",
+                "May",
+            ],
+            "status" => &["", "completed", "in_talks", "Rumored", "cancelled", "nope"],
+            "source" | "publisher" => &["", "src", "a b"],
+            "inferred" => &["", "true", "NO", "1", "maybe"],
+            "id" => &["", "", "d1"],
+            "term_years" => &["", "", "7"],
+            _ => &["", "", "x"],
+        }
+    }
+
+    const HEADERS: &[&[&str]] = &[
+        &[
+            "from",
+            "to",
+            "kind",
+            "amount_usd",
+            "amount_qualifier",
+            "date",
+            "status",
+            "source",
+        ],
+        &[
+            "id",
+            "from",
+            "to",
+            "kind",
+            "amount",
+            "qualifier",
+            "date",
+            "event_date",
+            "status",
+            "source",
+            "publisher",
+            "inferred",
+            "label",
+            "term_years",
+            "notes",
+        ],
+        &[
+            "kind",
+            "to",
+            "from",
+            "amount_usd",
+            "amount",
+            "amount_qualifier",
+            "qualifier",
+        ],
+    ];
+
+    /// Both ways over the same row: where the short way takes it, the general way gives the
+    /// same plain deal.
+    fn both_ways(header: &[&str], cells: &[&str]) -> bool {
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let mut interner = Interner::default();
+        let mut rows = Rows {
+            columns: DealColumns::new(&header),
+            header: &header,
+            is_entities: false,
+            file: 0,
+            today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            interner: &mut interner,
+        };
+        let text = cells.join(",");
+        let mut fields = Vec::new();
+        let mut at = 0;
+        for c in cells {
+            fields.push(at..at + c.len());
+            at += c.len() + 1;
+        }
+        let fast = FastColumns::new(rows.columns, header.len());
+        let mut fast_names = String::new();
+        let short = fast.convert(&mut rows, &text, &fields, &mut fast_names);
+        let record = Record {
+            text: text.as_bytes(),
+            fields: &fields,
+            line: 2,
+            byte: 10,
+        };
+        let mut names = String::new();
+        let general = rows.convert_record(record, &mut names);
+        let Some(short) = short else {
+            return false;
+        };
+        let Item::Deal {
+            row, has_source, ..
+        } = general
+        else {
+            panic!("the short way took {text:?}, the general way refused it");
+        };
+        assert!(row.id.is_none() && row.is_plain(), "{text:?}");
+        assert_eq!(row.kind, short.kind, "{text:?}");
+        assert_eq!(row.inferred, short.inferred, "{text:?}");
+        assert_eq!(row.report, short.report, "{text:?}");
+        assert_eq!(has_source, short.has_source, "{text:?}");
+        assert_eq!(&names[row.from], &fast_names[short.from], "{text:?}");
+        assert_eq!(&names[row.to], &fast_names[short.to], "{text:?}");
+        true
+    }
+
+    #[test]
+    fn the_generated_rows_take_the_short_way() {
+        let header = HEADERS[0];
+        let row = [
+            "e1",
+            "e0",
+            "chips",
+            "13800000000",
+            "exact",
+            "2020-05",
+            "completed",
+            "g",
+        ];
+        assert!(both_ways(header, &row));
+        let undisclosed = ["e1", "e0", "loan", "", "", "2020", "", ""];
+        assert!(both_ways(header, &undisclosed));
+        // A word spelled otherwise, and a row with an id, take the general way.
+        let upper = ["e1", "e0", "Chips", "1", "", "", "", ""];
+        assert!(!both_ways(header, &upper));
+        assert!(!both_ways(
+            &["id", "from", "to", "kind"],
+            &["d1", "a", "b", "loan"]
+        ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Whatever the cells, the short way agrees with the general one where it answers.
+        #[test]
+        fn the_short_way_agrees(which in 0..HEADERS.len(), picks in prop::collection::vec(0usize..64, 16)) {
+            let header = HEADERS[which];
+            let cells: Vec<&str> = header
+                .iter()
+                .zip(&picks)
+                .map(|(h, &k)| pool(h)[k % pool(h).len()])
+                .collect();
+            both_ways(header, &cells);
+        }
+    }
+}
