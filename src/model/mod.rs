@@ -15,4 +15,5 @@ pub use deal::{Deal, DealId, DealIdText, Precedence, Report, Reports};
 pub use entity::{Entity, EntityId, Fact};
 pub use kinds::{DealKind, EntityKind, FactKind, Grade, Status};
 pub use money::{Amount, AmountError, Money, MoneySum, Qualifier, parse_amount, parse_money};
+pub(crate) use store::PlainDeal;
 pub use store::{DealIdParts, DealIdRef, DealIter, DealRef, DealStore, ReportRef};

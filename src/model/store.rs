@@ -111,6 +111,37 @@ impl Extra {
     }
 }
 
+/// What [`DealStore::push_made_up_plain`] stores of a plain deal besides its source.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PlainDeal {
+    pub(crate) kind: DealKind,
+    pub(crate) parties: [EntityId; 2],
+    pub(crate) inferred: bool,
+    pub(crate) date: Option<PartialDate>,
+    pub(crate) status: Status,
+    pub(crate) amount: Amount,
+}
+
+impl PlainDeal {
+    /// The deal of one `report` (which has no notes and no event date).
+    pub(crate) fn of(
+        kind: DealKind,
+        parties: [EntityId; 2],
+        inferred: bool,
+        report: &Report,
+    ) -> Self {
+        debug_assert!(report.notes.is_none() && report.event_date.is_none());
+        PlainDeal {
+            kind,
+            parties,
+            inferred,
+            date: report.date,
+            status: report.status,
+            amount: report.amount,
+        }
+    }
+}
+
 /// A source and its publisher, stored once however many reports cite them.
 #[derive(Clone, Debug)]
 struct Source {
@@ -173,37 +204,45 @@ impl DealStore {
             return index;
         }
         let key = (&**source, publisher.as_deref());
+        let index = self.find_or_add(key, || Source {
+            source: source.clone(),
+            publisher: publisher.clone(),
+        });
+        self.remember_source(index);
+        index
+    }
+
+    /// The index of the source `key` (source, publisher), added with `make` if new.
+    fn find_or_add(&mut self, key: (&str, Option<&str>), make: impl FnOnce() -> Source) -> u32 {
         let hash = self.hasher.hash_one(key);
         let sources = &self.sources;
         let found = self.source_index.find(hash, |&i| {
             let s = &sources[i as usize];
             (&*s.source, s.publisher.as_deref()) == key
         });
-        let index = match found {
-            Some(&i) => i,
-            None => {
-                let i = self.sources.len() as u32;
-                self.sources.push(Source {
-                    source: source.clone(),
-                    publisher: publisher.clone(),
-                });
-                let (sources, hasher) = (&self.sources, &self.hasher);
-                self.source_index.insert_unique(hash, i, |&i| {
-                    let s = &sources[i as usize];
-                    hasher.hash_one((&*s.source, s.publisher.as_deref()))
-                });
-                i
-            }
-        };
-        // The pointers of the stored strings, which the store keeps alive: an equal string
-        // found by its text may be freed, and another string made at its address.
+        if let Some(&i) = found {
+            return i;
+        }
+        let i = self.sources.len() as u32;
+        self.sources.push(make());
+        let (sources, hasher) = (&self.sources, &self.hasher);
+        self.source_index.insert_unique(hash, i, |&i| {
+            let s = &sources[i as usize];
+            hasher.hash_one((&*s.source, s.publisher.as_deref()))
+        });
+        i
+    }
+
+    /// Keeps source `index` as the last one, by the pointers of its stored strings, which
+    /// the store keeps alive: an equal string found by its text may be freed, and another
+    /// string made at its address.
+    fn remember_source(&mut self, index: u32) {
         let stored = &self.sources[index as usize];
         self.last_source = Some((
             stored.source.as_ptr() as usize,
             arc_ptr(&stored.publisher),
             index,
         ));
-        index
     }
 
     /// How many deals keep an id of their own text (written in the data, or made up past
@@ -295,32 +334,30 @@ impl DealStore {
 
     /// [`DealStore::push_made_up`] for a deal of one report that has nothing else but its
     /// kind, parties and whether it is inferred (no label, round, notes, term, valuation,
-    /// stake, report notes or event date), without building the [`Deal`].
+    /// stake, report notes or event date), without building the [`Deal`]. `source` is the
+    /// report's source as [`DealStore::source_of`] or [`DealStore::source_by_text`] gave it.
     pub(crate) fn push_made_up_plain(
         &mut self,
-        kind: DealKind,
-        [from, to]: [EntityId; 2],
-        inferred: bool,
-        report: &Report,
+        deal: PlainDeal,
+        source: u32,
         stem: &str,
         line: u64,
     ) -> DealId {
-        debug_assert!(report.notes.is_none() && report.event_date.is_none());
         let index = self.rows.len() as u32;
         let id = self.made_up(stem, line);
         let row = Row {
-            amount: split(report.amount.value),
-            from,
-            to,
+            amount: split(deal.amount.value),
+            from: deal.parties[0],
+            to: deal.parties[1],
             id,
-            source: self.intern_source(&report.source, &report.publisher),
-            date: report.date,
+            source,
+            date: deal.date,
             extra: NONE,
-            kind,
-            status: report.status,
-            qualifier: report.amount.qualifier,
-            flags: if inferred { INFERRED } else { 0 }
-                | if report.amount.value.is_some() {
+            kind: deal.kind,
+            status: deal.status,
+            qualifier: deal.amount.qualifier,
+            flags: if deal.inferred { INFERRED } else { 0 }
+                | if deal.amount.value.is_some() {
                     HAS_FIGURE
                 } else {
                     0
@@ -328,6 +365,28 @@ impl DealStore {
         };
         self.rows.push(row);
         DealId(index)
+    }
+
+    /// The source of `report`, stored once.
+    pub(crate) fn source_of(&mut self, report: &Report) -> u32 {
+        self.intern_source(&report.source, &report.publisher)
+    }
+
+    /// A source and publisher given as text, stored once (without the shared strings a
+    /// [`Report`] holds: neighbouring rows mostly repeat the last, compared by text).
+    pub(crate) fn source_by_text(&mut self, source: &str, publisher: Option<&str>) -> u32 {
+        if let Some((_, _, index)) = self.last_source {
+            let last = &self.sources[index as usize];
+            if *last.source == *source && last.publisher.as_deref() == publisher {
+                return index;
+            }
+        }
+        let index = self.find_or_add((source, publisher), || Source {
+            source: Arc::from(source),
+            publisher: publisher.map(Arc::from),
+        });
+        self.remember_source(index);
+        index
     }
 
     /// The id of the next deal when it is `{stem}-{line}`.

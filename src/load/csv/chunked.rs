@@ -18,7 +18,7 @@ use super::store::Store;
 use super::symbols::{SymbolCache, UNKNOWN};
 use crate::load::Interner;
 use crate::load::raw::RawEntity;
-use crate::model::{DealId, DealIdText, DealStore, EntityId};
+use crate::model::{DealId, DealIdText, DealStore, EntityId, PlainDeal};
 
 /// Blocks of about this many bytes are parsed at a time (a few thousand rows).
 pub(super) const BLOCK_BYTES: usize = 256 << 10;
@@ -292,21 +292,20 @@ fn parse_block(
     if plain::is_plain(&block.bytes) {
         let mut fields = std::mem::take(&mut parsed.fields);
         // Checked once for the block: its records' fields are then UTF-8 each.
-        let utf8 = fast.and(std::str::from_utf8(&block.bytes).ok());
+        let whole = std::str::from_utf8(&block.bytes).ok();
         plain::for_each_record(&block.bytes, &mut fields, |text, fields, line, byte| {
             let (line, byte) = (block.line + line - 1, block.byte + byte);
-            if let (Some(fast), Some(whole)) = (fast, utf8) {
-                let start = text.as_ptr() as usize - block.bytes.as_ptr() as usize;
-                if let Some(row) = whole
-                    .get(start..start + text.len())
-                    .and_then(|text| fast.convert(rows, text, fields, &mut parsed.names))
-                {
-                    parsed.push_plain(row, line, byte, stem);
-                    return;
-                }
+            let start = text.as_ptr() as usize - block.bytes.as_ptr() as usize;
+            let utf8 = whole.and_then(|whole| whole.get(start..start + text.len()));
+            if let (Some(fast), Some(utf8)) = (fast, utf8)
+                && let Some(row) = fast.convert(rows, utf8, fields, &mut parsed.names)
+            {
+                parsed.push_plain(row, line, byte, stem);
+                return;
             }
             let record = Record {
                 text,
+                utf8,
                 fields,
                 line,
                 byte,
@@ -343,10 +342,9 @@ impl Parsed {
                 self.note_made_up(line, byte, [row.from.clone(), row.to.clone()], has_source);
                 let unknown = EntityId(UNKNOWN);
                 if row.is_plain() {
-                    let parties = [unknown; 2];
-                    let (kind, inferred) = (row.kind, row.inferred);
-                    let deals = &mut self.deals;
-                    deals.push_made_up_plain(kind, parties, inferred, &row.report, stem, line);
+                    let deal = PlainDeal::of(row.kind, [unknown; 2], row.inferred, &row.report);
+                    let source = self.deals.source_of(&row.report);
+                    self.deals.push_made_up_plain(deal, source, stem, line);
                 } else {
                     let deal = row.into_deal(DealIdText::default(), unknown, unknown);
                     self.deals.push_made_up(&deal, stem, line);
@@ -358,12 +356,12 @@ impl Parsed {
     }
 
     /// Keeps a plain row that took the short way, as `stem`'s.
-    fn push_plain(&mut self, row: PlainRow, line: u64, byte: u64, stem: &str) {
-        self.note_made_up(line, byte, [row.from, row.to], row.has_source);
-        let parties = [EntityId(UNKNOWN); 2];
-        let (kind, inferred) = (row.kind, row.inferred);
-        let deals = &mut self.deals;
-        deals.push_made_up_plain(kind, parties, inferred, &row.report, stem, line);
+    fn push_plain(&mut self, row: PlainRow<'_>, line: u64, byte: u64, stem: &str) {
+        self.note_made_up(line, byte, [row.from, row.to], row.source.is_some());
+        let source = self
+            .deals
+            .source_by_text(row.source.unwrap_or(""), row.publisher);
+        self.deals.push_made_up_plain(row.deal, source, stem, line);
     }
 
     /// Where the next deal of [`Parsed::deals`] was read, and whether it had a source.

@@ -10,9 +10,10 @@
 use std::ops::Range;
 
 use super::rows::{DealColumns, Rows, trim, word_exact};
+use super::symbols::UNKNOWN;
 use crate::load::diagnostic::Loc;
 use crate::load::fields;
-use crate::model::{Amount, DealKind, Report, Status};
+use crate::model::{Amount, DealKind, EntityId, PlainDeal, Status};
 
 /// The columns the short way reads, found once from a deals header; none for an entities
 /// file.
@@ -25,15 +26,14 @@ pub(super) struct FastColumns {
     width: usize,
 }
 
-/// A plain deal row, converted: its report and where its `from` and `to` ids are in the
-/// names given to [`FastColumns::convert`].
-pub(super) struct PlainRow {
-    pub(super) kind: DealKind,
-    pub(super) inferred: bool,
-    pub(super) report: Report,
+/// A plain deal row, converted: the deal, its source and publisher (cells of the row), and
+/// where its `from` and `to` ids are in the names given to [`FastColumns::convert`].
+pub(super) struct PlainRow<'t> {
+    pub(super) deal: PlainDeal,
+    pub(super) source: Option<&'t str>,
+    pub(super) publisher: Option<&'t str>,
     pub(super) from: Range<usize>,
     pub(super) to: Range<usize>,
-    pub(super) has_source: bool,
 }
 
 impl FastColumns {
@@ -62,13 +62,13 @@ impl FastColumns {
 
     /// The row whose fields are at `fields` in `text` (UTF-8, as the whole block is), if it
     /// is plain; its `from` and `to` ids are appended to `names`.
-    pub(super) fn convert(
+    pub(super) fn convert<'t>(
         &self,
-        rows: &mut Rows<'_>,
-        text: &str,
+        rows: &Rows<'_>,
+        text: &'t str,
         fields: &[Range<usize>],
         names: &mut String,
-    ) -> Option<PlainRow> {
+    ) -> Option<PlainRow<'t>> {
         if fields.len() != self.width {
             return None;
         }
@@ -100,28 +100,24 @@ impl FastColumns {
             Some(v) => inferred(v)?,
             None => false,
         };
-        let source = get(c.source);
-        let report = Report {
-            source: rows.interner.intern(source.unwrap_or("")),
-            publisher: get(c.publisher).map(|p| rows.interner.intern(p)),
-            date,
-            event_date: None,
-            status,
-            amount,
-            notes: None,
-        };
         let mut push = |name: &str| {
             let start = names.len();
             names.push_str(name);
             start..names.len()
         };
         Some(PlainRow {
-            kind,
-            inferred,
-            report,
+            deal: PlainDeal {
+                kind,
+                parties: [EntityId(UNKNOWN); 2],
+                inferred,
+                date,
+                status,
+                amount,
+            },
+            source: get(c.source),
+            publisher: get(c.publisher),
             from: push(from),
             to: push(to),
-            has_source: source.is_some(),
         })
     }
 }
@@ -241,6 +237,7 @@ mod tests {
         let mut interner = Interner::default();
         let mut rows = Rows {
             columns: DealColumns::new(&header),
+            entity_columns: Default::default(),
             header: &header,
             is_entities: false,
             file: 0,
@@ -256,9 +253,10 @@ mod tests {
         }
         let fast = FastColumns::new(rows.columns, header.len());
         let mut fast_names = String::new();
-        let short = fast.convert(&mut rows, &text, &fields, &mut fast_names);
+        let short = fast.convert(&rows, &text, &fields, &mut fast_names);
         let record = Record {
             text: text.as_bytes(),
+            utf8: None,
             fields: &fields,
             line: 2,
             byte: 10,
@@ -275,10 +273,16 @@ mod tests {
             panic!("the short way took {text:?}, the general way refused it");
         };
         assert!(row.id.is_none() && row.is_plain(), "{text:?}");
-        assert_eq!(row.kind, short.kind, "{text:?}");
-        assert_eq!(row.inferred, short.inferred, "{text:?}");
-        assert_eq!(row.report, short.report, "{text:?}");
-        assert_eq!(has_source, short.has_source, "{text:?}");
+        let report = &row.report;
+        let deal = short.deal;
+        assert_eq!(row.kind, deal.kind, "{text:?}");
+        assert_eq!(row.inferred, deal.inferred, "{text:?}");
+        assert_eq!(report.date, deal.date, "{text:?}");
+        assert_eq!(report.status, deal.status, "{text:?}");
+        assert_eq!(report.amount, deal.amount, "{text:?}");
+        assert_eq!(&*report.source, short.source.unwrap_or(""), "{text:?}");
+        assert_eq!(report.publisher.as_deref(), short.publisher, "{text:?}");
+        assert_eq!(has_source, short.source.is_some(), "{text:?}");
         assert_eq!(&names[row.from], &fast_names[short.from], "{text:?}");
         assert_eq!(&names[row.to], &fast_names[short.to], "{text:?}");
         true

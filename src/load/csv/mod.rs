@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 
 use self::blocks::{Next, Rest, Splitter};
 use self::quoting::QuoteTracker;
-use self::rows::{DealColumns, Rows};
+use self::rows::{DealColumns, EntityColumns, Rows};
 use self::store::Store;
 pub(super) use self::symbols::SymbolCache;
 use super::Interner;
@@ -187,6 +187,7 @@ fn parse_blocks<R: Read + Send>(reader: R, ctx: &mut Context, threads: usize, bl
     first.byte = end.byte();
     let mut rows = Rows {
         columns,
+        entity_columns: EntityColumns::new(&header),
         header: &header,
         is_entities,
         file,
@@ -323,6 +324,7 @@ fn parse_records(
     };
     let mut rows = Rows {
         columns,
+        entity_columns: EntityColumns::new(&header),
         header: &header,
         is_entities,
         file: input.id,

@@ -106,6 +106,8 @@ impl DealColumns {
 #[derive(Clone, Copy)]
 pub(super) struct Record<'r> {
     pub(super) text: &'r [u8],
+    /// `text` as a `str`, when it is known to be UTF-8 already (its block was checked).
+    pub(super) utf8: Option<&'r str>,
     pub(super) fields: &'r [Range<usize>],
     pub(super) line: u64,
     pub(super) byte: u64,
@@ -125,6 +127,9 @@ struct Row<'r>(&'r [Range<usize>], &'r str);
 impl<'r> Row<'r> {
     /// Checks every field; the index of the first that is not UTF-8.
     fn check(record: Record<'r>) -> Result<Row<'r>, usize> {
+        if let Some(text) = record.utf8 {
+            return Ok(Row(record.fields, text));
+        }
         // The whole is valid UTF-8 with every field starting on a character boundary exactly
         // when each field is valid on its own (fields end at the next one's start, the end of
         // the text, or an ASCII comma).
@@ -177,9 +182,33 @@ pub(super) enum Item {
     },
 }
 
+/// Column positions of an entities CSV, found once from the header.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct EntityColumns {
+    id: Option<usize>,
+    name: Option<usize>,
+    kind: Option<usize>,
+    aliases: Option<usize>,
+    notes: Option<usize>,
+}
+
+impl EntityColumns {
+    pub(super) fn new(header: &[String]) -> EntityColumns {
+        let col = |name: &str| header.iter().position(|h| h == name);
+        EntityColumns {
+            id: col("id"),
+            name: col("name"),
+            kind: col("kind"),
+            aliases: col("aliases"),
+            notes: col("notes"),
+        }
+    }
+}
+
 /// Turns records into [`Item`]s (on the reading thread): every check that needs only the row.
 pub(super) struct Rows<'a> {
     pub(super) columns: DealColumns,
+    pub(super) entity_columns: EntityColumns,
     pub(super) header: &'a [String],
     pub(super) is_entities: bool,
     pub(super) file: FileId,
@@ -192,6 +221,7 @@ impl Rows<'_> {
     pub(super) fn with_interner<'b>(&'b self, interner: &'b mut Interner) -> Rows<'b> {
         Rows {
             columns: self.columns,
+            entity_columns: self.entity_columns,
             header: self.header,
             is_entities: self.is_entities,
             file: self.file,
@@ -208,6 +238,7 @@ impl Rows<'_> {
         let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
         let record = Record {
             text: record.as_slice(),
+            utf8: None,
             fields: &fields,
             line,
             byte,
@@ -253,7 +284,7 @@ impl Rows<'_> {
             }
         };
         if self.is_entities {
-            return match entity_row(row, header, at, &mut diags) {
+            return match entity_row(row, self.entity_columns, at, &mut diags) {
                 Some(e) => Item::Entity(e),
                 None => Item::Skipped(diags),
             };
@@ -288,19 +319,13 @@ fn push_name(names: &mut String, name: &str) -> Range<usize> {
 
 fn entity_row(
     record: Row<'_>,
-    header: &[String],
+    columns: EntityColumns,
     at: impl Fn(usize) -> Loc,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RawEntity> {
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let value = |name: &str| {
-        col(name)
-            .and_then(|i| record.raw(i))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let id_col = col("id")?;
-    let Some(id) = value("id") else {
+    let value = |col: Option<usize>| record.get(col).map(|(v, _)| v);
+    let id_col = columns.id?;
+    let Some(id) = value(columns.id) else {
         diags.push(
             Diagnostic::error("entity row has no id", at(id_col))
                 .with_help("every entity needs a lowercase id"),
@@ -310,20 +335,20 @@ fn entity_row(
     let id = fields::slug(id, "entity", at(id_col))
         .map_err(|d| diags.push(d))
         .ok()?;
-    let Some(name) = value("name") else {
+    let Some(name) = value(columns.name) else {
         diags.push(
-            Diagnostic::error("entity row has no name", at(col("name")?))
+            Diagnostic::error("entity row has no name", at(columns.name?))
                 .with_help("give the display name"),
         );
         return None;
     };
-    let kind = match (value("kind"), col("kind")) {
+    let kind = match (value(columns.kind), columns.kind) {
         (Some(k), Some(i)) => word(k, EntityKind::ALL, EntityKind::as_str, at(i))
             .map_err(|d| diags.push(d))
             .ok()?,
         _ => EntityKind::Company,
     };
-    let aliases = value("aliases")
+    let aliases = value(columns.aliases)
         .map(|a| {
             a.split(';')
                 .map(str::trim)
@@ -335,7 +360,7 @@ fn entity_row(
     Some(RawEntity {
         entity: Entity::new(&id, name, kind).with_details(
             aliases,
-            value("notes").map(Into::into),
+            value(columns.notes).map(Into::into),
             Vec::new(),
         ),
         id_loc: at(id_col),

@@ -79,6 +79,7 @@ impl DealStore {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::PlainDeal;
     use std::sync::Arc;
 
     use super::*;
@@ -154,7 +155,9 @@ mod tests {
             };
             let parties = [d.from, d.to];
             full.push_made_up(&d, "f", 7 + i as u64);
-            plain.push_made_up_plain(d.kind, parties, inferred, &d.reports[0], "f", 7 + i as u64);
+            let deal = PlainDeal::of(d.kind, parties, inferred, &d.reports[0]);
+            let source = plain.source_of(&d.reports[0]);
+            plain.push_made_up_plain(deal, source, "f", 7 + i as u64);
         }
         for (a, b) in plain.iter().zip(full.iter()) {
             assert_eq!(a.to_deal(), b.to_deal());
