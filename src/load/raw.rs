@@ -313,6 +313,12 @@ impl Pending {
 
     /// Records where the next deal was read: a CSV record (file, line, byte offset, and
     /// whether the row had its own id). Lines past 2^31 are not told apart.
+    /// Makes room for `deals` more deals and their origins.
+    pub fn reserve_deals(&mut self, deals: usize) {
+        self.deals.reserve(deals);
+        self.origins.reserve(deals);
+    }
+
     pub fn push_csv_origin(&mut self, file: FileId, line: u64, record_start: u64, own_id: bool) {
         let line = line.min(u64::from(!OWN_ID)) as u32;
         let origin = Origin {

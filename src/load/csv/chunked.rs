@@ -138,23 +138,25 @@ pub(super) fn read_blocks<R: Read + Send>(
         for _ in 0..threads {
             let done = done.clone();
             let (source, cache, fast) = (&source, &cache, &fast);
-            let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
-                let mut interner = Interner::default();
-                let mut rows = rows.with_interner(&mut interner);
-                let mut record = csv::ByteRecord::new();
-                while let Some((seq, block, mut parsed)) = take(source) {
-                    parsed.recycle(cache);
-                    let fast = fast.as_ref();
-                    parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
-                    if lookup {
-                        let cache = cache.read().unwrap_or_else(|e| e.into_inner());
-                        look_up(&cache, &mut parsed);
+            let worker = std::thread::Builder::new()
+                .name("dealgraph-parse".into())
+                .spawn_scoped(scope, move || {
+                    let mut interner = Interner::default();
+                    let mut rows = rows.with_interner(&mut interner);
+                    let mut record = csv::ByteRecord::new();
+                    while let Some((seq, block, mut parsed)) = take(source) {
+                        parsed.recycle(cache);
+                        let fast = fast.as_ref();
+                        parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
+                        if lookup {
+                            let cache = cache.read().unwrap_or_else(|e| e.into_inner());
+                            look_up(&cache, &mut parsed);
+                        }
+                        if done.send((seq, parsed)).is_err() {
+                            return;
+                        }
                     }
-                    if done.send((seq, parsed)).is_err() {
-                        return;
-                    }
-                }
-            });
+                });
             spawned += usize::from(worker.is_ok());
         }
         drop(done);

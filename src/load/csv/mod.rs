@@ -51,6 +51,10 @@ pub struct CsvFile<'a> {
 /// from its size how many entities it declares.
 const ENTITY_ROW_BYTES: u64 = 32;
 
+/// Average bytes per row of a deals CSV at the least, to make room for its deals from its
+/// size (a generated row of eight columns is about 75 bytes).
+const DEAL_ROW_BYTES: u64 = 48;
+
 /// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
 /// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
 /// skipped. Files bigger than a block are parsed in blocks on every core the process may
@@ -261,6 +265,11 @@ fn begin(
     }
     if is_entities && let Some(len) = input.len {
         pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
+    }
+    if is_deals && let Some(len) = input.len {
+        // Room made once rather than by doubling (which copies what is stored, on the
+        // storing thread); untouched room costs address space, not memory.
+        pending.reserve_deals((len / DEAL_ROW_BYTES) as usize);
     }
     Some((header, columns, is_entities))
 }

@@ -8,6 +8,11 @@ use super::{DealStore, MADE_UP, NONE};
 use crate::model::DealId;
 
 impl DealStore {
+    /// Makes room for `deals` more deals without their side tables.
+    pub(crate) fn reserve(&mut self, deals: usize) {
+        self.rows.reserve(deals);
+    }
+
     /// Empties the store, keeping its memory (for a block store used again).
     pub(crate) fn clear(&mut self) {
         self.rows.clear();
