@@ -126,7 +126,8 @@ pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
 /// DOT or HTML, and --layout with the builtin engine.
 pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<MapFormat> {
     let format = choose_format(ctx, args.out.as_deref())?;
-    if matches!(format, MapFormat::Png | MapFormat::Pdf) && args.engine == Some(EngineArg::Graphviz) {
+    if matches!(format, MapFormat::Png | MapFormat::Pdf) && args.engine == Some(EngineArg::Graphviz)
+    {
         let name = format.name();
         return Err(CliError::usage_help(
             format!("{} is drawn by the builtin engine", name.to_uppercase()),

@@ -88,7 +88,10 @@ mod tests {
         for listing in [Listing::Json, Listing::Jsonl, Listing::Csv] {
             let shown = Shown::Listing(listing);
             assert_eq!(ranked_limit(0, shown), (None, false));
-            assert_eq!(ranked_limit(MAX_SHOWN + 1, shown), (Some(MAX_SHOWN + 1), false));
+            assert_eq!(
+                ranked_limit(MAX_SHOWN + 1, shown),
+                (Some(MAX_SHOWN + 1), false)
+            );
         }
     }
 
@@ -100,16 +103,23 @@ mod tests {
         let list = top_cycles(&graph, graph.hops(), &opts, usize::MAX, SortKey::Amount);
         for listing in [Listing::Json, Listing::Jsonl, Listing::Csv] {
             let (mut whole, mut streamed) = (Vec::new(), Vec::new());
-            listing.write(&mut whole, &graph, &list, Record::Brief).unwrap();
+            listing
+                .write(&mut whole, &graph, &list, Record::Brief)
+                .unwrap();
             let (count, end) = listing
                 .stream(&mut streamed, &graph, &opts, Record::Brief)
                 .unwrap();
-            assert_eq!((count, end), (list.cycles.len() as u64, SearchEnd::Complete));
+            assert_eq!(
+                (count, end),
+                (list.cycles.len() as u64, SearchEnd::Complete)
+            );
             assert!(!whole.is_empty() && !streamed.is_empty(), "{listing:?}");
             if listing == Listing::Jsonl {
                 let sorted = |bytes: &[u8]| {
-                    let mut lines: Vec<String> =
-                        String::from_utf8_lossy(bytes).lines().map(String::from).collect();
+                    let mut lines: Vec<String> = String::from_utf8_lossy(bytes)
+                        .lines()
+                        .map(String::from)
+                        .collect();
                     lines.sort();
                     lines
                 };

@@ -19,8 +19,8 @@ mod lines;
 mod listing;
 
 pub use json::{CycleJson, HopJson, stream_json, write_json};
-pub use listing::{Listing, MAX_SHOWN, ranked_limit};
 pub use lines::{CSV_HEADER, stream_csv, stream_jsonl, write_csv, write_jsonl};
+pub use listing::{Listing, MAX_SHOWN, ranked_limit};
 
 /// Which record each loop gets in JSON, JSON lines and CSV.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
