@@ -199,10 +199,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }
-    let Some(limit) = plan.limit else {
-        let Shown::Listing(listing) = plan.shown else {
-            unreachable!("only a listing streams");
-        };
+    if let (None, Shown::Listing(listing)) = (plan.limit, plan.shown) {
         let mut out = buffered_stdout();
         let (count, end) = listing.stream(&mut out, &graph, &opts, plan.record)?;
         out.flush()?;
@@ -213,7 +210,8 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
             );
         }
         return Ok(());
-    };
+    }
+    let limit = plan.limit.unwrap_or(render::MAX_SHOWN);
     let list = top_cycles(&graph, graph.hops(), &opts, limit, plan.sort);
     if list.end == SearchEnd::TimedOut {
         let partial = Partial::Ranked {
