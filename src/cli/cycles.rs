@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use dealgraph::query::cycles::{
     CycleOptions, SearchEnd, SortKey, Undated, count_by_grade, count_cycles, top_cycles,
 };
-use dealgraph::render::cycles::{self as render, Partial, Record, Shown};
+use dealgraph::render::cycles::{self as render, Listing, Partial, Record, Shown};
 use dealgraph::render::map::MapSpec;
 
 use super::draw::{self, DrawArgs};
@@ -155,20 +155,19 @@ impl From<SortArg> for SortKey {
 struct Plan {
     opts: CycleOptions,
     sort: SortKey,
+    /// How many loops to rank; `None` streams every loop (a listing with `--limit 0`).
     limit: Option<usize>,
-    /// The limit was lowered to [`MAX_SHOWN`] because tables and maps cannot hold more.
+    /// The limit was lowered to [`render::MAX_SHOWN`] because tables and maps cannot hold more.
     capped: bool,
     timeout: Option<Duration>,
-    format: Format,
+    shown: Shown,
     record: Record,
 }
 
-/// The most loops a table, an explanation or a map holds: each is rendered in memory whole.
-/// JSON has no such cap (with `--limit 0` it streams).
-const MAX_SHOWN: usize = 10_000;
-
-/// Bytes gathered before a write to stdout: few, large writes into a pipe.
-const OUT_BUFFER: usize = 1 << 20;
+/// Stdout, written in few large writes (1 MiB each) into a pipe.
+fn buffered_stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())
+}
 
 pub fn run(args: &Args, ctx: &Context) -> CliResult {
     if let Some(baseline) = args.diff.baseline(ctx)? {
@@ -200,13 +199,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return output::stdout(format!("{count}\n").as_bytes());
     }
-    if plan.limit.is_none() && is_listing(plan.format) {
-        let mut out = std::io::BufWriter::with_capacity(OUT_BUFFER, std::io::stdout().lock());
-        let (count, end) = match plan.format {
-            Format::Jsonl => render::stream_jsonl(&mut out, &graph, &opts, plan.record)?,
-            Format::Csv => render::stream_csv(&mut out, &graph, &opts, plan.record)?,
-            _ => render::stream_json(&mut out, &graph, &opts, plan.record)?,
-        };
+    if let (None, Shown::Listing(listing)) = (plan.limit, plan.shown) {
+        let mut out = buffered_stdout();
+        let (count, end) = listing.stream(&mut out, &graph, &opts, plan.record)?;
         out.flush()?;
         if end == SearchEnd::TimedOut {
             eprintln!(
@@ -216,7 +211,7 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         }
         return Ok(());
     }
-    let limit = plan.limit.unwrap_or(MAX_SHOWN);
+    let limit = plan.limit.unwrap_or(render::MAX_SHOWN);
     let list = top_cycles(&graph, graph.hops(), &opts, limit, plan.sort);
     if list.end == SearchEnd::TimedOut {
         let partial = Partial::Ranked {
@@ -225,16 +220,10 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
         };
         eprintln!("{}", render::timed_out_note(seconds, partial));
     }
-    let shown = match plan.format {
-        Format::Dot | Format::Svg => Shown::Map,
-        Format::Json => Shown::Json,
-        Format::Jsonl | Format::Csv => Shown::Lines,
-        _ => Shown::Text,
-    };
-    if let Some(note) = render::stopped_note(&list, shown, plan.capped) {
+    if let Some(note) = render::stopped_note(&list, plan.shown, plan.capped) {
         eprintln!("{note}");
     }
-    match shown {
+    match plan.shown {
         Shown::Map => {
             let loops: Vec<_> = list.cycles.iter().map(|c| c.entities.clone()).collect();
             draw::draw(
@@ -243,13 +232,9 @@ pub fn run(args: &Args, ctx: &Context) -> CliResult {
                 ctx,
             )
         }
-        Shown::Json | Shown::Lines => {
-            let mut out = std::io::BufWriter::with_capacity(OUT_BUFFER, std::io::stdout().lock());
-            match plan.format {
-                Format::Jsonl => render::write_jsonl(&mut out, &graph, &list, plan.record)?,
-                Format::Csv => render::write_csv(&mut out, &graph, &list, plan.record)?,
-                _ => render::write_json(&mut out, &graph, &list, plan.record)?,
-            }
+        Shown::Listing(listing) => {
+            let mut out = buffered_stdout();
+            listing.write(&mut out, &graph, &list, plan.record)?;
             Ok(out.flush()?)
         }
         Shown::Text => {
@@ -290,11 +275,6 @@ fn run_diff(args: &Args, ctx: &Context, baseline: dealgraph::graph::Filter) -> C
     output::stdout(text.as_bytes())
 }
 
-/// JSON, JSON lines and CSV: machine formats with no cap on the loops (`--limit 0` streams).
-fn is_listing(format: Format) -> bool {
-    matches!(format, Format::Json | Format::Jsonl | Format::Csv)
-}
-
 /// Turns the arguments into options, reporting every bad value at once.
 fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     let format = if args.draw.wanted(ctx) {
@@ -317,15 +297,23 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
         args.draw.unused("the loops")?;
         format
     };
+    let shown = match format {
+        Format::Dot | Format::Svg => Shown::Map,
+        Format::Json => Shown::Listing(Listing::Json),
+        Format::Jsonl => Shown::Listing(Listing::Jsonl),
+        Format::Csv => Shown::Listing(Listing::Csv),
+        _ => Shown::Text,
+    };
+    let listing = matches!(shown, Shown::Listing(_));
     let mut problems = Vec::new();
     let (opts, timeout) = loop_options(args, ctx, &mut problems);
-    if args.explain && is_listing(format) {
+    if args.explain && listing {
         problems.push(format!(
             "--explain writes prose for the table view; --format {} already names every deal",
             format.name()
         ));
     }
-    if args.brief && !is_listing(format) {
+    if args.brief && !listing {
         problems.push(format!(
             "--brief shortens the record of each loop in --format json, jsonl or csv; \
              --format {} has no such record (add --format jsonl, json or csv)",
@@ -335,19 +323,14 @@ fn check(args: &Args, ctx: &Context) -> CliResult<Plan> {
     if !problems.is_empty() {
         return Err(CliError::usage(problems.join("\n")));
     }
-    let wanted = (args.limit > 0).then_some(args.limit);
-    let (limit, capped) = match wanted {
-        _ if is_listing(format) => (wanted, false),
-        Some(n) if n <= MAX_SHOWN => (wanted, false),
-        _ => (Some(MAX_SHOWN), true),
-    };
+    let (limit, capped) = render::ranked_limit(args.limit, shown);
     Ok(Plan {
         opts,
         sort: args.sort.into(),
         limit,
         capped,
         timeout,
-        format,
+        shown,
         record: if args.brief {
             Record::Brief
         } else {

@@ -108,32 +108,33 @@ impl LayoutArg {
 /// The format of a map that is DOT or SVG (as `cycles` draws): [`image_format`], with PNG, PDF or HTML a
 /// usage error, since the caller does not draw it.
 pub fn map_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
-    let format = image_format(ctx, args)?;
-    if matches!(format, Format::Png | Format::Pdf | Format::Html) {
-        return Err(CliError::usage_help(
+    match image_format(ctx, args)? {
+        MapFormat::Dot => Ok(Format::Dot),
+        MapFormat::Svg => Ok(Format::Svg),
+        other => Err(CliError::usage_help(
             format!(
                 "this map is written as DOT or SVG; {} is drawn by `dealgraph map`",
-                format.name().to_uppercase()
+                other.name().to_uppercase()
             ),
             "use --format svg (or --out FILE.svg), or `dealgraph map --loops --out loops.png`",
-        ));
+        )),
     }
-    Ok(format)
 }
 
 /// The format of a map: --format (dot, svg, png, pdf or html) if given, else the --out
 /// extension, else DOT; a usage error for --engine graphviz with PNG or PDF, --engine with
 /// DOT or HTML, and --layout with the builtin engine.
-pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<Format> {
+pub fn image_format(ctx: &Context, args: &DrawArgs) -> CliResult<MapFormat> {
     let format = choose_format(ctx, args.out.as_deref())?;
-    if matches!(format, Format::Png | Format::Pdf) && args.engine == Some(EngineArg::Graphviz) {
+    if matches!(format, MapFormat::Png | MapFormat::Pdf) && args.engine == Some(EngineArg::Graphviz)
+    {
         let name = format.name();
         return Err(CliError::usage_help(
             format!("{} is drawn by the builtin engine", name.to_uppercase()),
             format!("drop --engine graphviz, or pipe --format dot into `dot -T{name}`"),
         ));
     }
-    if matches!(format, Format::Dot | Format::Html) && args.engine.is_some() {
+    if matches!(format, MapFormat::Dot | MapFormat::Html) && args.engine.is_some() {
         return Err(CliError::usage_help(
             "--engine chooses who draws SVG, and this map is written as DOT or HTML",
             "add --format svg, or write to a .svg file with --out",
@@ -162,7 +163,7 @@ pub fn draw_within(
     timeout: Option<Duration>,
 ) -> CliResult {
     let format = image_format(ctx, args)?;
-    if matches!(format, Format::Png | Format::Pdf)
+    if matches!(format, MapFormat::Png | MapFormat::Pdf)
         && args.out.is_none()
         && std::io::stdout().is_terminal()
     {
@@ -203,12 +204,12 @@ fn render_watched(
     spec: &MapSpec,
     args: &DrawArgs,
     ctx: &Context,
-    format: Format,
+    format: MapFormat,
     timeout: Option<Duration>,
 ) -> CliResult<Vec<u8>> {
     let start = Instant::now();
     // Graphviz is killed at the deadline by the worker, which then reports it: give it time.
-    let graphviz = format == Format::Svg && args.engine != Some(EngineArg::Builtin);
+    let graphviz = format == MapFormat::Svg && args.engine != Some(EngineArg::Builtin);
     let grace = Duration::from_secs(if graphviz { 2 } else { 0 });
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel();
@@ -282,17 +283,11 @@ fn render_bytes(
     spec: &MapSpec,
     args: &DrawArgs,
     ctx: &Context,
-    format: Format,
+    format: MapFormat,
     deadline: Option<Instant>,
 ) -> CliResult<Vec<u8>> {
     let options = drawing::DrawOptions {
-        format: match format {
-            Format::Dot => MapFormat::Dot,
-            Format::Png => MapFormat::Png,
-            Format::Pdf => MapFormat::Pdf,
-            Format::Html => MapFormat::Html,
-            _ => MapFormat::Svg,
-        },
+        format,
         engine: match args.engine.unwrap_or(EngineArg::Auto) {
             EngineArg::Auto => svg::Engine::Auto,
             EngineArg::Graphviz => svg::Engine::Graphviz,
@@ -332,28 +327,25 @@ fn render_bytes(
 }
 
 /// --format if given, else the --out extension, else DOT.
-fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
-    let from_ext = out.and_then(|p| p.extension()).map(|e| {
-        match e.to_string_lossy().to_ascii_lowercase().as_str() {
-            "svg" => Some(Format::Svg),
-            "png" => Some(Format::Png),
-            "pdf" => Some(Format::Pdf),
-            "html" | "htm" => Some(Format::Html),
-            "dot" | "gv" => Some(Format::Dot),
-            _ => None,
-        }
-    });
+fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<MapFormat> {
+    let from_ext = out
+        .and_then(|p| p.extension())
+        .map(|e| MapFormat::from_extension(&e.to_string_lossy()));
     if ctx.format.is_some() {
-        let format = ctx.format(
-            "map",
-            &[
-                Format::Dot,
-                Format::Svg,
-                Format::Png,
-                Format::Pdf,
-                Format::Html,
-            ],
-        )?;
+        let maps = [
+            Format::Dot,
+            Format::Svg,
+            Format::Png,
+            Format::Pdf,
+            Format::Html,
+        ];
+        let format = match ctx.format("map", &maps)? {
+            Format::Dot => MapFormat::Dot,
+            Format::Png => MapFormat::Png,
+            Format::Pdf => MapFormat::Pdf,
+            Format::Html => MapFormat::Html,
+            _ => MapFormat::Svg,
+        };
         if let Some(Some(ext)) = from_ext
             && ext != format
         {
@@ -369,7 +361,7 @@ fn choose_format(ctx: &Context, out: Option<&Path>) -> CliResult<Format> {
         return Ok(format);
     }
     match from_ext {
-        None => Ok(Format::Dot),
+        None => Ok(MapFormat::Dot),
         Some(Some(f)) => Ok(f),
         Some(None) => Err(CliError::usage_help(
             format!(

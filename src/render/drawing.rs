@@ -24,6 +24,38 @@ pub enum MapFormat {
     Html,
 }
 
+impl MapFormat {
+    /// "dot", "svg", "png", "pdf" or "html": the format's name, as `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MapFormat::Dot => "dot",
+            MapFormat::Svg => "svg",
+            MapFormat::Png => "png",
+            MapFormat::Pdf => "pdf",
+            MapFormat::Html => "html",
+        }
+    }
+
+    /// The format a file's extension names, in any case: svg, png, pdf, html or htm, dot or gv.
+    ///
+    /// ```
+    /// use dealgraph::render::drawing::MapFormat;
+    ///
+    /// assert_eq!(MapFormat::from_extension("GV"), Some(MapFormat::Dot));
+    /// assert_eq!(MapFormat::from_extension("txt"), None);
+    /// ```
+    pub fn from_extension(ext: &str) -> Option<MapFormat> {
+        match ext.to_ascii_lowercase().as_str() {
+            "svg" => Some(MapFormat::Svg),
+            "png" => Some(MapFormat::Png),
+            "pdf" => Some(MapFormat::Pdf),
+            "html" | "htm" => Some(MapFormat::Html),
+            "dot" | "gv" => Some(MapFormat::Dot),
+            _ => None,
+        }
+    }
+}
+
 /// How to draw a map.
 #[derive(Clone, Debug)]
 pub struct DrawOptions<'a> {
@@ -197,6 +229,20 @@ mod tests {
         let svg = drawn(MapFormat::Svg, None);
         assert!(String::from_utf8_lossy(&svg.bytes).contains("<svg"));
         assert!(!svg.layout_ignored);
+    }
+
+    #[test]
+    fn each_format_is_named_by_its_extension() {
+        use MapFormat::*;
+        for format in [Dot, Svg, Png, Pdf, Html] {
+            assert_eq!(MapFormat::from_extension(format.name()), Some(format));
+            let upper = format.name().to_uppercase();
+            assert_eq!(MapFormat::from_extension(&upper), Some(format));
+        }
+        assert_eq!(MapFormat::from_extension("htm"), Some(Html));
+        assert_eq!(MapFormat::from_extension("gv"), Some(Dot));
+        assert_eq!(MapFormat::from_extension("jpeg"), None);
+        assert_eq!(MapFormat::from_extension(""), None);
     }
 
     #[test]

@@ -46,6 +46,18 @@ fn map(args: &[&str]) -> String {
     String::from_utf8(stdout).expect("UTF-8 output")
 }
 
+/// Runs `map --as-of AS_OF <args> --out <a new folder>/<name>`, checks that it succeeds with
+/// nothing on stdout, and returns the folder (removed when dropped), the file and stderr.
+fn map_to_file(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let out = ["--out", path.to_str().unwrap()];
+    let (code, stdout, stderr) = run_here(&[&["map", "--as-of", AS_OF][..], args, &out].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    (dir, path, stderr)
+}
+
 /// The golden maps: file name, arguments, entities shown.
 const GOLDEN: &[(&str, &[&str], usize)] = &[
     ("map-seeds.dot", &[], 7),
@@ -451,24 +463,8 @@ fn verbose_names_graphviz_when_it_draws() {
 
 #[test]
 fn out_extension_picks_the_format_and_writes_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("map.svg");
-    let gv = dir.path().join("map.gv");
-    let svg_args = [
-        "map",
-        "--as-of",
-        AS_OF,
-        "--engine",
-        "builtin",
-        "--out",
-        svg.to_str().unwrap(),
-    ];
-    let gv_args = ["map", "--as-of", AS_OF, "--out", gv.to_str().unwrap()];
-    for args in [&svg_args[..], &gv_args[..]] {
-        let (code, stdout, stderr) = run_here(args);
-        assert_eq!(code, 0, "{stderr}");
-        assert!(stdout.is_empty());
-    }
+    let (_svg_dir, svg, _) = map_to_file("map.svg", &["--engine", "builtin"]);
+    let (_gv_dir, gv, _) = map_to_file("map.gv", &[]);
     let written = std::fs::read_to_string(&svg).unwrap();
     assert!(written.starts_with("<?xml"));
     assert_eq!(written, map(&["--engine", "builtin", "--format", "svg"]));
@@ -780,18 +776,7 @@ fn default_credit_names_the_outlets_and_the_subtitle_no_path() {
 
 #[test]
 fn png_is_written_from_the_builtin_svg() {
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("map.png");
-    let (code, stdout, stderr) = run_here(&[
-        "map",
-        "--as-of",
-        AS_OF,
-        "--out",
-        png.to_str().unwrap(),
-        "--verbose",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.is_empty());
+    let (_dir, png, stderr) = map_to_file("map.png", &["--verbose"]);
     assert!(stderr.contains("rasterised by resvg in "), "{stderr}");
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
@@ -866,18 +851,7 @@ fn a_map_over_the_size_limit_is_refused_unless_forced() {
 
 #[test]
 fn html_is_the_explore_page_of_the_map() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("openai.html");
-    let (code, _, stderr) = run_here(&[
-        "map",
-        "--as-of",
-        AS_OF,
-        "--focus",
-        "softbank",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
+    let (_dir, out, _) = map_to_file("openai.html", &["--focus", "softbank"]);
     let page = std::fs::read_to_string(&out).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
     // SoftBank's neighbourhood: SoftBank and OpenAI only.

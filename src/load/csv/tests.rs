@@ -264,74 +264,23 @@ fn describe(result: Result<crate::load::Loaded, LoadError>) -> String {
     }
 }
 
-/// A folder of CSVs is read entities first (so deals find their ids on the parsing
-/// threads), with the same dataset, symbols and diagnostics, in the same order, as reading
-/// the files in name order: errors in every file, an id declared in two files, undeclared
-/// and self-paying entities, with and without --auto-entities, in blocks and not.
-#[test]
-fn entities_first_gives_what_name_order_gives() {
+/// Loads a folder of `files` (name, bytes) with `load_paths` on one thread and in blocks on
+/// several, and checks each gives what reading the files one after the other in name order on
+/// one reader gives; an id in them must be declared twice.
+fn folder_loads_as_in_name_order(files: &[(&str, Vec<u8>)], auto: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let more = "id,name,kind\ne7,Seven,company\ne2,Two again,company\ne8,Eight,wizard\n";
-    let files: [(&str, Vec<u8>); 3] = [
-        ("a-deals.csv", deals(false, 60)),
-        ("b-entities.csv", ENTITIES.as_bytes().to_vec()),
-        ("c-entities.csv", more.as_bytes().to_vec()),
-    ];
-    for (name, bytes) in &files {
-        std::fs::write(dir.path().join(name), bytes).unwrap();
-    }
-    let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-    for auto in [false, true] {
-        let options = LoadOptions {
-            auto_entities: auto,
-            today,
-            progress: None,
-        };
-        // The reference: the files one after the other, in name order, on one reader.
-        FORCED.set(Some((1, usize::MAX)));
-        let mut loader = Loader::new(options);
-        for (name, bytes) in &files {
-            let path = dir.path().join(name).display().to_string();
-            let text: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).as_ref());
-            let file = loader.diags.files.add(SourceFile::with_text(path, text));
-            loader.csv(file, name, Some(bytes.len() as u64), &bytes[..]);
-        }
-        let expected = describe(loader.finish(Vec::new()));
-        assert!(expected.contains("is declared twice"), "{expected}");
-        for (threads, block) in [(1, usize::MAX), (2, 7), (3, 61)] {
-            FORCED.set(Some((threads, block)));
-            let got = describe(crate::load::load_paths(&[dir.path().into()], options));
-            assert!(
-                got == expected,
-                "{threads} threads, blocks of {block}, auto {auto}:\n{}",
-                first_difference(&expected, &got)
-            );
-        }
-        FORCED.set(None);
-    }
-}
-
-/// An id declared twice in the first entities file: the entities, numbered while they were
-/// indexed, are added again one by one and numbered again, as in name order.
-#[test]
-fn an_id_twice_in_the_first_entities_file_loads_as_in_name_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let entities = "id,name\ne1,One\ne2,Two\ne1,One again\ne3,Three\ne5,Five\ne6,Six\n";
-    let files: [(&str, Vec<u8>); 2] = [
-        ("deals.csv", deals(false, 30)),
-        ("entities.csv", entities.as_bytes().to_vec()),
-    ];
-    for (name, bytes) in &files {
+    for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let options = LoadOptions {
-        auto_entities: false,
+        auto_entities: auto,
         today: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
         progress: None,
     };
+    // The reference: the files one after the other, in name order, on one reader.
     FORCED.set(Some((1, usize::MAX)));
     let mut loader = Loader::new(options);
-    for (name, bytes) in &files {
+    for (name, bytes) in files {
         let path = dir.path().join(name).display().to_string();
         let text: Arc<str> = Arc::from(String::from_utf8_lossy(bytes).as_ref());
         let file = loader.diags.files.add(SourceFile::with_text(path, text));
@@ -344,9 +293,38 @@ fn an_id_twice_in_the_first_entities_file_loads_as_in_name_order() {
         let got = describe(crate::load::load_paths(&[dir.path().into()], options));
         assert!(
             got == expected,
-            "{threads} threads, blocks of {block}:\n{}",
+            "{threads} threads, blocks of {block}, auto {auto}:\n{}",
             first_difference(&expected, &got)
         );
     }
     FORCED.set(None);
+}
+
+/// A folder of CSVs is read entities first (so deals find their ids on the parsing
+/// threads), with the same dataset, symbols and diagnostics, in the same order, as reading
+/// the files in name order: errors in every file, an id declared in two files, undeclared
+/// and self-paying entities, with and without --auto-entities, in blocks and not.
+#[test]
+fn entities_first_gives_what_name_order_gives() {
+    let more = "id,name,kind\ne7,Seven,company\ne2,Two again,company\ne8,Eight,wizard\n";
+    let files = [
+        ("a-deals.csv", deals(false, 60)),
+        ("b-entities.csv", ENTITIES.as_bytes().to_vec()),
+        ("c-entities.csv", more.as_bytes().to_vec()),
+    ];
+    for auto in [false, true] {
+        folder_loads_as_in_name_order(&files, auto);
+    }
+}
+
+/// An id declared twice in the first entities file: the entities, numbered while they were
+/// indexed, are added again one by one and numbered again, as in name order.
+#[test]
+fn an_id_twice_in_the_first_entities_file_loads_as_in_name_order() {
+    let entities = "id,name\ne1,One\ne2,Two\ne1,One again\ne3,Three\ne5,Five\ne6,Six\n";
+    let files = [
+        ("deals.csv", deals(false, 30)),
+        ("entities.csv", entities.as_bytes().to_vec()),
+    ];
+    folder_loads_as_in_name_order(&files, false);
 }

@@ -401,23 +401,22 @@ pub(super) fn ratio_over(
 #[cfg(test)]
 mod tests {
     use super::super::testkit::graph_of;
-    use super::super::{CycleOptions, SortKey, collect_cycles};
+    use super::super::{CycleList, CycleOptions, SortKey, collect_cycles};
     use super::*;
     use crate::graph::Filter;
 
+    /// The loops of the deals in `csv` (a CSV of deals), largest round trip first.
+    fn loops_of(csv: &str) -> CycleList {
+        let data = graph_of(csv);
+        let graph = MoneyGraph::build(&data, Filter::today());
+        let options = CycleOptions::default();
+        collect_cycles(&graph, graph.hops(), &options, None, SortKey::Amount)
+    }
+
     #[test]
     fn parallel_deals_form_one_hop_and_one_loop() {
-        let data = graph_of(
+        let list = loops_of(
             "from,to,kind,amount_usd,source\na,b,investment,5,s\na,b,loan,7,s\nb,a,cloud,3,s\nb,a,chips,4,s\n",
-        );
-        let graph = MoneyGraph::build(&data, Filter::today());
-        let hops = graph.hops();
-        let list = collect_cycles(
-            &graph,
-            hops,
-            &CycleOptions::default(),
-            None,
-            SortKey::Amount,
         );
         assert_eq!(list.cycles.len(), 1);
         let c = &list.cycles[0];
@@ -433,16 +432,7 @@ mod tests {
             let csv = format!(
                 "from,to,kind,amount_usd,amount_qualifier,source\na,b,investment,{out},s\nb,a,cloud,{back},s\n"
             );
-            let data = graph_of(&csv);
-            let graph = MoneyGraph::build(&data, Filter::today());
-            let hops = graph.hops();
-            let list = collect_cycles(
-                &graph,
-                hops,
-                &CycleOptions::default(),
-                None,
-                SortKey::Amount,
-            );
+            let list = loops_of(&csv);
             let trip = &list.cycles[0].round_trip;
             (trip.amount.map(|m| m.to_string()), trip.bound)
         };
@@ -463,18 +453,9 @@ mod tests {
     /// from $0 to $22.4, never "about $7.5".
     #[test]
     fn qualifiers_pulling_both_ways_give_a_range() {
-        let data = graph_of(
+        let list = loops_of(
             "from,to,kind,amount_usd,amount_qualifier,source\n\
              a,b,investment,7.5,at-least,s\nb,c,cloud,100,up-to,s\nc,a,chips,22.4,up-to,s\n",
-        );
-        let graph = MoneyGraph::build(&data, Filter::today());
-        let hops = graph.hops();
-        let list = collect_cycles(
-            &graph,
-            hops,
-            &CycleOptions::default(),
-            None,
-            SortKey::Amount,
         );
         let trip = &list.cycles[0].round_trip;
         assert_eq!(trip.bound, Some(Bound::Range));
@@ -508,10 +489,7 @@ mod tests {
                     qualifiers[q]
                 ));
             }
-            let data = graph_of(&csv);
-            let graph = MoneyGraph::build(&data, Filter::today());
-            let hops = graph.hops();
-            let list = collect_cycles(&graph, hops, &CycleOptions::default(), None, SortKey::Amount);
+            let list = loops_of(&csv);
             let trip = &list.cycles[0].round_trip;
             // One consistent world: each deal's real amount, `t` percent of the way through
             // what its qualifier allows (at least: up to three times the figure).

@@ -1,7 +1,7 @@
 //! What `dealgraph cycles` prints for a [`CycleList`]: the loops table, the `--explain`
 //! paragraphs and the notes that say a search stopped early; the documented JSON, JSON lines
 //! and CSV (whole, or streamed loop by loop as the search finds them) are in `json` and
-//! `lines`.
+//! `lines`, picked by a [`Listing`].
 
 use chrono::NaiveDate;
 
@@ -16,9 +16,11 @@ use crate::render::{table, text};
 
 mod json;
 mod lines;
+mod listing;
 
 pub use json::{CycleJson, HopJson, stream_json, write_json};
 pub use lines::{CSV_HEADER, stream_csv, stream_jsonl, write_csv, write_jsonl};
+pub use listing::{Listing, MAX_SHOWN, ranked_limit};
 
 /// Which record each loop gets in JSON, JSON lines and CSV.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,10 +40,9 @@ pub enum Shown {
     Text,
     /// A map (DOT or SVG).
     Map,
-    /// JSON: the document itself says `truncated`.
-    Json,
-    /// JSON lines or CSV: no room in the output to say that more loops exist.
-    Lines,
+    /// JSON, JSON lines or CSV. The JSON document itself says `truncated`; JSON lines and CSV
+    /// have no room to say that more loops exist.
+    Listing(Listing),
 }
 
 /// The note on stderr when `--through` names an entity that `--without` left out.
@@ -86,13 +87,13 @@ pub fn stopped_note(list: &CycleList, shown: Shown, capped: bool) -> Option<Stri
     }
     let (n, found) = (list.cycles.len(), list.found);
     match (shown, capped) {
-        (Shown::Json, _) => None,
-        (Shown::Lines, _) => Some(format!(
+        (Shown::Listing(Listing::Json), _) => None,
+        (Shown::Listing(_), _) => Some(format!(
             "note: wrote the top {n} of {found} loops (--limit 0 writes them all)"
         )),
         (Shown::Map, true) => Some(format!(
-            "note: drawing the top {n} of {found} loops (a map shows at most 10000; narrow \
-             the search with --through or --max-len)"
+            "note: drawing the top {n} of {found} loops (a map shows at most {MAX_SHOWN}; \
+             narrow the search with --through or --max-len)"
         )),
         (Shown::Map, false) => Some(format!(
             "note: drawing the top {n} of {found} loops (raise --limit to draw more)"

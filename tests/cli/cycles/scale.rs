@@ -3,23 +3,29 @@
 
 use super::*;
 
-/// `--limit` ranks all loops, so on K12 (119 481 284 loops) only a `--timeout` ends the
-/// search early, and then the table and the JSON say the ranking is incomplete.
-#[test]
-fn complete_digraph_of_12_with_a_timeout_says_the_ranking_is_incomplete() {
-    let (_dir, path) = temp_file("k12.csv", complete_digraph(12, "").as_bytes());
+/// `dealgraph cycles` on the deals in `csv` (its entities made up), with no length bound and
+/// the `more` arguments.
+fn unbounded(csv: &str, more: &[&str]) -> crate::common::Run {
+    let (_dir, path) = temp_file("deals.csv", csv.as_bytes());
     let path = path.to_str().unwrap();
-    let started = Instant::now();
-    let out = run(&[
+    let base = [
         "cycles",
         "--data",
         path,
         "--auto-entities",
         "--max-len",
         "0",
-        "--timeout",
-        "0.5",
-    ]);
+    ];
+    run(&[&base[..], more].concat())
+}
+
+/// `--limit` ranks all loops, so on K12 (119 481 284 loops) only a `--timeout` ends the
+/// search early, and then the table and the JSON say the ranking is incomplete.
+#[test]
+fn complete_digraph_of_12_with_a_timeout_says_the_ranking_is_incomplete() {
+    let k12 = complete_digraph(12, "");
+    let started = Instant::now();
+    let out = unbounded(&k12, &["--timeout", "0.5"]);
     let elapsed = started.elapsed();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -38,18 +44,7 @@ fn complete_digraph_of_12_with_a_timeout_says_the_ranking_is_incomplete() {
         out.stdout
     );
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
-    let out = run(&[
-        "cycles",
-        "--format",
-        "json",
-        "--data",
-        path,
-        "--auto-entities",
-        "--max-len",
-        "0",
-        "--timeout",
-        "0.5",
-    ]);
+    let out = unbounded(&k12, &["--format", "json", "--timeout", "0.5"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let result: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(result["count"], 1000);
@@ -60,20 +55,8 @@ fn complete_digraph_of_12_with_a_timeout_says_the_ranking_is_incomplete() {
 
 #[test]
 fn timeout_gives_partial_results_and_a_notice() {
-    let (_dir, path) = temp_file("k12.csv", complete_digraph(12, "").as_bytes());
-    let path = path.to_str().unwrap();
     let started = Instant::now();
-    let out = run(&[
-        "cycles",
-        "--data",
-        path,
-        "--auto-entities",
-        "--max-len",
-        "0",
-        "--count",
-        "--timeout",
-        "0.3",
-    ]);
+    let out = unbounded(&complete_digraph(12, ""), &["--count", "--timeout", "0.3"]);
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -99,21 +82,9 @@ fn timeout_gives_partial_results_and_a_notice() {
             }
         }
     }
-    let (_dir2, path) = temp_file("k12-dated.csv", csv.as_bytes());
-    let path = path.to_str().unwrap();
-    let args = [
-        "cycles",
-        "--data",
-        path,
-        "--auto-entities",
-        "--max-len",
-        "0",
-        "--time-ordered",
-        "--timeout",
-        "0.3",
-    ];
+    let args = ["--time-ordered", "--timeout", "0.3"];
     let started = Instant::now();
-    let out = run(&[&args[..], &["--format", "json"]].concat());
+    let out = unbounded(&csv, &[&args[..], &["--format", "json"]].concat());
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -129,7 +100,7 @@ fn timeout_gives_partial_results_and_a_notice() {
         (&Value::from(0), &Value::from(true))
     );
     assert_eq!(result["ranking_complete"], false);
-    let out = run(&args);
+    let out = unbounded(&csv, &args);
     assert_eq!(out.code, 0);
     assert!(
         out.stdout
@@ -191,20 +162,9 @@ fn timings_go_to_stderr_and_leave_the_output_alone() {
 /// of those found in time, and says the ranking is incomplete.
 #[test]
 fn complete_digraph_of_15_without_a_length_bound_ranks_what_the_timeout_allows() {
-    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
-    let data = path.to_str().unwrap();
-    let base = [
-        "cycles",
-        "--data",
-        data,
-        "--auto-entities",
-        "--max-len",
-        "0",
-        "--all",
-        "--timeout",
-        "0.5",
-    ];
-    let out = run(&base);
+    let k15 = complete_digraph(15, "");
+    let base = ["--all", "--timeout", "0.5"];
+    let out = unbounded(&k15, &base);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr
@@ -214,7 +174,7 @@ fn complete_digraph_of_15_without_a_length_bound_ranks_what_the_timeout_allows()
         out.stderr
     );
     assert!(out.stdout.contains("1000 loop(s)"), "{}", out.stdout);
-    let json = run(&[&base[..], &["--format", "json"]].concat());
+    let json = unbounded(&k15, &[&base[..], &["--format", "json"]].concat());
     assert_eq!(json.code, 0, "{}", json.stderr);
     let json: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(json["count"], 1000);
@@ -248,19 +208,8 @@ fn limit_shows_the_best_of_all_loops_on_generated_data() {
 #[test]
 fn complete_digraph_of_15_count_with_a_timeout_is_partial_and_exits_0() {
     // K15 has about 2.6e11 simple cycles: no machine counts them in half a second.
-    let (_dir, path) = temp_file("k15.csv", complete_digraph(15, "").as_bytes());
-    let out = run(&[
-        "cycles",
-        "--data",
-        path.to_str().unwrap(),
-        "--auto-entities",
-        "--max-len",
-        "0",
-        "--all",
-        "--count",
-        "--timeout",
-        "0.5",
-    ]);
+    let k15 = complete_digraph(15, "");
+    let out = unbounded(&k15, &["--all", "--count", "--timeout", "0.5"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let counted: u64 = out.stdout.trim().parse().unwrap_or_else(|_| {
         panic!("stdout is only the count: {:?}", out.stdout);
