@@ -737,35 +737,51 @@ impl Loader {
 /// deal, whose symbols are the entities themselves) only mark their entities in `used`,
 /// which is done here on every core.
 fn deals_to_check(pending: &Pending, used: &mut [bool]) -> Vec<u32> {
-    use std::sync::atomic::AtomicBool;
-    const CHUNK: usize = 1 << 16;
     let seeded = pending.symbols.seeded() as u32;
     let deals = pending.deals.len();
     // Without a written id, every deal's id is made up.
     let all_made_up = pending.deals.written_id_count() == 0;
-    let marks: Vec<AtomicBool> = used.iter().map(|&u| AtomicBool::new(u)).collect();
-    let mut parts: Vec<(usize, Vec<u32>)> = (0..deals.div_ceil(CHUNK))
-        .map(|k| (k * CHUNK, Vec::new()))
+    // One part of the deals per core, each marking entities in a bit set of its own (marks
+    // shared between cores would bounce their cache lines from core to core).
+    struct Part {
+        deals: std::ops::Range<usize>,
+        left: Vec<u32>,
+        marks: Vec<u64>,
+    }
+    let per_core = deals.div_ceil(crate::parallel::cores()).max(1);
+    let mut parts: Vec<Part> = (0..deals.div_ceil(per_core))
+        .map(|k| Part {
+            deals: k * per_core..((k + 1) * per_core).min(deals),
+            left: Vec::new(),
+            marks: Vec::new(),
+        })
         .collect();
     crate::parallel::for_parts(&mut parts, 1, |_, part| {
-        for (start, left) in part {
-            for i in *start..(*start + CHUNK).min(deals) {
+        for p in part {
+            p.marks = vec![0; used.len().div_ceil(64)];
+            for i in p.deals.clone() {
                 let deal = pending.deals.get(DealId(i as u32));
                 let (from, to) = (deal.from().0, deal.to().0);
                 let made_up = all_made_up || pending.made_up_id(i);
                 if from < seeded && to < seeded && from != to && made_up {
-                    marks[from as usize].store(true, Ordering::Relaxed);
-                    marks[to as usize].store(true, Ordering::Relaxed);
+                    p.marks[from as usize / 64] |= 1 << (from % 64);
+                    p.marks[to as usize / 64] |= 1 << (to % 64);
                 } else {
-                    left.push(i as u32);
+                    p.left.push(i as u32);
                 }
             }
         }
     });
-    for (u, mark) in used.iter_mut().zip(marks) {
-        *u = mark.into_inner();
+    for p in &parts {
+        for (w, &bits) in p.marks.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                used[w * 64 + bits.trailing_zeros() as usize] = true;
+                bits &= bits - 1;
+            }
+        }
     }
-    parts.into_iter().flat_map(|(_, left)| left).collect()
+    parts.into_iter().flat_map(|p| p.left).collect()
 }
 
 fn shift(d: &mut Diagnostic, offset: usize) {
