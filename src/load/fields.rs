@@ -28,14 +28,14 @@ pub fn amount(text: &str, qualifier: Option<(&str, Loc)>, loc: Loc) -> Result<Am
 /// The common case of an amount, a plain positive number of dollars (`13800000000`), read
 /// without allocating; `None` sends anything else to [`parse_amount`], which gives the same
 /// value for these.
-fn whole_dollars(text: &str) -> Option<Amount> {
+pub(crate) fn whole_dollars(text: &str) -> Option<Amount> {
     let digits = text.as_bytes();
-    if digits.is_empty() || digits.len() > 16 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() || digits.len() > 16 {
         return None;
     }
-    let dollars = digits
-        .iter()
-        .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    let dollars = digits.iter().try_fold(0i64, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+    })?;
     if dollars == 0 {
         return None; // parse_amount says why zero is refused
     }

@@ -127,7 +127,10 @@ impl FastColumns {
 fn amount(text: Option<&str>, qualifier: Option<&str>, nowhere: Loc) -> Option<Amount> {
     let q = qualifier.map(fields::qualifier).transpose().ok()?;
     let amount = match text {
-        Some(text) => fields::amount(text, None, nowhere).ok()?,
+        Some(text) => match fields::whole_dollars(text) {
+            Some(amount) => amount,
+            None => fields::amount(text, None, nowhere).ok()?,
+        },
         None => Amount::UNDISCLOSED,
     };
     match q {
