@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{DealStore, MADE_UP, NONE};
+use super::{DealStore, MADE_UP, NONE, Row};
 use crate::model::DealId;
 
 impl DealStore {
@@ -41,6 +41,23 @@ impl DealStore {
             let index = self.intern_source(&s.source, &s.publisher);
             sources.push(index);
         }
+        if range.is_empty() {
+            return first;
+        }
+        if block.extras.is_empty()
+            && block.written_id_ends.is_empty()
+            && let [(_, stem)] = block.made_up_runs[..]
+        {
+            // Every deal of the block is plain and made up, of one stem (nearly every block
+            // of a big export): copied as they are, but for their sources.
+            self.extend_made_up(&block.stems[stem as usize], first.0);
+            let rows = &block.rows[range];
+            self.rows.extend(rows.iter().map(|&row| Row {
+                source: sources[row.source as usize],
+                ..row
+            }));
+            return first;
+        }
         self.rows.reserve(range.len());
         // The block's run of made-up ids whose stem this store has at its end.
         let mut matched_run = None;
@@ -60,15 +77,7 @@ impl DealStore {
                 let run = runs.partition_point(|&(start, _)| start as usize <= k) - 1;
                 if matched_run != Some(run) {
                     let stem = &block.stems[runs[run].1 as usize];
-                    let at = self.rows.len() as u32;
-                    if self
-                        .made_up_runs
-                        .last()
-                        .is_none_or(|&(_, s)| self.stems[s as usize] != *stem)
-                    {
-                        let s = self.stem_index(stem);
-                        self.made_up_runs.push((at, s));
-                    }
+                    self.extend_made_up(stem, self.rows.len() as u32);
                     matched_run = Some(run);
                 }
             } else {
@@ -79,6 +88,18 @@ impl DealStore {
             self.rows.push(row);
         }
         first
+    }
+
+    /// Makes made-up ids from deal `at` on `stem`'s, unless the last run's stem is it.
+    fn extend_made_up(&mut self, stem: &str, at: u32) {
+        if self
+            .made_up_runs
+            .last()
+            .is_none_or(|&(_, s)| *self.stems[s as usize] != *stem)
+        {
+            let s = self.stem_index(stem);
+            self.made_up_runs.push((at, s));
+        }
     }
 }
 
@@ -144,6 +165,33 @@ mod tests {
             assert_eq!(a.to_deal(), b.to_deal());
         }
         assert_eq!(appended.sources.len(), 3);
+    }
+
+    /// Blocks of plain made-up deals of one stem (copied whole) read back as deals pushed
+    /// straight in, across a change of stem and a store that ends with another stem.
+    #[test]
+    fn blocks_of_one_stem_read_as_deals_pushed_in_turn() {
+        let mut direct = DealStore::default();
+        let mut appended = DealStore::default();
+        let mut line = 2;
+        for (stem, count, cut) in [("f", 3, 1), ("f", 2, 2), ("g", 4, 0), ("f", 1, 1)] {
+            let mut block = DealStore::default();
+            let mut map = Vec::new();
+            for k in 0..count {
+                let d = deal("", if k % 2 == 0 { "s1" } else { "s2" }, None);
+                direct.push_made_up(&d, stem, line);
+                block.push_made_up(&d, stem, line);
+                line += 1;
+            }
+            assert_eq!(block.made_up_runs.len(), 1);
+            appended.append(&block, 0..cut, &mut map);
+            appended.append(&block, cut..block.len(), &mut map);
+        }
+        assert_eq!(appended.len(), direct.len());
+        for (a, b) in appended.iter().zip(direct.iter()) {
+            assert_eq!(a.to_deal(), b.to_deal());
+        }
+        assert_eq!(appended.made_up_runs, direct.made_up_runs);
     }
 
     #[test]
