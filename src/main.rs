@@ -9,11 +9,6 @@ use clap::Parser;
 
 use cli::{Cli, CliError, Command};
 
-/// mimalloc: the 5M-deal load allocates millions of small strings and big growing buffers;
-/// measured 3–5% faster on one core than the system allocator (docs/PERFORMANCE.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = Cli::parse();
     cli::output::clean_up_on_signals();
