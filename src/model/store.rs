@@ -389,19 +389,24 @@ impl DealStore {
         index
     }
 
+    /// Makes made-up ids from deal `at` on `stem`'s, unless the last run's stem is it.
+    fn extend_made_up(&mut self, stem: &str, at: u32) {
+        if self
+            .made_up_runs
+            .last()
+            .is_none_or(|&(_, s)| *self.stems[s as usize] != *stem)
+        {
+            let s = self.stem_index(stem);
+            self.made_up_runs.push((at, s));
+        }
+    }
+
     /// The id of the next deal when it is `{stem}-{line}`.
     fn made_up(&mut self, stem: &str, line: u64) -> u32 {
         let index = self.rows.len() as u32;
         match u32::try_from(line) {
             Ok(line) if line < MADE_UP => {
-                if self
-                    .made_up_runs
-                    .last()
-                    .is_none_or(|&(_, s)| *self.stems[s as usize] != *stem)
-                {
-                    let stem = self.stem_index(stem);
-                    self.made_up_runs.push((index, stem));
-                }
+                self.extend_made_up(stem, index);
                 MADE_UP | line
             }
             _ => self.written_id(&made_up_id(stem, line)),

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::rows::{DealColumns, Rows, trim, word_exact};
+use super::rows::{DealColumns, Rows, push_name, trim, word_exact};
 use super::symbols::UNKNOWN;
 use crate::load::diagnostic::Loc;
 use crate::load::fields;
@@ -100,11 +100,6 @@ impl FastColumns {
             Some(v) => inferred(v)?,
             None => false,
         };
-        let mut push = |name: &str| {
-            let start = names.len();
-            names.push_str(name);
-            start..names.len()
-        };
         Some(PlainRow {
             deal: PlainDeal {
                 kind,
@@ -116,8 +111,8 @@ impl FastColumns {
             },
             source: get(c.source),
             publisher: get(c.publisher),
-            from: push(from),
-            to: push(to),
+            from: push_name(names, from),
+            to: push_name(names, to),
         })
     }
 }

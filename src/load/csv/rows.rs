@@ -311,7 +311,7 @@ impl Rows<'_> {
 }
 
 /// Appends `name` to `names`; where it is.
-fn push_name(names: &mut String, name: &str) -> Range<usize> {
+pub(super) fn push_name(names: &mut String, name: &str) -> Range<usize> {
     let start = names.len();
     names.push_str(name);
     start..names.len()

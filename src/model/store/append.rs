@@ -89,18 +89,6 @@ impl DealStore {
         }
         first
     }
-
-    /// Makes made-up ids from deal `at` on `stem`'s, unless the last run's stem is it.
-    fn extend_made_up(&mut self, stem: &str, at: u32) {
-        if self
-            .made_up_runs
-            .last()
-            .is_none_or(|&(_, s)| *self.stems[s as usize] != *stem)
-        {
-            let s = self.stem_index(stem);
-            self.made_up_runs.push((at, s));
-        }
-    }
 }
 
 #[cfg(test)]
