@@ -366,7 +366,8 @@ impl Loader {
     }
 
     /// While no deal has named an entity, numbers the entities declared so far as the first
-    /// symbols, and teaches the CSV id cache them.
+    /// symbols, which the CSV id cache then owes (it learns them while the next deals file
+    /// is parsed).
     fn seed_ids(&mut self) {
         let parallel = crate::parallel::cores() > 1;
         let (symbols, cache) = (&mut self.pending.symbols, &mut self.ids);
@@ -374,13 +375,11 @@ impl Loader {
             // Nothing numbered yet (and so nothing in the cache): the entities are numbered
             // while they are indexed, on other threads.
             let seeded = self.pending.declared.settle_beside(parallel, |entities| {
-                let ids = || entities.iter().map(|e| e.id.as_str());
-                if ids().len() > 0 {
-                    let seed_symbols = || symbols.seed(ids());
-                    crate::parallel::join(parallel, seed_symbols, || cache.seed(0, ids()));
-                }
+                symbols.seed(entities.iter().map(|e| e.id.as_str()));
             });
             if seeded.is_some() {
+                // The cache learns them while the next deals file's first blocks are parsed.
+                cache.owe(0..symbols.seeded() as u32);
                 return;
             }
             // An id was declared twice, and the entities added again one by one.
@@ -395,17 +394,12 @@ impl Loader {
                 .iter()
                 .map(|e| e.id.as_str())
         };
-        // Symbols are seeded while no deal has named an id; the cache is seeded beside them.
+        // Symbols are seeded while no deal has named an id; the cache learns them later.
         let symbols = &mut self.pending.symbols;
         if ids().len() > 0 && symbols.len() == symbols.seeded() {
-            let cache = &mut self.ids;
-            let parallel = crate::parallel::cores() > 1;
-            let (seeded, ()) = crate::parallel::join(
-                parallel,
-                || symbols.seed(ids()),
-                || cache.seed(from as u32, ids()),
-            );
+            let seeded = symbols.seed(ids());
             debug_assert!(seeded);
+            self.ids.owe(from as u32..symbols.seeded() as u32);
         }
     }
 

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Mutex, RwLock};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use super::blocks::{Block, Next, Rest, Splitter};
 use super::fast::{FastColumns, PlainRow};
@@ -22,6 +22,12 @@ use crate::model::{DealId, DealIdText, DealStore, EntityId, PlainDeal};
 
 /// Blocks of about this many bytes are parsed at a time (a few thousand rows).
 pub(super) const BLOCK_BYTES: usize = 256 << 10;
+
+/// While the id cache learns the entities it is owed ([`SymbolCache::owe`]), the workers
+/// parse up to this many more blocks ahead of the storing thread, which then looks their
+/// ids up itself: about what one core parses in the time the cache takes to learn a million
+/// ids, so that no core waits for it.
+const AHEAD_WHILE_SEEDING: usize = 96;
 
 /// A record longer than this (an unclosed quote, a file without `\n`) ends the splitting:
 /// the rest of the file is read by one reader.
@@ -50,6 +56,8 @@ pub(super) struct Parsed {
     pub(super) symbols: Vec<u32>,
     /// Ids the storing thread numbered (where they are in `names`), for the cache.
     pub(super) learned: Vec<(Range<usize>, u32)>,
+    /// Whether `symbols` holds the ids looked up (else the storing thread looks them up).
+    looked_up: bool,
     /// A buffer for the fields of a record.
     fields: Vec<Range<usize>>,
 }
@@ -79,6 +87,7 @@ impl Parsed {
         self.slow.clear();
         self.names.clear();
         self.symbols.clear();
+        self.looked_up = false;
     }
 }
 
@@ -92,6 +101,9 @@ struct Source<R> {
     /// Emptied buffers: a worker needs one to take a block, which bounds the blocks in
     /// flight.
     tokens: Receiver<Parsed>,
+    /// New buffers the workers may still make while the cache is learning the ids it is
+    /// owed (till `Ready` is set): see [`AHEAD_WHILE_SEEDING`].
+    extra: usize,
     rest: Option<Rest<R>>,
     unclosed: Option<(u32, u64)>,
 }
@@ -106,7 +118,8 @@ pub(super) struct Leftover<R> {
 /// Reads every record of `first` and the blocks after it into `store`, on `threads`
 /// worker threads. `rows` gives the columns and checks (each worker converts with a copy
 /// and an interner of its own); `ids` is the cache of ids numbered so far, which the
-/// workers read and the file's new ids are added to.
+/// workers read and the file's new ids are added to. A deals file first teaches the cache
+/// the symbols it is owed, here, while the workers parse ahead.
 pub(super) fn read_blocks<R: Read + Send>(
     splitter: Splitter<R>,
     first: Block,
@@ -115,6 +128,8 @@ pub(super) fn read_blocks<R: Read + Send>(
     threads: usize,
     ids: &mut SymbolCache,
 ) -> Leftover<R> {
+    let lookup = !rows.is_entities;
+    let owed = if lookup { ids.take_owed() } else { None };
     let in_flight = threads + 2;
     let (give, tokens) = sync_channel::<Parsed>(in_flight);
     for _ in 0..in_flight {
@@ -125,11 +140,20 @@ pub(super) fn read_blocks<R: Read + Send>(
         first: Some(first),
         seq: 0,
         tokens,
+        extra: if owed.is_some() {
+            AHEAD_WHILE_SEEDING
+        } else {
+            0
+        },
         rest: None,
         unclosed: None,
     });
     let cache = RwLock::new(std::mem::take(ids));
-    let lookup = !rows.is_entities;
+    // Whether the cache has learnt what it is owed: till then the workers do not look up.
+    let ready = Ready::default();
+    if owed.is_none() {
+        let _ = ready.set(());
+    }
     let fast = lookup.then(|| FastColumns::new(rows.columns, rows.header.len()));
     let stem = store.stem;
     std::thread::scope(|scope| {
@@ -137,43 +161,48 @@ pub(super) fn read_blocks<R: Read + Send>(
         let mut spawned = 0;
         for _ in 0..threads {
             let done = done.clone();
-            let (source, cache, fast) = (&source, &cache, &fast);
+            let (source, cache, fast, ready) = (&source, &cache, &fast, &ready);
             let worker = std::thread::Builder::new()
                 .name("dealgraph-parse".into())
                 .spawn_scoped(scope, move || {
                     let mut interner = Interner::default();
                     let mut rows = rows.with_interner(&mut interner);
-                    let mut record = csv::ByteRecord::new();
-                    while let Some((seq, block, mut parsed)) = take(source) {
-                        parsed.recycle(cache);
-                        let fast = fast.as_ref();
-                        parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
-                        if lookup {
-                            let cache = cache.read().unwrap_or_else(|e| e.into_inner());
-                            look_up(&cache, &mut parsed);
-                        }
-                        if done.send((seq, parsed)).is_err() {
-                            return;
-                        }
-                    }
+                    let fast = fast.as_ref();
+                    let worker = Worker {
+                        source,
+                        cache,
+                        ready,
+                        lookup,
+                        done,
+                    };
+                    worker.run(&mut rows, fast, stem);
                 });
             spawned += usize::from(worker.is_ok());
         }
         drop(done);
+        if let Some(owed) = owed {
+            let mut learning =
+                std::mem::take(&mut *cache.write().unwrap_or_else(|e| e.into_inner()));
+            let symbols = &store.pending.symbols;
+            learning.seed(owed.start, owed.map(|s| symbols.name(s)));
+            *cache.write().unwrap_or_else(|e| e.into_inner()) = learning;
+            let _ = ready.set(());
+        }
         if spawned == 0 {
             // No thread could be made: this one does the work, block by block.
             let mut interner = Interner::default();
             let mut rows = rows.with_interner(&mut interner);
             let mut record = csv::ByteRecord::new();
-            while let Some((_, block, mut parsed)) = take(&source) {
+            while let Some(Taken::Block(_, block, mut parsed)) = take(&source, &ready, true) {
                 parsed.recycle(&cache);
                 let fast = fast.as_ref();
                 parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
+                let lookup = lookup.then_some(&cache);
                 store_parsed(store, parsed, lookup, &give);
             }
             return;
         }
-        store_in_order(store, results, lookup, &give);
+        store_in_order(store, results, lookup.then_some(&cache), &give);
     });
     *ids = cache.into_inner().unwrap_or_else(|e| e.into_inner());
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -183,13 +212,93 @@ pub(super) fn read_blocks<R: Read + Send>(
     }
 }
 
-/// The next block and its number, with an empty buffer for it; none at the end.
-fn take<R: Read>(source: &Mutex<Source<R>>) -> Option<(usize, Block, Parsed)> {
+/// Set once the id cache has learnt what it was owed: till then the workers parse blocks
+/// and keep them, without looking their ids up.
+type Ready = OnceLock<()>;
+
+/// A worker thread: takes blocks, parses them, looks their ids up and sends them to the
+/// storing thread.
+struct Worker<'a, R> {
+    source: &'a Mutex<Source<R>>,
+    cache: &'a RwLock<SymbolCache>,
+    ready: &'a Ready,
+    lookup: bool,
+    done: SyncSender<(usize, Parsed)>,
+}
+
+impl<R: Read> Worker<'_, R> {
+    fn run(self, rows: &mut Rows, fast: Option<&FastColumns>, stem: &str) {
+        let mut record = csv::ByteRecord::new();
+        // Blocks parsed while the cache was learning, to look up once it is ready.
+        let mut kept: Vec<(usize, Parsed)> = Vec::new();
+        loop {
+            match take(self.source, self.ready, kept.is_empty()) {
+                Some(Taken::Block(seq, block, mut parsed)) => {
+                    parsed.recycle(self.cache);
+                    parse_block(&block, rows, fast, stem, &mut record, &mut parsed);
+                    kept.push((seq, parsed));
+                    if self.ready.get().is_some() && !self.send(&mut kept) {
+                        return;
+                    }
+                }
+                Some(Taken::Wait) => {
+                    self.ready.wait();
+                    if !self.send(&mut kept) {
+                        return;
+                    }
+                }
+                None => {
+                    self.ready.wait();
+                    self.send(&mut kept);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Looks up the ids of the blocks `kept` and sends them; false if the storing thread
+    /// is gone.
+    fn send(&self, kept: &mut Vec<(usize, Parsed)>) -> bool {
+        for (seq, mut parsed) in kept.drain(..) {
+            if self.lookup {
+                let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+                look_up(&cache, &mut parsed);
+            }
+            if self.done.send((seq, parsed)).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// What [`take`] gives a worker.
+// Returned once per block of 256 KiB and unpacked at once: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
+enum Taken {
+    /// The next block and its number, with an empty buffer for it.
+    Block(usize, Block, Parsed),
+    /// No buffer is free, and the worker keeps blocks not sent: it should wait for the
+    /// cache, then send them.
+    Wait,
+}
+
+/// The next block; none at the end. A worker that keeps blocks (`may_block` false) is told
+/// to wait instead of waiting for a buffer, which only the storing thread gives back.
+fn take<R: Read>(source: &Mutex<Source<R>>, ready: &Ready, may_block: bool) -> Option<Taken> {
     let mut source = source.lock().unwrap_or_else(|e| e.into_inner());
     if source.first.is_none() && source.splitter.is_none() {
         return None;
     }
-    let parsed = source.tokens.recv().ok()?;
+    let parsed = match source.tokens.try_recv() {
+        Ok(parsed) => parsed,
+        Err(TryRecvError::Empty) if source.extra > 0 && ready.get().is_none() => {
+            source.extra -= 1;
+            Parsed::default()
+        }
+        Err(TryRecvError::Empty) if !may_block => return Some(Taken::Wait),
+        Err(_) => source.tokens.recv().ok()?,
+    };
     let block = match source.first.take() {
         Some(block) => block,
         None => {
@@ -213,7 +322,7 @@ fn take<R: Read>(source: &Mutex<Source<R>>) -> Option<(usize, Block, Parsed)> {
     }
     let seq = source.seq;
     source.seq += 1;
-    Some((seq, block, parsed))
+    Some(Taken::Block(seq, block, parsed))
 }
 
 /// A quote opened in `block` and never closed (`block` being the end of the file).
@@ -229,7 +338,7 @@ pub(super) fn unclosed(block: &Block) -> Option<(u32, u64)> {
 fn store_in_order(
     store: &mut Store,
     results: Receiver<(usize, Parsed)>,
-    lookup: bool,
+    lookup: Option<&RwLock<SymbolCache>>,
     give: &SyncSender<Parsed>,
 ) {
     let mut waiting = BTreeMap::new();
@@ -244,11 +353,25 @@ fn store_in_order(
 }
 
 /// Stores one block's rows and gives the buffer back, with the ids first numbered here
-/// for the cache.
-fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
+/// for the cache (`lookup`, for a deals file; it looks up the ids of a block parsed while
+/// it was learning). A buffer made while the cache was learning may be dropped here.
+fn store_parsed(
+    store: &mut Store,
+    mut parsed: Parsed,
+    lookup: Option<&RwLock<SymbolCache>>,
+    give: &SyncSender<Parsed>,
+) {
+    if let Some(cache) = lookup
+        && !parsed.looked_up
+    {
+        look_up(
+            &cache.read().unwrap_or_else(|e| e.into_inner()),
+            &mut parsed,
+        );
+    }
     let mut slow = std::mem::take(&mut parsed.slow);
     let mut learned = std::mem::take(&mut parsed.learned);
-    let mut learning = lookup.then_some(&mut learned);
+    let mut learning = lookup.is_some().then_some(&mut learned);
     let mut symbols = parsed.symbols.iter().copied().skip(2 * parsed.fast.len());
     let mut sources = Vec::new();
     let mut stored = 0;
@@ -407,6 +530,7 @@ fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     });
     let ends = fast.chain(slow.flatten());
     cache.get_all(ends.map(|r| &names[r]), &mut parsed.symbols);
+    parsed.looked_up = true;
     for (k, pair) in parsed
         .symbols
         .chunks_exact(2)

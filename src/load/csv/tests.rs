@@ -328,3 +328,30 @@ fn an_id_twice_in_the_first_entities_file_loads_as_in_name_order() {
     ];
     folder_loads_as_in_name_order(&files, false);
 }
+
+/// Many blocks of a deals file after a big enough entities file: the parsing threads run
+/// ahead while the id cache learns the entities, keep more blocks than they may, wait, and
+/// still give what name order gives.
+#[test]
+fn blocks_parsed_while_the_cache_learns_load_as_in_name_order() {
+    let mut deals = String::from("from,to,kind,amount_usd,date,status,source\n");
+    for i in 0..500 {
+        let (from, to) = (i % 50, (i * 7 + 1) % 53);
+        deals.push_str(&format!(
+            "e{from},e{to},chips,{},2024-01-01,completed,s\n",
+            i + 1
+        ));
+    }
+    let entities: String = std::iter::once("id,name\n".to_string())
+        .chain((0..50).map(|i| format!("e{i},Entity {i}\n")))
+        .collect();
+    let files = [
+        ("a-deals.csv", deals.into_bytes()),
+        ("b-entities.csv", entities.into_bytes()),
+        (
+            "c-entities.csv",
+            b"id,name\ne3,Three again\ne51,Fifty-one\n".to_vec(),
+        ),
+    ];
+    folder_loads_as_in_name_order(&files, true);
+}
