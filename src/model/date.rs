@@ -18,6 +18,18 @@ pub struct PartialDate {
     day: u8,
 }
 
+/// The days of month `month` (1..=12) of `year` in the proleptic Gregorian calendar, as
+/// chrono counts them (checked against chrono below), without building a date: loading
+/// checks a date on every row.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 impl PartialDate {
     pub fn from_ymd(year: i32, month: Option<u32>, day: Option<u32>) -> Result<Self, DateError> {
         let Some(year16) = u16::try_from(year)
@@ -43,7 +55,9 @@ impl PartialDate {
                 if !(1..=12).contains(&m) {
                     return Err(DateError::Month(m));
                 }
-                NaiveDate::from_ymd_opt(year, m, d).ok_or(DateError::Day(year, m, d))?;
+                if !(1..=days_in_month(year, m)).contains(&d) {
+                    return Err(DateError::Day(year, m, d));
+                }
                 Ok(PartialDate {
                     year: year16,
                     month: m as u8,
@@ -152,6 +166,19 @@ pub fn parse_as_of(text: &str) -> Result<NaiveDate, DateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_checked_as_chrono_checks_them() {
+        for year in (1..=9999).filter(|y| y % 4 == 0 || y % 97 == 1 || *y < 30) {
+            for month in 1..=12 {
+                for day in 0..=32 {
+                    let ours = PartialDate::from_ymd(year, Some(month), Some(day)).is_ok();
+                    let chrono = NaiveDate::from_ymd_opt(year, month, day).is_some();
+                    assert_eq!(ours, chrono, "{year}-{month}-{day}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn parses_each_precision() {
