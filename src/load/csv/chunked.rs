@@ -24,9 +24,9 @@ use crate::model::{DealId, DealIdText, DealStore, EntityId, PlainDeal};
 pub(super) const BLOCK_BYTES: usize = 256 << 10;
 
 /// While the id cache learns the entities it is owed ([`SymbolCache::owe`]), the workers
-/// parse up to this many more blocks ahead of the storing thread, which then looks their
-/// ids up itself: about what one core parses in the time the cache takes to learn a million
-/// ids, so that no core waits for it.
+/// parse up to this many more blocks and keep them, to look their ids up once it is ready:
+/// about what one core parses in the time the cache takes to learn a million ids, so that
+/// no core waits for it.
 const AHEAD_WHILE_SEEDING: usize = 96;
 
 /// A record longer than this (an unclosed quote, a file without `\n`) ends the splitting:
@@ -56,8 +56,6 @@ pub(super) struct Parsed {
     pub(super) symbols: Vec<u32>,
     /// Ids the storing thread numbered (where they are in `names`), for the cache.
     pub(super) learned: Vec<(Range<usize>, u32)>,
-    /// Whether `symbols` holds the ids looked up (else the storing thread looks them up).
-    looked_up: bool,
     /// A buffer for the fields of a record.
     fields: Vec<Range<usize>>,
 }
@@ -87,7 +85,6 @@ impl Parsed {
         self.slow.clear();
         self.names.clear();
         self.symbols.clear();
-        self.looked_up = false;
     }
 }
 
@@ -197,12 +194,11 @@ pub(super) fn read_blocks<R: Read + Send>(
                 parsed.recycle(&cache);
                 let fast = fast.as_ref();
                 parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
-                let lookup = lookup.then_some(&cache);
                 store_parsed(store, parsed, lookup, &give);
             }
             return;
         }
-        store_in_order(store, results, lookup.then_some(&cache), &give);
+        store_in_order(store, results, lookup, &give);
     });
     *ids = cache.into_inner().unwrap_or_else(|e| e.into_inner());
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -338,7 +334,7 @@ pub(super) fn unclosed(block: &Block) -> Option<(u32, u64)> {
 fn store_in_order(
     store: &mut Store,
     results: Receiver<(usize, Parsed)>,
-    lookup: Option<&RwLock<SymbolCache>>,
+    lookup: bool,
     give: &SyncSender<Parsed>,
 ) {
     let mut waiting = BTreeMap::new();
@@ -353,25 +349,11 @@ fn store_in_order(
 }
 
 /// Stores one block's rows and gives the buffer back, with the ids first numbered here
-/// for the cache (`lookup`, for a deals file; it looks up the ids of a block parsed while
-/// it was learning). A buffer made while the cache was learning may be dropped here.
-fn store_parsed(
-    store: &mut Store,
-    mut parsed: Parsed,
-    lookup: Option<&RwLock<SymbolCache>>,
-    give: &SyncSender<Parsed>,
-) {
-    if let Some(cache) = lookup
-        && !parsed.looked_up
-    {
-        look_up(
-            &cache.read().unwrap_or_else(|e| e.into_inner()),
-            &mut parsed,
-        );
-    }
+/// for the cache. A buffer made while the cache was learning may be dropped here.
+fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
     let mut slow = std::mem::take(&mut parsed.slow);
     let mut learned = std::mem::take(&mut parsed.learned);
-    let mut learning = lookup.is_some().then_some(&mut learned);
+    let mut learning = lookup.then_some(&mut learned);
     let mut symbols = parsed.symbols.iter().copied().skip(2 * parsed.fast.len());
     let mut sources = Vec::new();
     let mut stored = 0;
@@ -530,7 +512,6 @@ fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     });
     let ends = fast.chain(slow.flatten());
     cache.get_all(ends.map(|r| &names[r]), &mut parsed.symbols);
-    parsed.looked_up = true;
     for (k, pair) in parsed
         .symbols
         .chunks_exact(2)
