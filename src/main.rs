@@ -9,6 +9,9 @@ use clap::Parser;
 
 use cli::{Cli, CliError, Command};
 
+#[global_allocator]
+static ALLOCATOR: cli::alloc::HugeBlocks = cli::alloc::HugeBlocks;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     cli::output::clean_up_on_signals();

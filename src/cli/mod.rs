@@ -1,6 +1,7 @@
 //! The command line: global options shared by every command, the checked [`Context`] they
 //! are turned into before any work, and one module per subcommand.
 
+pub mod alloc;
 pub mod cycles;
 pub mod draw;
 pub mod explore;
