@@ -147,14 +147,14 @@ pub fn closest<'a>(text: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Checks an entity or deal id: lowercase letters, digits, `-`, `_` and `.`.
-pub fn slug(text: &str, what: &str, loc: Loc) -> Result<String, Diagnostic> {
+/// Checks an entity or deal id (lowercase letters, digits, `-`, `_` and `.`) and gives it back.
+pub fn slug<'a>(text: &'a str, what: &str, loc: Loc) -> Result<&'a str, Diagnostic> {
     let ok = !text.is_empty()
-        && text.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.'
+        && text.bytes().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_' || c == b'.'
         });
     if ok {
-        return Ok(text.to_string());
+        return Ok(text);
     }
     let suggestion: String = text
         .to_lowercase()

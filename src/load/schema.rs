@@ -360,7 +360,9 @@ impl<'a> Walker<'a> {
         let kind_node = self.required(&f, "kind", "entity");
         let id = id_node.and_then(|n| self.string(n, "id"));
         let id = match (id, id_node) {
-            (Some(id), Some(n)) => self.ok(fields::slug(&id, "entity", self.loc(&n.span))),
+            (Some(id), Some(n)) => {
+                self.ok(fields::slug(&id, "entity", self.loc(&n.span)).map(str::to_owned))
+            }
             _ => None,
         };
         let name = name_node.and_then(|n| self.string(n, "name"));
@@ -478,7 +480,7 @@ impl<'a> Walker<'a> {
             Some(n) => {
                 let loc = self.loc(&n.span);
                 self.string(n, "id")
-                    .and_then(|s| self.ok(fields::slug(&s, "deal", loc)))
+                    .and_then(|s| self.ok(fields::slug(&s, "deal", loc).map(str::to_owned)))
                     .map(|s| (s, loc))
             }
             None => None,

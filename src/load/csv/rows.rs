@@ -348,7 +348,7 @@ fn entity_row(
             .ok()?,
         _ => EntityKind::Company,
     };
-    let aliases = value(columns.aliases)
+    let aliases: Vec<String> = value(columns.aliases)
         .map(|a| {
             a.split(';')
                 .map(str::trim)
@@ -357,12 +357,14 @@ fn entity_row(
                 .collect()
         })
         .unwrap_or_default();
+    let notes = value(columns.notes);
+    let mut entity = Entity::new(id, name, kind);
+    // Most rows of a big export have neither: no details to build and drop.
+    if !aliases.is_empty() || notes.is_some() {
+        entity = entity.with_details(aliases, notes.map(Into::into), Vec::new());
+    }
     Some(RawEntity {
-        entity: Entity::new(&id, name, kind).with_details(
-            aliases,
-            value(columns.notes).map(Into::into),
-            Vec::new(),
-        ),
+        entity,
         id_loc: at(id_col),
     })
 }
@@ -452,7 +454,7 @@ fn deal_row(
         Some((id, i)) => fields::slug(id, "deal", at(i))
             .map_err(|d| errs.push(d))
             .ok()
-            .map(Some),
+            .map(|id| Some(id.to_string())),
         None => Some(None),
     };
     let (term_years, valuation, stake_pct, inferred) = details(record, columns, &at, &mut errs);
