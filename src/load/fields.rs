@@ -44,8 +44,8 @@ pub(crate) fn whole_dollars(text: &str) -> Option<Amount> {
 
 /// Reads a qualifier word; the canonical spellings without allocating.
 pub fn qualifier(text: &str) -> Result<Qualifier, String> {
-    match Qualifier::ALL.iter().find(|q| q.as_str() == text) {
-        Some(&q) => Ok(q),
+    match Qualifier::from_exact(text) {
+        Some(q) => Ok(q),
         None => text.parse(),
     }
 }
@@ -88,8 +88,7 @@ pub fn date(text: &str, today: NaiveDate, loc: Loc) -> Result<PartialDate, Diagn
         Diagnostic::error(format!("invalid date {text:?}: {e}"), loc)
             .with_help("write dates as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2025-11\"")
     })?;
-    // A date of an earlier year is on or before today without building its first day.
-    if date.year() >= today.year() && !date.on_or_before(today) {
+    if !not_after(date, today) {
         return Err(Diagnostic::error(
             format!("date {date} is in the future (today is {today})"),
             loc,
@@ -97,6 +96,18 @@ pub fn date(text: &str, today: NaiveDate, loc: Loc) -> Result<PartialDate, Diagn
         .with_help("reports describe what was said on a past date; check the year"));
     }
     Ok(date)
+}
+
+/// A date in digits ([`digits_date`]) that [`date`] reads without a problem; `None` for any
+/// other text (the short way of plain rows, which leaves the rest to [`date`]).
+pub(crate) fn plain_date(text: &str, today: NaiveDate) -> Option<PartialDate> {
+    digits_date(text)?.ok().filter(|&d| not_after(d, today))
+}
+
+/// Whether `date` is not after `today`.
+fn not_after(date: PartialDate, today: NaiveDate) -> bool {
+    // A date of an earlier year is on or before today without building its first day.
+    date.year() < today.year() || date.on_or_before(today)
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in digits, read without allocating (the same checks as

@@ -22,6 +22,12 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $text),+ }
             }
 
+            /// The value spelled exactly as [`Self::as_str`] spells it, without allocating
+            /// (the forgiving spellings are `FromStr`'s).
+            pub fn from_exact(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+
             /// The valid spellings, comma-separated, for error messages.
             pub fn valid_values() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")

@@ -210,6 +210,19 @@ impl Qualifier {
         }
     }
 
+    /// The qualifier spelled exactly as [`Qualifier::as_str`] spells it, without allocating
+    /// (the forgiving spellings are `FromStr`'s).
+    pub fn from_exact(text: &str) -> Option<Qualifier> {
+        match text {
+            "exact" => Some(Qualifier::Exact),
+            "up-to" => Some(Qualifier::UpTo),
+            "at-least" => Some(Qualifier::AtLeast),
+            "about" => Some(Qualifier::About),
+            "undisclosed" => Some(Qualifier::Undisclosed),
+            _ => None,
+        }
+    }
+
     /// Words placed before a figure in prose ("up to $50B").
     pub fn prefix(self) -> &'static str {
         match self {

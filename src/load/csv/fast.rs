@@ -9,11 +9,11 @@
 
 use std::ops::Range;
 
-use super::rows::{DealColumns, Rows, push_name, trim, word_exact};
+use super::rows::{DealColumns, Rows, push_name, trim};
 use super::symbols::UNKNOWN;
 use crate::load::diagnostic::Loc;
 use crate::load::fields;
-use crate::model::{Amount, DealKind, EntityId, PlainDeal, Status};
+use crate::model::{Amount, DealKind, EntityId, PlainDeal, Qualifier, Status};
 
 /// The columns the short way reads, found once from a deals header; none for an entities
 /// file.
@@ -81,19 +81,19 @@ impl FastColumns {
             return None;
         }
         let (from, to) = (get(c.from)?, get(c.to)?);
-        let kind = word_exact(get(c.kind)?, DealKind::ALL, DealKind::as_str)?;
+        let kind = DealKind::from_exact(get(c.kind)?)?;
         if kind == DealKind::Other {
             return None; // it needs a label, which a plain row has not
         }
         let status = match get(c.status) {
-            Some(s) => word_exact(s, Status::ALL, Status::as_str)?,
+            Some(s) => Status::from_exact(s)?,
             None => Status::Announced,
         };
         let qualifier = get(c.amount_qualifier).or_else(|| get(c.qualifier));
         let cell = get(c.amount_usd).or_else(|| get(c.amount));
         let amount = amount(cell, qualifier, Loc::File(rows.file))?;
         let date = match get(c.date) {
-            Some(d) => Some(fields::date(d, rows.today, Loc::File(rows.file)).ok()?),
+            Some(d) => Some(fields::plain_date(d, rows.today)?),
             None => None,
         };
         let inferred = match get(c.inferred) {
@@ -120,7 +120,10 @@ impl FastColumns {
 /// An amount as [`fields::amount`] reads it, when it reads it without a problem.
 /// (`nowhere` stands for the cell in the diagnostics, which are thrown away.)
 fn amount(text: Option<&str>, qualifier: Option<&str>, nowhere: Loc) -> Option<Amount> {
-    let q = qualifier.map(fields::qualifier).transpose().ok()?;
+    let q = match qualifier {
+        Some(q) => Some(Qualifier::from_exact(q)?),
+        None => None,
+    };
     let amount = match text {
         Some(text) => match fields::whole_dollars(text) {
             Some(amount) => amount,
