@@ -428,7 +428,9 @@ impl Loader {
                         inner: f,
                         counter: self.options.progress,
                     };
-                    let reader = std::io::BufReader::with_capacity(1 << 20, counted);
+                    // Smaller than a block (chunked::BLOCK_BYTES): the blocks are read past
+                    // the buffer, straight into their own memory, not copied out of it.
+                    let reader = std::io::BufReader::with_capacity(64 << 10, counted);
                     self.csv(file, &name, len, reader)
                 }
                 Err(e) => self.diags.push(Diagnostic::error(

@@ -502,16 +502,23 @@ pub(super) fn shift(record: &mut csv::ByteRecord, line: u64, byte: u64) {
 /// deals of [`Parsed::deals`] at those found.
 fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     let names = &parsed.names;
-    let fast = parsed
-        .fast
-        .iter()
-        .flat_map(|f| [f.from.clone(), f.to.clone()]);
-    let slow = parsed.slow.iter().flat_map(|(_, item)| match item {
-        Item::Deal { row, .. } => [Some(row.from.clone()), Some(row.to.clone())],
-        _ => [None, None],
+    let fast = &parsed.fast;
+    let ends = (0..fast.len() * 2).map(|k| match k % 2 {
+        0 => &names[fast[k / 2].from.clone()],
+        _ => &names[fast[k / 2].to.clone()],
     });
-    let ends = fast.chain(slow.flatten());
-    cache.get_all(ends.map(|r| &names[r]), &mut parsed.symbols);
+    cache.get_all(ends, &mut parsed.symbols);
+    // The few rows that took the general way, after the plain ones.
+    let slow: Vec<Range<usize>> = parsed
+        .slow
+        .iter()
+        .flat_map(|(_, item)| match item {
+            Item::Deal { row, .. } => [Some(row.from.clone()), Some(row.to.clone())],
+            _ => [None, None],
+        })
+        .flatten()
+        .collect();
+    cache.get_all(slow.iter().map(|r| &names[r.clone()]), &mut parsed.symbols);
     for (k, pair) in parsed
         .symbols
         .chunks_exact(2)

@@ -120,14 +120,19 @@ impl SymbolCache {
     }
 
     /// Appends the symbol of each of `names` (or [`UNKNOWN`]) to `out`.
-    pub(super) fn get_all<'a>(&self, names: impl Iterator<Item = &'a str>, out: &mut Vec<u32>) {
+    pub(super) fn get_all<'a>(
+        &self,
+        names: impl ExactSizeIterator<Item = &'a str>,
+        out: &mut Vec<u32>,
+    ) {
         if self.slots.is_empty() {
             out.extend(names.map(|_| UNKNOWN));
             return;
         }
         // Every id's slot first, then the lookups, each asking the memory for the slot
         // `AHEAD` lookups on, so that many cache misses are under way at once.
-        let wanted: Vec<(&str, usize)> = names.map(|n| (n, self.slot_of(n))).collect();
+        let mut wanted: Vec<(&str, usize)> = Vec::with_capacity(names.len());
+        wanted.extend(names.map(|n| (n, self.slot_of(n))));
         out.reserve(wanted.len());
         for (k, &(name, i)) in wanted.iter().enumerate() {
             if let Some(&(_, next)) = wanted.get(k + AHEAD) {
