@@ -200,41 +200,35 @@ impl SymbolCache {
         if self.slots.len() < want {
             self.grow_to(want.max(1 << 12));
         }
-        // The ids' slots are made in the ids' order (reading each id once, in order), then
-        // counted into groups of neighbouring home slots and placed group by group, so that
-        // a million ids fill the table front to back instead of with a cache miss each. The
-        // ids are distinct entities, new to the cache (no deal has been read), so nothing
-        // is compared and the order of placing changes nothing.
-        let shift = self.slots.len().trailing_zeros().saturating_sub(12);
-        let mut made: Vec<(u32, Slot)> = Vec::with_capacity(ids.len());
-        for (symbol, id) in (first..).zip(ids) {
-            let home = self.slot_of(id) as u32;
-            if let Some(slot) = self.make_slot(id, symbol) {
-                made.push((home, slot));
-            }
-        }
-        let mut starts = vec![0usize; (self.slots.len() >> shift) + 1];
-        for &(home, _) in &made {
-            starts[(home >> shift) as usize + 1] += 1;
-        }
-        for g in 1..starts.len() {
-            starts[g] += starts[g - 1];
-        }
-        let mut sorted = vec![(0, EMPTY); made.len()];
-        for &(home, slot) in &made {
-            let g = (home >> shift) as usize;
-            sorted[starts[g]] = (home, slot);
-            starts[g] += 1;
-        }
-        drop(made);
+        // The slots of `AHEAD` ids are asked of the memory before they are filled, so that
+        // their cache misses are under way at once. The ids are distinct entities, new to
+        // the cache (no deal has been read), so nothing is compared: an id takes the first
+        // free slot from its home.
         let mask = self.slots.len() - 1;
-        for (home, slot) in sorted {
-            let mut i = home as usize;
-            while self.slots[i].symbol != UNKNOWN {
-                i = (i + 1) & mask;
+        let mut ids = (first..).zip(ids);
+        let mut batch = Vec::with_capacity(AHEAD);
+        loop {
+            batch.clear();
+            let mut taken = 0;
+            for (symbol, id) in ids.by_ref().take(AHEAD) {
+                taken += 1;
+                if let Some(slot) = self.make_slot(id, symbol) {
+                    let home = self.slot_of(id);
+                    prefetch(&self.slots[home]);
+                    batch.push((home, slot));
+                }
             }
-            self.slots[i] = slot;
-            self.len += 1;
+            for &(home, slot) in &batch {
+                let mut i = home;
+                while self.slots[i].symbol != UNKNOWN {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = slot;
+                self.len += 1;
+            }
+            if taken < AHEAD {
+                return;
+            }
         }
     }
 
