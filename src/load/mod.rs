@@ -366,20 +366,20 @@ impl Loader {
     }
 
     /// While no deal has named an entity, numbers the entities declared so far as the first
-    /// symbols, which the CSV id cache then owes (it learns them while the next deals file
-    /// is parsed).
+    /// symbols. The CSV id cache learns the first ones on another core while they are
+    /// indexed (the two take about as long); ones declared after those are owed, and learnt
+    /// while the next deals file is parsed.
     fn seed_ids(&mut self) {
         let parallel = crate::parallel::cores() > 1;
         let (symbols, cache) = (&mut self.pending.symbols, &mut self.ids);
         if symbols.len() == 0 {
-            // Nothing numbered yet (and so nothing in the cache): the entities are numbered
-            // while they are indexed, on other threads.
+            // Nothing numbered yet (and so nothing in the cache): the entities are numbered,
+            // and the cache learns them, while they are indexed.
             let seeded = self.pending.declared.settle_beside(parallel, |entities| {
                 symbols.seed(entities.iter().map(|e| e.id.as_str()));
+                cache.seed(0, entities.iter().map(|e| e.id.as_str()));
             });
             if seeded.is_some() {
-                // The cache learns them while the next deals file's first blocks are parsed.
-                cache.owe(0..symbols.seeded() as u32);
                 return;
             }
             // An id was declared twice, and the entities added again one by one.
