@@ -100,11 +100,13 @@ pub fn date(text: &str, today: NaiveDate, loc: Loc) -> Result<PartialDate, Diagn
 
 /// A date in digits ([`digits_date`]) that [`date`] reads without a problem; `None` for any
 /// other text (the short way of plain rows, which leaves the rest to [`date`]).
+#[inline]
 pub(crate) fn plain_date(text: &str, today: NaiveDate) -> Option<PartialDate> {
     digits_date(text)?.ok().filter(|&d| not_after(d, today))
 }
 
 /// Whether `date` is not after `today`.
+#[inline]
 fn not_after(date: PartialDate, today: NaiveDate) -> bool {
     // A date of an earlier year is on or before today without building its first day.
     date.year() < today.year() || date.on_or_before(today)
@@ -112,6 +114,7 @@ fn not_after(date: PartialDate, today: NaiveDate) -> bool {
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in digits, read without allocating (the same checks as
 /// `PartialDate`'s `FromStr`); `None` for any other shape, which that parse then reports.
+#[inline]
 fn digits_date(text: &str) -> Option<Result<PartialDate, DateError>> {
     let b = text.as_bytes();
     let num = |r: std::ops::Range<usize>| {

@@ -31,6 +31,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 impl PartialDate {
+    #[inline]
     pub fn from_ymd(year: i32, month: Option<u32>, day: Option<u32>) -> Result<Self, DateError> {
         let Some(year16) = u16::try_from(year)
             .ok()

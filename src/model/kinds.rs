@@ -24,6 +24,7 @@ macro_rules! vocabulary {
 
             /// The value spelled exactly as [`Self::as_str`] spells it, without allocating
             /// (the forgiving spellings are `FromStr`'s).
+            #[inline]
             pub fn from_exact(text: &str) -> Option<Self> {
                 match text { $($text => Some($name::$variant),)+ _ => None }
             }

@@ -212,6 +212,7 @@ impl Qualifier {
 
     /// The qualifier spelled exactly as [`Qualifier::as_str`] spells it, without allocating
     /// (the forgiving spellings are `FromStr`'s).
+    #[inline]
     pub fn from_exact(text: &str) -> Option<Qualifier> {
         match text {
             "exact" => Some(Qualifier::Exact),

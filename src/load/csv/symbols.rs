@@ -82,12 +82,14 @@ impl Slot {
 }
 
 impl SymbolCache {
+    #[inline]
     fn slot_of(&self, name: &str) -> usize {
         self.hasher.hash_one(name.as_bytes()) as usize & (self.slots.len() - 1)
     }
 
     /// The slot of `name` (an empty one if none), probing from slot `i` whose copy is
     /// `first`.
+    #[inline]
     fn find(&self, name: &str, mut i: usize, first: Slot) -> Slot {
         // A short id is compared as a whole padded array, without a call to memcmp.
         let short = (name.len() <= INLINE).then(|| {
