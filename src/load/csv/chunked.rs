@@ -49,7 +49,8 @@ pub(super) struct Parsed {
     entities: Vec<RawEntity>,
     /// Every other record in order, each with how many of `deals` come before it.
     slow: Vec<(usize, Item)>,
-    /// The `from` and `to` ids of the block's deals, back to back.
+    /// The text the `from` and `to` ids of the block's deals are in: a plain UTF-8 block's
+    /// own text, where its plain rows' ids are, then the ids of its other rows back to back.
     pub(super) names: String,
     /// The symbols of the `from` and `to` ids of `deals`, then of the deals in `slow`, two
     /// per deal, or [`UNKNOWN`].
@@ -193,7 +194,7 @@ pub(super) fn read_blocks<R: Read + Send>(
             while let Some(Taken::Block(_, block, mut parsed)) = take(&source, &ready, true) {
                 parsed.recycle(&cache);
                 let fast = fast.as_ref();
-                parse_block(&block, &mut rows, fast, stem, &mut record, &mut parsed);
+                parse_block(block, &mut rows, fast, stem, &mut record, &mut parsed);
                 store_parsed(store, parsed, lookup, &give);
             }
             return;
@@ -231,7 +232,7 @@ impl<R: Read> Worker<'_, R> {
             match take(self.source, self.ready, kept.is_empty()) {
                 Some(Taken::Block(seq, block, mut parsed)) => {
                     parsed.recycle(self.cache);
-                    parse_block(&block, rows, fast, stem, &mut record, &mut parsed);
+                    parse_block(block, rows, fast, stem, &mut record, &mut parsed);
                     kept.push((seq, parsed));
                     if self.ready.get().is_some() && !self.send(&mut kept) {
                         return;
@@ -389,7 +390,7 @@ fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &Sync
 /// deals without an id of their own are stored as `stem`'s. Plain rows of a deals file
 /// take the short way (`fast`) when the block is UTF-8.
 fn parse_block(
-    block: &Block,
+    block: Block,
     rows: &mut Rows,
     fast: Option<&FastColumns>,
     stem: &str,
@@ -398,29 +399,46 @@ fn parse_block(
 ) {
     if plain::is_plain(&block.bytes) {
         let mut fields = std::mem::take(&mut parsed.fields);
-        // Checked once for the block: its records' fields are then UTF-8 each.
-        let whole = std::str::from_utf8(&block.bytes).ok();
-        plain::for_each_record(&block.bytes, &mut fields, |text, fields, line, byte| {
+        // Checked once for the block: its records' fields are then UTF-8 each. A UTF-8
+        // block becomes `names` itself: its plain rows' ids are where they are in it (not
+        // copied out one by one), and the ids of other rows are put after it.
+        let text = String::from_utf8(block.bytes);
+        let bytes = match &text {
+            Ok(text) => text.as_bytes(),
+            Err(e) => e.as_bytes(),
+        };
+        let whole = text.as_deref().ok();
+        let after = whole.map_or(0, str::len);
+        let mut names = std::mem::take(&mut parsed.names);
+        plain::for_each_record(bytes, &mut fields, |record, fields, line, byte| {
             let (line, byte) = (block.line + line - 1, block.byte + byte);
-            let start = text.as_ptr() as usize - block.bytes.as_ptr() as usize;
-            let utf8 = whole.and_then(|whole| whole.get(start..start + text.len()));
+            let start = record.as_ptr() as usize - bytes.as_ptr() as usize;
+            let utf8 = whole.and_then(|whole| whole.get(start..start + record.len()));
             if let (Some(fast), Some(utf8)) = (fast, utf8)
-                && let Some(row) = fast.convert(rows, utf8, fields, &mut parsed.names)
+                && let Some(row) = fast.convert(rows, utf8, start, fields)
             {
                 parsed.push_plain(row, line, byte, stem);
                 return;
             }
             let record = Record {
-                text,
+                text: record,
                 utf8,
                 fields,
                 line,
                 byte,
             };
-            let item = rows.convert_record(record, &mut parsed.names);
+            let mut item = rows.convert_record(record, &mut names);
+            item.move_names(after);
             parsed.push(item, stem);
         });
         parsed.fields = fields;
+        parsed.names = match text {
+            Ok(mut text) => {
+                text.push_str(&names);
+                text
+            }
+            Err(_) => names,
+        };
         return;
     }
     let mut reader = csv::ReaderBuilder::new()

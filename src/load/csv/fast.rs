@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::rows::{DealColumns, Rows, push_name, trim};
+use super::rows::{DealColumns, Rows, trim};
 use super::symbols::UNKNOWN;
 use crate::load::diagnostic::Loc;
 use crate::load::fields;
@@ -27,7 +27,7 @@ pub(super) struct FastColumns {
 }
 
 /// A plain deal row, converted: the deal, its source and publisher (cells of the row), and
-/// where its `from` and `to` ids are in the names given to [`FastColumns::convert`].
+/// where its `from` and `to` ids are in the block (the text the row is part of).
 pub(super) struct PlainRow<'t> {
     pub(super) deal: PlainDeal,
     pub(super) source: Option<&'t str>,
@@ -61,13 +61,13 @@ impl FastColumns {
     }
 
     /// The row whose fields are at `fields` in `text` (UTF-8, as the whole block is), if it
-    /// is plain; its `from` and `to` ids are appended to `names`.
+    /// is plain; `text` is at byte `at` of its block, where the row's ids are then found.
     pub(super) fn convert<'t>(
         &self,
         rows: &Rows<'_>,
         text: &'t str,
+        at: usize,
         fields: &[Range<usize>],
-        names: &mut String,
     ) -> Option<PlainRow<'t>> {
         if fields.len() != self.width {
             return None;
@@ -81,6 +81,11 @@ impl FastColumns {
             return None;
         }
         let (from, to) = (get(c.from)?, get(c.to)?);
+        // Where a cell's text is in the block.
+        let place = |cell: &str| {
+            let start = at + (cell.as_ptr() as usize - text.as_ptr() as usize);
+            start..start + cell.len()
+        };
         let kind = DealKind::from_exact(get(c.kind)?)?;
         if kind == DealKind::Other {
             return None; // it needs a label, which a plain row has not
@@ -111,8 +116,8 @@ impl FastColumns {
             },
             source: get(c.source),
             publisher: get(c.publisher),
-            from: push_name(names, from),
-            to: push_name(names, to),
+            from: place(from),
+            to: place(to),
         })
     }
 }
@@ -237,8 +242,7 @@ mod tests {
             at += c.len() + 1;
         }
         let fast = FastColumns::new(rows.columns, header.len());
-        let mut fast_names = String::new();
-        let short = fast.convert(&rows, &text, &fields, &mut fast_names);
+        let short = fast.convert(&rows, &text, 0, &fields);
         let record = Record {
             text: text.as_bytes(),
             utf8: None,
@@ -268,8 +272,8 @@ mod tests {
         assert_eq!(&*report.source, short.source.unwrap_or(""), "{text:?}");
         assert_eq!(report.publisher.as_deref(), short.publisher, "{text:?}");
         assert_eq!(has_source, short.source.is_some(), "{text:?}");
-        assert_eq!(&names[row.from], &fast_names[short.from], "{text:?}");
-        assert_eq!(&names[row.to], &fast_names[short.to], "{text:?}");
+        assert_eq!(&names[row.from], &text[short.from], "{text:?}");
+        assert_eq!(&names[row.to], &text[short.to], "{text:?}");
         true
     }
 

@@ -182,6 +182,17 @@ pub(super) enum Item {
     },
 }
 
+impl Item {
+    /// Moves where a deal's `from` and `to` ids are in the names by `by` bytes (the names
+    /// being put after `by` bytes of other text).
+    pub(super) fn move_names(&mut self, by: usize) {
+        if let Item::Deal { row, .. } = self {
+            row.from = row.from.start + by..row.from.end + by;
+            row.to = row.to.start + by..row.to.end + by;
+        }
+    }
+}
+
 /// Column positions of an entities CSV, found once from the header.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct EntityColumns {
