@@ -131,6 +131,8 @@ fn amount(text: Option<&str>, qualifier: Option<&str>, nowhere: Loc) -> Option<A
     };
     let amount = match text {
         Some(text) => match fields::whole_dollars(text) {
+            // An exact figure, said to be exact or not qualified: as it is.
+            Some(amount) if matches!(q, None | Some(Qualifier::Exact)) => return Some(amount),
             Some(amount) => amount,
             None => fields::amount(text, None, nowhere).ok()?,
         },
