@@ -81,6 +81,35 @@ impl Slot {
     }
 }
 
+/// `name` (at most [`INLINE`] bytes) followed by zeros, as a slot holds it, copied in pieces
+/// of a fixed size (overlapping when they must) rather than by a call to `memcpy`, which
+/// cost more than the copy on every lookup.
+#[inline]
+fn padded(name: &[u8]) -> [u8; INLINE] {
+    let mut padded = [0; INLINE];
+    let n = name.len();
+    let mut piece = |at: usize, len: usize| {
+        padded[at..at + len].copy_from_slice(&name[at..at + len]);
+    };
+    match n {
+        8.. => {
+            piece(0, 8);
+            piece(n - 8, 8);
+        }
+        4..=7 => {
+            piece(0, 4);
+            piece(n - 4, 4);
+        }
+        1..=3 => {
+            piece(0, 1);
+            piece(n / 2, 1);
+            piece(n - 1, 1);
+        }
+        0 => {}
+    }
+    padded
+}
+
 impl SymbolCache {
     #[inline]
     fn slot_of(&self, name: &str) -> usize {
@@ -92,11 +121,7 @@ impl SymbolCache {
     #[inline]
     fn find(&self, name: &str, mut i: usize, first: Slot) -> Slot {
         // A short id is compared as a whole padded array, without a call to memcmp.
-        let short = (name.len() <= INLINE).then(|| {
-            let mut padded = [0; INLINE];
-            padded[..name.len()].copy_from_slice(name.as_bytes());
-            (name.len() as u8, padded)
-        });
+        let short = (name.len() <= INLINE).then(|| (name.len() as u8, padded(name.as_bytes())));
         let mut slot = first;
         loop {
             let same = match short {
@@ -288,6 +313,16 @@ mod tests {
         assert_eq!(cache.get("e2"), UNKNOWN);
         assert_eq!(cache.get(&long[..20]), UNKNOWN);
         assert_eq!(std::mem::size_of::<Slot>(), 16);
+    }
+
+    #[test]
+    fn names_are_padded_whatever_their_length() {
+        let name = b"abcdefghijk";
+        for n in 0..=INLINE {
+            let mut expected = [0; INLINE];
+            expected[..n].copy_from_slice(&name[..n]);
+            assert_eq!(padded(&name[..n]), expected, "{n}");
+        }
     }
 
     #[test]
