@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock, TryLockError};
 
 use super::blocks::{Block, Next, Rest, Splitter};
 use super::fast::{FastColumns, PlainRow};
@@ -96,14 +96,20 @@ struct Source<R> {
     first: Option<Block>,
     /// The number of the next block handed out.
     seq: usize,
-    /// Emptied buffers: a worker needs one to take a block, which bounds the blocks in
-    /// flight.
+    rest: Option<Rest<R>>,
+    unclosed: Option<(u32, u64)>,
+}
+
+/// Emptied buffers: a worker needs one to take a block, which bounds the blocks in flight.
+/// Kept apart from [`Source`]: a worker waiting for a buffer holds only this lock, so that
+/// one holding blocks not sent (which must never wait for a buffer: only the storing
+/// thread gives them back, and it may be waiting for those blocks) can still take the
+/// next block's turn or learn that no buffer is free.
+struct Buffers {
     tokens: Receiver<Parsed>,
     /// New buffers the workers may still make while the cache is learning the ids it is
     /// owed (till `Ready` is set): see [`AHEAD_WHILE_SEEDING`].
     extra: usize,
-    rest: Option<Rest<R>>,
-    unclosed: Option<(u32, u64)>,
 }
 
 /// What [`read_blocks`] leaves: the part of the file still to read with one reader, and a
@@ -137,14 +143,16 @@ pub(super) fn read_blocks<R: Read + Send>(
         splitter: Some(splitter),
         first: Some(first),
         seq: 0,
+        rest: None,
+        unclosed: None,
+    });
+    let buffers = Mutex::new(Buffers {
         tokens,
         extra: if owed.is_some() {
             AHEAD_WHILE_SEEDING
         } else {
             0
         },
-        rest: None,
-        unclosed: None,
     });
     let cache = RwLock::new(std::mem::take(ids));
     // Whether the cache has learnt what it is owed: till then the workers do not look up.
@@ -159,7 +167,8 @@ pub(super) fn read_blocks<R: Read + Send>(
         let mut spawned = 0;
         for _ in 0..threads {
             let done = done.clone();
-            let (source, cache, fast, ready) = (&source, &cache, &fast, &ready);
+            let (source, buffers) = (&source, &buffers);
+            let (cache, fast, ready) = (&cache, &fast, &ready);
             let worker = std::thread::Builder::new()
                 .name("dealgraph-parse".into())
                 .spawn_scoped(scope, move || {
@@ -168,6 +177,7 @@ pub(super) fn read_blocks<R: Read + Send>(
                     let fast = fast.as_ref();
                     let worker = Worker {
                         source,
+                        buffers,
                         cache,
                         ready,
                         lookup,
@@ -191,7 +201,9 @@ pub(super) fn read_blocks<R: Read + Send>(
             let mut interner = Interner::default();
             let mut rows = rows.with_interner(&mut interner);
             let mut record = csv::ByteRecord::new();
-            while let Some(Taken::Block(_, block, mut parsed)) = take(&source, &ready, true) {
+            while let Some(Taken::Block(_, block, mut parsed)) =
+                take(&source, &buffers, &ready, true)
+            {
                 parsed.recycle(&cache);
                 let fast = fast.as_ref();
                 parse_block(block, &mut rows, fast, stem, &mut record, &mut parsed);
@@ -217,6 +229,7 @@ type Ready = OnceLock<()>;
 /// storing thread.
 struct Worker<'a, R> {
     source: &'a Mutex<Source<R>>,
+    buffers: &'a Mutex<Buffers>,
     cache: &'a RwLock<SymbolCache>,
     ready: &'a Ready,
     lookup: bool,
@@ -229,7 +242,7 @@ impl<R: Read> Worker<'_, R> {
         // Blocks parsed while the cache was learning, to look up once it is ready.
         let mut kept: Vec<(usize, Parsed)> = Vec::new();
         loop {
-            match take(self.source, self.ready, kept.is_empty()) {
+            match take(self.source, self.buffers, self.ready, kept.is_empty()) {
                 Some(Taken::Block(seq, block, mut parsed)) => {
                     parsed.recycle(self.cache);
                     parse_block(block, rows, fast, stem, &mut record, &mut parsed);
@@ -281,21 +294,39 @@ enum Taken {
 }
 
 /// The next block; none at the end. A worker that keeps blocks (`may_block` false) is told
-/// to wait instead of waiting for a buffer, which only the storing thread gives back.
-fn take<R: Read>(source: &Mutex<Source<R>>, ready: &Ready, may_block: bool) -> Option<Taken> {
-    let mut source = source.lock().unwrap_or_else(|e| e.into_inner());
-    if source.first.is_none() && source.splitter.is_none() {
-        return None;
-    }
-    let parsed = match source.tokens.try_recv() {
-        Ok(parsed) => parsed,
-        Err(TryRecvError::Empty) if source.extra > 0 && ready.get().is_none() => {
-            source.extra -= 1;
-            Parsed::default()
+/// to wait instead of waiting for a buffer, which only the storing thread gives back; no
+/// worker waits for a buffer while it holds `source`.
+fn take<R: Read>(
+    source: &Mutex<Source<R>>,
+    buffers: &Mutex<Buffers>,
+    ready: &Ready,
+    may_block: bool,
+) -> Option<Taken> {
+    {
+        let source = source.lock().unwrap_or_else(|e| e.into_inner());
+        if source.first.is_none() && source.splitter.is_none() {
+            return None;
         }
-        Err(TryRecvError::Empty) if !may_block => return Some(Taken::Wait),
-        Err(_) => source.tokens.recv().ok()?,
+    }
+    let parsed = {
+        let mut buffers = match buffers.try_lock() {
+            Ok(buffers) => buffers,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            // Another worker is waiting for a buffer: none is free.
+            Err(TryLockError::WouldBlock) if !may_block => return Some(Taken::Wait),
+            Err(TryLockError::WouldBlock) => buffers.lock().unwrap_or_else(|e| e.into_inner()),
+        };
+        match buffers.tokens.try_recv() {
+            Ok(parsed) => parsed,
+            Err(TryRecvError::Empty) if buffers.extra > 0 && ready.get().is_none() => {
+                buffers.extra -= 1;
+                Parsed::default()
+            }
+            Err(TryRecvError::Empty) if !may_block => return Some(Taken::Wait),
+            Err(_) => buffers.tokens.recv().ok()?,
+        }
     };
+    let mut source = source.lock().unwrap_or_else(|e| e.into_inner());
     let block = match source.first.take() {
         Some(block) => block,
         None => {
@@ -545,5 +576,61 @@ fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     {
         let (from, to) = (EntityId(pair[0]), EntityId(pair[1]));
         parsed.deals.set_parties(DealId(k as u32), from, to);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// One worker waiting for a buffer does not keep another, which holds blocks not sent,
+    /// from learning that none is free: that one must never wait (only the storing thread
+    /// gives buffers back, and it may be waiting for the blocks it holds).
+    #[test]
+    fn a_worker_holding_blocks_is_never_stuck_behind_one_waiting_for_a_buffer() {
+        let text = "a,b\n".repeat(1000);
+        let mut splitter = Splitter::new(text.as_bytes(), 64, 1 << 20);
+        let Some(Next::Block(first)) = splitter.next_block() else {
+            panic!("a first block")
+        };
+        let source = Mutex::new(Source {
+            splitter: Some(splitter),
+            first: Some(first),
+            seq: 0,
+            rest: None,
+            unclosed: None,
+        });
+        let (give, tokens) = sync_channel::<Parsed>(1);
+        let buffers = Mutex::new(Buffers { tokens, extra: 0 });
+        let ready = Ready::default();
+        let _ = ready.set(());
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| {
+                matches!(
+                    take(&source, &buffers, &ready, true),
+                    Some(Taken::Block(..))
+                )
+            });
+            // Till it waits for a buffer (holding the buffers' lock).
+            for _ in 0..10_000 {
+                if buffers.try_lock().is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let (told, answer) = sync_channel(1);
+            let (source, buffers, ready) = (&source, &buffers, &ready);
+            scope.spawn(move || {
+                let wait = matches!(take(source, buffers, ready, false), Some(Taken::Wait));
+                let _ = told.send(wait);
+            });
+            let answer = answer.recv_timeout(Duration::from_secs(20));
+            // A buffer given back lets the first go on (and ends the test either way).
+            give.send(Parsed::default()).unwrap();
+            assert_eq!(answer, Ok(true));
+            assert!(waiting.join().unwrap());
+        });
     }
 }
