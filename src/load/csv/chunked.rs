@@ -312,7 +312,8 @@ fn take<R: Read>(
         let mut buffers = match buffers.try_lock() {
             Ok(buffers) => buffers,
             Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            // Another worker is waiting for a buffer: none is free.
+            // Another worker has them, perhaps waiting for one: this one must not wait
+            // behind it, so it is told none is free (it sends its blocks, then asks again).
             Err(TryLockError::WouldBlock) if !may_block => return Some(Taken::Wait),
             Err(TryLockError::WouldBlock) => buffers.lock().unwrap_or_else(|e| e.into_inner()),
         };
