@@ -1,7 +1,7 @@
 //! Parsing a CSV file on every core: blocks of whole records are parsed and converted on
 //! worker threads (each looking up the entity ids it can in a shared [`SymbolCache`]) and
-//! stored in block order on the calling thread, so deals, symbols and diagnostics come out
-//! exactly as from one reader.
+//! stored in block order, each by the worker that finishes the block whose turn it is, so
+//! deals, symbols and diagnostics come out exactly as from one reader.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -55,7 +55,7 @@ pub(super) struct Parsed {
     /// The symbols of the `from` and `to` ids of `deals`, then of the deals in `slow`, two
     /// per deal, or [`UNKNOWN`].
     pub(super) symbols: Vec<u32>,
-    /// Ids the storing thread numbered (where they are in `names`), for the cache.
+    /// Ids numbered when the block was stored (where they are in `names`), for the cache.
     pub(super) learned: Vec<(Range<usize>, u32)>,
     /// A buffer for the fields of a record.
     fields: Vec<Range<usize>>,
@@ -102,8 +102,8 @@ struct Source<R> {
 
 /// Emptied buffers: a worker needs one to take a block, which bounds the blocks in flight.
 /// Kept apart from [`Source`]: a worker waiting for a buffer holds only this lock, so that
-/// one holding blocks not sent (which must never wait for a buffer: only the storing
-/// thread gives them back, and it may be waiting for those blocks) can still take the
+/// one holding blocks not sent (which must never wait for a buffer: buffers come back only
+/// as blocks are stored, and storing may be waiting for those blocks) can still take the
 /// next block's turn or learn that no buffer is free.
 struct Buffers {
     tokens: Receiver<Parsed>,
@@ -123,7 +123,8 @@ pub(super) struct Leftover<R> {
 /// worker threads. `rows` gives the columns and checks (each worker converts with a copy
 /// and an interner of its own); `ids` is the cache of ids numbered so far, which the
 /// workers read and the file's new ids are added to. A deals file first teaches the cache
-/// the symbols it is owed, here, while the workers parse ahead.
+/// the symbols it is owed, here, while the workers parse ahead. The calling thread then
+/// only waits: storing is the workers' ([`InOrder`]).
 pub(super) fn read_blocks<R: Read + Send>(
     splitter: Splitter<R>,
     first: Block,
@@ -162,12 +163,15 @@ pub(super) fn read_blocks<R: Read + Send>(
     }
     let fast = lookup.then(|| FastColumns::new(rows.columns, rows.header.len()));
     let stem = store.stem;
+    let in_order = Mutex::new(InOrder {
+        store,
+        waiting: BTreeMap::new(),
+        next: 0,
+    });
     std::thread::scope(|scope| {
-        let (done, results) = sync_channel::<(usize, Parsed)>(in_flight);
         let mut spawned = 0;
         for _ in 0..threads {
-            let done = done.clone();
-            let (source, buffers) = (&source, &buffers);
+            let (source, buffers, in_order, give) = (&source, &buffers, &in_order, &give);
             let (cache, fast, ready) = (&cache, &fast, &ready);
             let worker = std::thread::Builder::new()
                 .name("dealgraph-parse".into())
@@ -181,18 +185,22 @@ pub(super) fn read_blocks<R: Read + Send>(
                         cache,
                         ready,
                         lookup,
-                        done,
+                        in_order,
+                        give,
                     };
                     worker.run(&mut rows, fast, stem);
                 });
             spawned += usize::from(worker.is_ok());
         }
-        drop(done);
         if let Some(owed) = owed {
             let mut learning =
                 std::mem::take(&mut *cache.write().unwrap_or_else(|e| e.into_inner()));
-            let symbols = &store.pending.symbols;
-            learning.seed(owed.start, owed.map(|s| symbols.name(s)));
+            {
+                // Nothing is stored before the cache is ready.
+                let in_order = in_order.lock().unwrap_or_else(|e| e.into_inner());
+                let symbols = &in_order.store.pending.symbols;
+                learning.seed(owed.start, owed.map(|s| symbols.name(s)));
+            }
             *cache.write().unwrap_or_else(|e| e.into_inner()) = learning;
             let _ = ready.set(());
         }
@@ -207,11 +215,10 @@ pub(super) fn read_blocks<R: Read + Send>(
                 parsed.recycle(&cache);
                 let fast = fast.as_ref();
                 parse_block(block, &mut rows, fast, stem, &mut record, &mut parsed);
-                store_parsed(store, parsed, lookup, &give);
+                let mut in_order = in_order.lock().unwrap_or_else(|e| e.into_inner());
+                store_parsed(in_order.store, parsed, lookup, &give);
             }
-            return;
         }
-        store_in_order(store, results, lookup, &give);
     });
     *ids = cache.into_inner().unwrap_or_else(|e| e.into_inner());
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -225,18 +232,46 @@ pub(super) fn read_blocks<R: Read + Send>(
 /// and keep them, without looking their ids up.
 type Ready = OnceLock<()>;
 
-/// A worker thread: takes blocks, parses them, looks their ids up and sends them to the
-/// storing thread.
-struct Worker<'a, R> {
+/// A worker thread: takes blocks, parses them, looks their ids up and stores them in their
+/// turn ([`InOrder`]).
+struct Worker<'a, 's, 'b, R> {
     source: &'a Mutex<Source<R>>,
     buffers: &'a Mutex<Buffers>,
     cache: &'a RwLock<SymbolCache>,
     ready: &'a Ready,
     lookup: bool,
-    done: SyncSender<(usize, Parsed)>,
+    in_order: &'a Mutex<InOrder<'s, 'b>>,
+    give: &'a SyncSender<Parsed>,
 }
 
-impl<R: Read> Worker<'_, R> {
+/// The blocks parsed and looked up, stored in block order by the worker that sends the one
+/// whose turn it is (rather than by a thread of their own, woken for every block).
+struct InOrder<'s, 'b> {
+    store: &'s mut Store<'b>,
+    /// Blocks sent before their turn, by number.
+    waiting: BTreeMap<usize, Parsed>,
+    /// The number of the next block to store.
+    next: usize,
+}
+
+impl InOrder<'_, '_> {
+    /// Stores block `seq`, and the blocks waiting after it, if it is its turn; else keeps it
+    /// for then.
+    fn store(&mut self, seq: usize, parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
+        if seq != self.next {
+            self.waiting.insert(seq, parsed);
+            return;
+        }
+        store_parsed(self.store, parsed, lookup, give);
+        self.next += 1;
+        while let Some(parsed) = self.waiting.remove(&self.next) {
+            store_parsed(self.store, parsed, lookup, give);
+            self.next += 1;
+        }
+    }
+}
+
+impl<R: Read> Worker<'_, '_, '_, R> {
     fn run(self, rows: &mut Rows, fast: Option<&FastColumns>, stem: &str) {
         let mut record = csv::ByteRecord::new();
         // Blocks parsed while the cache was learning, to look up once it is ready.
@@ -247,15 +282,13 @@ impl<R: Read> Worker<'_, R> {
                     parsed.recycle(self.cache);
                     parse_block(block, rows, fast, stem, &mut record, &mut parsed);
                     kept.push((seq, parsed));
-                    if self.ready.get().is_some() && !self.send(&mut kept) {
-                        return;
+                    if self.ready.get().is_some() {
+                        self.send(&mut kept);
                     }
                 }
                 Some(Taken::Wait) => {
                     self.ready.wait();
-                    if !self.send(&mut kept) {
-                        return;
-                    }
+                    self.send(&mut kept);
                 }
                 None => {
                     self.ready.wait();
@@ -266,19 +299,17 @@ impl<R: Read> Worker<'_, R> {
         }
     }
 
-    /// Looks up the ids of the blocks `kept` and sends them; false if the storing thread
-    /// is gone.
-    fn send(&self, kept: &mut Vec<(usize, Parsed)>) -> bool {
+    /// Looks up the ids of the blocks `kept` and stores them, or keeps them to store in
+    /// their turn.
+    fn send(&self, kept: &mut Vec<(usize, Parsed)>) {
         for (seq, mut parsed) in kept.drain(..) {
             if self.lookup {
                 let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
                 look_up(&cache, &mut parsed);
             }
-            if self.done.send((seq, parsed)).is_err() {
-                return false;
-            }
+            let mut in_order = self.in_order.lock().unwrap_or_else(|e| e.into_inner());
+            in_order.store(seq, parsed, self.lookup, self.give);
         }
-        true
     }
 }
 
@@ -294,7 +325,7 @@ enum Taken {
 }
 
 /// The next block; none at the end. A worker that keeps blocks (`may_block` false) is told
-/// to wait instead of waiting for a buffer, which only the storing thread gives back; no
+/// to wait instead of waiting for a buffer, which comes back only as blocks are stored; no
 /// worker waits for a buffer while it holds `source`.
 fn take<R: Read>(
     source: &Mutex<Source<R>>,
@@ -361,24 +392,6 @@ pub(super) fn unclosed(block: &Block) -> Option<(u32, u64)> {
     let mut quotes = QuoteTracker::at((), newlines, block.byte);
     quotes.feed(&block.bytes);
     quotes.unclosed()
-}
-
-/// Stores the blocks' rows in block order as they come back from the workers.
-fn store_in_order(
-    store: &mut Store,
-    results: Receiver<(usize, Parsed)>,
-    lookup: bool,
-    give: &SyncSender<Parsed>,
-) {
-    let mut waiting = BTreeMap::new();
-    let mut next = 0;
-    for (seq, parsed) in results {
-        waiting.insert(seq, parsed);
-        while let Some(parsed) = waiting.remove(&next) {
-            store_parsed(store, parsed, lookup, give);
-            next += 1;
-        }
-    }
 }
 
 /// Stores one block's rows and gives the buffer back, with the ids first numbered here
@@ -587,8 +600,8 @@ mod tests {
     use super::*;
 
     /// One worker waiting for a buffer does not keep another, which holds blocks not sent,
-    /// from learning that none is free: that one must never wait (only the storing thread
-    /// gives buffers back, and it may be waiting for the blocks it holds).
+    /// from learning that none is free: that one must never wait (buffers come back only as
+    /// blocks are stored, and storing may be waiting for the blocks it holds).
     #[test]
     fn a_worker_holding_blocks_is_never_stuck_behind_one_waiting_for_a_buffer() {
         let text = "a,b\n".repeat(1000);

@@ -58,7 +58,7 @@ const DEAL_ROW_BYTES: u64 = 48;
 /// Reads one CSV file from `reader`: its deals go to `pending` (ready-made, with `from` and
 /// `to` as symbols), and so do its entities. Problems go to `diags`; rows with problems are
 /// skipped. Files bigger than a block are parsed in blocks on every core the process may
-/// use (on one core too: the storing thread then interns only ids not seen before), with
+/// use (on one core too: storing a block then interns only ids not seen before), with
 /// the same result as one reader gives. `ids` caches the ids numbered so far (in
 /// `pending.symbols`) for the parsing threads.
 pub fn parse(
@@ -144,7 +144,7 @@ struct Context<'a, 'b> {
 }
 
 /// [`parse`] in blocks on `threads` worker threads: the header is read from the first
-/// block, then every block is parsed by a worker and stored here in order. Where no block
+/// block, then every block is parsed by a worker and stored in order. Where no block
 /// can be cut (a quote left open, no `\n`), the rest of the file is read here, serially.
 fn parse_blocks<R: Read + Send>(reader: R, ctx: &mut Context, threads: usize, block: usize) {
     let file = ctx.input.id;
@@ -267,8 +267,8 @@ fn begin(
         pending.declared.reserve((len / ENTITY_ROW_BYTES) as usize);
     }
     if is_deals && let Some(len) = input.len {
-        // Room made once rather than by doubling (which copies what is stored, on the
-        // storing thread); untouched room costs address space, not memory.
+        // Room made once rather than by doubling (which copies what is stored, while
+        // the workers wait to store); untouched room costs address space, not memory.
         pending.reserve_deals((len / DEAL_ROW_BYTES) as usize);
     }
     Some((header, columns, is_entities))

@@ -1,6 +1,6 @@
 //! A cache of entity ids already numbered, read by the parsing threads: deals whose `from`
-//! and `to` are known arrive with their symbols, so the storing thread interns only ids it
-//! has not seen (a million, not ten million lookups in the 5M-deal file).
+//! and `to` are known arrive with their symbols, so storing them interns only ids not
+//! seen before (a million, not ten million lookups in the 5M-deal file).
 //!
 //! An open-addressing table of 16-byte slots (linear probing, at most 3/4 full): a short id
 //! is compared inside its slot, so a lookup touches one cache line, and
@@ -36,7 +36,7 @@ fn prefetch(slot: &Slot) {
     let _ = slot;
 }
 
-/// Id text and the symbol the storing thread gave it (the cache only repeats its answers,
+/// Id text and the symbol storing gave it (the cache only repeats its answers,
 /// so symbols are numbered exactly as without it). The loader keeps one across files, seeded
 /// with the entities declared before the first deal ([`SymbolCache::seed`]).
 #[derive(Default)]
