@@ -1,6 +1,6 @@
 //! Appending deals stored on another thread: a parsing thread fills a store of its own with
-//! one block's deals, and the storing thread appends them in bulk, renumbering what each
-//! store numbers for itself (sources, side-table entries, written ids, stems).
+//! one block's deals, which are then appended in bulk, in block order, renumbering what
+//! each store numbers for itself (sources, side-table entries, written ids, stems).
 
 use std::ops::Range;
 
