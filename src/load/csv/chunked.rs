@@ -100,6 +100,19 @@ struct Source<R> {
     unclosed: Option<(u32, u64)>,
 }
 
+impl<R> Source<R> {
+    /// The blocks of `splitter`, after `first`.
+    fn new(splitter: Splitter<R>, first: Block) -> Source<R> {
+        Source {
+            splitter: Some(splitter),
+            first: Some(first),
+            seq: 0,
+            rest: None,
+            unclosed: None,
+        }
+    }
+}
+
 /// Emptied buffers: a worker needs one to take a block, which bounds the blocks in flight.
 /// Kept apart from [`Source`]: a worker waiting for a buffer holds only this lock, so that
 /// one holding blocks not sent (which must never wait for a buffer: buffers come back only
@@ -140,13 +153,7 @@ pub(super) fn read_blocks<R: Read + Send>(
     for _ in 0..in_flight {
         let _ = give.send(Parsed::default());
     }
-    let source = Mutex::new(Source {
-        splitter: Some(splitter),
-        first: Some(first),
-        seq: 0,
-        rest: None,
-        unclosed: None,
-    });
+    let source = Mutex::new(Source::new(splitter, first));
     let buffers = Mutex::new(Buffers {
         tokens,
         extra: if owed.is_some() {
@@ -609,13 +616,7 @@ mod tests {
         let Some(Next::Block(first)) = splitter.next_block() else {
             panic!("a first block")
         };
-        let source = Mutex::new(Source {
-            splitter: Some(splitter),
-            first: Some(first),
-            seq: 0,
-            rest: None,
-            unclosed: None,
-        });
+        let source = Mutex::new(Source::new(splitter, first));
         let (give, tokens) = sync_channel::<Parsed>(1);
         let buffers = Mutex::new(Buffers { tokens, extra: 0 });
         let ready = Ready::default();
