@@ -366,9 +366,8 @@ impl Loader {
     }
 
     /// While no deal has named an entity, numbers the entities declared so far as the first
-    /// symbols. The CSV id cache learns the first ones on another core while they are
-    /// indexed (the two take about as long); ones declared after those are owed, and learnt
-    /// while the next deals file is parsed.
+    /// symbols, which the CSV id cache learns: the first ones on another core while they
+    /// are indexed (the two take about as long).
     fn seed_ids(&mut self) {
         let parallel = crate::parallel::cores() > 1;
         let (symbols, cache) = (&mut self.pending.symbols, &mut self.ids);
@@ -394,12 +393,12 @@ impl Loader {
                 .iter()
                 .map(|e| e.id.as_str())
         };
-        // Symbols are seeded while no deal has named an id; the cache learns them later.
+        // Symbols are seeded (and learnt by the cache) while no deal has named an id.
         let symbols = &mut self.pending.symbols;
         if ids().len() > 0 && symbols.len() == symbols.seeded() {
             let seeded = symbols.seed(ids());
             debug_assert!(seeded);
-            self.ids.owe(from as u32..symbols.seeded() as u32);
+            self.ids.seed(from as u32, ids());
         }
     }
 

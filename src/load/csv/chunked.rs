@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-use std::sync::{Mutex, OnceLock, RwLock, TryLockError};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, RwLock};
 
 use super::blocks::{Block, Next, Rest, Splitter};
 use super::fast::{FastColumns, PlainRow};
@@ -22,12 +22,6 @@ use crate::model::{DealId, DealIdText, DealStore, EntityId, PlainDeal};
 
 /// Blocks of about this many bytes are parsed at a time (a few thousand rows).
 pub(super) const BLOCK_BYTES: usize = 256 << 10;
-
-/// While the id cache learns the entities it is owed ([`SymbolCache::owe`]), the workers
-/// parse up to this many more blocks and keep them, to look their ids up once it is ready:
-/// about what one core parses in the time the cache takes to learn a million ids, so that
-/// no core waits for it.
-const AHEAD_WHILE_SEEDING: usize = 96;
 
 /// A record longer than this (an unclosed quote, a file without `\n`) ends the splitting:
 /// the rest of the file is read by one reader.
@@ -96,33 +90,25 @@ struct Source<R> {
     first: Option<Block>,
     /// The number of the next block handed out.
     seq: usize,
+    /// Emptied buffers: a worker needs one to take a block, which bounds the blocks in
+    /// flight. They come back as blocks are stored, which never waits for this lock.
+    tokens: Receiver<Parsed>,
     rest: Option<Rest<R>>,
     unclosed: Option<(u32, u64)>,
 }
 
 impl<R> Source<R> {
-    /// The blocks of `splitter`, after `first`.
-    fn new(splitter: Splitter<R>, first: Block) -> Source<R> {
+    /// The blocks of `splitter`, after `first`, each taken with one of `tokens`.
+    fn new(splitter: Splitter<R>, first: Block, tokens: Receiver<Parsed>) -> Source<R> {
         Source {
             splitter: Some(splitter),
             first: Some(first),
             seq: 0,
+            tokens,
             rest: None,
             unclosed: None,
         }
     }
-}
-
-/// Emptied buffers: a worker needs one to take a block, which bounds the blocks in flight.
-/// Kept apart from [`Source`]: a worker waiting for a buffer holds only this lock, so that
-/// one holding blocks not sent (which must never wait for a buffer: buffers come back only
-/// as blocks are stored, and storing may be waiting for those blocks) can still take the
-/// next block's turn or learn that no buffer is free.
-struct Buffers {
-    tokens: Receiver<Parsed>,
-    /// New buffers the workers may still make while the cache is learning the ids it is
-    /// owed (till `Ready` is set): see [`AHEAD_WHILE_SEEDING`].
-    extra: usize,
 }
 
 /// What [`read_blocks`] leaves: the part of the file still to read with one reader, and a
@@ -135,9 +121,8 @@ pub(super) struct Leftover<R> {
 /// Reads every record of `first` and the blocks after it into `store`, on `threads`
 /// worker threads. `rows` gives the columns and checks (each worker converts with a copy
 /// and an interner of its own); `ids` is the cache of ids numbered so far, which the
-/// workers read and the file's new ids are added to. A deals file first teaches the cache
-/// the symbols it is owed, here, while the workers parse ahead. The calling thread then
-/// only waits: storing is the workers' ([`InOrder`]).
+/// workers read and the file's new ids are added to. The calling thread only waits:
+/// storing is the workers' ([`InOrder`]).
 pub(super) fn read_blocks<R: Read + Send>(
     splitter: Splitter<R>,
     first: Block,
@@ -147,27 +132,13 @@ pub(super) fn read_blocks<R: Read + Send>(
     ids: &mut SymbolCache,
 ) -> Leftover<R> {
     let lookup = !rows.is_entities;
-    let owed = if lookup { ids.take_owed() } else { None };
     let in_flight = threads + 2;
     let (give, tokens) = sync_channel::<Parsed>(in_flight);
     for _ in 0..in_flight {
         let _ = give.send(Parsed::default());
     }
-    let source = Mutex::new(Source::new(splitter, first));
-    let buffers = Mutex::new(Buffers {
-        tokens,
-        extra: if owed.is_some() {
-            AHEAD_WHILE_SEEDING
-        } else {
-            0
-        },
-    });
+    let source = Mutex::new(Source::new(splitter, first, tokens));
     let cache = RwLock::new(std::mem::take(ids));
-    // Whether the cache has learnt what it is owed: till then the workers do not look up.
-    let ready = Ready::default();
-    if owed.is_none() {
-        let _ = ready.set(());
-    }
     let fast = lookup.then(|| FastColumns::new(rows.columns, rows.header.len()));
     let stem = store.stem;
     let in_order = Mutex::new(InOrder {
@@ -178,8 +149,8 @@ pub(super) fn read_blocks<R: Read + Send>(
     std::thread::scope(|scope| {
         let mut spawned = 0;
         for _ in 0..threads {
-            let (source, buffers, in_order, give) = (&source, &buffers, &in_order, &give);
-            let (cache, fast, ready) = (&cache, &fast, &ready);
+            let (source, cache, in_order, give) = (&source, &cache, &in_order, &give);
+            let fast = &fast;
             let worker = std::thread::Builder::new()
                 .name("dealgraph-parse".into())
                 .spawn_scoped(scope, move || {
@@ -188,9 +159,7 @@ pub(super) fn read_blocks<R: Read + Send>(
                     let fast = fast.as_ref();
                     let worker = Worker {
                         source,
-                        buffers,
                         cache,
-                        ready,
                         lookup,
                         in_order,
                         give,
@@ -199,26 +168,12 @@ pub(super) fn read_blocks<R: Read + Send>(
                 });
             spawned += usize::from(worker.is_ok());
         }
-        if let Some(owed) = owed {
-            let mut learning =
-                std::mem::take(&mut *cache.write().unwrap_or_else(|e| e.into_inner()));
-            {
-                // Nothing is stored before the cache is ready.
-                let in_order = in_order.lock().unwrap_or_else(|e| e.into_inner());
-                let symbols = &in_order.store.pending.symbols;
-                learning.seed(owed.start, owed.map(|s| symbols.name(s)));
-            }
-            *cache.write().unwrap_or_else(|e| e.into_inner()) = learning;
-            let _ = ready.set(());
-        }
         if spawned == 0 {
             // No thread could be made: this one does the work, block by block.
             let mut interner = Interner::default();
             let mut rows = rows.with_interner(&mut interner);
             let mut record = csv::ByteRecord::new();
-            while let Some(Taken::Block(_, block, mut parsed)) =
-                take(&source, &buffers, &ready, true)
-            {
+            while let Some((_, block, mut parsed)) = take(&source) {
                 parsed.recycle(&cache);
                 let fast = fast.as_ref();
                 parse_block(block, &mut rows, fast, stem, &mut record, &mut parsed);
@@ -235,17 +190,11 @@ pub(super) fn read_blocks<R: Read + Send>(
     }
 }
 
-/// Set once the id cache has learnt what it was owed: till then the workers parse blocks
-/// and keep them, without looking their ids up.
-type Ready = OnceLock<()>;
-
 /// A worker thread: takes blocks, parses them, looks their ids up and stores them in their
 /// turn ([`InOrder`]).
 struct Worker<'a, 's, 'b, R> {
     source: &'a Mutex<Source<R>>,
-    buffers: &'a Mutex<Buffers>,
     cache: &'a RwLock<SymbolCache>,
-    ready: &'a Ready,
     lookup: bool,
     in_order: &'a Mutex<InOrder<'s, 'b>>,
     give: &'a SyncSender<Parsed>,
@@ -281,35 +230,9 @@ impl InOrder<'_, '_> {
 impl<R: Read> Worker<'_, '_, '_, R> {
     fn run(self, rows: &mut Rows, fast: Option<&FastColumns>, stem: &str) {
         let mut record = csv::ByteRecord::new();
-        // Blocks parsed while the cache was learning, to look up once it is ready.
-        let mut kept: Vec<(usize, Parsed)> = Vec::new();
-        loop {
-            match take(self.source, self.buffers, self.ready, kept.is_empty()) {
-                Some(Taken::Block(seq, block, mut parsed)) => {
-                    parsed.recycle(self.cache);
-                    parse_block(block, rows, fast, stem, &mut record, &mut parsed);
-                    kept.push((seq, parsed));
-                    if self.ready.get().is_some() {
-                        self.send(&mut kept);
-                    }
-                }
-                Some(Taken::Wait) => {
-                    self.ready.wait();
-                    self.send(&mut kept);
-                }
-                None => {
-                    self.ready.wait();
-                    self.send(&mut kept);
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Looks up the ids of the blocks `kept` and stores them, or keeps them to store in
-    /// their turn.
-    fn send(&self, kept: &mut Vec<(usize, Parsed)>) {
-        for (seq, mut parsed) in kept.drain(..) {
+        while let Some((seq, block, mut parsed)) = take(self.source) {
+            parsed.recycle(self.cache);
+            parse_block(block, rows, fast, stem, &mut record, &mut parsed);
             if self.lookup {
                 let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
                 look_up(&cache, &mut parsed);
@@ -320,52 +243,13 @@ impl<R: Read> Worker<'_, '_, '_, R> {
     }
 }
 
-/// What [`take`] gives a worker.
-// Returned once per block of 256 KiB and unpacked at once: its size costs nothing.
-#[allow(clippy::large_enum_variant)]
-enum Taken {
-    /// The next block and its number, with an empty buffer for it.
-    Block(usize, Block, Parsed),
-    /// No buffer is free, and the worker keeps blocks not sent: it should wait for the
-    /// cache, then send them.
-    Wait,
-}
-
-/// The next block; none at the end. A worker that keeps blocks (`may_block` false) is told
-/// to wait instead of waiting for a buffer, which comes back only as blocks are stored; no
-/// worker waits for a buffer while it holds `source`.
-fn take<R: Read>(
-    source: &Mutex<Source<R>>,
-    buffers: &Mutex<Buffers>,
-    ready: &Ready,
-    may_block: bool,
-) -> Option<Taken> {
-    {
-        let source = source.lock().unwrap_or_else(|e| e.into_inner());
-        if source.first.is_none() && source.splitter.is_none() {
-            return None;
-        }
-    }
-    let parsed = {
-        let mut buffers = match buffers.try_lock() {
-            Ok(buffers) => buffers,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            // Another worker has them, perhaps waiting for one: this one must not wait
-            // behind it, so it is told none is free (it sends its blocks, then asks again).
-            Err(TryLockError::WouldBlock) if !may_block => return Some(Taken::Wait),
-            Err(TryLockError::WouldBlock) => buffers.lock().unwrap_or_else(|e| e.into_inner()),
-        };
-        match buffers.tokens.try_recv() {
-            Ok(parsed) => parsed,
-            Err(TryRecvError::Empty) if buffers.extra > 0 && ready.get().is_none() => {
-                buffers.extra -= 1;
-                Parsed::default()
-            }
-            Err(TryRecvError::Empty) if !may_block => return Some(Taken::Wait),
-            Err(_) => buffers.tokens.recv().ok()?,
-        }
-    };
+/// The next block, its number and an emptied buffer for it; none at the end.
+fn take<R: Read>(source: &Mutex<Source<R>>) -> Option<(usize, Block, Parsed)> {
     let mut source = source.lock().unwrap_or_else(|e| e.into_inner());
+    if source.first.is_none() && source.splitter.is_none() {
+        return None;
+    }
+    let parsed = source.tokens.recv().ok()?;
     let block = match source.first.take() {
         Some(block) => block,
         None => {
@@ -389,7 +273,7 @@ fn take<R: Read>(
     }
     let seq = source.seq;
     source.seq += 1;
-    Some(Taken::Block(seq, block, parsed))
+    Some((seq, block, parsed))
 }
 
 /// A quote opened in `block` and never closed (`block` being the end of the file).
@@ -402,7 +286,7 @@ pub(super) fn unclosed(block: &Block) -> Option<(u32, u64)> {
 }
 
 /// Stores one block's rows and gives the buffer back, with the ids first numbered here
-/// for the cache. A buffer made while the cache was learning may be dropped here.
+/// for the cache.
 fn store_parsed(store: &mut Store, mut parsed: Parsed, lookup: bool, give: &SyncSender<Parsed>) {
     let mut slow = std::mem::take(&mut parsed.slow);
     let mut learned = std::mem::take(&mut parsed.learned);
@@ -597,55 +481,5 @@ fn look_up(cache: &SymbolCache, parsed: &mut Parsed) {
     {
         let (from, to) = (EntityId(pair[0]), EntityId(pair[1]));
         parsed.deals.set_parties(DealId(k as u32), from, to);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-
-    /// One worker waiting for a buffer does not keep another, which holds blocks not sent,
-    /// from learning that none is free: that one must never wait (buffers come back only as
-    /// blocks are stored, and storing may be waiting for the blocks it holds).
-    #[test]
-    fn a_worker_holding_blocks_is_never_stuck_behind_one_waiting_for_a_buffer() {
-        let text = "a,b\n".repeat(1000);
-        let mut splitter = Splitter::new(text.as_bytes(), 64, 1 << 20);
-        let Some(Next::Block(first)) = splitter.next_block() else {
-            panic!("a first block")
-        };
-        let source = Mutex::new(Source::new(splitter, first));
-        let (give, tokens) = sync_channel::<Parsed>(1);
-        let buffers = Mutex::new(Buffers { tokens, extra: 0 });
-        let ready = Ready::default();
-        let _ = ready.set(());
-        std::thread::scope(|scope| {
-            let waiting = scope.spawn(|| {
-                matches!(
-                    take(&source, &buffers, &ready, true),
-                    Some(Taken::Block(..))
-                )
-            });
-            // Till it waits for a buffer (holding the buffers' lock).
-            for _ in 0..10_000 {
-                if buffers.try_lock().is_err() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            let (told, answer) = sync_channel(1);
-            let (source, buffers, ready) = (&source, &buffers, &ready);
-            scope.spawn(move || {
-                let wait = matches!(take(source, buffers, ready, false), Some(Taken::Wait));
-                let _ = told.send(wait);
-            });
-            let answer = answer.recv_timeout(Duration::from_secs(20));
-            // A buffer given back lets the first go on (and ends the test either way).
-            give.send(Parsed::default()).unwrap();
-            assert_eq!(answer, Ok(true));
-            assert!(waiting.join().unwrap());
-        });
     }
 }

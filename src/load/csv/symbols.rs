@@ -8,7 +8,6 @@
 //! misses overlap.
 
 use std::hash::BuildHasher;
-use std::ops::Range;
 
 use hashbrown::DefaultHashBuilder;
 
@@ -46,8 +45,6 @@ pub(in crate::load) struct SymbolCache {
     len: usize,
     text: String,
     hasher: DefaultHashBuilder,
-    /// Seeded symbols not learnt yet ([`SymbolCache::owe`]).
-    owed: Option<Range<u32>>,
 }
 
 #[derive(Clone, Copy)]
@@ -257,21 +254,6 @@ impl SymbolCache {
                 return;
             }
         }
-    }
-
-    /// Notes that `symbols` (entities just seeded in [`crate::load::raw::Symbols`], whose
-    /// symbols are theirs) are to be learnt before the next lookup: the deals file that
-    /// needs them learns them while its first blocks are parsed ([`SymbolCache::take_owed`]).
-    pub(in crate::load) fn owe(&mut self, symbols: Range<u32>) {
-        self.owed = Some(match self.owed.take() {
-            Some(owed) => owed.start..symbols.end.max(owed.end),
-            None => symbols,
-        });
-    }
-
-    /// The symbols owed ([`SymbolCache::owe`]), now to be learnt with [`SymbolCache::seed`].
-    pub(super) fn take_owed(&mut self) -> Option<Range<u32>> {
-        self.owed.take().filter(|owed| !owed.is_empty())
     }
 
     /// Doubles the slots (from 4,096), placing every id again.

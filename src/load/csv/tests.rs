@@ -329,11 +329,10 @@ fn an_id_twice_in_the_first_entities_file_loads_as_in_name_order() {
     folder_loads_as_in_name_order(&files, false);
 }
 
-/// Many blocks of a deals file after a big enough entities file: the parsing threads run
-/// ahead while the id cache learns the entities, keep more blocks than they may, wait, and
-/// still give what name order gives.
+/// Many blocks of a deals file after two entities files (the id cache learns the first
+/// beside their index, the second after it): they give what name order gives.
 #[test]
-fn blocks_parsed_while_the_cache_learns_load_as_in_name_order() {
+fn blocks_after_two_entities_files_load_as_in_name_order() {
     let mut deals = String::from("from,to,kind,amount_usd,date,status,source\n");
     for i in 0..500 {
         let (from, to) = (i % 50, (i * 7 + 1) % 53);
